@@ -1,0 +1,72 @@
+// Command tropa runs the help desk and administers its data directory.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "tropa:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: tropa <command> [flags]
+
+commands:
+  demo        run a server with fake demo data in a temporary directory
+  init        set up a data directory and print the recovery key once
+  serve       serve the applicant and staff sites
+  user add    add a staff member
+  user list   list staff members
+  audit verify  check the audit log's hash chain
+  totp-code   print the current TOTP code for a secret (for the demo)
+
+Every flag can also be set as TROPA_<FLAG> in the environment (dashes as
+underscores), or read from a file named by TROPA_<FLAG>_FILE.
+Run "tropa <command> -h" for a command's flags.`
+
+// run is the whole program, with its outside world passed in.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return fmt.Errorf("no command given")
+	}
+	env := &cmdEnv{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "demo":
+		return env.demo(ctx, rest)
+	case "init":
+		return env.init(ctx, rest)
+	case "serve":
+		return env.serve(ctx, rest)
+	case "user":
+		return env.user(ctx, rest)
+	case "audit":
+		return env.audit(ctx, rest)
+	case "totp-code":
+		return env.totpCode(rest)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	default:
+		fmt.Fprintln(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+// cmdEnv is what every command reads and writes.
+type cmdEnv struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}

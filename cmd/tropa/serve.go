@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"tropa/desk"
+	"tropa/web"
+)
+
+func (e *cmdEnv) serve(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	dir := fs.String("data", "", "data directory (made by tropa init)")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	certFile := fs.String("tls-cert", "", "TLS certificate file; with --tls-key, serve HTTPS")
+	keyFile := fs.String("tls-key", "", "TLS private key file")
+	behindTLS := fs.Bool("behind-tls", false, "users reach tropa over HTTPS through a proxy: mark cookies Secure")
+	kdfConcurrency := fs.Int("kdf-concurrency", 0, "argon2id derivations run at once (default: one per CPU)")
+	if err := e.parseFlags(fs, args); err != nil {
+		return err
+	}
+	if (*certFile == "") != (*keyFile == "") {
+		return errors.New("--tls-cert and --tls-key go together")
+	}
+	d, db, err := openDesk(ctx, *dir, *kdfConcurrency)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if ok, err := d.Initialised(ctx); err != nil {
+		return err
+	} else if !ok {
+		return fmt.Errorf("%s is not set up: run tropa init --data %s first", *dir, *dir)
+	}
+	return e.listenAndServe(ctx, d, *addr, *certFile, *keyFile, *behindTLS || *certFile != "", func(url string) {
+		fmt.Fprintf(e.stdout, "tropa is serving on %s (staff: %sstaff/)\n", url, url)
+	})
+}
+
+// listenAndServe serves d on addr until ctx ends, calling ready with the
+// site's URL once it accepts connections.
+func (e *cmdEnv) listenAndServe(ctx context.Context, d *desk.Desk, addr, certFile, keyFile string, tls bool, ready func(url string)) error {
+	logger := e.logger()
+	srv, err := web.New(web.Config{Desk: d, Logger: logger, TLS: tls})
+	if err != nil {
+		return err
+	}
+	if n, err := d.Store.IntakeRecipients(ctx); err == nil && len(n) == 0 {
+		logger.Warn("no active intake staff: new requests are readable with the recovery key only")
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	scheme := "http"
+	if certFile != "" {
+		scheme = "https"
+	}
+	ready(fmt.Sprintf("%s://%s/", scheme, l.Addr()))
+	go sweepSessions(ctx, d, logger)
+	return srv.Serve(ctx, l, certFile, keyFile)
+}
+
+// sweepSessions deletes idle sessions now and then, so that the sealed keys
+// of people who walked away do not wait in the database for their return.
+func sweepSessions(ctx context.Context, d *desk.Desk, logger *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := d.Store.DeleteSessionsBefore(ctx, d.Now().Add(-d.IdleTimeout)); err != nil && ctx.Err() == nil {
+				logger.Error("sweep sessions", "err", err)
+			}
+		}
+	}
+}

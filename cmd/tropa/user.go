@@ -1,0 +1,148 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"golang.org/x/term"
+
+	"tropa"
+)
+
+func (e *cmdEnv) user(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return errors.New(`usage: tropa user add|list --data DIR ...`)
+	}
+	switch args[0] {
+	case "add":
+		return e.userAdd(ctx, args[1:])
+	case "list":
+		return e.userList(ctx, args[1:])
+	default:
+		return fmt.Errorf("unknown user command %q: want add or list", args[0])
+	}
+}
+
+func (e *cmdEnv) userAdd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	dir := fs.String("data", "", "data directory")
+	name := fs.String("name", "", "login name")
+	role := fs.String("role", "", "admin, coordinator, caseworker, operator or analyst")
+	intake := fs.String("intake", "auto", "receive every new request: yes, no, or auto (coordinators and caseworkers)")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	if err := e.parseFlags(fs, args); err != nil {
+		return err
+	}
+	r := tropa.Role(*role)
+	if !r.Valid() {
+		return fmt.Errorf("--role must be one of admin, coordinator, caseworker, operator, analyst")
+	}
+	s := tropa.Staff{Name: *name, Role: r}
+	switch *intake {
+	case "auto":
+		s.Intake = r.JoinsIntakeByDefault()
+	case "yes":
+		s.Intake = true
+	case "no":
+	default:
+		return fmt.Errorf("--intake must be yes, no or auto")
+	}
+	password, err := e.readPassword(*fromStdin)
+	if err != nil {
+		return err
+	}
+	d, db, err := openDesk(ctx, *dir, 1)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	added, err := d.AddStaff(ctx, s, password)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(e.stdout, "Added %s (%s, intake: %v). They set up TOTP at their first login.\n", added.Name, added.Role, added.Intake)
+	return nil
+}
+
+// readPassword reads a new password from the terminal, twice and unechoed,
+// or from standard input's first line.
+func (e *cmdEnv) readPassword(fromStdin bool) (string, error) {
+	if fromStdin {
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return "", fmt.Errorf("read password from standard input: %w", err)
+		}
+		return strings.TrimRight(line, "\r\n"), nil
+	}
+	f, ok := e.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return "", errors.New("standard input is not a terminal: use --password-stdin")
+	}
+	fmt.Fprint(e.stderr, "Password: ")
+	p1, err := term.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(e.stderr)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprint(e.stderr, "Again: ")
+	p2, err := term.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(e.stderr)
+	if err != nil {
+		return "", err
+	}
+	if string(p1) != string(p2) {
+		return "", errors.New("the passwords differ")
+	}
+	return string(p1), nil
+}
+
+func (e *cmdEnv) userList(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("user list", flag.ContinueOnError)
+	dir := fs.String("data", "", "data directory")
+	if err := e.parseFlags(fs, args); err != nil {
+		return err
+	}
+	d, db, err := openDesk(ctx, *dir, 1)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	list, err := d.Store.ListStaff(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tROLE\tINTAKE\tACTIVE\tTOTP")
+	for _, s := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%v\t%v\t%v\n", s.Name, s.Role, s.Intake, s.Active, s.TOTPEnrolled)
+	}
+	return tw.Flush()
+}
+
+// describe turns a tropa error meant for a page into a line for the
+// terminal, in English.
+func describe(err error) error {
+	var e *tropa.Error
+	if !errors.As(err, &e) || e.MessageID == "" {
+		return err
+	}
+	switch e.MessageID {
+	case "ErrPasswordShort":
+		return fmt.Errorf("the password must have at least %v characters", e.Data["Min"])
+	case "ErrStaffExists":
+		return errors.New("a staff member with this name already exists")
+	case "ErrFieldRequired", "ErrFieldTooLong", "ErrInvalidText":
+		return fmt.Errorf("--%v must be 1 to 64 characters of valid text", e.Data["Field"])
+	case "ErrIntakeRole":
+		return errors.New("only coordinators, caseworkers and operators can be in intake")
+	case "ErrAlreadyInitialised":
+		return errors.New("this data directory is already set up")
+	}
+	return err
+}

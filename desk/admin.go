@@ -1,0 +1,78 @@
+package desk
+
+import (
+	"context"
+	"unicode/utf8"
+
+	"tropa"
+	"tropa/seal"
+)
+
+// ActorCLI is the audit actor for what an administrator does on the server's
+// command line.
+const ActorCLI = "cli"
+
+// MinPasswordLen is the shortest staff password accepted, in characters.
+const MinPasswordLen = 12
+
+// Init prepares an empty store: it makes the organization's recovery key
+// pair, keeps the public half, and returns the secret half, which exists
+// nowhere else and must be kept offline.
+func (d *Desk) Init(ctx context.Context) (recoverySecret string, err error) {
+	if _, err := d.Store.Setting(ctx, settingRecoveryRecipient); err == nil {
+		return "", tropa.UserError(tropa.ECONFLICT, "ErrAlreadyInitialised", nil)
+	} else if !tropa.IsCode(err, tropa.ENOTFOUND) {
+		return "", err
+	}
+	id, err := seal.NewIdentity()
+	if err != nil {
+		return "", err
+	}
+	if err := d.Store.SetSetting(ctx, settingRecoveryRecipient, id.Recipient()); err != nil {
+		return "", err
+	}
+	return id.Secret(), nil
+}
+
+// Initialised reports whether Init has run.
+func (d *Desk) Initialised(ctx context.Context) (bool, error) {
+	_, err := d.Store.Setting(ctx, settingRecoveryRecipient)
+	if tropa.IsCode(err, tropa.ENOTFOUND) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// AddStaff creates a staff member with a new key pair whose private half is
+// sealed under their password. They enrol TOTP at first login.
+func (d *Desk) AddStaff(ctx context.Context, s tropa.Staff, password string) (*tropa.Staff, error) {
+	s.ID = tropa.NewID()
+	s.Active = true
+	s.CreatedAt = d.now()
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if utf8.RuneCountInString(password) < MinPasswordLen {
+		return nil, tropa.UserError(tropa.EINVALID, "ErrPasswordShort", map[string]any{"Min": MinPasswordLen})
+	}
+	identity, err := seal.NewIdentity()
+	if err != nil {
+		return nil, err
+	}
+	s.PublicKey = identity.Recipient()
+	salt := seal.RandomBytes(16)
+	kek, err := d.KDF.PasswordKey(ctx, password, salt, d.PasswordParams)
+	if err != nil {
+		return nil, busy(err)
+	}
+	rec := &tropa.StaffRecord{Staff: s, KDF: d.PasswordParams.String(), Salt: salt,
+		SealedPrivate: seal.SealIdentity(kek, identity, staffAAD(s.ID))}
+	err = d.Store.CreateStaff(ctx, rec, tropa.AuditEvent{At: s.CreatedAt, Actor: ActorCLI, Action: tropa.ActionStaffAdd,
+		Detail: string(s.Role)})
+	if tropa.IsCode(err, tropa.ECONFLICT) {
+		return nil, tropa.UserError(tropa.ECONFLICT, "ErrStaffExists", nil)
+	} else if err != nil {
+		return nil, err
+	}
+	return &s, nil
+}

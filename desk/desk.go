@@ -1,0 +1,130 @@
+// Package desk carries out what people do with tropa (submit a request,
+// return with a receipt, log in, read and answer requests) by joining the
+// key hierarchy of package seal to a tropa.Store. It holds no key of its
+// own: every key it uses comes from a receipt, a password or a session.
+package desk
+
+import (
+	"context"
+	"crypto/rand"
+	"time"
+
+	"tropa"
+	"tropa/seal"
+)
+
+// Setting keys.
+const (
+	settingRecoveryRecipient = "recovery_recipient"
+)
+
+// Config configures a Desk.
+type Config struct {
+	Store tropa.Store
+	KDF   *seal.KDF
+	// Now is the clock; tests move it.
+	Now            func() time.Time
+	ReceiptParams  seal.Params
+	PasswordParams seal.Params
+	// IdleTimeout ends a staff session unused for this long; MaxSessionAge
+	// ends it this long after login whatever happens.
+	IdleTimeout   time.Duration
+	MaxSessionAge time.Duration
+	// TOTPIssuer names the organization in staff authenticator apps.
+	TOTPIssuer string
+}
+
+// Desk is tropa's use-cases.
+type Desk struct {
+	Config
+}
+
+// New returns a Desk, filling unset fields with tropa's defaults.
+func New(c Config) *Desk {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.ReceiptParams == (seal.Params{}) {
+		c.ReceiptParams = seal.ReceiptParams
+	}
+	if c.PasswordParams == (seal.Params{}) {
+		c.PasswordParams = seal.PasswordParams
+	}
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = 30 * time.Minute
+	}
+	if c.MaxSessionAge == 0 {
+		c.MaxSessionAge = 12 * time.Hour
+	}
+	if c.TOTPIssuer == "" {
+		c.TOTPIssuer = "tropa"
+	}
+	return &Desk{Config: c}
+}
+
+func (d *Desk) now() time.Time {
+	return d.Now().UTC().Truncate(time.Microsecond)
+}
+
+// refAlphabet leaves out letters and digits that are confused when read
+// aloud or on a small screen (0/O, 1/I/L, 5/S, 8/B).
+const refAlphabet = "234679ACDEFGHJKMNPQRTUVWXYZ"
+
+// newRef returns a short reference by which staff name a request to each
+// other: 6 characters, about 29 bits, unique in the store.
+func newRef() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	for i := range b {
+		b[i] = refAlphabet[int(b[i])%len(refAlphabet)]
+	}
+	return string(b)
+}
+
+// openThread opens a request and its messages with its case key.
+func (d *Desk) openThread(ctx context.Context, requestID string, key *seal.Key) (*tropa.Thread, error) {
+	rr, err := d.Store.RequestByID(ctx, requestID)
+	if err != nil {
+		return nil, err
+	}
+	contact, err := seal.OpenString(key, rr.SealedContact, contactAAD(rr.ID))
+	if err != nil {
+		return nil, tropa.Errorf(tropa.EINTERNAL, "open contact of request: %v", err)
+	}
+	records, err := d.Store.Messages(ctx, requestID)
+	if err != nil {
+		return nil, err
+	}
+	t := &tropa.Thread{Request: rr.Request, Contact: contact, Messages: make([]tropa.Message, 0, len(records))}
+	for _, m := range records {
+		body, err := seal.OpenString(key, m.SealedBody, bodyAAD(m.ID))
+		if err != nil {
+			return nil, tropa.Errorf(tropa.EINTERNAL, "open message: %v", err)
+		}
+		t.Messages = append(t.Messages, tropa.Message{ID: m.ID, RequestID: m.RequestID, Author: m.Author,
+			StaffID: m.StaffID, CreatedAt: m.CreatedAt, Body: body})
+	}
+	return t, nil
+}
+
+// addMessage seals and stores a message.
+func (d *Desk) addMessage(ctx context.Context, key *seal.Key, m tropa.Message, ev *tropa.AuditEvent) error {
+	if err := tropa.ValidateText(m.Body, "message", 1, tropa.MaxMessageLen); err != nil {
+		return err
+	}
+	m.ID = tropa.NewID()
+	return d.Store.AddMessage(ctx, &tropa.MessageRecord{ID: m.ID, RequestID: m.RequestID, Author: m.Author,
+		StaffID: m.StaffID, CreatedAt: m.CreatedAt, SealedBody: seal.SealString(key, m.Body, bodyAAD(m.ID))}, ev)
+}
+
+func contactAAD(requestID string) seal.AAD {
+	return seal.AAD{Table: "requests", Row: requestID, Field: "contact"}
+}
+
+func bodyAAD(messageID string) seal.AAD {
+	return seal.AAD{Table: "messages", Row: messageID, Field: "body"}
+}
+
+func receiptAAD(lookup string) seal.AAD {
+	return seal.AAD{Table: "receipts", Row: lookup, Field: "case_key"}
+}

@@ -1,0 +1,90 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+
+	"tropa"
+	"tropa/seal"
+)
+
+// Submit takes an applicant's request, seals it under a new case key, wraps
+// that key to the intake group, the recovery key and the receipt, and
+// returns the receipt once all of it is committed. It uses public keys only.
+func (d *Desk) Submit(ctx context.Context, sub tropa.Submission) (seal.Receipt, error) {
+	if err := sub.Validate(); err != nil {
+		return seal.Receipt{}, err
+	}
+	recipients, err := d.intakeRecipients(ctx)
+	if err != nil {
+		return seal.Receipt{}, err
+	}
+	caseKey := seal.NewKey()
+	receipt := seal.NewReceipt()
+	salt := seal.RandomBytes(16)
+	verifier, receiptKey, err := d.KDF.ReceiptKeys(ctx, receipt.Secret, salt, d.ReceiptParams)
+	if err != nil {
+		return seal.Receipt{}, busy(err)
+	}
+
+	now := d.now()
+	requestID, messageID := tropa.NewID(), tropa.NewID()
+	n := &tropa.NewRequest{
+		Request: tropa.RequestRecord{
+			Request: tropa.Request{ID: requestID, Kind: sub.Kind, Situation: sub.Situation, Channel: sub.Channel,
+				Stage: tropa.StageNew, Urgency: tropa.InitialUrgency(sub.Kind, sub.Situation),
+				CreatedAt: now, LastApplicantAt: now},
+			SealedContact: seal.SealString(&caseKey, sub.Contact, contactAAD(requestID)),
+		},
+		First: tropa.MessageRecord{ID: messageID, RequestID: requestID, Author: tropa.AuthorApplicant, CreatedAt: now,
+			SealedBody: seal.SealString(&caseKey, sub.Message, bodyAAD(messageID))},
+		Receipt: tropa.ReceiptRecord{RequestID: requestID, KDF: d.ReceiptParams.String(), Salt: salt,
+			Verifier: verifier, CreatedAt: now},
+	}
+	for _, r := range recipients {
+		wrapped, err := seal.WrapKey(r.PublicKey, &caseKey)
+		if err != nil {
+			return seal.Receipt{}, err
+		}
+		n.Wraps = append(n.Wraps, tropa.KeyWrap{RequestID: requestID, Holder: r.StaffID, Wrapped: wrapped, CreatedAt: now})
+	}
+
+	// The lookup part and the reference are short enough to collide now and
+	// then; a new pair costs nothing, the argon2id work is kept.
+	const attempts = 4
+	for i := 1; ; i++ {
+		n.Request.Ref = newRef()
+		n.Receipt.Lookup = receipt.Lookup
+		n.Receipt.SealedKey = seal.Seal(receiptKey, caseKey[:], receiptAAD(receipt.Lookup))
+		err := d.Store.CreateRequest(ctx, n)
+		if err == nil {
+			return receipt, nil
+		}
+		if !tropa.IsCode(err, tropa.ECONFLICT) || i == attempts {
+			return seal.Receipt{}, err
+		}
+		receipt.Lookup = seal.NewReceipt().Lookup
+	}
+}
+
+// intakeRecipients are the holders every new request is wrapped to: the
+// active intake staff, and the organization's recovery key.
+func (d *Desk) intakeRecipients(ctx context.Context) ([]tropa.Recipient, error) {
+	recovery, err := d.Store.Setting(ctx, settingRecoveryRecipient)
+	if tropa.IsCode(err, tropa.ENOTFOUND) {
+		return nil, tropa.Errorf(tropa.EINTERNAL, "data directory is not initialised: no recovery key")
+	} else if err != nil {
+		return nil, err
+	}
+	staff, err := d.Store.IntakeRecipients(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return append(staff, tropa.Recipient{StaffID: tropa.HolderRecovery, PublicKey: recovery}), nil
+}
+
+// busy reports argon2id work that could not start before the request gave
+// up: the desk is saturated, and the applicant must be told to retry.
+func busy(err error) error {
+	return &tropa.Error{Code: tropa.EBUSY, MessageID: "ErrBusy", Message: fmt.Sprintf("key derivation: %v", err)}
+}

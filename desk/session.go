@@ -1,0 +1,167 @@
+package desk
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+
+	"tropa"
+	"tropa/seal"
+)
+
+// Session is a logged-in staff member, with their private key unlocked for
+// the length of one HTTP request.
+type Session struct {
+	ID       string
+	Stage    tropa.SessionStage
+	Staff    tropa.Staff
+	identity *seal.Identity
+	key      seal.Key
+}
+
+// Token is the value of the session cookie: the session's id and the key
+// that opens the private key sealed in its row. The database alone holds
+// no usable session.
+func (s *Session) Token() string {
+	return s.ID + "." + base64.RawURLEncoding.EncodeToString(s.key[:])
+}
+
+func parseToken(token string) (id string, key seal.Key, ok bool) {
+	id, enc, found := strings.Cut(token, ".")
+	if !found || len(id) == 0 || len(id) > 64 {
+		return "", key, false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(enc)
+	if err != nil || len(b) != len(key) {
+		return "", key, false
+	}
+	return id, seal.Key(b), true
+}
+
+var errLogin = tropa.UserError(tropa.EUNAUTHORIZED, "ErrLoginFailed", nil)
+
+// Login checks a staff member's name, password and (once enrolled) TOTP
+// code and starts a session. Every failure gives the same error.
+func (d *Desk) Login(ctx context.Context, name, password, code string) (*Session, error) {
+	staff, err := d.Store.StaffByName(ctx, name)
+	if tropa.IsCode(err, tropa.ENOTFOUND) {
+		// The same work as a real check, so that timing does not tell
+		// which names exist.
+		if _, err := d.KDF.PasswordKey(ctx, password, decoySalt, d.PasswordParams); err != nil {
+			return nil, busy(err)
+		}
+		return nil, errLogin
+	} else if err != nil {
+		return nil, err
+	}
+	identity, err := d.unlock(ctx, staff, password)
+	if err != nil {
+		return nil, err
+	}
+	if !staff.Active {
+		return nil, errLogin
+	}
+	stage := tropa.SessionFull
+	if staff.TOTPEnrolled {
+		if err := d.checkTOTP(ctx, staff, identity, code); err != nil {
+			return nil, err
+		}
+	} else {
+		stage = tropa.SessionEnroll
+	}
+	s := &Session{ID: tropa.NewID(), Stage: stage, Staff: staff.Staff, identity: identity, key: seal.NewKey()}
+	now := d.now()
+	rec := &tropa.SessionRecord{ID: s.ID, StaffID: staff.ID, Stage: stage, CreatedAt: now, LastSeenAt: now,
+		SealedIdentity: seal.SealIdentity(&s.key, identity, sessionAAD(s.ID, "identity"))}
+	if stage == tropa.SessionEnroll {
+		pending, err := d.newTOTPKey(staff.Name)
+		if err != nil {
+			return nil, err
+		}
+		rec.SealedPendingTOTP = seal.SealString(&s.key, pending, sessionAAD(s.ID, "pending_totp"))
+	}
+	if err := d.Store.CreateSession(ctx, rec); err != nil {
+		return nil, err
+	}
+	if err := d.Store.Audit(ctx, tropa.AuditEvent{At: now, Actor: staff.ID, Action: tropa.ActionLogin}); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// unlock opens a staff member's private key with their password; a wrong
+// password fails to open it.
+func (d *Desk) unlock(ctx context.Context, staff *tropa.StaffRecord, password string) (*seal.Identity, error) {
+	params, err := seal.ParseParams(staff.KDF)
+	if err != nil {
+		return nil, err
+	}
+	kek, err := d.KDF.PasswordKey(ctx, password, staff.Salt, params)
+	if err != nil {
+		return nil, busy(err)
+	}
+	identity, err := seal.OpenIdentity(kek, staff.SealedPrivate, staffAAD(staff.ID))
+	if err != nil {
+		return nil, errLogin
+	}
+	return identity, nil
+}
+
+// Session returns the session a cookie token names, or EUNAUTHORIZED when
+// it is unknown, expired, or its staff member has been deactivated.
+func (d *Desk) Session(ctx context.Context, token string) (*Session, error) {
+	id, key, ok := parseToken(token)
+	if !ok {
+		return nil, errNoSession
+	}
+	rec, err := d.Store.SessionByID(ctx, id)
+	if tropa.IsCode(err, tropa.ENOTFOUND) {
+		return nil, errNoSession
+	} else if err != nil {
+		return nil, err
+	}
+	now := d.now()
+	if now.Sub(rec.LastSeenAt) > d.IdleTimeout || now.Sub(rec.CreatedAt) > d.MaxSessionAge {
+		return nil, d.endSession(ctx, id)
+	}
+	staff, err := d.Store.StaffByID(ctx, rec.StaffID)
+	if err != nil {
+		return nil, err
+	}
+	if !staff.Active {
+		return nil, d.endSession(ctx, id)
+	}
+	identity, err := seal.OpenIdentity(&key, rec.SealedIdentity, sessionAAD(id, "identity"))
+	if err != nil {
+		return nil, errNoSession
+	}
+	// Touching on every request would make every page view a write.
+	if now.Sub(rec.LastSeenAt) > d.IdleTimeout/30 {
+		if err := d.Store.TouchSession(ctx, id, now); err != nil {
+			return nil, err
+		}
+	}
+	return &Session{ID: id, Stage: rec.Stage, Staff: staff.Staff, identity: identity, key: key}, nil
+}
+
+var errNoSession = tropa.Errorf(tropa.EUNAUTHORIZED, "no valid session")
+
+func (d *Desk) endSession(ctx context.Context, id string) error {
+	if err := d.Store.DeleteSession(ctx, id); err != nil {
+		return err
+	}
+	return errNoSession
+}
+
+// Logout ends a session; the sealed private key in its row goes with it.
+func (d *Desk) Logout(ctx context.Context, s *Session) error {
+	return d.Store.DeleteSession(ctx, s.ID)
+}
+
+func sessionAAD(id, field string) seal.AAD {
+	return seal.AAD{Table: "sessions", Row: id, Field: field}
+}
+
+func staffAAD(id string) seal.AAD {
+	return seal.AAD{Table: "staff", Row: id, Field: "private_key"}
+}

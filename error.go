@@ -1,0 +1,69 @@
+package tropa
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. The web layer maps each to an HTTP status and a page in the
+// user's language; only EINTERNAL is logged, because the others are the
+// user's or the adversary's doing and say nothing about the system.
+const (
+	ECONFLICT     = "conflict"
+	EFORBIDDEN    = "forbidden"
+	EINTERNAL     = "internal"
+	EINVALID      = "invalid"
+	ENOTFOUND     = "not_found"
+	ETOOLARGE     = "too_large"
+	EUNAUTHORIZED = "unauthorized"
+	EBUSY         = "busy"
+	ERATELIMIT    = "rate_limited"
+)
+
+// Error is an error that is safe to show: Code selects the status and the
+// generic page; MessageID, when set, names a catalog message that explains
+// the problem to the user, with Data filling its placeholders. Message is
+// developer text and is never shown.
+type Error struct {
+	Code      string
+	MessageID string
+	Data      map[string]any
+	Message   string
+}
+
+func (e *Error) Error() string {
+	if e.MessageID != "" {
+		return fmt.Sprintf("tropa %s: %s (%s)", e.Code, e.Message, e.MessageID)
+	}
+	return fmt.Sprintf("tropa %s: %s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with the given code and developer message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// UserError returns an *Error whose explanation for the user is the catalog
+// message messageID.
+func UserError(code, messageID string, data map[string]any) *Error {
+	return &Error{Code: code, MessageID: messageID, Data: data, Message: messageID}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
+// for any other error, and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Code
+	default:
+		return EINTERNAL
+	}
+}
+
+// IsCode reports whether err carries code.
+func IsCode(err error, code string) bool {
+	return ErrorCode(err) == code
+}

@@ -1,0 +1,185 @@
+// Package tropa holds the help desk's domain: the requests that arrive, the
+// staff who answer them, the audit trail, and the interfaces of the stores
+// behind them. It imports neither net/http nor database/sql.
+package tropa
+
+import (
+	"time"
+	"unicode/utf8"
+)
+
+// Kind is what the applicant asks help with.
+type Kind string
+
+const (
+	KindLeaveUnit    Kind = "leave_unit"
+	KindLeaveCountry Kind = "leave_country"
+	KindSurrender    Kind = "surrender"
+	KindLegal        Kind = "legal"
+	KindRelative     Kind = "relative"
+	KindOther        Kind = "other"
+)
+
+// Kinds lists every kind in the order the form offers them.
+var Kinds = []Kind{KindLeaveUnit, KindLeaveCountry, KindSurrender, KindLegal, KindRelative, KindOther}
+
+// Situation is where the serviceman is now.
+type Situation string
+
+const (
+	SituationFront       Situation = "front"
+	SituationHospital    Situation = "hospital"
+	SituationLeave       Situation = "leave"
+	SituationAbsent      Situation = "absent"
+	SituationNotDeployed Situation = "not_deployed"
+	SituationAbroad      Situation = "abroad"
+	SituationCustody     Situation = "custody"
+)
+
+// Situations lists every situation in the order the form offers them.
+var Situations = []Situation{SituationFront, SituationHospital, SituationLeave, SituationAbsent,
+	SituationNotDeployed, SituationAbroad, SituationCustody}
+
+// Channel is how a request reached the organization.
+type Channel string
+
+const (
+	ChannelWeb      Channel = "web"
+	ChannelAPI      Channel = "api"
+	ChannelTelegram Channel = "telegram"
+	ChannelHotline  Channel = "hotline"
+)
+
+// Stage is where a request stands in the organization's work.
+type Stage string
+
+const StageNew Stage = "new"
+
+// Urgency orders the inbox; higher comes first.
+type Urgency int
+
+const (
+	UrgencyNormal Urgency = iota
+	UrgencyHigh
+)
+
+// InitialUrgency is the urgency a request gets on arrival, before anyone has
+// read it: a man already absent from his unit has hours before he is declared
+// wanted, and a surrender needs a meeting arranged before he moves.
+func InitialUrgency(k Kind, s Situation) Urgency {
+	if s == SituationAbsent || k == KindSurrender {
+		return UrgencyHigh
+	}
+	return UrgencyNormal
+}
+
+// Request is the plaintext metadata of a request for help: what queues and
+// statistics need and nothing that names or locates a person.
+type Request struct {
+	ID        string
+	Ref       string
+	Kind      Kind
+	Situation Situation
+	Channel   Channel
+	Stage     Stage
+	Urgency   Urgency
+	CreatedAt time.Time
+	// LastApplicantAt and LastStaffAt are zero until someone writes.
+	LastApplicantAt time.Time
+	LastStaffAt     time.Time
+}
+
+// AwaitingReply reports whether the applicant wrote last.
+func (r *Request) AwaitingReply() bool {
+	return r.LastApplicantAt.After(r.LastStaffAt)
+}
+
+// Field limits, in characters. They are generous for a man typing on a phone
+// and small enough that a flood cannot fill the disk quickly.
+const (
+	MaxContactLen = 1000
+	MaxMessageLen = 10000
+)
+
+// Submission is what an applicant sends, in plaintext, before it is sealed.
+type Submission struct {
+	Kind      Kind
+	Situation Situation
+	Channel   Channel
+	Contact   string
+	Message   string
+}
+
+// Validate checks a submission and returns an EINVALID *Error that tells the
+// applicant what to correct.
+func (s *Submission) Validate() error {
+	if !validKind(s.Kind) {
+		return UserError(EINVALID, "ErrKindRequired", nil)
+	}
+	if !validSituation(s.Situation) {
+		return UserError(EINVALID, "ErrSituationRequired", nil)
+	}
+	if err := ValidateText(s.Contact, "contact", 0, MaxContactLen); err != nil {
+		return err
+	}
+	return ValidateText(s.Message, "message", 1, MaxMessageLen)
+}
+
+// ValidateText checks that a field is UTF-8 and between min and max
+// characters long.
+func ValidateText(v, field string, min, max int) error {
+	if !utf8.ValidString(v) {
+		return UserError(EINVALID, "ErrInvalidText", map[string]any{"Field": field})
+	}
+	n := utf8.RuneCountInString(v)
+	if n < min {
+		return UserError(EINVALID, "ErrFieldRequired", map[string]any{"Field": field})
+	}
+	if n > max {
+		return UserError(EINVALID, "ErrFieldTooLong", map[string]any{"Field": field, "Max": max})
+	}
+	return nil
+}
+
+func validKind(k Kind) bool {
+	for _, v := range Kinds {
+		if v == k {
+			return true
+		}
+	}
+	return false
+}
+
+func validSituation(s Situation) bool {
+	for _, v := range Situations {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Author says who wrote a message.
+type Author string
+
+const (
+	AuthorApplicant Author = "applicant"
+	AuthorStaff     Author = "staff"
+)
+
+// Message is one message in a request's thread, opened.
+type Message struct {
+	ID        string
+	RequestID string
+	Author    Author
+	StaffID   string
+	CreatedAt time.Time
+	Body      string
+}
+
+// Thread is a request opened with its case key.
+type Thread struct {
+	Request  Request
+	Contact  string
+	Messages []Message
+}

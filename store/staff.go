@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"tropa"
+)
+
+const staffColumns = `id, name, role, intake, active, public_key, kdf, salt, sealed_private,
+	sealed_totp, totp_last_step, created_at`
+
+// CreateStaff adds a staff member.
+func (db *DB) CreateStaff(ctx context.Context, s *tropa.StaffRecord, ev tropa.AuditEvent) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO staff (`+staffColumns+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			s.ID, s.Name, string(s.Role), s.Intake, s.Active, s.PublicKey, s.KDF, s.Salt, s.SealedPrivate,
+			s.SealedTOTP, s.TOTPLastStep, micros(s.CreatedAt))
+		if err != nil {
+			return mapErr(err)
+		}
+		return appendAudit(ctx, tx, ev)
+	})
+}
+
+// StaffByName returns a staff member by login name, or ENOTFOUND.
+func (db *DB) StaffByName(ctx context.Context, name string) (*tropa.StaffRecord, error) {
+	return scanStaff(db.read.QueryRowContext(ctx, `SELECT `+staffColumns+` FROM staff WHERE name = $1`, name))
+}
+
+// StaffByID returns a staff member by id, or ENOTFOUND.
+func (db *DB) StaffByID(ctx context.Context, id string) (*tropa.StaffRecord, error) {
+	return scanStaff(db.read.QueryRowContext(ctx, `SELECT `+staffColumns+` FROM staff WHERE id = $1`, id))
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanStaff(row scanner) (*tropa.StaffRecord, error) {
+	var s tropa.StaffRecord
+	var role string
+	var created int64
+	err := row.Scan(&s.ID, &s.Name, &role, &s.Intake, &s.Active, &s.PublicKey, &s.KDF, &s.Salt,
+		&s.SealedPrivate, &s.SealedTOTP, &s.TOTPLastStep, &created)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	s.Role = tropa.Role(role)
+	s.CreatedAt = fromMicros(created)
+	s.TOTPEnrolled = len(s.SealedTOTP) > 0
+	return &s, nil
+}
+
+// ListStaff returns every staff member, by name.
+func (db *DB) ListStaff(ctx context.Context) ([]tropa.Staff, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+staffColumns+` FROM staff ORDER BY name`)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var list []tropa.Staff
+	for rows.Next() {
+		s, err := scanStaff(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, s.Staff)
+	}
+	return list, mapErr(rows.Err())
+}
+
+// IntakeRecipients returns the public keys every new request is wrapped to.
+func (db *DB) IntakeRecipients(ctx context.Context) ([]tropa.Recipient, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, public_key FROM staff WHERE intake AND active ORDER BY id`)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var list []tropa.Recipient
+	for rows.Next() {
+		var r tropa.Recipient
+		if err := rows.Scan(&r.StaffID, &r.PublicKey); err != nil {
+			return nil, mapErr(err)
+		}
+		list = append(list, r)
+	}
+	return list, mapErr(rows.Err())
+}
+
+// SetTOTP stores a staff member's TOTP secret, encrypted to their key.
+func (db *DB) SetTOTP(ctx context.Context, staffID string, sealed []byte, ev tropa.AuditEvent) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := setTOTP(ctx, tx, staffID, sealed); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, ev)
+	})
+}
+
+func setTOTP(ctx context.Context, tx *sql.Tx, staffID string, sealed []byte) error {
+	res, err := tx.ExecContext(ctx, `UPDATE staff SET sealed_totp = $1, totp_last_step = 0 WHERE id = $2`, sealed, staffID)
+	return mustAffect(res, err)
+}
+
+// UseTOTPStep records a TOTP time step as used, refusing any step not later
+// than the last, so that a code seen over a shoulder cannot be replayed.
+func (db *DB) UseTOTPStep(ctx context.Context, staffID string, step int64) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE staff SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`, step, staffID)
+		if err := mustAffect(res, err); tropa.IsCode(err, tropa.ENOTFOUND) {
+			return tropa.Errorf(tropa.ECONFLICT, "totp step already used")
+		} else if err != nil {
+			return err
+		}
+		return nil
+	})
+}
+
+// mustAffect turns an update that touched no row into ENOTFOUND.
+func mustAffect(res sql.Result, err error) error {
+	if err != nil {
+		return mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return mapErr(err)
+	}
+	if n == 0 {
+		return tropa.Errorf(tropa.ENOTFOUND, "no such row")
+	}
+	return nil
+}

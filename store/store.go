@@ -1,0 +1,138 @@
+// Package store keeps tropa's records in SQL: SQLite by default, with SQL
+// written so that PostgreSQL can share it. It only ever sees sealed bytes
+// and the plaintext metadata queues need.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"tropa"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DBFile is the SQLite database's name inside a data directory.
+const DBFile = "tropa.db"
+
+// DB implements tropa.Store.
+type DB struct {
+	// read serves queries; write has one connection, so that SQLite writers
+	// queue in Go instead of spinning on the database lock.
+	read  *sql.DB
+	write *sql.DB
+}
+
+var _ tropa.Store = (*DB)(nil)
+
+// OpenSQLite opens (creating if needed) the database in the data directory
+// dir and brings its schema up to date.
+func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("store: data directory: %w", err)
+	}
+	// FULL sync: a request is acknowledged only once it survives a power
+	// cut. secure_delete: deleted rows are overwritten, not left in free pages.
+	dsn := "file:" + filepath.Join(dir, DBFile) +
+		"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
+		"&_pragma=busy_timeout(10000)&_pragma=secure_delete(1)&_txlock=immediate"
+	read, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	write, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		read.Close()
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	db := &DB{read: read, write: write}
+	if err := db.migrate(ctx, goose.DialectSQLite3); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func (db *DB) migrate(ctx context.Context, dialect goose.Dialect) error {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	p, err := goose.NewProvider(dialect, db.write, sub)
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return fmt.Errorf("store: check schema: %w", err)
+	}
+	if pending {
+		return errors.New("store: schema is not up to date after migrating")
+	}
+	return nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// inTx runs fn in a write transaction and commits it.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return mapErr(tx.Commit())
+}
+
+// mapErr turns driver errors into tropa errors where a caller can act on them.
+func mapErr(err error) error {
+	var se *sqlite.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return tropa.Errorf(tropa.ENOTFOUND, "no such row")
+	case errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY):
+		return &tropa.Error{Code: tropa.ECONFLICT, Message: se.Error()}
+	case errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_FULL):
+		return &tropa.Error{Code: tropa.EBUSY, MessageID: "ErrDiskFull", Message: se.Error()}
+	default:
+		return err
+	}
+}
+
+func micros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+func fromMicros(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}

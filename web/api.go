@@ -1,0 +1,168 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"tropa"
+)
+
+// apiHandler returns the value to send as JSON with its status, or an error.
+type apiHandler func(r *http.Request) (status int, v any, err error)
+
+// apiError is the body of every API error: a stable code for programs and
+// a message in the caller's language for people.
+type apiError struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+func (s *Server) api(h apiHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		status, v, err := h(r)
+		if err != nil {
+			var e apiError
+			e.Error.Code = tropa.ErrorCode(err)
+			e.Error.Message = s.errorMessage(s.locales.translator(pickLanguage(r)), err)
+			status, v = s.errorStatus(r, err), e
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(status)
+		json.NewEncoder(w).Encode(v)
+	})
+}
+
+// apiSubmission is the JSON form of the applicant form.
+type apiSubmission struct {
+	Kind      string `json:"kind"`
+	Situation string `json:"situation"`
+	Contact   string `json:"contact"`
+	Message   string `json:"message"`
+}
+
+type apiReceipt struct {
+	Receipt string `json:"receipt"`
+}
+
+func (s *Server) apiRequestSubmit(r *http.Request) (int, any, error) {
+	var in apiSubmission
+	if err := decodeJSON(r, &in); err != nil {
+		return 0, nil, err
+	}
+	sub := tropa.Submission{Kind: tropa.Kind(in.Kind), Situation: tropa.Situation(in.Situation),
+		Channel: tropa.ChannelAPI, Contact: in.Contact, Message: in.Message}
+	if err := sub.Validate(); err != nil {
+		return 0, nil, err
+	}
+	if !s.intake.allow(r, s.Now()) {
+		return 0, nil, errTooMany
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), intakeWait)
+	defer cancel()
+	receipt, err := s.Desk.Submit(ctx, sub)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, apiReceipt{Receipt: receipt.String()}, nil
+}
+
+// apiThread is the applicant's view of his request. Staff are never named.
+type apiThread struct {
+	Kind      string       `json:"kind"`
+	Situation string       `json:"situation"`
+	Stage     string       `json:"stage"`
+	CreatedAt time.Time    `json:"created_at"`
+	Contact   string       `json:"contact"`
+	Messages  []apiMessage `json:"messages"`
+}
+
+type apiMessage struct {
+	// From is "applicant" or "organization".
+	From string    `json:"from"`
+	At   time.Time `json:"at"`
+	Body string    `json:"body"`
+}
+
+func (s *Server) apiRequestSelf(r *http.Request) (int, any, error) {
+	receipt, err := receiptFromHeader(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if !s.receipts.allow(r, s.Now()) {
+		return 0, nil, errTooMany
+	}
+	t, err := s.Desk.ApplicantThread(r.Context(), receipt)
+	if err != nil {
+		return 0, nil, err
+	}
+	out := apiThread{Kind: string(t.Request.Kind), Situation: string(t.Request.Situation), Stage: string(t.Request.Stage),
+		CreatedAt: t.Request.CreatedAt, Contact: t.Contact, Messages: make([]apiMessage, 0, len(t.Messages))}
+	for _, m := range t.Messages {
+		from := "applicant"
+		if m.Author == tropa.AuthorStaff {
+			from = "organization"
+		}
+		out.Messages = append(out.Messages, apiMessage{From: from, At: m.CreatedAt, Body: m.Body})
+	}
+	return http.StatusOK, out, nil
+}
+
+type apiReply struct {
+	Message string `json:"message"`
+}
+
+func (s *Server) apiRequestReply(r *http.Request) (int, any, error) {
+	receipt, err := receiptFromHeader(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	var in apiReply
+	if err := decodeJSON(r, &in); err != nil {
+		return 0, nil, err
+	}
+	if !s.receipts.allow(r, s.Now()) {
+		return 0, nil, errTooMany
+	}
+	if err := s.Desk.ApplicantReply(r.Context(), receipt, in.Message); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, struct{}{}, nil
+}
+
+// receiptFromHeader reads "Authorization: Receipt <digits>". A header, not
+// the URL, so that proxies and logs never see it.
+func receiptFromHeader(r *http.Request) (string, error) {
+	scheme, receipt, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Receipt") {
+		return "", tropa.UserError(tropa.EUNAUTHORIZED, "ErrReceiptHeader", nil)
+	}
+	return receipt, nil
+}
+
+// decodeJSON reads one JSON object of known fields.
+func decodeJSON(r *http.Request, v any) error {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return tropa.UserError(tropa.EINVALID, "ErrJSONContentType", nil)
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return tropa.UserError(tropa.ETOOLARGE, "ErrBodyTooLarge", nil)
+		}
+		return tropa.UserError(tropa.EINVALID, "ErrBadJSON", nil)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return tropa.UserError(tropa.EINVALID, "ErrBadJSON", nil)
+	}
+	return nil
+}

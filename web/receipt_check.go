@@ -1,0 +1,103 @@
+package web
+
+import (
+	"net/http"
+
+	"tropa"
+)
+
+// threadData is the applicant's view of his request. The receipt travels in
+// a hidden field of the reply form, never in a URL or cookie, so it stays
+// only in a page the browser is told not to keep.
+type threadData struct {
+	Receipt    string
+	Thread     *tropa.Thread
+	Draft      string
+	MaxMessage int
+}
+
+// receiptFormData keeps what was typed when a receipt did not open: the
+// receipt, and any message he was sending, which must not be lost.
+type receiptFormData struct {
+	Receipt string
+	Draft   string
+}
+
+func (s *Server) receiptForm(w http.ResponseWriter, r *http.Request) error {
+	p := s.newPage(r)
+	p.Data = receiptFormData{}
+	s.render(w, http.StatusOK, "receipt_form", p)
+	return nil
+}
+
+func (s *Server) receiptCheck(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	receipt := r.PostForm.Get("receipt")
+	s.showThread(w, r, receipt, "", "")
+	return nil
+}
+
+func (s *Server) receiptReply(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	receipt, body := r.PostForm.Get("receipt"), r.PostForm.Get("message")
+	if err := tropa.ValidateText(body, "message", 1, tropa.MaxMessageLen); err != nil {
+		s.showThread(w, r, receipt, body, s.errorMessage(s.locales.translator(pickLanguage(r)), err))
+		return nil
+	}
+	if !s.receipts.allow(r, s.Now()) {
+		s.receiptFailed(w, r, receipt, body, errTooMany)
+		return nil
+	}
+	c, err := s.Desk.ApplicantCase(r.Context(), receipt)
+	if err == nil {
+		err = c.Reply(r.Context(), body)
+	}
+	if err != nil {
+		s.receiptFailed(w, r, receipt, body, err)
+		return nil
+	}
+	t, err := c.Thread(r.Context())
+	if err != nil {
+		return err
+	}
+	p := s.newPage(r)
+	p.Notice = p.T("NoticeMessageSent")
+	p.Data = threadData{Receipt: receipt, Thread: t, MaxMessage: tropa.MaxMessageLen}
+	s.render(w, http.StatusOK, "thread", p)
+	return nil
+}
+
+// showThread checks a receipt and shows the request it opens, with draft in
+// the reply box and errMsg above it.
+func (s *Server) showThread(w http.ResponseWriter, r *http.Request, receipt, draft, errMsg string) {
+	if !s.receipts.allow(r, s.Now()) {
+		s.receiptFailed(w, r, receipt, draft, errTooMany)
+		return
+	}
+	t, err := s.Desk.ApplicantThread(r.Context(), receipt)
+	if err != nil {
+		s.receiptFailed(w, r, receipt, draft, err)
+		return
+	}
+	p := s.newPage(r)
+	p.Error = errMsg
+	p.Data = threadData{Receipt: receipt, Thread: t, Draft: draft, MaxMessage: tropa.MaxMessageLen}
+	status := http.StatusOK
+	if errMsg != "" {
+		status = http.StatusUnprocessableEntity
+	}
+	s.render(w, status, "thread", p)
+}
+
+// receiptFailed shows the receipt form again with why it did not open. An
+// unknown receipt and a wrong one read alike.
+func (s *Server) receiptFailed(w http.ResponseWriter, r *http.Request, receipt, draft string, err error) {
+	p := s.newPage(r)
+	p.Error = s.errorMessage(p.translator, err)
+	p.Data = receiptFormData{Receipt: receipt, Draft: draft}
+	s.render(w, s.errorStatus(r, err), "receipt_form", p)
+}

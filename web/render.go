@@ -1,0 +1,184 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"tropa"
+	"tropa/desk"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// page is what every template receives.
+type page struct {
+	*translator
+	// Path is the page's own path, for the language links.
+	Path string
+	// HideLanguages leaves out the language links on a page that must not be
+	// left by accident, such as the one showing a receipt once.
+	HideLanguages bool
+	explicitLang  string
+	Staff         *desk.Session
+	// Error explains, in the page's language, what to correct.
+	Error  string
+	Notice string
+	Data   any
+}
+
+// Lang is the page's language code.
+func (p *page) Lang() string { return p.lang }
+
+// URL adds the chosen language, if one was chosen, to a link within the site.
+func (p *page) URL(path string) string {
+	if p.explicitLang == "" {
+		return path
+	}
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + "lang=" + url.QueryEscape(p.explicitLang)
+}
+
+// LangURL is this page in another language.
+func (p *page) LangURL(lang string) string {
+	return p.Path + "?lang=" + url.QueryEscape(lang)
+}
+
+// ExplicitLang is the chosen language, for hidden form fields.
+func (p *page) ExplicitLang() string { return p.explicitLang }
+
+// Languages lists the language switch, each in its own name.
+func (p *page) Languages() []struct{ Code, Name string } {
+	return []struct{ Code, Name string }{{"ru", "Русский"}, {"uk", "Українська"}, {"en", "English"}}
+}
+
+// Date formats a time for people, in UTC, which the page says.
+func (p *page) Date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// templates holds one parsed template set per page.
+type templates map[string]*template.Template
+
+func parseTemplates() (templates, error) {
+	pages, err := fs.Glob(templateFiles, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	ts := make(templates, len(pages))
+	for _, p := range pages {
+		name := strings.TrimSuffix(strings.TrimPrefix(p, "templates/pages/"), ".html")
+		t, err := template.New(name).ParseFS(templateFiles, "templates/layout.html", p)
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		ts[name] = t
+	}
+	return ts, nil
+}
+
+// newPage prepares the data for a page in the request's language.
+func (s *Server) newPage(r *http.Request) *page {
+	return &page{translator: s.locales.translator(pickLanguage(r)), Path: r.URL.Path, explicitLang: explicitLanguage(r)}
+}
+
+// render writes a page whole or not at all: it is executed into a buffer
+// first, so that a failing template cannot send half a page.
+func (s *Server) render(w http.ResponseWriter, status int, name string, p *page) {
+	t, ok := s.templates[name]
+	var buf bytes.Buffer
+	if !ok {
+		s.Logger.Error("render: no such template", "template", name)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.Logger.Error("render", "template", name, "err", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// handler is an HTTP handler that returns its error for one place to show.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+func (s *Server) page(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.renderError(w, r, err)
+		}
+	})
+}
+
+// renderError shows an error page in the user's language. Only internal
+// errors are logged: the rest say nothing about the system, and their text
+// may repeat what the user typed.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	p := s.newPage(r)
+	p.Error = s.errorMessage(p.translator, err)
+	s.render(w, s.errorStatus(r, err), "error", p)
+}
+
+func (s *Server) errorStatus(r *http.Request, err error) int {
+	code := tropa.ErrorCode(err)
+	if code == tropa.EINTERNAL {
+		s.Logger.Error("request failed", "pattern", r.Pattern, "err", err)
+	}
+	return statusOf(code)
+}
+
+// errorMessage is the user's explanation of err.
+func (s *Server) errorMessage(t *translator, err error) string {
+	var e *tropa.Error
+	if errors.As(err, &e) && e.MessageID != "" {
+		data := make(map[string]any, len(e.Data))
+		for k, v := range e.Data {
+			data[k] = v
+		}
+		if f, ok := data["Field"].(string); ok {
+			data["Field"] = t.T("Field_" + f)
+		}
+		return t.Tmap(e.MessageID, data)
+	}
+	return t.T("Err_" + tropa.ErrorCode(err))
+}
+
+func statusOf(code string) int {
+	switch code {
+	case tropa.EINVALID:
+		return http.StatusUnprocessableEntity
+	case tropa.ENOTFOUND:
+		return http.StatusNotFound
+	case tropa.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case tropa.EFORBIDDEN:
+		return http.StatusForbidden
+	case tropa.ECONFLICT:
+		return http.StatusConflict
+	case tropa.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case tropa.ERATELIMIT:
+		return http.StatusTooManyRequests
+	case tropa.EBUSY:
+		return http.StatusServiceUnavailable
+	default:
+		return http.StatusInternalServerError
+	}
+}

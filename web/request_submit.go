@@ -1,0 +1,94 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"tropa"
+)
+
+// intakeWait is how long a submission may wait for argon2id work before the
+// applicant is told the desk is busy; his text is then shown back to him.
+const intakeWait = 20 * time.Second
+
+// requestFormData fills the applicant form, keeping what he typed.
+type requestFormData struct {
+	Kinds      []tropa.Kind
+	Situations []tropa.Situation
+	Submission tropa.Submission
+	MaxContact int
+	MaxMessage int
+}
+
+func newRequestForm(sub tropa.Submission) *requestFormData {
+	return &requestFormData{Kinds: tropa.Kinds, Situations: tropa.Situations, Submission: sub,
+		MaxContact: tropa.MaxContactLen, MaxMessage: tropa.MaxMessageLen}
+}
+
+// receiptData is the page that shows a receipt once.
+type receiptData struct {
+	Groups []string
+}
+
+func (s *Server) requestForm(w http.ResponseWriter, r *http.Request) error {
+	p := s.newPage(r)
+	p.Data = newRequestForm(tropa.Submission{})
+	s.render(w, http.StatusOK, "request_form", p)
+	return nil
+}
+
+func (s *Server) requestSubmit(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	sub := tropa.Submission{
+		Kind:      tropa.Kind(r.PostForm.Get("kind")),
+		Situation: tropa.Situation(r.PostForm.Get("situation")),
+		Channel:   tropa.ChannelWeb,
+		Contact:   r.PostForm.Get("contact"),
+		Message:   r.PostForm.Get("message"),
+	}
+	p := s.newPage(r)
+	err := sub.Validate()
+	if err == nil && !s.intake.allow(r, s.Now()) {
+		err = errTooMany
+	}
+	if err == nil {
+		ctx, cancel := context.WithTimeout(r.Context(), intakeWait)
+		defer cancel()
+		receipt, serr := s.Desk.Submit(ctx, sub)
+		if serr == nil {
+			p.HideLanguages = true
+			p.Data = receiptData{Groups: receipt.Groups()}
+			s.render(w, http.StatusOK, "receipt", p)
+			return nil
+		}
+		err = serr
+	}
+	// Nothing was stored: show the form again with everything he typed.
+	p.Error = s.errorMessage(p.translator, err)
+	p.Data = newRequestForm(sub)
+	s.render(w, s.errorStatus(r, err), "request_form", p)
+	return nil
+}
+
+var errTooMany = tropa.UserError(tropa.ERATELIMIT, "ErrTooManyRequests", map[string]any{"Minutes": 5})
+
+// parseForm reads a posted form, turning an oversized body into a clear
+// error rather than a truncated form.
+func parseForm(r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return tropa.UserError(tropa.ETOOLARGE, "ErrBodyTooLarge", nil)
+		}
+		return tropa.UserError(tropa.EINVALID, "ErrBadForm", nil)
+	}
+	return nil
+}
+
+func notFound(w http.ResponseWriter, r *http.Request) error {
+	return tropa.Errorf(tropa.ENOTFOUND, "no route")
+}

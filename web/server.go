@@ -1,0 +1,113 @@
+// Package web serves tropa over HTTP: the applicant site, which works with
+// JavaScript off and sets no cookie, the staff site under /staff/, and a
+// small JSON API for partner sites and other channels.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"tropa/desk"
+)
+
+//go:embed static
+var staticFiles embed.FS
+
+// Config configures the web server.
+type Config struct {
+	Desk   *desk.Desk
+	Logger *slog.Logger
+	// TLS says that users reach tropa over HTTPS, directly or through a
+	// proxy: cookies are then Secure and browsers told to stay on HTTPS.
+	TLS bool
+	// Now is the clock for rate limits.
+	Now func() time.Time
+}
+
+// Server is tropa's HTTP side.
+type Server struct {
+	Config
+	locales   *locales
+	templates templates
+	receipts  *limiter
+	logins    *limiter
+	intake    *limiter
+}
+
+// New prepares a server: catalogs and templates are parsed here, once, so
+// that a broken one stops start-up instead of a page.
+func New(c Config) (*Server, error) {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	loc, err := loadLocales()
+	if err != nil {
+		return nil, err
+	}
+	ts, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{
+		Config:    c,
+		locales:   loc,
+		templates: ts,
+		// Receipt guesses and logins: a person mistyping has room; a
+		// guesser on one network gets about three tries a minute, and all
+		// guessers together twenty a second, which bounds argon2id work.
+		receipts: newLimiter(20*time.Second, 10, 20),
+		logins:   newLimiter(20*time.Second, 10, 10),
+		intake:   newLimiter(time.Minute, 5, 50),
+	}, nil
+}
+
+// Handler returns the whole site with its middleware.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	s.routes(mux)
+	return s.logRequests(s.secure(limitBody(s.crossOrigin(mux))))
+}
+
+// Serve serves on l until ctx is done, then shuts down gracefully, letting
+// requests in flight (a submission being committed) finish.
+func (s *Server) Serve(ctx context.Context, l net.Listener, certFile, keyFile string) error {
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if certFile != "" {
+			errc <- srv.ServeTLS(l, certFile, keyFile)
+		} else {
+			errc <- srv.Serve(l)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,61 @@
+package web
+
+import (
+	"net/http"
+
+	"tropa/desk"
+)
+
+type loginData struct {
+	Name string
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
+	p := s.newPage(r)
+	p.Data = loginData{}
+	s.render(w, http.StatusOK, "login", p)
+	return nil
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	name := r.PostForm.Get("name")
+	var sess *desk.Session
+	var err error = errTooMany
+	if s.logins.allow(r, s.Now()) {
+		sess, err = s.Desk.Login(r.Context(), name, r.PostForm.Get("password"), r.PostForm.Get("code"))
+	}
+	if err != nil {
+		p := s.newPage(r)
+		p.Error = s.errorMessage(p.translator, err)
+		p.Data = loginData{Name: name}
+		s.render(w, s.errorStatus(r, err), "login", p)
+		return nil
+	}
+	s.setSession(w, sess)
+	http.Redirect(w, r, stageHome(sess.Stage), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
+	if err := s.Desk.Logout(r.Context(), sess); err != nil {
+		return err
+	}
+	s.clearSession(w)
+	http.Redirect(w, r, "/staff/login", http.StatusSeeOther)
+	return nil
+}
+
+// staffHome sends each role where its work is.
+func (s *Server) staffHome(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
+	if sess.Staff.Role.WorksCases() {
+		http.Redirect(w, r, "/staff/inbox", http.StatusSeeOther)
+		return nil
+	}
+	p := s.staffPage(r, sess)
+	p.Data = sess.Staff.Role
+	s.render(w, http.StatusOK, "staff_home", p)
+	return nil
+}

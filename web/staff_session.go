@@ -1,0 +1,77 @@
+package web
+
+import (
+	"net/http"
+
+	"tropa"
+	"tropa/desk"
+)
+
+// sessionCookie holds a staff session's id and key. It is sent only to the
+// staff site, never readable by script, never sent by another site.
+const sessionCookie = "tropa_staff"
+
+type staffHandler func(w http.ResponseWriter, r *http.Request, sess *desk.Session) error
+
+// staff serves h to staff with a full session; others are sent to log in.
+func (s *Server) staff(h staffHandler) http.Handler {
+	return s.withSession(tropa.SessionFull, h)
+}
+
+// enrolling serves h to staff who still have to enrol TOTP.
+func (s *Server) enrolling(h staffHandler) http.Handler {
+	return s.withSession(tropa.SessionEnroll, h)
+}
+
+func (s *Server) withSession(stage tropa.SessionStage, h staffHandler) http.Handler {
+	return s.page(func(w http.ResponseWriter, r *http.Request) error {
+		sess, err := s.session(r)
+		if tropa.IsCode(err, tropa.EUNAUTHORIZED) {
+			s.clearSession(w)
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/staff/login", http.StatusSeeOther)
+				return nil
+			}
+			return tropa.UserError(tropa.EUNAUTHORIZED, "ErrSessionEnded", nil)
+		} else if err != nil {
+			return err
+		}
+		if sess.Stage != stage {
+			http.Redirect(w, r, stageHome(sess.Stage), http.StatusSeeOther)
+			return nil
+		}
+		return h(w, r, sess)
+	})
+}
+
+func stageHome(stage tropa.SessionStage) string {
+	if stage == tropa.SessionEnroll {
+		return "/staff/totp"
+	}
+	return "/staff/"
+}
+
+func (s *Server) session(r *http.Request) (*desk.Session, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil, tropa.Errorf(tropa.EUNAUTHORIZED, "no session cookie")
+	}
+	return s.Desk.Session(r.Context(), c.Value)
+}
+
+func (s *Server) setSession(w http.ResponseWriter, sess *desk.Session) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.Token(), Path: "/staff/",
+		HttpOnly: true, Secure: s.TLS, SameSite: http.SameSiteStrictMode})
+}
+
+func (s *Server) clearSession(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/staff/", MaxAge: -1,
+		HttpOnly: true, Secure: s.TLS, SameSite: http.SameSiteStrictMode})
+}
+
+// staffPage is a page for a logged-in staff member.
+func (s *Server) staffPage(r *http.Request, sess *desk.Session) *page {
+	p := s.newPage(r)
+	p.Staff = sess
+	return p
+}
