@@ -1,0 +1,240 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+
+	"golang.org/x/net/html"
+
+	"tropa/internal/htmlcheck"
+	"tropa/seal"
+)
+
+// TestSeizedDisk runs the real server, puts marked text through every path
+// that stores it (applicant request and contact, staff reply, applicant
+// follow-up, login, TOTP enrolment), stops the server, and then reads every
+// byte it left on disk and everything it printed, as an adversary who seized
+// the machine would: none of the marked text, receipts, password or TOTP
+// secret may be there.
+func TestSeizedDisk(t *testing.T) {
+	dir := t.TempDir()
+	const password = "correct horse battery staple"
+	mustRun(t, "", "init", "--data", dir)
+	mustRun(t, password+"\n", "user", "add", "--data", dir, "--name", "olga", "--role", "caseworker", "--password-stdin")
+
+	srv := startServer(t, dir)
+	markers := map[string]string{
+		"message":  "MARKER-MESSAGE-7f3a91 Я в госпитале, часть 12345",
+		"contact":  "MARKER-CONTACT-@secret_handle_51c2",
+		"reply":    "MARKER-REPLY-e0d4c8 встречаемся у вокзала",
+		"followup": "MARKER-FOLLOWUP-9b1e77 паспорт забрали",
+	}
+
+	applicant := newClient(t)
+	page := applicant.postForm(srv.url, url.Values{"kind": {"leave_country"}, "situation": {"hospital"},
+		"message": {markers["message"]}, "contact": {markers["contact"]}})
+	receipt := htmlcheck.Text(htmlcheck.HasOne(t, page, "p.receipt"))
+	if _, err := seal.ParseReceipt(receipt); err != nil {
+		t.Fatalf("receipt page shows %q: %v", receipt, err)
+	}
+
+	staff := newClient(t)
+	page = staff.postForm(srv.url+"staff/login", url.Values{"name": {"olga"}, "password": {password}})
+	totpSecret := htmlcheck.Text(htmlcheck.HasOne(t, page, "code.secret"))
+	code, err := totp.GenerateCode(totpSecret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	page = staff.postForm(srv.url+"staff/totp", url.Values{"code": {code}})
+	link, _ := htmlcheck.Attr(htmlcheck.HasOne(t, page, "table.inbox td a"), "href")
+	page = staff.get(srv.url + strings.TrimPrefix(link, "/"))
+	htmlcheck.HasText(t, page, ".message .body", markers["message"])
+	htmlcheck.HasText(t, page, ".contact", markers["contact"])
+	page = staff.postForm(srv.url+strings.TrimPrefix(link, "/")+"/reply", url.Values{"message": {markers["reply"]}})
+	htmlcheck.HasText(t, page, ".message.staff .body", markers["reply"])
+
+	page = applicant.postForm(srv.url+"check/reply", url.Values{"receipt": {receipt}, "message": {markers["followup"]}})
+	htmlcheck.HasText(t, page, ".message.staff .body", markers["reply"])
+	htmlcheck.HasText(t, page, ".message.applicant .body", markers["followup"])
+
+	output := srv.stop(t)
+
+	secrets := map[string]string{"password": password, "TOTP secret": totpSecret,
+		"receipt": receipt, "receipt digits": strings.ReplaceAll(receipt, " ", "")}
+	for name, m := range markers {
+		secrets[name] = m
+		// Each distinctive word alone, too: a field split or stored in
+		// another form must not slip through.
+		for _, w := range strings.Fields(m) {
+			if len(w) >= 10 {
+				secrets[name+" word "+w] = w
+			}
+		}
+	}
+	files := 0
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		files++
+		assertAbsent(t, path, b, secrets)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files == 0 {
+		t.Fatal("the data directory is empty: nothing was searched")
+	}
+	assertAbsent(t, "server output", output, secrets)
+	if !bytes.Contains(output, []byte(`pattern="POST /check/reply"`)) {
+		t.Errorf("server output has no request log lines, so it was not really searched:\n%s", output)
+	}
+}
+
+func assertAbsent(t *testing.T, where string, b []byte, secrets map[string]string) {
+	t.Helper()
+	for name, s := range secrets {
+		if bytes.Contains(b, []byte(s)) {
+			t.Errorf("%s contains the %s in plain text", where, name)
+		}
+	}
+}
+
+// mustRun runs a tropa command to completion.
+func mustRun(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	var out bytes.Buffer
+	if err := run(t.Context(), args, noEnv, strings.NewReader(stdin), &out, &out); err != nil {
+		t.Fatalf("tropa %s: %v\n%s", strings.Join(args, " "), err, out.String())
+	}
+	return out.String()
+}
+
+func noEnv(string) string { return "" }
+
+// lockedBuffer collects a server's output while it runs.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) Bytes() []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return bytes.Clone(b.buf.Bytes())
+}
+
+type testServer struct {
+	url    string
+	cancel context.CancelFunc
+	done   chan error
+	out    *lockedBuffer
+}
+
+var servingLine = regexp.MustCompile(`serving on (http://\S+/)`)
+
+// startServer runs "tropa serve" on a free port of the loopback.
+func startServer(t *testing.T, dir string) *testServer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &testServer{cancel: cancel, done: make(chan error, 1), out: &lockedBuffer{}}
+	go func() {
+		s.done <- run(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}, noEnv, strings.NewReader(""), s.out, s.out)
+	}()
+	t.Cleanup(func() { s.cancel() })
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := servingLine.FindSubmatch(s.out.Bytes()); m != nil {
+			s.url = string(m[1])
+			return s
+		}
+		select {
+		case err := <-s.done:
+			t.Fatalf("server stopped: %v\n%s", err, s.out.Bytes())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Fatalf("server did not start:\n%s", s.out.Bytes())
+	return nil
+}
+
+// stop shuts the server down as SIGTERM would and returns all it printed.
+func (s *testServer) stop(t *testing.T) []byte {
+	t.Helper()
+	s.cancel()
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Fatalf("server: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("server did not shut down")
+	}
+	return s.out.Bytes()
+}
+
+// client is a browser without JavaScript: it follows redirects, keeps
+// cookies, and reads pages.
+type client struct {
+	t *testing.T
+	c *http.Client
+}
+
+func newClient(t *testing.T) *client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &client{t: t, c: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
+}
+
+func (c *client) get(u string) *html.Node {
+	c.t.Helper()
+	return c.read(c.c.Get(u))
+}
+
+func (c *client) postForm(u string, v url.Values) *html.Node {
+	c.t.Helper()
+	return c.read(c.c.PostForm(u, v))
+}
+
+func (c *client) read(resp *http.Response, err error) *html.Node {
+	c.t.Helper()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		c.t.Fatalf("%s %s: status %d\n%s", resp.Request.Method, resp.Request.URL.Path, resp.StatusCode, b)
+	}
+	return htmlcheck.Parse(c.t, string(b))
+}
