@@ -86,7 +86,7 @@ func (s *Server) Serve(ctx context.Context, l net.Listener, certFile, keyFile st
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    16 << 10,
-		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
+		ErrorLog:          serverErrorLog(s.Logger),
 	}
 	errc := make(chan error, 1)
 	go func() {

@@ -1,0 +1,33 @@
+package web
+
+import (
+	"bytes"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+func TestServerErrorLogHidesAddresses(t *testing.T) {
+	tests := map[string]struct {
+		line, addr string
+	}{
+		"IPv4 with port":     {"http: TLS handshake error from 203.0.113.7:51234: EOF", "203.0.113.7"},
+		"IPv6 with port":     {"http: TLS handshake error from [2001:db8::1]:443: EOF", "2001:db8::1"},
+		"IPv4 alone":         {"http: panic serving 198.51.100.23: boom", "198.51.100.23"},
+		"IPv4-mapped IPv6":   {"http: Accept error from [::ffff:192.0.2.1]:80", "192.0.2.1"},
+		"loopback with port": {"http: superfluous response.WriteHeader from 127.0.0.1:8080", "127.0.0.1"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			serverErrorLog(slog.New(slog.NewTextHandler(&buf, nil))).Print(tc.line)
+			out := buf.String()
+			if strings.Contains(out, tc.addr) {
+				t.Errorf("log line keeps the address %s: %s", tc.addr, out)
+			}
+			if !strings.Contains(out, "[address]") || !strings.Contains(out, "http:") {
+				t.Errorf("log line lost its meaning: %s", out)
+			}
+		})
+	}
+}
