@@ -97,7 +97,7 @@ func (d *Desk) openThread(ctx context.Context, requestID string, key *seal.Key) 
 	}
 	t := &tropa.Thread{Request: rr.Request, Contact: contact, Messages: make([]tropa.Message, 0, len(records))}
 	for _, m := range records {
-		body, err := seal.OpenString(key, m.SealedBody, bodyAAD(m.ID))
+		body, err := seal.OpenString(key, m.SealedBody, bodyAAD(m.ID, m.Author))
 		if err != nil {
 			return nil, tropa.Errorf(tropa.EINTERNAL, "open message: %v", err)
 		}
@@ -114,15 +114,17 @@ func (d *Desk) addMessage(ctx context.Context, key *seal.Key, m tropa.Message, e
 	}
 	m.ID = tropa.NewID()
 	return d.Store.AddMessage(ctx, &tropa.MessageRecord{ID: m.ID, RequestID: m.RequestID, Author: m.Author,
-		StaffID: m.StaffID, CreatedAt: m.CreatedAt, SealedBody: seal.SealString(key, m.Body, bodyAAD(m.ID))}, ev)
+		StaffID: m.StaffID, CreatedAt: m.CreatedAt, SealedBody: seal.SealString(key, m.Body, bodyAAD(m.ID, m.Author))}, ev)
 }
 
 func contactAAD(requestID string) seal.AAD {
 	return seal.AAD{Table: "requests", Row: requestID, Field: "contact"}
 }
 
-func bodyAAD(messageID string) seal.AAD {
-	return seal.AAD{Table: "messages", Row: messageID, Field: "body"}
+// bodyAAD binds a message's body to its author too, so that a row changed
+// to show a staff reply as the applicant's, or the reverse, no longer opens.
+func bodyAAD(messageID string, author tropa.Author) seal.AAD {
+	return seal.AAD{Table: "messages", Row: messageID, Field: "body/" + string(author)}
 }
 
 func receiptAAD(lookup string) seal.AAD {

@@ -37,7 +37,7 @@ func (d *Desk) Submit(ctx context.Context, sub tropa.Submission) (seal.Receipt, 
 			SealedContact: seal.SealString(&caseKey, sub.Contact, contactAAD(requestID)),
 		},
 		First: tropa.MessageRecord{ID: messageID, RequestID: requestID, Author: tropa.AuthorApplicant, CreatedAt: now,
-			SealedBody: seal.SealString(&caseKey, sub.Message, bodyAAD(messageID))},
+			SealedBody: seal.SealString(&caseKey, sub.Message, bodyAAD(messageID, tropa.AuthorApplicant))},
 		Receipt: tropa.ReceiptRecord{RequestID: requestID, KDF: d.ReceiptParams.String(), Salt: salt,
 			Verifier: verifier, CreatedAt: now},
 	}

@@ -36,17 +36,28 @@ func (db *DB) SessionByID(ctx context.Context, id string) (*tropa.SessionRecord,
 	return &s, nil
 }
 
-// CompleteEnrollment stores the staff member's new TOTP secret and lets the
-// session do everything, in one transaction.
+// CompleteEnrollment stores the staff member's first TOTP secret and lets
+// the session do everything, in one transaction. It refuses if the staff
+// member is enrolled already, and ends their other sessions still waiting to
+// enrol: those were opened with the password alone, and must not replace the
+// second factor the owner has just set up.
 func (db *DB) CompleteEnrollment(ctx context.Context, id string, sealedTOTP []byte, ev tropa.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := setTOTP(ctx, tx, ev.Actor, sealedTOTP); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE staff SET sealed_totp = $1, totp_last_step = 0
+			WHERE id = $2 AND sealed_totp IS NULL`, sealedTOTP, ev.Actor)
+		if err := mustAffect(res, err); tropa.IsCode(err, tropa.ENOTFOUND) {
+			return tropa.Errorf(tropa.ECONFLICT, "TOTP already enrolled")
+		} else if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE sessions SET stage = $1, sealed_pending_totp = NULL
-			WHERE id = $2 AND staff_id = $3`, string(tropa.SessionFull), id, ev.Actor)
+		res, err = tx.ExecContext(ctx, `UPDATE sessions SET stage = $1, sealed_pending_totp = NULL
+			WHERE id = $2 AND staff_id = $3 AND stage = $4`, string(tropa.SessionFull), id, ev.Actor, string(tropa.SessionEnroll))
 		if err := mustAffect(res, err); err != nil {
 			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE staff_id = $1 AND stage = $2`,
+			ev.Actor, string(tropa.SessionEnroll)); err != nil {
+			return mapErr(err)
 		}
 		return appendAudit(ctx, tx, ev)
 	})

@@ -90,16 +90,12 @@ func (db *DB) IntakeRecipients(ctx context.Context) ([]tropa.Recipient, error) {
 // SetTOTP stores a staff member's TOTP secret, encrypted to their key.
 func (db *DB) SetTOTP(ctx context.Context, staffID string, sealed []byte, ev tropa.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := setTOTP(ctx, tx, staffID, sealed); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE staff SET sealed_totp = $1, totp_last_step = 0 WHERE id = $2`, sealed, staffID)
+		if err := mustAffect(res, err); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, ev)
 	})
-}
-
-func setTOTP(ctx context.Context, tx *sql.Tx, staffID string, sealed []byte) error {
-	res, err := tx.ExecContext(ctx, `UPDATE staff SET sealed_totp = $1, totp_last_step = 0 WHERE id = $2`, sealed, staffID)
-	return mustAffect(res, err)
 }
 
 // UseTOTPStep records a TOTP time step as used, refusing any step not later

@@ -1,0 +1,251 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"tropa"
+)
+
+func TestCreateRequest(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var s tropa.Store = mustOpenStore(t)
+	n := newRequest(base, tropa.UrgencyHigh, "alice", tropa.HolderRecovery)
+	mustCreateRequest(t, s, n)
+
+	rr, err := s.RequestByID(ctx, n.Request.ID)
+	if err != nil {
+		t.Fatalf("RequestByID: %v", err)
+	}
+	want := n.Request
+	if rr.ID != want.ID || rr.Ref != want.Ref || rr.Kind != want.Kind || rr.Situation != want.Situation ||
+		rr.Channel != want.Channel || rr.Stage != want.Stage || rr.Urgency != want.Urgency ||
+		!rr.CreatedAt.Equal(base.Truncate(time.Microsecond)) || !rr.LastStaffAt.IsZero() ||
+		!bytes.Equal(rr.SealedContact, want.SealedContact) {
+		t.Errorf("RequestByID = %+v, want %+v", rr, want)
+	}
+	msgs, err := s.Messages(ctx, n.Request.ID)
+	if err != nil || len(msgs) != 1 || msgs[0].ID != n.First.ID || msgs[0].Author != tropa.AuthorApplicant ||
+		msgs[0].StaffID != "" || !bytes.Equal(msgs[0].SealedBody, n.First.SealedBody) {
+		t.Errorf("Messages = %+v, %v; want the first message", msgs, err)
+	}
+	for _, w := range n.Wraps {
+		got, err := s.KeyWrap(ctx, n.Request.ID, w.Holder)
+		if err != nil || !bytes.Equal(got.Wrapped, w.Wrapped) {
+			t.Errorf("KeyWrap(%q) = %+v, %v; want %q", w.Holder, got, err, w.Wrapped)
+		}
+	}
+	rc, err := s.ReceiptByLookup(ctx, n.Receipt.Lookup)
+	if err != nil || rc.RequestID != n.Request.ID || rc.KDF != n.Receipt.KDF || !bytes.Equal(rc.Salt, n.Receipt.Salt) ||
+		!bytes.Equal(rc.Verifier, n.Receipt.Verifier) || !bytes.Equal(rc.SealedKey, n.Receipt.SealedKey) {
+		t.Errorf("ReceiptByLookup = %+v, %v; want %+v", rc, err, n.Receipt)
+	}
+
+	if _, err := s.RequestByID(ctx, tropa.NewID()); !tropa.IsCode(err, tropa.ENOTFOUND) {
+		t.Errorf("RequestByID(unknown): error = %v, want ENOTFOUND", err)
+	}
+	if _, err := s.ReceiptByLookup(ctx, "00000000"); !tropa.IsCode(err, tropa.ENOTFOUND) {
+		t.Errorf("ReceiptByLookup(unknown): error = %v, want ENOTFOUND", err)
+	}
+}
+
+// TestCreateRequestIsAtomic makes one part of a request collide with one
+// already stored: nothing of the refused request remains, and the same
+// request with the collision mended can then be written.
+func TestCreateRequestIsAtomic(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		collide func(n, first *tropa.NewRequest)
+	}{
+		{"duplicate receipt lookup", func(n, first *tropa.NewRequest) { n.Receipt.Lookup = first.Receipt.Lookup }},
+		{"duplicate ref", func(n, first *tropa.NewRequest) { n.Request.Ref = first.Request.Ref }},
+		{"duplicate first message id", func(n, first *tropa.NewRequest) { n.First.ID = first.First.ID }},
+		{"duplicate key wrap", func(n, first *tropa.NewRequest) { n.Wraps = append(n.Wraps, n.Wraps[0]) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			var s tropa.Store = mustOpenStore(t)
+			first := newRequest(base, tropa.UrgencyNormal, "alice")
+			mustCreateRequest(t, s, first)
+
+			n := newRequest(base.Add(time.Minute), tropa.UrgencyNormal, "alice")
+			broken := *n
+			broken.Wraps = slices.Clone(n.Wraps)
+			tt.collide(&broken, first)
+			if err := s.CreateRequest(ctx, &broken); !tropa.IsCode(err, tropa.ECONFLICT) {
+				t.Fatalf("CreateRequest with a collision: error = %v, want ECONFLICT", err)
+			}
+
+			id := n.Request.ID
+			if _, err := s.RequestByID(ctx, id); !tropa.IsCode(err, tropa.ENOTFOUND) {
+				t.Errorf("RequestByID(refused): error = %v, want ENOTFOUND", err)
+			}
+			if msgs, err := s.Messages(ctx, id); err != nil || len(msgs) != 0 {
+				t.Errorf("Messages(refused) = %+v, %v; want none", msgs, err)
+			}
+			if _, err := s.KeyWrap(ctx, id, "alice"); !tropa.IsCode(err, tropa.ENOTFOUND) {
+				t.Errorf("KeyWrap(refused): error = %v, want ENOTFOUND", err)
+			}
+			if rc, err := s.ReceiptByLookup(ctx, broken.Receipt.Lookup); err == nil && rc.RequestID == id {
+				t.Errorf("ReceiptByLookup finds the refused request's receipt")
+			}
+			if inbox, err := s.Inbox(ctx, tropa.InboxFilter{Holder: "alice", Limit: 10}); err != nil || len(inbox) != 1 {
+				t.Errorf("Inbox = %+v, %v; want only the first request", inbox, err)
+			}
+
+			mustCreateRequest(t, s, n)
+			if _, err := s.RequestByID(ctx, id); err != nil {
+				t.Errorf("RequestByID after mending: %v", err)
+			}
+		})
+	}
+}
+
+func TestInbox(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var s tropa.Store = mustOpenStore(t)
+	oldNormal := newRequest(base, tropa.UrgencyNormal, "alice")
+	oldHigh := newRequest(base.Add(time.Minute), tropa.UrgencyHigh, "alice", "bob")
+	newNormal := newRequest(base.Add(2*time.Minute), tropa.UrgencyNormal, "alice")
+	newHigh := newRequest(base.Add(3*time.Minute), tropa.UrgencyHigh, "alice")
+	bobsOnly := newRequest(base.Add(4*time.Minute), tropa.UrgencyHigh, "bob")
+	for _, n := range []*tropa.NewRequest{newNormal, bobsOnly, oldHigh, oldNormal, newHigh} {
+		mustCreateRequest(t, s, n)
+	}
+
+	tests := []struct {
+		name   string
+		filter tropa.InboxFilter
+		want   []*tropa.NewRequest
+	}{
+		{"urgent first then newest", tropa.InboxFilter{Holder: "alice", Limit: 10}, []*tropa.NewRequest{newHigh, oldHigh, newNormal, oldNormal}},
+		{"limit", tropa.InboxFilter{Holder: "alice", Limit: 3}, []*tropa.NewRequest{newHigh, oldHigh, newNormal}},
+		{"other holder", tropa.InboxFilter{Holder: "bob", Limit: 10}, []*tropa.NewRequest{bobsOnly, oldHigh}},
+		{"holder without wraps", tropa.InboxFilter{Holder: "carol", Limit: 10}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.Inbox(ctx, tt.filter)
+			if err != nil {
+				t.Fatalf("Inbox: %v", err)
+			}
+			var gotIDs, wantIDs []string
+			for _, r := range got {
+				gotIDs = append(gotIDs, r.ID)
+			}
+			for _, n := range tt.want {
+				wantIDs = append(wantIDs, n.Request.ID)
+			}
+			if !slices.Equal(gotIDs, wantIDs) {
+				t.Errorf("Inbox(%+v) = %q, want %q", tt.filter, gotIDs, wantIDs)
+			}
+		})
+	}
+}
+
+func TestAddMessage(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var s tropa.Store = mustOpenStore(t)
+	alice := newStaff("alice", tropa.RoleCaseworker, true)
+	mustCreateStaff(t, s, alice)
+	n := newRequest(base, tropa.UrgencyNormal, alice.ID)
+	mustCreateRequest(t, s, n)
+	id := n.Request.ID
+
+	staffAt := base.Add(time.Hour).Truncate(time.Microsecond)
+	reply := &tropa.MessageRecord{ID: tropa.NewID(), RequestID: id, Author: tropa.AuthorStaff, StaffID: alice.ID,
+		CreatedAt: staffAt, SealedBody: []byte("sealed reply")}
+	before := auditLength(t, s)
+	ev := &tropa.AuditEvent{At: staffAt, Actor: alice.ID, Action: tropa.ActionRequestReply, RequestID: id}
+	if err := s.AddMessage(ctx, reply, ev); err != nil {
+		t.Fatalf("AddMessage(staff): %v", err)
+	}
+	r := mustRequest(t, s, id)
+	if !r.LastStaffAt.Equal(staffAt) || !r.LastApplicantAt.Equal(base.Truncate(time.Microsecond)) || r.AwaitingReply() {
+		t.Errorf("after a staff reply: last staff %v, last applicant %v; want %v, %v", r.LastStaffAt, r.LastApplicantAt, staffAt, base)
+	}
+	if got := auditLength(t, s); got != before+1 {
+		t.Errorf("audit log has %d entries after a reply with an event, want %d", got, before+1)
+	}
+
+	applicantAt := base.Add(2 * time.Hour).Truncate(time.Microsecond)
+	answer := &tropa.MessageRecord{ID: tropa.NewID(), RequestID: id, Author: tropa.AuthorApplicant,
+		CreatedAt: applicantAt, SealedBody: []byte("sealed answer")}
+	if err := s.AddMessage(ctx, answer, nil); err != nil {
+		t.Fatalf("AddMessage(applicant): %v", err)
+	}
+	r = mustRequest(t, s, id)
+	if !r.LastApplicantAt.Equal(applicantAt) || !r.LastStaffAt.Equal(staffAt) || !r.AwaitingReply() {
+		t.Errorf("after the applicant's answer: last applicant %v, last staff %v; want %v, %v", r.LastApplicantAt, r.LastStaffAt, applicantAt, staffAt)
+	}
+	if got := auditLength(t, s); got != before+1 {
+		t.Errorf("audit log has %d entries after a message without an event, want %d", got, before+1)
+	}
+
+	msgs, err := s.Messages(ctx, id)
+	if err != nil {
+		t.Fatalf("Messages: %v", err)
+	}
+	var ids []string
+	for _, m := range msgs {
+		ids = append(ids, m.ID)
+	}
+	if want := []string{n.First.ID, reply.ID, answer.ID}; !slices.Equal(ids, want) {
+		t.Errorf("Messages = %q, want %q, oldest first", ids, want)
+	}
+	if msgs[1].StaffID != alice.ID || msgs[1].Author != tropa.AuthorStaff {
+		t.Errorf("staff reply stored as %+v, want author staff by alice", msgs[1])
+	}
+}
+
+// TestAddMessageUnknownRequest checks that the audit event of a message that
+// cannot be stored is not kept either.
+func TestAddMessageUnknownRequest(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var s tropa.Store = mustOpenStore(t)
+	id := tropa.NewID()
+	m := &tropa.MessageRecord{ID: tropa.NewID(), RequestID: id, Author: tropa.AuthorApplicant, CreatedAt: base,
+		SealedBody: []byte("sealed")}
+	ev := &tropa.AuditEvent{At: base, Actor: "someone", Action: tropa.ActionRequestReply, RequestID: id}
+	if err := s.AddMessage(ctx, m, ev); err == nil {
+		t.Fatalf("AddMessage to an unknown request succeeded")
+	}
+	if n := auditLength(t, s); n != 0 {
+		t.Errorf("audit log has %d entries, want 0", n)
+	}
+}
+
+func TestKeyWrapNotFound(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var s tropa.Store = mustOpenStore(t)
+	n := newRequest(base, tropa.UrgencyNormal, "alice")
+	mustCreateRequest(t, s, n)
+	if _, err := s.KeyWrap(ctx, n.Request.ID, "alice"); err != nil {
+		t.Fatalf("KeyWrap(alice): %v", err)
+	}
+	for holder, requestID := range map[string]string{"bob": n.Request.ID, "alice": tropa.NewID()} {
+		if w, err := s.KeyWrap(ctx, requestID, holder); !tropa.IsCode(err, tropa.ENOTFOUND) {
+			t.Errorf("KeyWrap(%q, %q) = %+v, %v; want ENOTFOUND", requestID, holder, w, err)
+		}
+	}
+}
+
+func mustRequest(tb testing.TB, s tropa.Store, id string) *tropa.RequestRecord {
+	tb.Helper()
+	r, err := s.RequestByID(context.Background(), id)
+	if err != nil {
+		tb.Fatalf("RequestByID: %v", err)
+	}
+	return r
+}

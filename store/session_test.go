@@ -1,0 +1,144 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"tropa"
+)
+
+func newSession(staffID string, stage tropa.SessionStage, at time.Time) *tropa.SessionRecord {
+	rec := &tropa.SessionRecord{ID: tropa.NewID(), StaffID: staffID, Stage: stage,
+		SealedIdentity: []byte("identity under the cookie's key"), CreatedAt: at, LastSeenAt: at}
+	if stage == tropa.SessionEnroll {
+		rec.SealedPendingTOTP = []byte("pending totp under the cookie's key")
+	}
+	return rec
+}
+
+func mustCreateSession(tb testing.TB, s tropa.Store, rec *tropa.SessionRecord) {
+	tb.Helper()
+	if err := s.CreateSession(context.Background(), rec); err != nil {
+		tb.Fatalf("CreateSession: %v", err)
+	}
+}
+
+func TestSessions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var s tropa.Store = mustOpenStore(t)
+	alice := newStaff("alice", tropa.RoleCaseworker, true)
+	mustCreateStaff(t, s, alice)
+	want := newSession(alice.ID, tropa.SessionEnroll, base)
+	mustCreateSession(t, s, want)
+
+	got, err := s.SessionByID(ctx, want.ID)
+	if err != nil {
+		t.Fatalf("SessionByID: %v", err)
+	}
+	if got.ID != want.ID || got.StaffID != alice.ID || got.Stage != tropa.SessionEnroll ||
+		!bytes.Equal(got.SealedIdentity, want.SealedIdentity) || !bytes.Equal(got.SealedPendingTOTP, want.SealedPendingTOTP) ||
+		!got.CreatedAt.Equal(base.Truncate(time.Microsecond)) || !got.LastSeenAt.Equal(got.CreatedAt) {
+		t.Errorf("SessionByID = %+v, want %+v", got, want)
+	}
+
+	later := base.Add(5 * time.Minute)
+	if err := s.TouchSession(ctx, want.ID, later); err != nil {
+		t.Fatalf("TouchSession: %v", err)
+	}
+	if got, err := s.SessionByID(ctx, want.ID); err != nil || !got.LastSeenAt.Equal(later.Truncate(time.Microsecond)) ||
+		!got.CreatedAt.Equal(base.Truncate(time.Microsecond)) {
+		t.Errorf("after TouchSession: %+v, %v; want last seen %v, created unchanged", got, err, later)
+	}
+
+	if err := s.DeleteSession(ctx, want.ID); err != nil {
+		t.Fatalf("DeleteSession: %v", err)
+	}
+	if _, err := s.SessionByID(ctx, want.ID); !tropa.IsCode(err, tropa.ENOTFOUND) {
+		t.Errorf("SessionByID after DeleteSession: error = %v, want ENOTFOUND", err)
+	}
+	if _, err := s.SessionByID(ctx, tropa.NewID()); !tropa.IsCode(err, tropa.ENOTFOUND) {
+		t.Errorf("SessionByID(unknown): error = %v, want ENOTFOUND", err)
+	}
+}
+
+func TestDeleteSessionsBefore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var s tropa.Store = mustOpenStore(t)
+	alice := newStaff("alice", tropa.RoleCaseworker, true)
+	mustCreateStaff(t, s, alice)
+	idle := newSession(alice.ID, tropa.SessionFull, base)
+	touched := newSession(alice.ID, tropa.SessionFull, base)
+	fresh := newSession(alice.ID, tropa.SessionFull, base.Add(time.Hour))
+	for _, rec := range []*tropa.SessionRecord{idle, touched, fresh} {
+		mustCreateSession(t, s, rec)
+	}
+	if err := s.TouchSession(ctx, touched.ID, base.Add(time.Hour)); err != nil {
+		t.Fatalf("TouchSession: %v", err)
+	}
+
+	n, err := s.DeleteSessionsBefore(ctx, base.Add(30*time.Minute))
+	if err != nil || n != 1 {
+		t.Fatalf("DeleteSessionsBefore = %d, %v; want 1 (only the idle session)", n, err)
+	}
+	if _, err := s.SessionByID(ctx, idle.ID); !tropa.IsCode(err, tropa.ENOTFOUND) {
+		t.Errorf("idle session: error = %v, want ENOTFOUND", err)
+	}
+	for name, rec := range map[string]*tropa.SessionRecord{"touched": touched, "fresh": fresh} {
+		if _, err := s.SessionByID(ctx, rec.ID); err != nil {
+			t.Errorf("%s session: %v; want it kept", name, err)
+		}
+	}
+	if n, err := s.DeleteSessionsBefore(ctx, base.Add(30*time.Minute)); err != nil || n != 0 {
+		t.Errorf("DeleteSessionsBefore again = %d, %v; want 0", n, err)
+	}
+}
+
+func TestCompleteEnrollment(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var s tropa.Store = mustOpenStore(t)
+	alice := newStaff("alice", tropa.RoleCaseworker, true)
+	mustCreateStaff(t, s, alice)
+	if err := s.UseTOTPStep(ctx, alice.ID, 7); err != nil {
+		t.Fatalf("UseTOTPStep: %v", err)
+	}
+	rec := newSession(alice.ID, tropa.SessionEnroll, base)
+	mustCreateSession(t, s, rec)
+	before := auditLength(t, s)
+
+	sealed := []byte("totp secret encrypted to alice")
+	ev := tropa.AuditEvent{At: base, Actor: alice.ID, Action: tropa.ActionTOTPEnroll}
+	if err := s.CompleteEnrollment(ctx, rec.ID, sealed, ev); err != nil {
+		t.Fatalf("CompleteEnrollment: %v", err)
+	}
+	got, err := s.SessionByID(ctx, rec.ID)
+	if err != nil || got.Stage != tropa.SessionFull || len(got.SealedPendingTOTP) != 0 {
+		t.Errorf("session after CompleteEnrollment = %+v, %v; want stage full, no pending TOTP", got, err)
+	}
+	st, err := s.StaffByID(ctx, alice.ID)
+	if err != nil || !st.TOTPEnrolled || !bytes.Equal(st.SealedTOTP, sealed) {
+		t.Errorf("staff after CompleteEnrollment = %+v, %v; want the TOTP secret stored", st, err)
+	}
+	if n := auditLength(t, s); n != before+1 {
+		t.Errorf("audit log has %d entries, want %d", n, before+1)
+	}
+
+	// Another staff member's session cannot be completed in alice's name.
+	bob := newStaff("bob", tropa.RoleCaseworker, true)
+	mustCreateStaff(t, s, bob)
+	bobs := newSession(bob.ID, tropa.SessionEnroll, base)
+	mustCreateSession(t, s, bobs)
+	if err := s.CompleteEnrollment(ctx, bobs.ID, []byte("other"), ev); err == nil {
+		t.Errorf("CompleteEnrollment of bob's session as alice succeeded")
+	}
+	if st, err := s.StaffByID(ctx, alice.ID); err != nil || !bytes.Equal(st.SealedTOTP, sealed) {
+		t.Errorf("alice's TOTP secret after the refused enrolment = %q, %v; want unchanged", st.SealedTOTP, err)
+	}
+	if got, err := s.SessionByID(ctx, bobs.ID); err != nil || got.Stage != tropa.SessionEnroll {
+		t.Errorf("bob's session after the refused enrolment = %+v, %v; want still enroll", got, err)
+	}
+}
