@@ -29,15 +29,25 @@ func (s *Server) api(h apiHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		status, v, err := h(r)
 		if err != nil {
-			var e apiError
-			e.Error.Code = tropa.ErrorCode(err)
-			e.Error.Message = s.errorMessage(s.locales.translator(pickLanguage(r)), err)
-			status, v = s.errorStatus(r, err), e
+			s.apiError(w, r, err)
+			return
 		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(status)
-		json.NewEncoder(w).Encode(v)
+		writeJSON(w, status, v)
 	})
+}
+
+// apiError writes err as the API's JSON error.
+func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	var e apiError
+	e.Error.Code = tropa.ErrorCode(err)
+	e.Error.Message = s.errorMessage(s.locales.translator(pickLanguage(r)), err)
+	writeJSON(w, s.errorStatus(r, err), e)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
 }
 
 // apiSubmission is the JSON form of the applicant form.
@@ -154,15 +164,18 @@ func decodeJSON(r *http.Request, v any) error {
 	}
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return tropa.UserError(tropa.ETOOLARGE, "ErrBodyTooLarge", nil)
+	err := dec.Decode(v)
+	if err == nil {
+		// Whatever follows the object must be nothing but white space.
+		if _, err = dec.Token(); errors.Is(err, io.EOF) {
+			return nil
+		} else if err == nil {
+			err = errors.New("data after the object")
 		}
-		return tropa.UserError(tropa.EINVALID, "ErrBadJSON", nil)
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return tropa.UserError(tropa.EINVALID, "ErrBadJSON", nil)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return tropa.UserError(tropa.ETOOLARGE, "ErrBodyTooLarge", nil)
 	}
-	return nil
+	return tropa.UserError(tropa.EINVALID, "ErrBadJSON", nil)
 }

@@ -21,7 +21,11 @@ func (s *Server) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("Referrer-Policy", "no-referrer")
+		// same-origin, not no-referrer: other sites learn nothing either
+		// way, but under no-referrer a browser without Sec-Fetch-Site (an
+		// old phone's) sends "Origin: null" with our own forms, and the
+		// cross-origin check must then refuse them.
+		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")

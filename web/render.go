@@ -131,6 +131,10 @@ func (s *Server) page(h handler) http.Handler {
 // errors are logged: the rest say nothing about the system, and their text
 // may repeat what the user typed.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.apiError(w, r, err)
+		return
+	}
 	p := s.newPage(r)
 	p.Error = s.errorMessage(p.translator, err)
 	s.render(w, s.errorStatus(r, err), "error", p)

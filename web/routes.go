@@ -4,7 +4,7 @@ import "net/http"
 
 // routes lists every route tropa serves.
 func (s *Server) routes(mux *http.ServeMux) {
-	mux.Handle("GET /static/", http.FileServerFS(staticFiles))
+	mux.Handle("GET /static/", s.page(s.static))
 
 	// The applicant site.
 	mux.Handle("GET /{$}", s.page(s.requestForm))
@@ -22,7 +22,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /staff/{$}", s.staff(s.staffHome))
 	mux.Handle("GET /staff/login", s.page(s.loginForm))
 	mux.Handle("POST /staff/login", s.page(s.login))
-	mux.Handle("POST /staff/logout", s.staff(s.logout))
+	mux.Handle("POST /staff/logout", s.withSession("", s.logout))
 	mux.Handle("GET /staff/totp", s.enrolling(s.totpForm))
 	mux.Handle("POST /staff/totp", s.enrolling(s.totpConfirm))
 	mux.Handle("GET /staff/inbox", s.staff(s.inbox))

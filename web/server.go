@@ -7,11 +7,14 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
+	"tropa"
 	"tropa/desk"
 )
 
@@ -37,6 +40,8 @@ type Server struct {
 	receipts  *limiter
 	logins    *limiter
 	intake    *limiter
+
+	staticHandler http.Handler
 }
 
 // New prepares a server: catalogs and templates are parsed here, once, so
@@ -66,7 +71,19 @@ func New(c Config) (*Server, error) {
 		receipts: newLimiter(20*time.Second, 10, 20),
 		logins:   newLimiter(20*time.Second, 10, 10),
 		intake:   newLimiter(time.Minute, 5, 50),
+
+		staticHandler: http.FileServerFS(staticFiles),
 	}, nil
+}
+
+// static serves the embedded assets; a missing one gets the site's own
+// not-found page, with the site's headers.
+func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
+	if _, err := fs.Stat(staticFiles, strings.TrimPrefix(r.URL.Path, "/")); err != nil {
+		return tropa.Errorf(tropa.ENOTFOUND, "no static file")
+	}
+	s.staticHandler.ServeHTTP(w, r)
+	return nil
 }
 
 // Handler returns the whole site with its middleware.

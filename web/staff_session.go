@@ -23,6 +23,8 @@ func (s *Server) enrolling(h staffHandler) http.Handler {
 	return s.withSession(tropa.SessionEnroll, h)
 }
 
+// withSession serves h to staff whose session is at stage, or at any stage
+// when stage is "".
 func (s *Server) withSession(stage tropa.SessionStage, h staffHandler) http.Handler {
 	return s.page(func(w http.ResponseWriter, r *http.Request) error {
 		sess, err := s.session(r)
@@ -36,7 +38,7 @@ func (s *Server) withSession(stage tropa.SessionStage, h staffHandler) http.Hand
 		} else if err != nil {
 			return err
 		}
-		if sess.Stage != stage {
+		if stage != "" && sess.Stage != stage {
 			http.Redirect(w, r, stageHome(sess.Stage), http.StatusSeeOther)
 			return nil
 		}
