@@ -43,7 +43,7 @@ func (s *Server) receiptReply(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	receipt, body := r.PostForm.Get("receipt"), r.PostForm.Get("message")
+	receipt, body := r.PostForm.Get("receipt"), textField(r, "message")
 	if err := tropa.ValidateText(body, "message", 1, tropa.MaxMessageLen); err != nil {
 		s.showThread(w, r, receipt, body, s.errorMessage(s.locales.translator(pickLanguage(r)), err))
 		return nil

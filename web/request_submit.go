@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"tropa"
@@ -47,8 +48,8 @@ func (s *Server) requestSubmit(w http.ResponseWriter, r *http.Request) error {
 		Kind:      tropa.Kind(r.PostForm.Get("kind")),
 		Situation: tropa.Situation(r.PostForm.Get("situation")),
 		Channel:   tropa.ChannelWeb,
-		Contact:   r.PostForm.Get("contact"),
-		Message:   r.PostForm.Get("message"),
+		Contact:   textField(r, "contact"),
+		Message:   textField(r, "message"),
 	}
 	p := s.newPage(r)
 	err := sub.Validate()
@@ -87,6 +88,12 @@ func parseForm(r *http.Request) error {
 		return tropa.UserError(tropa.EINVALID, "ErrBadForm", nil)
 	}
 	return nil
+}
+
+// textField reads a posted text area. Browsers send its line breaks as CRLF
+// but count them as one character against maxlength; so does the server.
+func textField(r *http.Request, name string) string {
+	return strings.ReplaceAll(r.PostForm.Get(name), "\r\n", "\n")
 }
 
 func notFound(w http.ResponseWriter, r *http.Request) error {

@@ -79,7 +79,7 @@ func New(c Config) (*Server, error) {
 // static serves the embedded assets; a missing one gets the site's own
 // not-found page, with the site's headers.
 func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
-	if _, err := fs.Stat(staticFiles, strings.TrimPrefix(r.URL.Path, "/")); err != nil {
+	if fi, err := fs.Stat(staticFiles, strings.TrimPrefix(r.URL.Path, "/")); err != nil || fi.IsDir() {
 		return tropa.Errorf(tropa.ENOTFOUND, "no static file")
 	}
 	s.staticHandler.ServeHTTP(w, r)

@@ -43,7 +43,7 @@ func (s *Server) requestReply(w http.ResponseWriter, r *http.Request, sess *desk
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	id, body := r.PathValue("id"), r.PostForm.Get("message")
+	id, body := r.PathValue("id"), textField(r, "message")
 	if err := s.Desk.Reply(r.Context(), sess, id, body); err != nil {
 		if !tropa.IsCode(err, tropa.EINVALID) {
 			return err

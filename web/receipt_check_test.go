@@ -1,0 +1,189 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"tropa/internal/htmlcheck"
+)
+
+// otherSecret is receipt with the same lookup part and a different secret.
+func otherSecret(receipt string) string {
+	digits := []byte(strings.ReplaceAll(receipt, " ", ""))
+	last := len(digits) - 1
+	digits[last] = '0' + (digits[last]-'0'+1)%10
+	return string(digits)
+}
+
+// otherLookup is receipt with a different lookup part and the same secret.
+func otherLookup(receipt string) string {
+	digits := []byte(strings.ReplaceAll(receipt, " ", ""))
+	digits[0] = '0' + (digits[0]-'0'+1)%10
+	return string(digits)
+}
+
+// An unknown receipt and a known one with a wrong secret must read alike, so
+// that a guesser learns nothing from the answer.
+func TestReceiptCheckWrongReceipts(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	receipt := ts.browser(loopback).submit(t, requestForm())
+	check := func(t *testing.T, typed string) (int, string) {
+		t.Helper()
+		resp := ts.browser(loopback).post(t, "/check", url.Values{"receipt": {typed}})
+		doc := resp.doc(t)
+		htmlcheck.HasNone(t, doc, ".message")
+		// The receipt form comes back with what was typed, to correct it.
+		if got := attr(t, doc, "form input#receipt", "value"); got != typed {
+			t.Errorf("receipt field = %q, want %q", got, typed)
+		}
+		return resp.status, htmlcheck.Text(htmlcheck.HasOne(t, doc, "p.error"))
+	}
+	unknownStatus, unknownText := check(t, otherLookup(receipt))
+	wrongStatus, wrongText := check(t, otherSecret(receipt))
+	if unknownStatus != http.StatusNotFound || wrongStatus != unknownStatus {
+		t.Errorf("status: unknown receipt %d, wrong secret %d; want both 404", unknownStatus, wrongStatus)
+	}
+	if wrongText != unknownText {
+		t.Errorf("error: unknown receipt %q, wrong secret %q; want the same", unknownText, wrongText)
+	}
+
+	for _, typed := range []string{"", "1234", strings.Repeat("1", 29), "1234 5678 abcd 1234 5678 1234 5678"} {
+		t.Run(fmt.Sprintf("malformed %q", typed), func(t *testing.T) {
+			status, text := check(t, typed)
+			if status != http.StatusUnprocessableEntity {
+				t.Errorf("status = %d, want 422", status)
+			}
+			if text == unknownText || !strings.Contains(text, "28") {
+				t.Errorf("error = %q, want one that says a receipt has 28 digits", text)
+			}
+		})
+	}
+}
+
+// A reply that cannot be sent must not be lost: the receipt form comes back
+// with the message in it, ready to send again.
+func TestReceiptReplyFailureKeepsDraft(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	receipt := ts.browser(loopback).submit(t, requestForm())
+	draft := "Они приехали за мной, что делать?"
+	tests := []struct {
+		name, receipt string
+		wantStatus    int
+	}{
+		{"unknown receipt", otherLookup(receipt), http.StatusNotFound},
+		{"wrong secret", otherSecret(receipt), http.StatusNotFound},
+		{"malformed receipt", "1234 5678", http.StatusUnprocessableEntity},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := ts.browser(loopback).post(t, "/check/reply", url.Values{"receipt": {tt.receipt}, "message": {draft}})
+			if resp.status != tt.wantStatus {
+				t.Fatalf("POST /check/reply = %d, want %d", resp.status, tt.wantStatus)
+			}
+			doc := resp.doc(t)
+			htmlcheck.HasOne(t, doc, "p.error")
+			if got := attr(t, doc, "form", "action"); got != "/check/reply" {
+				t.Errorf("form action = %q, want /check/reply, so that sending again sends the message", got)
+			}
+			if got := htmlcheck.Text(htmlcheck.HasOne(t, doc, "form textarea#message")); got != draft {
+				t.Errorf("textarea#message = %q, want the unsent message %q", got, draft)
+			}
+		})
+	}
+	t.Run("empty message", func(t *testing.T) {
+		resp := ts.browser(loopback).post(t, "/check/reply", url.Values{"receipt": {receipt}, "message": {""}})
+		if resp.status != http.StatusUnprocessableEntity {
+			t.Fatalf("POST /check/reply = %d, want 422", resp.status)
+		}
+		doc := resp.doc(t)
+		htmlcheck.HasText(t, doc, "p.error", "Сообщение")
+		if n := count(t, doc, "li.message"); n != 1 {
+			t.Errorf("messages = %d, want the thread with its 1 message", n)
+		}
+	})
+	if got := len(ts.storedRequests(t)); got != 1 {
+		t.Errorf("stored requests = %d, want 1", got)
+	}
+}
+
+// Receipt guesses from one network are limited; another network is not
+// held back by them.
+func TestReceiptCheckRateLimit(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	guess := func(remote, lang string, i int) *response {
+		b := ts.browser(remote)
+		if lang != "" {
+			b.header.Set("Accept-Language", lang)
+		}
+		return b.post(t, "/check", url.Values{"receipt": {fmt.Sprintf("%028d", i)}})
+	}
+	for i := range 10 {
+		if resp := guess(remoteAddr, "", i); resp.status != http.StatusNotFound {
+			t.Fatalf("guess %d = %d, want 404", i+1, resp.status)
+		}
+	}
+	tests := []struct {
+		name, remote, lang string
+		wantStatus         int
+		wantError          string
+	}{
+		{"11th guess", remoteAddr, "", http.StatusTooManyRequests, "Слишком много попыток"},
+		{"12th guess in English", remoteAddr, "en", http.StatusTooManyRequests, "Too many attempts"},
+		{"same /24 network", "203.0.113.200:5555", "", http.StatusTooManyRequests, "Слишком много попыток"},
+		{"another network", otherRemote, "", http.StatusNotFound, "По этому коду квитанции не найдено"},
+		{"loopback", loopback, "", http.StatusNotFound, "По этому коду квитанции не найдено"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := guess(tt.remote, tt.lang, 100+i)
+			if resp.status != tt.wantStatus {
+				t.Fatalf("status = %d, want %d", resp.status, tt.wantStatus)
+			}
+			htmlcheck.HasText(t, resp.doc(t), "p.error", tt.wantError)
+		})
+	}
+	// The limit passes with time.
+	ts.clock.Advance(time.Minute)
+	if resp := guess(remoteAddr, "", 200); resp.status != http.StatusNotFound {
+		t.Errorf("guess a minute later = %d, want 404", resp.status)
+	}
+}
+
+// The thread says when no one has answered yet, however often the applicant
+// has written, and stops saying it once someone has.
+func TestThreadSaysWhenNoReplyYet(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	applicant := ts.browser(loopback)
+	receipt := applicant.submit(t, requestForm())
+	const noReply = "Ответа пока нет"
+	hasHint := func(t *testing.T) bool {
+		t.Helper()
+		for _, n := range htmlcheck.MustQuery(t, applicant.post(t, "/check", url.Values{"receipt": {receipt}}).doc(t), "p.hint") {
+			if strings.Contains(htmlcheck.Text(n), noReply) {
+				return true
+			}
+		}
+		return false
+	}
+	if !hasHint(t) {
+		t.Errorf("first visit: no %q, want it", noReply)
+	}
+	applicant.post(t, "/check/reply", url.Values{"receipt": {receipt}, "message": {"Вы получили моё сообщение?"}})
+	if !hasHint(t) {
+		t.Errorf("after the applicant wrote again (2 messages, none from the organization): no %q, want it", noReply)
+	}
+	staff := ts.staffBrowser(t, caseworkerName, caseworkerPassword)
+	_, links := inboxRows(t, staff.get(t, "/staff/inbox").doc(t))
+	staff.post(t, links[0]+"/reply", url.Values{"message": {"Получили, ответим сегодня."}})
+	if hasHint(t) {
+		t.Errorf("after a reply: %q still shown", noReply)
+	}
+}
