@@ -191,3 +191,18 @@ func attr(tb testing.TB, doc *html.Node, selector, name string) string {
 	v, _ := htmlcheck.Attr(htmlcheck.HasOne(tb, doc, selector), name)
 	return v
 }
+
+// getPage fetches path as a browser asking for acceptLanguage ("" for none)
+// and checks the status.
+func (ts *testServer) getPage(tb testing.TB, path, acceptLanguage string, wantStatus int) *response {
+	tb.Helper()
+	b := ts.browser(loopback)
+	if acceptLanguage != "" {
+		b.header.Set("Accept-Language", acceptLanguage)
+	}
+	resp := b.get(tb, path)
+	if resp.status != wantStatus {
+		tb.Fatalf("GET %s = %d, want %d", path, resp.status, wantStatus)
+	}
+	return resp
+}

@@ -26,14 +26,7 @@ func TestRequestFormLanguages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := ts.browser(loopback)
-			if tt.acceptLanguage != "" {
-				b.header.Set("Accept-Language", tt.acceptLanguage)
-			}
-			resp := b.get(t, tt.path)
-			if resp.status != http.StatusOK {
-				t.Fatalf("GET %s = %d, want 200", tt.path, resp.status)
-			}
+			resp := ts.getPage(t, tt.path, tt.acceptLanguage, http.StatusOK)
 			doc := resp.doc(t)
 			htmlcheck.HasOne(t, doc, "html[lang="+tt.wantLang+"]")
 			htmlcheck.HasText(t, doc, "h1", tt.wantTitle)
@@ -190,15 +183,7 @@ func TestNotFoundPage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := ts.browser(loopback)
-			if tt.acceptLanguage != "" {
-				b.header.Set("Accept-Language", tt.acceptLanguage)
-			}
-			resp := b.get(t, tt.path)
-			if resp.status != http.StatusNotFound {
-				t.Fatalf("GET %s = %d, want 404", tt.path, resp.status)
-			}
-			doc := resp.doc(t)
+			doc := ts.getPage(t, tt.path, tt.acceptLanguage, http.StatusNotFound).doc(t)
 			htmlcheck.HasOne(t, doc, "html[lang="+tt.wantLang+"]")
 			htmlcheck.HasText(t, doc, "p.error", tt.wantError)
 			if href := attr(t, doc, "main a", "href"); !strings.HasPrefix(href, "/") {
