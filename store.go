@@ -124,7 +124,6 @@ type StaffStore interface {
 	StaffByID(ctx context.Context, id string) (*StaffRecord, error)
 	ListStaff(ctx context.Context) ([]Staff, error)
 	IntakeRecipients(ctx context.Context) ([]Recipient, error)
-	SetTOTP(ctx context.Context, staffID string, sealed []byte, ev AuditEvent) error
 	// UseTOTPStep records step as used; it fails with ECONFLICT if step is
 	// not later than the last one used, so that no code is accepted twice.
 	UseTOTPStep(ctx context.Context, staffID string, step int64) error

@@ -104,9 +104,3 @@ func (id *Identity) UnwrapKey(wrapped []byte) (*Key, error) {
 	k := Key(b)
 	return &k, nil
 }
-
-// ValidRecipient reports whether s is a public key EncryptTo accepts.
-func ValidRecipient(s string) bool {
-	_, err := age.ParseX25519Recipient(s)
-	return err == nil
-}

@@ -87,17 +87,6 @@ func (db *DB) IntakeRecipients(ctx context.Context) ([]tropa.Recipient, error) {
 	return list, mapErr(rows.Err())
 }
 
-// SetTOTP stores a staff member's TOTP secret, encrypted to their key.
-func (db *DB) SetTOTP(ctx context.Context, staffID string, sealed []byte, ev tropa.AuditEvent) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE staff SET sealed_totp = $1, totp_last_step = 0 WHERE id = $2`, sealed, staffID)
-		if err := mustAffect(res, err); err != nil {
-			return err
-		}
-		return appendAudit(ctx, tx, ev)
-	})
-}
-
 // UseTOTPStep records a TOTP time step as used, refusing any step not later
 // than the last, so that a code seen over a shoulder cannot be replayed.
 func (db *DB) UseTOTPStep(ctx context.Context, staffID string, step int64) error {
