@@ -40,7 +40,7 @@ func (s *Server) api(h apiHandler) http.Handler {
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	var e apiError
 	e.Error.Code = tropa.ErrorCode(err)
-	e.Error.Message = s.errorMessage(s.locales.translator(pickLanguage(r)), err)
+	e.Error.Message = s.locales.translator(pickLanguage(r)).explain(err)
 	writeJSON(w, s.errorStatus(r, err), e)
 }
 

@@ -108,3 +108,13 @@ func (t *translator) Tmap(id string, data map[string]any) string {
 	}
 	return s
 }
+
+// ErrorText explains err in lang from the message catalogs, as the web
+// pages do, for tropa's command line.
+func ErrorText(err error, lang string) (string, error) {
+	loc, lerr := loadLocales()
+	if lerr != nil {
+		return "", lerr
+	}
+	return loc.translator(lang).explain(err), nil
+}

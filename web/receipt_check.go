@@ -45,7 +45,7 @@ func (s *Server) receiptReply(w http.ResponseWriter, r *http.Request) error {
 	}
 	receipt, body := r.PostForm.Get("receipt"), textField(r, "message")
 	if err := tropa.ValidateText(body, "message", 1, tropa.MaxMessageLen); err != nil {
-		s.showThread(w, r, receipt, body, s.errorMessage(s.locales.translator(pickLanguage(r)), err))
+		s.showThread(w, r, receipt, body, s.locales.translator(pickLanguage(r)).explain(err))
 		return nil
 	}
 	if !s.receipts.allow(r, s.Now()) {
@@ -97,7 +97,7 @@ func (s *Server) showThread(w http.ResponseWriter, r *http.Request, receipt, dra
 // unknown receipt and a wrong one read alike.
 func (s *Server) receiptFailed(w http.ResponseWriter, r *http.Request, receipt, draft string, err error) {
 	p := s.newPage(r)
-	p.Error = s.errorMessage(p.translator, err)
+	p.Error = p.explain(err)
 	p.Data = receiptFormData{Receipt: receipt, Draft: draft}
 	s.render(w, s.errorStatus(r, err), "receipt_form", p)
 }

@@ -136,7 +136,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	p := s.newPage(r)
-	p.Error = s.errorMessage(p.translator, err)
+	p.Error = p.explain(err)
 	s.render(w, s.errorStatus(r, err), "error", p)
 }
 
@@ -148,8 +148,8 @@ func (s *Server) errorStatus(r *http.Request, err error) int {
 	return statusOf(code)
 }
 
-// errorMessage is the user's explanation of err.
-func (s *Server) errorMessage(t *translator, err error) string {
+// explain is the user's explanation of err, in t's language.
+func (t *translator) explain(err error) string {
 	var e *tropa.Error
 	if errors.As(err, &e) && e.MessageID != "" {
 		data := make(map[string]any, len(e.Data))

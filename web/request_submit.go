@@ -69,7 +69,7 @@ func (s *Server) requestSubmit(w http.ResponseWriter, r *http.Request) error {
 		err = serr
 	}
 	// Nothing was stored: show the form again with everything he typed.
-	p.Error = s.errorMessage(p.translator, err)
+	p.Error = p.explain(err)
 	p.Data = newRequestForm(sub)
 	s.render(w, s.errorStatus(r, err), "request_form", p)
 	return nil

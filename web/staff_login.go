@@ -29,7 +29,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		p := s.newPage(r)
-		p.Error = s.errorMessage(p.translator, err)
+		p.Error = p.explain(err)
 		p.Data = loginData{Name: name}
 		s.render(w, s.errorStatus(r, err), "login", p)
 		return nil

@@ -49,7 +49,7 @@ func (s *Server) requestReply(w http.ResponseWriter, r *http.Request, sess *desk
 			return err
 		}
 		p := s.staffPage(r, sess)
-		p.Error = s.errorMessage(p.translator, err)
+		p.Error = p.explain(err)
 		return s.showRequest(w, r, sess, p, body, s.errorStatus(r, err))
 	}
 	p := s.newPage(r)

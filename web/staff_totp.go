@@ -50,7 +50,7 @@ func (s *Server) totpConfirm(w http.ResponseWriter, r *http.Request, sess *desk.
 	}
 	if err := s.Desk.ConfirmTOTP(r.Context(), sess, r.PostForm.Get("code")); err != nil {
 		p := s.newPage(r)
-		return s.showTOTP(w, r, sess, s.errorMessage(p.translator, err), s.errorStatus(r, err))
+		return s.showTOTP(w, r, sess, p.explain(err), s.errorStatus(r, err))
 	}
 	http.Redirect(w, r, "/staff/", http.StatusSeeOther)
 	return nil

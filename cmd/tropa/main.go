@@ -3,20 +3,39 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"tropa"
+	"tropa/web"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "tropa:", err)
+		fmt.Fprintln(os.Stderr, "tropa:", errorText(err))
 		os.Exit(1)
 	}
+}
+
+// errorText is what the administrator reads for err: an error meant for
+// people in the words of the English catalog, as the web pages give it, and
+// any other error as it is.
+func errorText(err error) string {
+	var e *tropa.Error
+	if !errors.As(err, &e) || e.MessageID == "" {
+		return err.Error()
+	}
+	text, cerr := web.ErrorText(err, "en")
+	if cerr != nil {
+		return err.Error()
+	}
+	return text
 }
 
 const usage = `usage: tropa <command> [flags]

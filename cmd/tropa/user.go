@@ -64,7 +64,7 @@ func (e *cmdEnv) userAdd(ctx context.Context, args []string) error {
 	defer db.Close()
 	added, err := d.AddStaff(ctx, s, password)
 	if err != nil {
-		return describe(err)
+		return err
 	}
 	fmt.Fprintf(e.stdout, "Added %s (%s, intake: %v). They set up TOTP at their first login.\n", added.Name, added.Role, added.Intake)
 	return nil
@@ -123,26 +123,4 @@ func (e *cmdEnv) userList(ctx context.Context, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%v\t%v\t%v\n", s.Name, s.Role, s.Intake, s.Active, s.TOTPEnrolled)
 	}
 	return tw.Flush()
-}
-
-// describe turns a tropa error meant for a page into a line for the
-// terminal, in English.
-func describe(err error) error {
-	var e *tropa.Error
-	if !errors.As(err, &e) || e.MessageID == "" {
-		return err
-	}
-	switch e.MessageID {
-	case "ErrPasswordShort":
-		return fmt.Errorf("the password must have at least %v characters", e.Data["Min"])
-	case "ErrStaffExists":
-		return errors.New("a staff member with this name already exists")
-	case "ErrFieldRequired", "ErrFieldTooLong", "ErrInvalidText":
-		return fmt.Errorf("--%v must be 1 to 64 characters of valid text", e.Data["Field"])
-	case "ErrIntakeRole":
-		return errors.New("only coordinators, caseworkers and operators can be in intake")
-	case "ErrAlreadyInitialised":
-		return errors.New("this data directory is already set up")
-	}
-	return err
 }
