@@ -13,6 +13,18 @@ const (
 	ActionLogin        = "staff.login"
 	ActionTOTPEnroll   = "staff.totp_enroll"
 	ActionStaffAdd     = "staff.add"
+
+	ActionRequestEnter  = "request.enter"
+	ActionCaseNote      = "case.note"
+	ActionCaseSearch    = "case.search"
+	ActionCaseChange    = "case.change"
+	ActionCaseGrant     = "case.grant"
+	ActionCaseRevoke    = "case.revoke"
+	ActionStaffDisable  = "staff.deactivate"
+	ActionTOTPReset     = "staff.totp_reset"
+	ActionPassword      = "staff.password"
+	ActionSessionEnd    = "staff.session_end"
+	ActionSettingChange = "settings.change"
 )
 
 // AuditEvent is something staff did, to be appended to the audit log.

@@ -50,11 +50,6 @@ const (
 	ChannelHotline  Channel = "hotline"
 )
 
-// Stage is where a request stands in the organization's work.
-type Stage string
-
-const StageNew Stage = "new"
-
 // Urgency orders the inbox; higher comes first.
 type Urgency int
 
@@ -62,6 +57,13 @@ const (
 	UrgencyNormal Urgency = iota
 	UrgencyHigh
 )
+
+func (u Urgency) String() string {
+	if u == UrgencyHigh {
+		return "high"
+	}
+	return "normal"
+}
 
 // InitialUrgency is the urgency a request gets on arrival, before anyone has
 // read it: a man already absent from his unit has hours before he is declared
@@ -87,7 +89,23 @@ type Request struct {
 	// LastApplicantAt and LastStaffAt are zero until someone writes.
 	LastApplicantAt time.Time
 	LastStaffAt     time.Time
+
+	// Casework. Disposition is "" until triage; OwnerID is "" until the
+	// case is assigned; DueAt is the earliest open deadline, zero if none;
+	// ClosedAt is zero while the case is open.
+	Disposition Disposition
+	Outcome     Outcome
+	OwnerID     string
+	DueAt       time.Time
+	ClosedAt    time.Time
+	UpdatedAt   time.Time
+	// Version counts changes, so that an edit made on a stale page is
+	// refused instead of overwriting what someone else saved meanwhile.
+	Version int
 }
+
+// Open reports whether the case is still being worked on.
+func (r *Request) Open() bool { return r.ClosedAt.IsZero() }
 
 // AwaitingReply reports whether the applicant wrote last.
 func (r *Request) AwaitingReply() bool {
@@ -165,6 +183,9 @@ type Author string
 const (
 	AuthorApplicant Author = "applicant"
 	AuthorStaff     Author = "staff"
+	// AuthorNote marks a staff member's internal note: it stays in the
+	// case and is never shown to the applicant.
+	AuthorNote Author = "note"
 )
 
 // Message is one message in a request's thread, opened.

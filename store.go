@@ -15,6 +15,8 @@ import (
 type RequestRecord struct {
 	Request
 	SealedContact []byte
+	// SealedDetails holds the case's CaseDetails; nil until first saved.
+	SealedDetails []byte
 }
 
 // MessageRecord is a message as stored.
@@ -36,6 +38,8 @@ const HolderRecovery = "recovery"
 type KeyWrap struct {
 	RequestID string
 	Holder    string
+	// Reason is why the holder has it: one of the Access* constants.
+	Reason    string
 	Wrapped   []byte
 	CreatedAt time.Time
 }
@@ -79,6 +83,8 @@ type StaffRecord struct {
 type Recipient struct {
 	StaffID   string
 	PublicKey string
+	// Reason is why the recipient gets the key; empty means intake.
+	Reason string
 }
 
 // SessionStage says what a session may do.
@@ -104,11 +110,103 @@ type SessionRecord struct {
 	LastSeenAt        time.Time
 }
 
-// InboxFilter selects requests for a staff member's inbox.
-type InboxFilter struct {
-	// Holder limits the inbox to requests whose key is wrapped to this holder.
+// QueueFilter selects cases for the queue. Zero fields select everything.
+type QueueFilter struct {
+	// Holder limits the queue to cases whose key is wrapped to this holder.
 	Holder string
-	Limit  int
+	// Closed selects closed cases instead of open ones.
+	Closed    bool
+	Stage     Stage
+	Urgency   *Urgency
+	Kind      Kind
+	Situation Situation
+	// Owner selects the cases this staff member owns; OwnerNone selects
+	// cases nobody owns yet.
+	Owner string
+	// DueBefore selects cases with an open deadline before this time.
+	DueBefore time.Time
+	Limit     int
+	Offset    int
+}
+
+// OwnerNone in QueueFilter.Owner selects cases that nobody owns yet.
+const OwnerNone = "-"
+
+// DeadlineRecord is a deadline as stored.
+type DeadlineRecord struct {
+	ID          string
+	RequestID   string
+	Kind        DeadlineKind
+	StartsAt    time.Time
+	DueAt       time.Time
+	SealedLabel []byte
+	DoneAt      time.Time
+	CreatedBy   string
+	CreatedAt   time.Time
+}
+
+// CaseEventRecord is a history entry as stored.
+type CaseEventRecord struct {
+	ID         string
+	RequestID  string
+	At         time.Time
+	Actor      string
+	Action     CaseAction
+	From       string
+	To         string
+	SealedNote []byte
+}
+
+// CaseUpdate is one change to a case, written in one transaction: the
+// metadata it sets, the keys it grants and revokes, and the history and
+// audit entries that record it. Nil fields are left as they are.
+type CaseUpdate struct {
+	RequestID string
+	// Version, when not 0, must be the stored version, or the update fails
+	// with ECONFLICT and changes nothing. Every update adds one to it.
+	Version     int
+	At          time.Time
+	Stage       *Stage
+	Urgency     *Urgency
+	Disposition *Disposition
+	Outcome     *Outcome
+	OwnerID     *string
+	ClosedAt    *time.Time
+	// SealedDetails, when not nil, replaces the sealed case details.
+	SealedDetails []byte
+	AddWraps      []KeyWrap
+	RemoveHolders []string
+	// Deadlines are added, or replace the deadline with the same id.
+	Deadlines []DeadlineRecord
+	// Links are requests to link to this one, both ways.
+	Links  []string
+	Events []CaseEventRecord
+	Audit  []AuditEvent
+}
+
+// PasswordChange re-seals a staff member's private key under a new
+// password; every other session of theirs ends.
+type PasswordChange struct {
+	StaffID       string
+	KDF           string
+	Salt          []byte
+	SealedPrivate []byte
+	// KeepSession is the session that made the change, which stays.
+	KeepSession string
+}
+
+// Counts are what the analysts see: numbers of cases, which name no one.
+type Counts struct {
+	// Received counts requests that arrived in the period, by kind and by
+	// channel.
+	ReceivedByKind    map[Kind]int
+	ReceivedByChannel map[Channel]int
+	// Triaged counts the period's requests by what triage made of them.
+	Triaged map[Disposition]int
+	// OpenByStage counts the cases open now.
+	OpenByStage map[Stage]int
+	// ClosedByOutcome counts the cases closed in the period as cases.
+	ClosedByOutcome map[Outcome]int
 }
 
 // SettingStore keeps the organization's settings.
@@ -124,6 +222,14 @@ type StaffStore interface {
 	StaffByID(ctx context.Context, id string) (*StaffRecord, error)
 	ListStaff(ctx context.Context) ([]Staff, error)
 	IntakeRecipients(ctx context.Context) ([]Recipient, error)
+	// DeactivateStaff makes a staff member inactive and, in the same
+	// transaction, ends their sessions, takes them off intake and deletes
+	// every case key wrapped to them. It returns how many keys went.
+	DeactivateStaff(ctx context.Context, id string, ev AuditEvent) (int64, error)
+	// ResetTOTP forgets a staff member's TOTP secret and ends their
+	// sessions; they enrol again at their next login.
+	ResetTOTP(ctx context.Context, id string, ev AuditEvent) error
+	ChangePassword(ctx context.Context, c *PasswordChange, ev AuditEvent) error
 	// UseTOTPStep records step as used; it fails with ECONFLICT if step is
 	// not later than the last one used, so that no code is accepted twice.
 	UseTOTPStep(ctx context.Context, staffID string, step int64) error
@@ -137,6 +243,10 @@ type SessionStore interface {
 	TouchSession(ctx context.Context, id string, at time.Time) error
 	DeleteSession(ctx context.Context, id string) error
 	DeleteSessionsBefore(ctx context.Context, lastSeen time.Time) (int64, error)
+	// StaffSessions lists a staff member's sessions, newest first.
+	StaffSessions(ctx context.Context, staffID string) ([]SessionRecord, error)
+	// DeleteStaffSessions ends every session of a staff member but except.
+	DeleteStaffSessions(ctx context.Context, staffID, except string) (int64, error)
 }
 
 // RequestStore keeps requests, their messages, key wraps and receipts.
@@ -144,12 +254,31 @@ type RequestStore interface {
 	CreateRequest(ctx context.Context, n *NewRequest) error
 	ReceiptByLookup(ctx context.Context, lookup string) (*ReceiptRecord, error)
 	RequestByID(ctx context.Context, id string) (*RequestRecord, error)
-	Inbox(ctx context.Context, f InboxFilter) ([]Request, error)
-	Messages(ctx context.Context, requestID string) ([]MessageRecord, error)
+	// Messages returns a request's messages, oldest first; internal notes
+	// only when withNotes is set.
+	Messages(ctx context.Context, requestID string, withNotes bool) ([]MessageRecord, error)
 	// AddMessage appends a message; ev, when not nil, is audited in the same
 	// transaction.
 	AddMessage(ctx context.Context, m *MessageRecord, ev *AuditEvent) error
 	KeyWrap(ctx context.Context, requestID, holder string) (*KeyWrap, error)
+}
+
+// CaseStore keeps the casework on requests.
+type CaseStore interface {
+	// Queue lists cases matching f, what runs out first first, then the
+	// most urgent, then the newest.
+	Queue(ctx context.Context, f QueueFilter) ([]Request, error)
+	RequestByRef(ctx context.Context, ref string) (*Request, error)
+	UpdateCase(ctx context.Context, u *CaseUpdate) error
+	// KeyWraps lists who holds a case's key.
+	KeyWraps(ctx context.Context, requestID string) ([]KeyWrap, error)
+	Deadlines(ctx context.Context, requestID string) ([]DeadlineRecord, error)
+	CaseEvents(ctx context.Context, requestID string) ([]CaseEventRecord, error)
+	// Links lists the requests linked to a request.
+	Links(ctx context.Context, requestID string) ([]Request, error)
+	// Counts counts requests received and cases closed from from until to,
+	// and the cases open now.
+	Counts(ctx context.Context, from, to time.Time) (*Counts, error)
 }
 
 // AuditStore keeps the hash-chained audit log.
@@ -169,6 +298,7 @@ type Store interface {
 	StaffStore
 	SessionStore
 	RequestStore
+	CaseStore
 	AuditStore
 	Close() error
 }

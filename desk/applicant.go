@@ -34,7 +34,11 @@ func (d *Desk) ApplicantCase(ctx context.Context, receipt string) (*ApplicantCas
 
 // Thread is the request with every message in it.
 func (c *ApplicantCase) Thread(ctx context.Context) (*tropa.Thread, error) {
-	return c.d.openThread(ctx, c.requestID, c.key)
+	rr, err := c.d.Store.RequestByID(ctx, c.requestID)
+	if err != nil {
+		return nil, err
+	}
+	return c.d.openThread(ctx, rr, c.key, false)
 }
 
 // Reply adds a message from the applicant.

@@ -23,7 +23,7 @@ func TestNoPlaintextAtRest(t *testing.T) {
 	if err := f.desk.Reply(ctx, ivan, requestID, "MARKER-staff-reply-9f42"); err != nil {
 		t.Fatalf("Reply: %v", err)
 	}
-	if _, err := f.desk.OpenRequest(ctx, ivan, requestID); err != nil {
+	if _, err := openThread(ctx, f, ivan, requestID); err != nil {
 		t.Fatalf("OpenRequest: %v", err)
 	}
 

@@ -17,7 +17,7 @@ func auditedCasework(t *testing.T) (f *fixture, staffID, requestID string) {
 	f = newFixture(t)
 	ivan := f.caseworker(t, "ivan")
 	_, requestID = f.submit(t, submission("contact", "message"))
-	if _, err := f.desk.OpenRequest(ctx, ivan, requestID); err != nil {
+	if _, err := openThread(ctx, f, ivan, requestID); err != nil {
 		t.Fatalf("OpenRequest: %v", err)
 	}
 	if err := f.desk.Reply(ctx, ivan, requestID, "answer"); err != nil {

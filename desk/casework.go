@@ -2,27 +2,35 @@ package desk
 
 import (
 	"context"
+	"encoding/json"
 
 	"tropa"
 	"tropa/seal"
 )
 
-// inboxLimit bounds one inbox page.
-const inboxLimit = 200
+// queueLimit bounds one page of the queue.
+const queueLimit = 100
 
-// Inbox lists the requests a staff member holds a key for, most urgent and
-// newest first.
-func (d *Desk) Inbox(ctx context.Context, s *Session) ([]tropa.Request, error) {
-	if err := requireCasework(s); err != nil {
+// Queue lists cases for a staff member, what runs out first first. A
+// coordinator may see the metadata of every case; everyone else sees only
+// the cases whose key they hold, whatever the filter asks.
+func (d *Desk) Queue(ctx context.Context, s *Session, f tropa.QueueFilter) ([]tropa.Request, error) {
+	if err := require(s, tropa.PermQueue); err != nil {
 		return nil, err
 	}
-	return d.Store.Inbox(ctx, tropa.InboxFilter{Holder: s.Staff.ID, Limit: inboxLimit})
+	if !s.Staff.Role.Can(tropa.PermQueueAll) {
+		f.Holder = s.Staff.ID
+	}
+	if f.Limit <= 0 || f.Limit > queueLimit {
+		f.Limit = queueLimit
+	}
+	return d.Store.Queue(ctx, f)
 }
 
-// OpenRequest opens a request for a staff member who holds its key, and
-// writes that they did to the audit log before showing anything.
-func (d *Desk) OpenRequest(ctx context.Context, s *Session, requestID string) (*tropa.Thread, error) {
-	key, err := d.caseKey(ctx, s, requestID)
+// OpenCase opens a case for a staff member who holds its key, and writes
+// that they did to the audit log before showing anything.
+func (d *Desk) OpenCase(ctx context.Context, s *Session, requestID string) (*tropa.Case, error) {
+	key, err := d.caseKey(ctx, s, requestID, tropa.PermQueue)
 	if err != nil {
 		return nil, err
 	}
@@ -30,29 +38,68 @@ func (d *Desk) OpenRequest(ctx context.Context, s *Session, requestID string) (*
 		RequestID: requestID}); err != nil {
 		return nil, err
 	}
-	return d.openThread(ctx, requestID, key)
+	rr, err := d.Store.RequestByID(ctx, requestID)
+	if err != nil {
+		return nil, err
+	}
+	thread, err := d.openThread(ctx, rr, key, true)
+	if err != nil {
+		return nil, err
+	}
+	c := &tropa.Case{Thread: *thread}
+	if c.Details, err = openDetails(key, rr); err != nil {
+		return nil, err
+	}
+	if c.Deadlines, err = d.openDeadlines(ctx, key, requestID); err != nil {
+		return nil, err
+	}
+	if c.History, err = d.openHistory(ctx, key, requestID); err != nil {
+		return nil, err
+	}
+	wraps, err := d.Store.KeyWraps(ctx, requestID)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range wraps {
+		if w.Holder != tropa.HolderRecovery {
+			c.Holders = append(c.Holders, tropa.Holder{StaffID: w.Holder, Reason: w.Reason, CreatedAt: w.CreatedAt})
+		}
+	}
+	if c.Links, err = d.Store.Links(ctx, requestID); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
-// Reply adds a staff member's answer to a request; the applicant reads it
+// Reply adds a staff member's answer to a case; the applicant reads it
 // with his receipt.
 func (d *Desk) Reply(ctx context.Context, s *Session, requestID, body string) error {
+	return d.write(ctx, s, requestID, tropa.AuthorStaff, tropa.ActionRequestReply, body)
+}
+
+// AddNote adds an internal note to a case, which the applicant never sees.
+func (d *Desk) AddNote(ctx context.Context, s *Session, requestID, body string) error {
+	return d.write(ctx, s, requestID, tropa.AuthorNote, tropa.ActionCaseNote, body)
+}
+
+func (d *Desk) write(ctx context.Context, s *Session, requestID string, author tropa.Author, action, body string) error {
 	if err := tropa.ValidateText(body, "message", 1, tropa.MaxMessageLen); err != nil {
 		return err
 	}
-	key, err := d.caseKey(ctx, s, requestID)
+	key, err := d.caseKey(ctx, s, requestID, tropa.PermWrite)
 	if err != nil {
 		return err
 	}
 	now := d.now()
-	return d.addMessage(ctx, key, tropa.Message{RequestID: requestID, Author: tropa.AuthorStaff, StaffID: s.Staff.ID,
+	return d.addMessage(ctx, key, tropa.Message{RequestID: requestID, Author: author, StaffID: s.Staff.ID,
 		CreatedAt: now, Body: body},
-		&tropa.AuditEvent{At: now, Actor: s.Staff.ID, Action: tropa.ActionRequestReply, RequestID: requestID})
+		&tropa.AuditEvent{At: now, Actor: s.Staff.ID, Action: action, RequestID: requestID})
 }
 
-// caseKey unwraps a request's key for a staff member. Without a wrap row
-// there is nothing to unwrap, whatever the staff member's role.
-func (d *Desk) caseKey(ctx context.Context, s *Session, requestID string) (*seal.Key, error) {
-	if err := requireCasework(s); err != nil {
+// caseKey unwraps a case's key for a staff member whose role allows p.
+// Without a wrap row there is nothing to unwrap, whatever the role.
+func (d *Desk) caseKey(ctx context.Context, s *Session, requestID string, p tropa.Permission) (*seal.Key, error) {
+	if err := require(s, p); err != nil {
 		return nil, err
 	}
 	w, err := d.Store.KeyWrap(ctx, requestID, s.Staff.ID)
@@ -68,8 +115,10 @@ func (d *Desk) caseKey(ctx context.Context, s *Session, requestID string) (*seal
 	return key, nil
 }
 
-func requireCasework(s *Session) error {
-	if s.Stage != tropa.SessionFull || !s.Staff.Role.WorksCases() {
+// require refuses a session that has not finished logging in or whose
+// role may not ask for p.
+func require(s *Session, p tropa.Permission) error {
+	if s.Stage != tropa.SessionFull || !s.Staff.Role.Can(p) {
 		return tropa.UserError(tropa.EFORBIDDEN, "ErrRoleForbidden", nil)
 	}
 	return nil
@@ -77,8 +126,8 @@ func requireCasework(s *Session) error {
 
 // StaffNames maps staff ids to names, for showing who wrote what.
 func (d *Desk) StaffNames(ctx context.Context, s *Session) (map[string]string, error) {
-	if err := requireCasework(s); err != nil {
-		return nil, err
+	if s.Stage != tropa.SessionFull {
+		return nil, tropa.UserError(tropa.EFORBIDDEN, "ErrRoleForbidden", nil)
 	}
 	list, err := d.Store.ListStaff(ctx)
 	if err != nil {
@@ -89,4 +138,60 @@ func (d *Desk) StaffNames(ctx context.Context, s *Session) (map[string]string, e
 		names[st.ID] = st.Name
 	}
 	return names, nil
+}
+
+func openDetails(key *seal.Key, rr *tropa.RequestRecord) (tropa.CaseDetails, error) {
+	var det tropa.CaseDetails
+	if rr.SealedDetails == nil {
+		return det, nil
+	}
+	b, err := seal.Open(key, rr.SealedDetails, detailsAAD(rr.ID))
+	if err != nil {
+		return det, tropa.Errorf(tropa.EINTERNAL, "open case details: %v", err)
+	}
+	if err := json.Unmarshal(b, &det); err != nil {
+		return det, tropa.Errorf(tropa.EINTERNAL, "case details: %v", err)
+	}
+	return det, nil
+}
+
+func sealDetails(key *seal.Key, requestID string, det tropa.CaseDetails) []byte {
+	b, err := json.Marshal(det)
+	if err != nil {
+		panic(err) // strings and a map of strings always marshal
+	}
+	return seal.Seal(key, b, detailsAAD(requestID))
+}
+
+func (d *Desk) openDeadlines(ctx context.Context, key *seal.Key, requestID string) ([]tropa.Deadline, error) {
+	records, err := d.Store.Deadlines(ctx, requestID)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]tropa.Deadline, 0, len(records))
+	for _, r := range records {
+		label, err := seal.OpenString(key, r.SealedLabel, deadlineAAD(r.ID))
+		if err != nil {
+			return nil, tropa.Errorf(tropa.EINTERNAL, "open deadline: %v", err)
+		}
+		list = append(list, tropa.Deadline{ID: r.ID, RequestID: r.RequestID, Kind: r.Kind, StartsAt: r.StartsAt,
+			DueAt: r.DueAt, Label: label, DoneAt: r.DoneAt, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt})
+	}
+	return list, nil
+}
+
+func (d *Desk) openHistory(ctx context.Context, key *seal.Key, requestID string) ([]tropa.CaseEvent, error) {
+	records, err := d.Store.CaseEvents(ctx, requestID)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]tropa.CaseEvent, 0, len(records))
+	for _, r := range records {
+		ev, err := openEvent(key, r)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, ev)
+	}
+	return list, nil
 }

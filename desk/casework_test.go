@@ -49,7 +49,7 @@ func TestAccessIsAWrappedKey(t *testing.T) {
 			if s.Stage != tropa.SessionFull {
 				t.Fatalf("session stage = %q, want full", s.Stage)
 			}
-			list, err := f.desk.Inbox(ctx, s)
+			list, err := f.desk.Queue(ctx, s, tropa.QueueFilter{})
 			if tt.inboxErr != "" {
 				wantError(t, "Inbox", err, tropa.EFORBIDDEN, tt.inboxErr)
 			} else {
@@ -62,7 +62,7 @@ func TestAccessIsAWrappedKey(t *testing.T) {
 				}
 			}
 
-			th, err := f.desk.OpenRequest(ctx, s, requestID)
+			th, err := openThread(ctx, f, s, requestID)
 			replyErr := f.desk.Reply(ctx, s, requestID, "reply from "+tt.name)
 			if tt.openErr != "" {
 				wantError(t, "OpenRequest", err, tropa.EFORBIDDEN, tt.openErr)
@@ -105,7 +105,7 @@ func TestStaffReplyReachesApplicant(t *testing.T) {
 	if err := f.desk.ApplicantReply(ctx, r.String(), back); err != nil {
 		t.Fatalf("ApplicantReply: %v", err)
 	}
-	th, err = f.desk.OpenRequest(ctx, ivan, requestID)
+	th, err = openThread(ctx, f, ivan, requestID)
 	if err != nil {
 		t.Fatalf("OpenRequest: %v", err)
 	}

@@ -81,17 +81,14 @@ func newRef() string {
 	return string(b)
 }
 
-// openThread opens a request and its messages with its case key.
-func (d *Desk) openThread(ctx context.Context, requestID string, key *seal.Key) (*tropa.Thread, error) {
-	rr, err := d.Store.RequestByID(ctx, requestID)
-	if err != nil {
-		return nil, err
-	}
+// openThread opens a request and its messages with its case key; internal
+// notes only when withNotes is set.
+func (d *Desk) openThread(ctx context.Context, rr *tropa.RequestRecord, key *seal.Key, withNotes bool) (*tropa.Thread, error) {
 	contact, err := seal.OpenString(key, rr.SealedContact, contactAAD(rr.ID))
 	if err != nil {
 		return nil, tropa.Errorf(tropa.EINTERNAL, "open contact of request: %v", err)
 	}
-	records, err := d.Store.Messages(ctx, requestID)
+	records, err := d.Store.Messages(ctx, rr.ID, withNotes)
 	if err != nil {
 		return nil, err
 	}
@@ -125,6 +122,18 @@ func contactAAD(requestID string) seal.AAD {
 // to show a staff reply as the applicant's, or the reverse, no longer opens.
 func bodyAAD(messageID string, author tropa.Author) seal.AAD {
 	return seal.AAD{Table: "messages", Row: messageID, Field: "body/" + string(author)}
+}
+
+func detailsAAD(requestID string) seal.AAD {
+	return seal.AAD{Table: "requests", Row: requestID, Field: "details"}
+}
+
+func deadlineAAD(id string) seal.AAD {
+	return seal.AAD{Table: "deadlines", Row: id, Field: "label"}
+}
+
+func eventAAD(id string) seal.AAD {
+	return seal.AAD{Table: "case_events", Row: id, Field: "note"}
 }
 
 func receiptAAD(lookup string) seal.AAD {

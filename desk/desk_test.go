@@ -186,3 +186,12 @@ func wantError(t *testing.T, what string, err error, code, messageID string) {
 		t.Errorf("%s: error = %v, want code %q message %q", what, err, code, messageID)
 	}
 }
+
+// openThread opens a case for s and returns its thread.
+func openThread(ctx context.Context, f *fixture, s *desk.Session, requestID string) (*tropa.Thread, error) {
+	c, err := f.desk.OpenCase(ctx, s, requestID)
+	if err != nil {
+		return nil, err
+	}
+	return &c.Thread, nil
+}

@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"tropa"
 	"tropa/seal"
@@ -12,19 +13,40 @@ import (
 // that key to the intake group, the recovery key and the receipt, and
 // returns the receipt once all of it is committed. It uses public keys only.
 func (d *Desk) Submit(ctx context.Context, sub tropa.Submission) (seal.Receipt, error) {
+	r, _, err := d.submit(ctx, sub, nil)
+	return r, err
+}
+
+// EnterRequest takes a request that a hotline operator (or any staff
+// member who may) types in while on the phone. It is sealed like any other;
+// the one who entered it also holds its key, and reads the receipt out to
+// the caller.
+func (d *Desk) EnterRequest(ctx context.Context, s *Session, sub tropa.Submission) (receipt seal.Receipt, requestID string, err error) {
+	if err := require(s, tropa.PermEnter); err != nil {
+		return seal.Receipt{}, "", err
+	}
+	sub.Channel = tropa.ChannelHotline
+	return d.submit(ctx, sub, s)
+}
+
+func (d *Desk) submit(ctx context.Context, sub tropa.Submission, enteredBy *Session) (seal.Receipt, string, error) {
 	if err := sub.Validate(); err != nil {
-		return seal.Receipt{}, err
+		return seal.Receipt{}, "", err
 	}
 	recipients, err := d.intakeRecipients(ctx)
 	if err != nil {
-		return seal.Receipt{}, err
+		return seal.Receipt{}, "", err
+	}
+	if enteredBy != nil && !slices.ContainsFunc(recipients, func(r tropa.Recipient) bool { return r.StaffID == enteredBy.Staff.ID }) {
+		recipients = append(recipients, tropa.Recipient{StaffID: enteredBy.Staff.ID, PublicKey: enteredBy.Staff.PublicKey,
+			Reason: tropa.AccessEntered})
 	}
 	caseKey := seal.NewKey()
 	receipt := seal.NewReceipt()
 	salt := seal.RandomBytes(16)
 	verifier, receiptKey, err := d.KDF.ReceiptKeys(ctx, receipt.Secret, salt, d.ReceiptParams)
 	if err != nil {
-		return seal.Receipt{}, busy(err)
+		return seal.Receipt{}, "", busy(err)
 	}
 
 	now := d.now()
@@ -44,9 +66,14 @@ func (d *Desk) Submit(ctx context.Context, sub tropa.Submission) (seal.Receipt, 
 	for _, r := range recipients {
 		wrapped, err := seal.WrapKey(r.PublicKey, &caseKey)
 		if err != nil {
-			return seal.Receipt{}, err
+			return seal.Receipt{}, "", err
 		}
-		n.Wraps = append(n.Wraps, tropa.KeyWrap{RequestID: requestID, Holder: r.StaffID, Wrapped: wrapped, CreatedAt: now})
+		reason := r.Reason
+		if reason == "" {
+			reason = tropa.AccessIntake
+		}
+		n.Wraps = append(n.Wraps, tropa.KeyWrap{RequestID: requestID, Holder: r.StaffID, Reason: reason,
+			Wrapped: wrapped, CreatedAt: now})
 	}
 
 	// The lookup part and the reference are short enough to collide now and
@@ -58,10 +85,14 @@ func (d *Desk) Submit(ctx context.Context, sub tropa.Submission) (seal.Receipt, 
 		n.Receipt.SealedKey = seal.Seal(receiptKey, caseKey[:], receiptAAD(receipt.Lookup))
 		err := d.Store.CreateRequest(ctx, n)
 		if err == nil {
-			return receipt, nil
+			if enteredBy != nil {
+				err = d.Store.Audit(ctx, tropa.AuditEvent{At: now, Actor: enteredBy.Staff.ID,
+					Action: tropa.ActionRequestEnter, RequestID: requestID})
+			}
+			return receipt, requestID, err
 		}
 		if !tropa.IsCode(err, tropa.ECONFLICT) || i == attempts {
-			return seal.Receipt{}, err
+			return seal.Receipt{}, "", err
 		}
 		receipt.Lookup = seal.NewReceipt().Lookup
 	}

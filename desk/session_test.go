@@ -27,9 +27,9 @@ func TestFirstLoginEnrolsTOTP(t *testing.T) {
 	if s.Stage != tropa.SessionEnroll {
 		t.Fatalf("stage = %q, want %q", s.Stage, tropa.SessionEnroll)
 	}
-	_, err = f.desk.Inbox(ctx, s)
+	_, err = f.desk.Queue(ctx, s, tropa.QueueFilter{})
 	wantError(t, "Inbox before enrolling", err, tropa.EFORBIDDEN, "ErrRoleForbidden")
-	_, err = f.desk.OpenRequest(ctx, s, requestID)
+	_, err = openThread(ctx, f, s, requestID)
 	wantError(t, "OpenRequest before enrolling", err, tropa.EFORBIDDEN, "ErrRoleForbidden")
 
 	key, err := f.desk.PendingTOTP(ctx, s)
@@ -55,7 +55,7 @@ func TestFirstLoginEnrolsTOTP(t *testing.T) {
 	if err != nil || again.Stage != tropa.SessionFull {
 		t.Fatalf("Session after enrolling = %+v, %v; want stage full", again, err)
 	}
-	if list, err := f.desk.Inbox(ctx, again); err != nil || len(list) != 1 || list[0].ID != requestID {
+	if list, err := f.desk.Queue(ctx, again, tropa.QueueFilter{}); err != nil || len(list) != 1 || list[0].ID != requestID {
 		t.Errorf("Inbox after enrolling = %+v, %v; want the request", list, err)
 	}
 }
@@ -195,7 +195,7 @@ func TestSessions(t *testing.T) {
 				if err != nil || s.Staff.Name != "ivan" || s.Stage != tropa.SessionFull {
 					t.Fatalf("Session = %+v, %v; want ivan's full session", s, err)
 				}
-				if _, err := f.desk.Inbox(ctx, s); err != nil {
+				if _, err := f.desk.Queue(ctx, s, tropa.QueueFilter{}); err != nil {
 					t.Errorf("Inbox with the session: %v", err)
 				}
 				return

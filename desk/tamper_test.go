@@ -63,7 +63,7 @@ func TestTamperedDataDoesNotOpen(t *testing.T) {
 
 			for _, name := range []string{"A", "B"} {
 				views := map[string]func() (*tropa.Thread, error){
-					"staff " + name:     func() (*tropa.Thread, error) { return f.desk.OpenRequest(ctx, ivan, ids[name]) },
+					"staff " + name:     func() (*tropa.Thread, error) { return openThread(ctx, f, ivan, ids[name]) },
 					"applicant " + name: func() (*tropa.Thread, error) { return f.desk.ApplicantThread(ctx, receipts[name]) },
 				}
 				for view, open := range views {

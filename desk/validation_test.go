@@ -54,7 +54,7 @@ func TestSubmitValidation(t *testing.T) {
 			}
 		})
 	}
-	if list, err := f.desk.Inbox(ctx, ivan); err != nil || len(list) != 0 {
+	if list, err := f.desk.Queue(ctx, ivan, tropa.QueueFilter{}); err != nil || len(list) != 0 {
 		t.Errorf("Inbox after refused submissions = %+v, %v; want empty", list, err)
 	}
 	var requests, messages int
@@ -85,7 +85,7 @@ func TestReplyValidation(t *testing.T) {
 			wantError(t, "ApplicantReply", f.desk.ApplicantReply(ctx, r.String(), bad.body), tropa.EINVALID, bad.messageID)
 		})
 	}
-	th, err := f.desk.OpenRequest(ctx, ivan, requestID)
+	th, err := openThread(ctx, f, ivan, requestID)
 	if err != nil {
 		t.Fatalf("OpenRequest: %v", err)
 	}

@@ -3,34 +3,53 @@ package store
 import (
 	"context"
 	"database/sql"
+	"math"
+	"time"
 
 	"tropa"
 )
 
 // requestColumns are read from "requests r" in the order scanRequest takes.
 const requestColumns = `r.id, r.ref, r.kind, r.situation, r.channel, r.stage, r.urgency, r.created_at,
-	r.last_applicant_at, r.last_staff_at`
+	r.last_applicant_at, r.last_staff_at, r.disposition, r.outcome, r.owner_id, r.due_at, r.closed_at,
+	r.updated_at, r.version`
+
+// noDeadline is requests.due_at of a case without an open deadline: the
+// largest BIGINT, so that the queue's index orders such cases last.
+const noDeadline = math.MaxInt64
+
+// fromDueMicros reads due_at: noDeadline is the zero time.
+func fromDueMicros(us int64) time.Time {
+	if us == noDeadline {
+		return time.Time{}
+	}
+	return fromMicros(us)
+}
 
 // CreateRequest writes a new request with its first message, its key wraps
 // and its receipt in one transaction: when it returns nil the request is on
-// disk, and only then may the applicant see his receipt.
+// disk, and only then may the applicant see his receipt. The request starts
+// at version 1, updated when created, with no deadline: deadlines come with
+// UpdateCase.
 func (db *DB) CreateRequest(ctx context.Context, n *tropa.NewRequest) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		r := &n.Request
 		if _, err := tx.ExecContext(ctx, `INSERT INTO requests (id, ref, kind, situation, channel, stage, urgency, created_at,
-			last_applicant_at, last_staff_at, sealed_contact)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			last_applicant_at, last_staff_at, sealed_contact, disposition, outcome, owner_id, due_at, closed_at,
+			updated_at, version, sealed_details)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $8, 1, $17)`,
 			r.ID, r.Ref, string(r.Kind), string(r.Situation), string(r.Channel), string(r.Stage), int(r.Urgency),
-			micros(r.CreatedAt), micros(r.LastApplicantAt), micros(r.LastStaffAt), r.SealedContact); err != nil {
+			micros(r.CreatedAt), micros(r.LastApplicantAt), micros(r.LastStaffAt), r.SealedContact,
+			string(r.Disposition), string(r.Outcome), r.OwnerID, int64(noDeadline), micros(r.ClosedAt),
+			r.SealedDetails); err != nil {
 			return mapErr(err)
 		}
 		if err := insertMessage(ctx, tx, &n.First); err != nil {
 			return err
 		}
 		for _, w := range n.Wraps {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO key_wraps (request_id, holder, wrapped, created_at)
-				VALUES ($1, $2, $3, $4)`, w.RequestID, w.Holder, w.Wrapped, micros(w.CreatedAt)); err != nil {
-				return mapErr(err)
+			if err := insertWrap(ctx, tx, w, false); err != nil {
+				return err
 			}
 		}
 		rc := &n.Receipt
@@ -59,36 +78,35 @@ func (db *DB) ReceiptByLookup(ctx context.Context, lookup string) (*tropa.Receip
 // RequestByID returns a request, or ENOTFOUND.
 func (db *DB) RequestByID(ctx context.Context, id string) (*tropa.RequestRecord, error) {
 	var rr tropa.RequestRecord
-	row := db.read.QueryRowContext(ctx, `SELECT `+requestColumns+`, r.sealed_contact FROM requests r WHERE r.id = $1`, id)
-	if err := scanRequest(row, &rr.Request, &rr.SealedContact); err != nil {
+	row := db.read.QueryRowContext(ctx, `SELECT `+requestColumns+`, r.sealed_contact, r.sealed_details
+		FROM requests r WHERE r.id = $1`, id)
+	if err := scanRequest(row, &rr.Request, &rr.SealedContact, &rr.SealedDetails); err != nil {
 		return nil, err
 	}
 	return &rr, nil
 }
 
+// scanRequest reads requestColumns, then extra.
 func scanRequest(row scanner, r *tropa.Request, extra ...any) error {
-	var kind, situation, channel, stage string
+	var kind, situation, channel, stage, disposition, outcome string
 	var urgency int
-	var created, lastApplicant, lastStaff int64
+	var created, lastApplicant, lastStaff, due, closed, updated int64
 	dest := append([]any{&r.ID, &r.Ref, &kind, &situation, &channel, &stage, &urgency,
-		&created, &lastApplicant, &lastStaff}, extra...)
+		&created, &lastApplicant, &lastStaff, &disposition, &outcome, &r.OwnerID, &due, &closed,
+		&updated, &r.Version}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return mapErr(err)
 	}
 	r.Kind, r.Situation, r.Channel, r.Stage = tropa.Kind(kind), tropa.Situation(situation), tropa.Channel(channel), tropa.Stage(stage)
 	r.Urgency = tropa.Urgency(urgency)
+	r.Disposition, r.Outcome = tropa.Disposition(disposition), tropa.Outcome(outcome)
 	r.CreatedAt, r.LastApplicantAt, r.LastStaffAt = fromMicros(created), fromMicros(lastApplicant), fromMicros(lastStaff)
+	r.DueAt, r.ClosedAt, r.UpdatedAt = fromDueMicros(due), fromMicros(closed), fromMicros(updated)
 	return nil
 }
 
-// Inbox lists the requests wrapped to f.Holder, most urgent first, then newest.
-func (db *DB) Inbox(ctx context.Context, f tropa.InboxFilter) ([]tropa.Request, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+requestColumns+` FROM requests r
-		JOIN key_wraps k ON k.request_id = r.id AND k.holder = $1
-		ORDER BY r.urgency DESC, r.created_at DESC LIMIT $2`, f.Holder, f.Limit)
-	if err != nil {
-		return nil, mapErr(err)
-	}
+// scanRequests reads the requests rows holds.
+func scanRequests(rows *sql.Rows) ([]tropa.Request, error) {
 	defer rows.Close()
 	var list []tropa.Request
 	for rows.Next() {
@@ -101,10 +119,15 @@ func (db *DB) Inbox(ctx context.Context, f tropa.InboxFilter) ([]tropa.Request, 
 	return list, mapErr(rows.Err())
 }
 
-// Messages returns a request's messages, oldest first.
-func (db *DB) Messages(ctx context.Context, requestID string) ([]tropa.MessageRecord, error) {
+// Messages returns a request's messages, oldest first, with the internal
+// notes only when withNotes is set.
+func (db *DB) Messages(ctx context.Context, requestID string, withNotes bool) ([]tropa.MessageRecord, error) {
+	notes, args := ``, []any{requestID}
+	if !withNotes {
+		notes, args = ` AND author <> $2`, append(args, string(tropa.AuthorNote))
+	}
 	rows, err := db.read.QueryContext(ctx, `SELECT id, request_id, author, COALESCE(staff_id, ''), created_at, sealed_body
-		FROM messages WHERE request_id = $1 ORDER BY created_at, id`, requestID)
+		FROM messages WHERE request_id = $1`+notes+` ORDER BY created_at, id`, args...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -125,18 +148,25 @@ func (db *DB) Messages(ctx context.Context, requestID string) ([]tropa.MessageRe
 }
 
 // AddMessage appends a message to a request's thread and notes who wrote
-// last; ev, when not nil, goes into the audit log in the same transaction.
+// last, unless the message is an internal note, which the applicant never
+// sees; ev, when not nil, goes into the audit log in the same transaction.
 func (db *DB) AddMessage(ctx context.Context, m *tropa.MessageRecord, ev *tropa.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := insertMessage(ctx, tx, m); err != nil {
+		var err error
+		switch m.Author {
+		case tropa.AuthorNote:
+			err = requestExists(ctx, tx, m.RequestID)
+		case tropa.AuthorStaff:
+			err = mustAffect(tx.ExecContext(ctx, `UPDATE requests SET last_staff_at = $1 WHERE id = $2`,
+				micros(m.CreatedAt), m.RequestID))
+		default:
+			err = mustAffect(tx.ExecContext(ctx, `UPDATE requests SET last_applicant_at = $1 WHERE id = $2`,
+				micros(m.CreatedAt), m.RequestID))
+		}
+		if err != nil {
 			return err
 		}
-		column := "last_applicant_at"
-		if m.Author == tropa.AuthorStaff {
-			column = "last_staff_at"
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE requests SET `+column+` = $1 WHERE id = $2`, micros(m.CreatedAt), m.RequestID)
-		if err := mustAffect(res, err); err != nil {
+		if err := insertMessage(ctx, tx, m); err != nil {
 			return err
 		}
 		if ev == nil {
@@ -144,6 +174,12 @@ func (db *DB) AddMessage(ctx context.Context, m *tropa.MessageRecord, ev *tropa.
 		}
 		return appendAudit(ctx, tx, *ev)
 	})
+}
+
+// requestExists returns ENOTFOUND if there is no request id.
+func requestExists(ctx context.Context, tx *sql.Tx, id string) error {
+	var one int
+	return mapErr(tx.QueryRowContext(ctx, `SELECT 1 FROM requests WHERE id = $1`, id).Scan(&one))
 }
 
 func insertMessage(ctx context.Context, tx *sql.Tx, m *tropa.MessageRecord) error {
@@ -159,13 +195,34 @@ func insertMessage(ctx context.Context, tx *sql.Tx, m *tropa.MessageRecord) erro
 // KeyWrap returns the case key of a request wrapped to holder, or ENOTFOUND:
 // then the holder has no access.
 func (db *DB) KeyWrap(ctx context.Context, requestID, holder string) (*tropa.KeyWrap, error) {
+	return scanWrap(db.read.QueryRowContext(ctx, `SELECT `+wrapColumns+` FROM key_wraps
+		WHERE request_id = $1 AND holder = $2`, requestID, holder))
+}
+
+const wrapColumns = `request_id, holder, reason, wrapped, created_at`
+
+func scanWrap(row scanner) (*tropa.KeyWrap, error) {
 	var w tropa.KeyWrap
 	var created int64
-	err := db.read.QueryRowContext(ctx, `SELECT request_id, holder, wrapped, created_at FROM key_wraps
-		WHERE request_id = $1 AND holder = $2`, requestID, holder).Scan(&w.RequestID, &w.Holder, &w.Wrapped, &created)
-	if err != nil {
+	if err := row.Scan(&w.RequestID, &w.Holder, &w.Reason, &w.Wrapped, &created); err != nil {
 		return nil, mapErr(err)
 	}
 	w.CreatedAt = fromMicros(created)
 	return &w, nil
+}
+
+// insertWrap stores a key wrap, with reason intake when w has none. With
+// replace, a wrap the holder already has is replaced; without, it is a
+// conflict.
+func insertWrap(ctx context.Context, tx *sql.Tx, w tropa.KeyWrap, replace bool) error {
+	reason := w.Reason
+	if reason == "" {
+		reason = tropa.AccessIntake
+	}
+	query := `INSERT INTO key_wraps (request_id, holder, reason, wrapped, created_at) VALUES ($1, $2, $3, $4, $5)`
+	if replace {
+		query += ` ON CONFLICT (request_id, holder) DO UPDATE SET reason = excluded.reason, wrapped = excluded.wrapped`
+	}
+	_, err := tx.ExecContext(ctx, query, w.RequestID, w.Holder, reason, w.Wrapped, micros(w.CreatedAt))
+	return mapErr(err)
 }

@@ -15,6 +15,7 @@ func TestCreateRequest(t *testing.T) {
 	ctx := context.Background()
 	var s tropa.Store = mustOpenStore(t)
 	n := newRequest(base, tropa.UrgencyHigh, "alice", tropa.HolderRecovery)
+	n.Wraps[1].Reason = "recovery reason"
 	mustCreateRequest(t, s, n)
 
 	rr, err := s.RequestByID(ctx, n.Request.ID)
@@ -28,15 +29,20 @@ func TestCreateRequest(t *testing.T) {
 		!bytes.Equal(rr.SealedContact, want.SealedContact) {
 		t.Errorf("RequestByID = %+v, want %+v", rr, want)
 	}
-	msgs, err := s.Messages(ctx, n.Request.ID)
+	if rr.Version != 1 || !rr.UpdatedAt.Equal(rr.CreatedAt) || !rr.DueAt.IsZero() || !rr.ClosedAt.IsZero() || !rr.Open() ||
+		rr.Disposition != tropa.DispositionUntriaged || rr.Outcome != "" || rr.OwnerID != "" || rr.SealedDetails != nil {
+		t.Errorf("RequestByID casework = %+v; want version 1, updated when created, open, untriaged, no deadline, owner or details", rr)
+	}
+	msgs, err := s.Messages(ctx, n.Request.ID, false)
 	if err != nil || len(msgs) != 1 || msgs[0].ID != n.First.ID || msgs[0].Author != tropa.AuthorApplicant ||
 		msgs[0].StaffID != "" || !bytes.Equal(msgs[0].SealedBody, n.First.SealedBody) {
 		t.Errorf("Messages = %+v, %v; want the first message", msgs, err)
 	}
-	for _, w := range n.Wraps {
+	for i, w := range n.Wraps {
+		wantReason := []string{tropa.AccessIntake, "recovery reason"}[i]
 		got, err := s.KeyWrap(ctx, n.Request.ID, w.Holder)
-		if err != nil || !bytes.Equal(got.Wrapped, w.Wrapped) {
-			t.Errorf("KeyWrap(%q) = %+v, %v; want %q", w.Holder, got, err, w.Wrapped)
+		if err != nil || !bytes.Equal(got.Wrapped, w.Wrapped) || got.Reason != wantReason {
+			t.Errorf("KeyWrap(%q) = %+v, %v; want %q for reason %q", w.Holder, got, err, w.Wrapped, wantReason)
 		}
 	}
 	rc, err := s.ReceiptByLookup(ctx, n.Receipt.Lookup)
@@ -87,7 +93,7 @@ func TestCreateRequestIsAtomic(t *testing.T) {
 			if _, err := s.RequestByID(ctx, id); !tropa.IsCode(err, tropa.ENOTFOUND) {
 				t.Errorf("RequestByID(refused): error = %v, want ENOTFOUND", err)
 			}
-			if msgs, err := s.Messages(ctx, id); err != nil || len(msgs) != 0 {
+			if msgs, err := s.Messages(ctx, id, true); err != nil || len(msgs) != 0 {
 				t.Errorf("Messages(refused) = %+v, %v; want none", msgs, err)
 			}
 			if _, err := s.KeyWrap(ctx, id, "alice"); !tropa.IsCode(err, tropa.ENOTFOUND) {
@@ -96,56 +102,13 @@ func TestCreateRequestIsAtomic(t *testing.T) {
 			if rc, err := s.ReceiptByLookup(ctx, broken.Receipt.Lookup); err == nil && rc.RequestID == id {
 				t.Errorf("ReceiptByLookup finds the refused request's receipt")
 			}
-			if inbox, err := s.Inbox(ctx, tropa.InboxFilter{Holder: "alice", Limit: 10}); err != nil || len(inbox) != 1 {
-				t.Errorf("Inbox = %+v, %v; want only the first request", inbox, err)
+			if queue, err := s.Queue(ctx, tropa.QueueFilter{Holder: "alice"}); err != nil || len(queue) != 1 {
+				t.Errorf("Queue = %+v, %v; want only the first request", queue, err)
 			}
 
 			mustCreateRequest(t, s, n)
 			if _, err := s.RequestByID(ctx, id); err != nil {
 				t.Errorf("RequestByID after mending: %v", err)
-			}
-		})
-	}
-}
-
-func TestInbox(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
-	oldNormal := newRequest(base, tropa.UrgencyNormal, "alice")
-	oldHigh := newRequest(base.Add(time.Minute), tropa.UrgencyHigh, "alice", "bob")
-	newNormal := newRequest(base.Add(2*time.Minute), tropa.UrgencyNormal, "alice")
-	newHigh := newRequest(base.Add(3*time.Minute), tropa.UrgencyHigh, "alice")
-	bobsOnly := newRequest(base.Add(4*time.Minute), tropa.UrgencyHigh, "bob")
-	for _, n := range []*tropa.NewRequest{newNormal, bobsOnly, oldHigh, oldNormal, newHigh} {
-		mustCreateRequest(t, s, n)
-	}
-
-	tests := []struct {
-		name   string
-		filter tropa.InboxFilter
-		want   []*tropa.NewRequest
-	}{
-		{"urgent first then newest", tropa.InboxFilter{Holder: "alice", Limit: 10}, []*tropa.NewRequest{newHigh, oldHigh, newNormal, oldNormal}},
-		{"limit", tropa.InboxFilter{Holder: "alice", Limit: 3}, []*tropa.NewRequest{newHigh, oldHigh, newNormal}},
-		{"other holder", tropa.InboxFilter{Holder: "bob", Limit: 10}, []*tropa.NewRequest{bobsOnly, oldHigh}},
-		{"holder without wraps", tropa.InboxFilter{Holder: "carol", Limit: 10}, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := s.Inbox(ctx, tt.filter)
-			if err != nil {
-				t.Fatalf("Inbox: %v", err)
-			}
-			var gotIDs, wantIDs []string
-			for _, r := range got {
-				gotIDs = append(gotIDs, r.ID)
-			}
-			for _, n := range tt.want {
-				wantIDs = append(wantIDs, n.Request.ID)
-			}
-			if !slices.Equal(gotIDs, wantIDs) {
-				t.Errorf("Inbox(%+v) = %q, want %q", tt.filter, gotIDs, wantIDs)
 			}
 		})
 	}
@@ -191,7 +154,7 @@ func TestAddMessage(t *testing.T) {
 		t.Errorf("audit log has %d entries after a message without an event, want %d", got, before+1)
 	}
 
-	msgs, err := s.Messages(ctx, id)
+	msgs, err := s.Messages(ctx, id, false)
 	if err != nil {
 		t.Fatalf("Messages: %v", err)
 	}
@@ -207,21 +170,90 @@ func TestAddMessage(t *testing.T) {
 	}
 }
 
-// TestAddMessageUnknownRequest checks that the audit event of a message that
-// cannot be stored is not kept either.
+// TestAddMessageUnknownRequest checks that a message of any author to an
+// unknown request is ENOTFOUND, and that its audit event is not kept either.
 func TestAddMessageUnknownRequest(t *testing.T) {
+	t.Parallel()
+	for _, author := range []tropa.Author{tropa.AuthorApplicant, tropa.AuthorStaff, tropa.AuthorNote} {
+		t.Run(string(author), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			var s tropa.Store = mustOpenStore(t)
+			alice := newStaff("alice", tropa.RoleCaseworker, true)
+			mustCreateStaff(t, s, alice)
+			before := auditLength(t, s)
+			id := tropa.NewID()
+			m := &tropa.MessageRecord{ID: tropa.NewID(), RequestID: id, Author: author, CreatedAt: base,
+				SealedBody: []byte("sealed")}
+			if author != tropa.AuthorApplicant {
+				m.StaffID = alice.ID
+			}
+			ev := &tropa.AuditEvent{At: base, Actor: "someone", Action: tropa.ActionRequestReply, RequestID: id}
+			if err := s.AddMessage(ctx, m, ev); !tropa.IsCode(err, tropa.ENOTFOUND) {
+				t.Fatalf("AddMessage to an unknown request: error = %v, want ENOTFOUND", err)
+			}
+			if n := auditLength(t, s); n != before {
+				t.Errorf("audit log has %d entries, want %d", n, before)
+			}
+		})
+	}
+}
+
+// TestNotes adds an internal note between two messages: only staff asking
+// for notes see it, and it changes neither who wrote last nor when.
+func TestNotes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	var s tropa.Store = mustOpenStore(t)
-	id := tropa.NewID()
-	m := &tropa.MessageRecord{ID: tropa.NewID(), RequestID: id, Author: tropa.AuthorApplicant, CreatedAt: base,
-		SealedBody: []byte("sealed")}
-	ev := &tropa.AuditEvent{At: base, Actor: "someone", Action: tropa.ActionRequestReply, RequestID: id}
-	if err := s.AddMessage(ctx, m, ev); err == nil {
-		t.Fatalf("AddMessage to an unknown request succeeded")
+	alice := newStaff("alice", tropa.RoleCaseworker, true)
+	mustCreateStaff(t, s, alice)
+	n := newRequest(base, tropa.UrgencyNormal, alice.ID)
+	mustCreateRequest(t, s, n)
+	id := n.Request.ID
+	reply := &tropa.MessageRecord{ID: tropa.NewID(), RequestID: id, Author: tropa.AuthorStaff, StaffID: alice.ID,
+		CreatedAt: base.Add(time.Hour), SealedBody: []byte("sealed reply")}
+	if err := s.AddMessage(ctx, reply, nil); err != nil {
+		t.Fatalf("AddMessage(reply): %v", err)
 	}
-	if n := auditLength(t, s); n != 0 {
-		t.Errorf("audit log has %d entries, want 0", n)
+	before := mustRequest(t, s, id)
+	auditBefore := auditLength(t, s)
+
+	note := &tropa.MessageRecord{ID: tropa.NewID(), RequestID: id, Author: tropa.AuthorNote, StaffID: alice.ID,
+		CreatedAt: base.Add(2 * time.Hour), SealedBody: []byte("sealed note")}
+	ev := &tropa.AuditEvent{At: note.CreatedAt, Actor: alice.ID, Action: tropa.ActionCaseNote, RequestID: id}
+	if err := s.AddMessage(ctx, note, ev); err != nil {
+		t.Fatalf("AddMessage(note): %v", err)
+	}
+	after := mustRequest(t, s, id)
+	if !after.LastStaffAt.Equal(before.LastStaffAt) || !after.LastApplicantAt.Equal(before.LastApplicantAt) {
+		t.Errorf("after a note: last staff %v, last applicant %v; want unchanged %v, %v",
+			after.LastStaffAt, after.LastApplicantAt, before.LastStaffAt, before.LastApplicantAt)
+	}
+	if got := auditLength(t, s); got != auditBefore+1 {
+		t.Errorf("audit log has %d entries after a note, want %d", got, auditBefore+1)
+	}
+
+	for _, tt := range []struct {
+		withNotes bool
+		want      []string
+	}{
+		{false, []string{n.First.ID, reply.ID}},
+		{true, []string{n.First.ID, reply.ID, note.ID}},
+	} {
+		msgs, err := s.Messages(ctx, id, tt.withNotes)
+		if err != nil {
+			t.Fatalf("Messages(withNotes %v): %v", tt.withNotes, err)
+		}
+		var ids []string
+		for _, m := range msgs {
+			ids = append(ids, m.ID)
+		}
+		if !slices.Equal(ids, tt.want) {
+			t.Errorf("Messages(withNotes %v) = %q, want %q", tt.withNotes, ids, tt.want)
+		}
+		if tt.withNotes && len(msgs) == 3 && (msgs[2].Author != tropa.AuthorNote || msgs[2].StaffID != alice.ID) {
+			t.Errorf("note stored as %+v, want author note by alice", msgs[2])
+		}
 	}
 }
 

@@ -19,21 +19,64 @@ func (db *DB) CreateSession(ctx context.Context, s *tropa.SessionRecord) error {
 	})
 }
 
+const sessionColumns = `id, staff_id, stage, sealed_identity, sealed_pending_totp, created_at, last_seen_at`
+
 // SessionByID returns a session, or ENOTFOUND.
 func (db *DB) SessionByID(ctx context.Context, id string) (*tropa.SessionRecord, error) {
 	var s tropa.SessionRecord
+	if err := scanSession(db.read.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, id), &s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+func scanSession(row scanner, s *tropa.SessionRecord) error {
 	var stage string
 	var created, seen int64
-	err := db.read.QueryRowContext(ctx, `SELECT id, staff_id, stage, sealed_identity, sealed_pending_totp,
-		created_at, last_seen_at FROM sessions WHERE id = $1`, id).
-		Scan(&s.ID, &s.StaffID, &stage, &s.SealedIdentity, &s.SealedPendingTOTP, &created, &seen)
-	if err != nil {
-		return nil, mapErr(err)
+	if err := row.Scan(&s.ID, &s.StaffID, &stage, &s.SealedIdentity, &s.SealedPendingTOTP, &created, &seen); err != nil {
+		return mapErr(err)
 	}
 	s.Stage = tropa.SessionStage(stage)
 	s.CreatedAt = fromMicros(created)
 	s.LastSeenAt = fromMicros(seen)
-	return &s, nil
+	return nil
+}
+
+// StaffSessions lists a staff member's sessions, newest first.
+func (db *DB) StaffSessions(ctx context.Context, staffID string) ([]tropa.SessionRecord, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions
+		WHERE staff_id = $1 ORDER BY created_at DESC, id`, staffID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var list []tropa.SessionRecord
+	for rows.Next() {
+		var s tropa.SessionRecord
+		if err := scanSession(rows, &s); err != nil {
+			return nil, err
+		}
+		list = append(list, s)
+	}
+	return list, mapErr(rows.Err())
+}
+
+// DeleteStaffSessions ends every session of a staff member but except, and
+// returns how many ended.
+func (db *DB) DeleteStaffSessions(ctx context.Context, staffID, except string) (int64, error) {
+	var n int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		n, err = deleteStaffSessions(ctx, tx, staffID, except)
+		return err
+	})
+	return n, err
+}
+
+// deleteStaffSessions ends every session of a staff member but except,
+// which may be "".
+func deleteStaffSessions(ctx context.Context, tx *sql.Tx, staffID, except string) (int64, error) {
+	return affected(tx.ExecContext(ctx, `DELETE FROM sessions WHERE staff_id = $1 AND id <> $2`, staffID, except))
 }
 
 // CompleteEnrollment stores the staff member's first TOTP secret and lets
@@ -83,12 +126,9 @@ func (db *DB) DeleteSession(ctx context.Context, id string) error {
 func (db *DB) DeleteSessionsBefore(ctx context.Context, lastSeen time.Time) (int64, error) {
 	var n int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE last_seen_at < $1`, micros(lastSeen))
-		if err != nil {
-			return mapErr(err)
-		}
-		n, err = res.RowsAffected()
-		return mapErr(err)
+		var err error
+		n, err = affected(tx.ExecContext(ctx, `DELETE FROM sessions WHERE last_seen_at < $1`, micros(lastSeen)))
+		return err
 	})
 	return n, err
 }

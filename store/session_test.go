@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -141,4 +142,65 @@ func TestCompleteEnrollment(t *testing.T) {
 	if got, err := s.SessionByID(ctx, bobs.ID); err != nil || got.Stage != tropa.SessionEnroll {
 		t.Errorf("bob's session after the refused enrolment = %+v, %v; want still enroll", got, err)
 	}
+}
+
+func TestStaffSessions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var s tropa.Store = mustOpenStore(t)
+	alice := newStaff("alice", tropa.RoleCaseworker, true)
+	bob := newStaff("bob", tropa.RoleCaseworker, true)
+	mustCreateStaff(t, s, alice)
+	mustCreateStaff(t, s, bob)
+	middle := newSession(alice.ID, tropa.SessionFull, base.Add(time.Hour))
+	oldest := newSession(alice.ID, tropa.SessionFull, base)
+	newest := newSession(alice.ID, tropa.SessionEnroll, base.Add(2*time.Hour))
+	bobs := newSession(bob.ID, tropa.SessionFull, base.Add(3*time.Hour))
+	for _, rec := range []*tropa.SessionRecord{middle, bobs, oldest, newest} {
+		mustCreateSession(t, s, rec)
+	}
+
+	list, err := s.StaffSessions(ctx, alice.ID)
+	if err != nil {
+		t.Fatalf("StaffSessions: %v", err)
+	}
+	if got, want := sessionIDs(list), wantSessionIDs(newest, middle, oldest); !slices.Equal(got, want) {
+		t.Errorf("StaffSessions = %q, want %q, newest first", got, want)
+	}
+	if got := list[0]; got.Stage != tropa.SessionEnroll || !bytes.Equal(got.SealedPendingTOTP, newest.SealedPendingTOTP) ||
+		!got.CreatedAt.Equal(newest.CreatedAt.Truncate(time.Microsecond)) {
+		t.Errorf("StaffSessions[0] = %+v, want %+v", got, newest)
+	}
+
+	if n, err := s.DeleteStaffSessions(ctx, alice.ID, middle.ID); err != nil || n != 2 {
+		t.Errorf("DeleteStaffSessions(but middle) = %d, %v; want 2", n, err)
+	}
+	if list, err := s.StaffSessions(ctx, alice.ID); err != nil || !slices.Equal(sessionIDs(list), wantSessionIDs(middle)) {
+		t.Errorf("StaffSessions after DeleteStaffSessions = %q, %v; want only %s", sessionIDs(list), err, middle.ID)
+	}
+	if list, err := s.StaffSessions(ctx, bob.ID); err != nil || !slices.Equal(sessionIDs(list), wantSessionIDs(bobs)) {
+		t.Errorf("bob's sessions = %q, %v; want his one kept", sessionIDs(list), err)
+	}
+	if n, err := s.DeleteStaffSessions(ctx, alice.ID, ""); err != nil || n != 1 {
+		t.Errorf("DeleteStaffSessions(all) = %d, %v; want 1", n, err)
+	}
+	if list, err := s.StaffSessions(ctx, alice.ID); err != nil || len(list) != 0 {
+		t.Errorf("StaffSessions after deleting all = %q, %v; want none", sessionIDs(list), err)
+	}
+}
+
+func sessionIDs(list []tropa.SessionRecord) []string {
+	ids := []string{}
+	for _, s := range list {
+		ids = append(ids, s.ID)
+	}
+	return ids
+}
+
+func wantSessionIDs(list ...*tropa.SessionRecord) []string {
+	ids := []string{}
+	for _, s := range list {
+		ids = append(ids, s.ID)
+	}
+	return ids
 }

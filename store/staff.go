@@ -101,14 +101,85 @@ func (db *DB) UseTOTPStep(ctx context.Context, staffID string, step int64) error
 	})
 }
 
-// mustAffect turns an update that touched no row into ENOTFOUND.
-func mustAffect(res sql.Result, err error) error {
+// DeactivateStaff makes a staff member inactive, takes them off intake,
+// ends their sessions and deletes every case key wrapped to them, all in one
+// transaction, and returns how many keys went. It returns ENOTFOUND for an
+// unknown id.
+func (db *DB) DeactivateStaff(ctx context.Context, id string, ev tropa.AuditEvent) (int64, error) {
+	var n int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := mustAffect(tx.ExecContext(ctx, `UPDATE staff SET active = $1, intake = $1 WHERE id = $2`, false, id)); err != nil {
+			return err
+		}
+		if _, err := deleteStaffSessions(ctx, tx, id, ""); err != nil {
+			return err
+		}
+		// Each case they leave records it in its history, and a case they
+		// owned is left without an owner, for a coordinator to reassign.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_events (id, request_id, at, actor, action, from_value, to_value)
+			SELECT $1 || request_id, request_id, $2, $3, $4, holder, '' FROM key_wraps WHERE holder = $5`,
+			tropa.NewID()+"-", micros(ev.At), ev.Actor, string(tropa.CaseRemove), id); err != nil {
+			return mapErr(err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE requests SET owner_id = '', version = version + 1, updated_at = $1
+			WHERE owner_id = $2`, micros(ev.At), id); err != nil {
+			return mapErr(err)
+		}
+		var err error
+		if n, err = affected(tx.ExecContext(ctx, `DELETE FROM key_wraps WHERE holder = $1`, id)); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, ev)
+	})
 	if err != nil {
-		return mapErr(err)
+		return 0, err
+	}
+	return n, nil
+}
+
+// ResetTOTP forgets a staff member's TOTP secret and ends their sessions, or
+// returns ENOTFOUND.
+func (db *DB) ResetTOTP(ctx context.Context, id string, ev tropa.AuditEvent) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := mustAffect(tx.ExecContext(ctx, `UPDATE staff SET sealed_totp = NULL, totp_last_step = 0 WHERE id = $1`, id)); err != nil {
+			return err
+		}
+		if _, err := deleteStaffSessions(ctx, tx, id, ""); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, ev)
+	})
+}
+
+// ChangePassword stores a staff member's private key re-sealed under a new
+// password and ends their sessions but c.KeepSession, or returns ENOTFOUND.
+func (db *DB) ChangePassword(ctx context.Context, c *tropa.PasswordChange, ev tropa.AuditEvent) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := mustAffect(tx.ExecContext(ctx, `UPDATE staff SET kdf = $1, salt = $2, sealed_private = $3 WHERE id = $4`,
+			c.KDF, c.Salt, c.SealedPrivate, c.StaffID)); err != nil {
+			return err
+		}
+		if _, err := deleteStaffSessions(ctx, tx, c.StaffID, c.KeepSession); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, ev)
+	})
+}
+
+// affected returns how many rows a statement changed.
+func affected(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, mapErr(err)
 	}
 	n, err := res.RowsAffected()
+	return n, mapErr(err)
+}
+
+// mustAffect turns an update that touched no row into ENOTFOUND.
+func mustAffect(res sql.Result, err error) error {
+	n, err := affected(res, err)
 	if err != nil {
-		return mapErr(err)
+		return err
 	}
 	if n == 0 {
 		return tropa.Errorf(tropa.ENOTFOUND, "no such row")

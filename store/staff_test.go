@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"reflect"
 	"testing"
@@ -147,5 +148,182 @@ func TestUseTOTPStep(t *testing.T) {
 	}
 	if got, err := s.StaffByID(ctx, alice.ID); err != nil || got.TOTPLastStep != 1005 {
 		t.Errorf("TOTPLastStep = %+v, %v; want 1005", got, err)
+	}
+}
+
+// staffFixture is alice with two sessions and three case keys, and bob with
+// one of each, so that changes to alice can be seen not to touch bob.
+type staffFixture struct {
+	alice, bob    *tropa.StaffRecord
+	aliceSessions []*tropa.SessionRecord
+	bobSession    *tropa.SessionRecord
+	requests      []*tropa.NewRequest
+	bobsRequest   *tropa.NewRequest
+	auditBefore   int64
+}
+
+func newStaffFixture(t *testing.T, s tropa.Store) *staffFixture {
+	t.Helper()
+	f := &staffFixture{alice: newStaff("alice", tropa.RoleCaseworker, true), bob: newStaff("bob", tropa.RoleCaseworker, true)}
+	f.alice.SealedTOTP, f.alice.TOTPEnrolled, f.alice.TOTPLastStep = []byte("alice's totp"), true, 7
+	mustCreateStaff(t, s, f.alice)
+	mustCreateStaff(t, s, f.bob)
+	for i := range 2 {
+		rec := newSession(f.alice.ID, tropa.SessionFull, base.Add(time.Duration(i)*time.Minute))
+		mustCreateSession(t, s, rec)
+		f.aliceSessions = append(f.aliceSessions, rec)
+	}
+	f.bobSession = newSession(f.bob.ID, tropa.SessionFull, base)
+	mustCreateSession(t, s, f.bobSession)
+	for range 3 {
+		n := newRequest(base, tropa.UrgencyNormal, f.alice.ID, f.bob.ID, tropa.HolderRecovery)
+		mustCreateRequest(t, s, n)
+		f.requests = append(f.requests, n)
+	}
+	f.bobsRequest = newRequest(base, tropa.UrgencyNormal, f.bob.ID)
+	mustCreateRequest(t, s, f.bobsRequest)
+	f.auditBefore = auditLength(t, s)
+	return f
+}
+
+// checkBobUntouched checks that bob keeps his session and keys.
+func (f *staffFixture) checkBobUntouched(t *testing.T, s tropa.Store) {
+	t.Helper()
+	ctx := context.Background()
+	if list, err := s.StaffSessions(ctx, f.bob.ID); err != nil || len(list) != 1 || list[0].ID != f.bobSession.ID {
+		t.Errorf("bob's sessions = %+v, %v; want his one session", list, err)
+	}
+	for _, n := range append(f.requests, f.bobsRequest) {
+		if _, err := s.KeyWrap(ctx, n.Request.ID, f.bob.ID); err != nil {
+			t.Errorf("bob's key of %s: %v", n.Request.ID, err)
+		}
+	}
+	if st, err := s.StaffByID(ctx, f.bob.ID); err != nil || !st.Active || !st.Intake {
+		t.Errorf("bob = %+v, %v; want active on intake", st, err)
+	}
+}
+
+func TestDeactivateStaff(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var s tropa.Store = mustOpenStore(t)
+	f := newStaffFixture(t, s)
+	ev := tropa.AuditEvent{At: base, Actor: f.bob.ID, Action: tropa.ActionStaffDisable, Detail: f.alice.ID}
+
+	n, err := s.DeactivateStaff(ctx, f.alice.ID, ev)
+	if err != nil || n != 3 {
+		t.Fatalf("DeactivateStaff = %d, %v; want 3 keys deleted", n, err)
+	}
+	st, err := s.StaffByID(ctx, f.alice.ID)
+	if err != nil || st.Active || st.Intake {
+		t.Errorf("alice after DeactivateStaff = %+v, %v; want inactive, off intake", st, err)
+	}
+	if list, err := s.StaffSessions(ctx, f.alice.ID); err != nil || len(list) != 0 {
+		t.Errorf("alice's sessions = %+v, %v; want none", list, err)
+	}
+	for _, rec := range f.aliceSessions {
+		if _, err := s.SessionByID(ctx, rec.ID); !tropa.IsCode(err, tropa.ENOTFOUND) {
+			t.Errorf("SessionByID(alice's): error = %v, want ENOTFOUND", err)
+		}
+	}
+	for _, r := range f.requests {
+		if _, err := s.KeyWrap(ctx, r.Request.ID, f.alice.ID); !tropa.IsCode(err, tropa.ENOTFOUND) {
+			t.Errorf("alice's key of %s: error = %v, want ENOTFOUND", r.Request.ID, err)
+		}
+		if _, err := s.KeyWrap(ctx, r.Request.ID, tropa.HolderRecovery); err != nil {
+			t.Errorf("recovery key of %s: %v", r.Request.ID, err)
+		}
+	}
+	if rs, err := s.IntakeRecipients(ctx); err != nil || len(rs) != 1 || rs[0].StaffID != f.bob.ID {
+		t.Errorf("IntakeRecipients = %+v, %v; want only bob", rs, err)
+	}
+	if got := auditLength(t, s); got != f.auditBefore+1 {
+		t.Errorf("audit log has %d entries, want %d", got, f.auditBefore+1)
+	}
+	f.checkBobUntouched(t, s)
+
+	if n, err := s.DeactivateStaff(ctx, f.alice.ID, ev); err != nil || n != 0 {
+		t.Errorf("DeactivateStaff again = %d, %v; want 0", n, err)
+	}
+	before := auditLength(t, s)
+	if n, err := s.DeactivateStaff(ctx, tropa.NewID(), ev); !tropa.IsCode(err, tropa.ENOTFOUND) || n != 0 {
+		t.Errorf("DeactivateStaff(unknown) = %d, %v; want ENOTFOUND", n, err)
+	}
+	if got := auditLength(t, s); got != before {
+		t.Errorf("audit log has %d entries after a refused DeactivateStaff, want %d", got, before)
+	}
+}
+
+func TestResetTOTP(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var s tropa.Store = mustOpenStore(t)
+	f := newStaffFixture(t, s)
+	ev := tropa.AuditEvent{At: base, Actor: f.bob.ID, Action: tropa.ActionTOTPReset, Detail: f.alice.ID}
+
+	if err := s.ResetTOTP(ctx, f.alice.ID, ev); err != nil {
+		t.Fatalf("ResetTOTP: %v", err)
+	}
+	st, err := s.StaffByID(ctx, f.alice.ID)
+	if err != nil || st.TOTPEnrolled || st.SealedTOTP != nil || st.TOTPLastStep != 0 || !st.Active {
+		t.Errorf("alice after ResetTOTP = %+v, %v; want no TOTP, step 0, still active", st, err)
+	}
+	if list, err := s.StaffSessions(ctx, f.alice.ID); err != nil || len(list) != 0 {
+		t.Errorf("alice's sessions = %+v, %v; want none", list, err)
+	}
+	if _, err := s.KeyWrap(ctx, f.requests[0].Request.ID, f.alice.ID); err != nil {
+		t.Errorf("alice's key after ResetTOTP: %v; want kept", err)
+	}
+	if got := auditLength(t, s); got != f.auditBefore+1 {
+		t.Errorf("audit log has %d entries, want %d", got, f.auditBefore+1)
+	}
+	f.checkBobUntouched(t, s)
+	if bob, err := s.StaffByID(ctx, f.bob.ID); err != nil || !bytes.Equal(bob.SealedTOTP, f.bob.SealedTOTP) {
+		t.Errorf("bob's TOTP = %+v, %v; want unchanged", bob, err)
+	}
+
+	if err := s.ResetTOTP(ctx, tropa.NewID(), ev); !tropa.IsCode(err, tropa.ENOTFOUND) {
+		t.Errorf("ResetTOTP(unknown): error = %v, want ENOTFOUND", err)
+	}
+	if got := auditLength(t, s); got != f.auditBefore+1 {
+		t.Errorf("audit log has %d entries after a refused ResetTOTP, want %d", got, f.auditBefore+1)
+	}
+}
+
+func TestChangePassword(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var s tropa.Store = mustOpenStore(t)
+	f := newStaffFixture(t, s)
+	keep := f.aliceSessions[1]
+	c := &tropa.PasswordChange{StaffID: f.alice.ID, KDF: "argon2id$v=19$m=128,t=2,p=1", Salt: []byte("new salt"),
+		SealedPrivate: []byte("private key under the new password"), KeepSession: keep.ID}
+	ev := tropa.AuditEvent{At: base, Actor: f.alice.ID, Action: tropa.ActionPassword}
+
+	if err := s.ChangePassword(ctx, c, ev); err != nil {
+		t.Fatalf("ChangePassword: %v", err)
+	}
+	st, err := s.StaffByID(ctx, f.alice.ID)
+	if err != nil || st.KDF != c.KDF || !bytes.Equal(st.Salt, c.Salt) || !bytes.Equal(st.SealedPrivate, c.SealedPrivate) ||
+		!bytes.Equal(st.SealedTOTP, f.alice.SealedTOTP) || st.PublicKey != f.alice.PublicKey {
+		t.Errorf("alice after ChangePassword = %+v, %v; want the new kdf, salt and sealed key, the rest kept", st, err)
+	}
+	if list, err := s.StaffSessions(ctx, f.alice.ID); err != nil || len(list) != 1 || list[0].ID != keep.ID {
+		t.Errorf("alice's sessions = %+v, %v; want only %s", list, err, keep.ID)
+	}
+	if got := auditLength(t, s); got != f.auditBefore+1 {
+		t.Errorf("audit log has %d entries, want %d", got, f.auditBefore+1)
+	}
+	f.checkBobUntouched(t, s)
+	if bob, err := s.StaffByID(ctx, f.bob.ID); err != nil || !bytes.Equal(bob.SealedPrivate, f.bob.SealedPrivate) {
+		t.Errorf("bob = %+v, %v; want his key unchanged", bob, err)
+	}
+
+	c.StaffID = tropa.NewID()
+	if err := s.ChangePassword(ctx, c, ev); !tropa.IsCode(err, tropa.ENOTFOUND) {
+		t.Errorf("ChangePassword(unknown): error = %v, want ENOTFOUND", err)
+	}
+	if got := auditLength(t, s); got != f.auditBefore+1 {
+		t.Errorf("audit log has %d entries after a refused ChangePassword, want %d", got, f.auditBefore+1)
 	}
 }

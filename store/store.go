@@ -33,6 +33,8 @@ type DB struct {
 	// queue in Go instead of spinning on the database lock.
 	read  *sql.DB
 	write *sql.DB
+	// fewKeys tunes Queue; see holdsFewKeys.
+	fewKeys int
 }
 
 var _ tropa.Store = (*DB)(nil)
@@ -58,7 +60,7 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
 	write.SetMaxOpenConns(1)
-	db := &DB{read: read, write: write}
+	db := &DB{read: read, write: write, fewKeys: defaultFewKeys}
 	if err := db.migrate(ctx, goose.DialectSQLite3); err != nil {
 		db.Close()
 		return nil, err

@@ -146,8 +146,8 @@ func TestReopen(t *testing.T) {
 		if got, err := db.StaffByName(ctx, "alice"); err != nil || got.ID != alice.ID {
 			t.Errorf("reopen %d: StaffByName = %+v, %v", i+1, got, err)
 		}
-		if inbox, err := db.Inbox(ctx, tropa.InboxFilter{Holder: alice.ID, Limit: 10}); err != nil || len(inbox) != 1 {
-			t.Errorf("reopen %d: Inbox = %+v, %v; want the request", i+1, inbox, err)
+		if queue, err := db.Queue(ctx, tropa.QueueFilter{Holder: alice.ID}); err != nil || len(queue) != 1 {
+			t.Errorf("reopen %d: Queue = %+v, %v; want the request", i+1, queue, err)
 		}
 		if _, err := desk.VerifyAudit(ctx, db); err != nil {
 			t.Errorf("reopen %d: VerifyAudit: %v", i+1, err)
@@ -189,6 +189,15 @@ func TestTimesRoundTrip(t *testing.T) {
 				t.Fatalf("CreateSession: %v", err)
 			}
 
+			at := tt.at
+			if err := s.UpdateCase(ctx, &tropa.CaseUpdate{RequestID: n.Request.ID, At: tt.at, ClosedAt: &at,
+				Deadlines: []tropa.DeadlineRecord{{ID: tropa.NewID(), Kind: tropa.DeadlineTask, StartsAt: tt.at, DueAt: tt.at,
+					SealedLabel: []byte("label"), CreatedBy: alice.ID, CreatedAt: tt.at}},
+				Events: []tropa.CaseEventRecord{{ID: tropa.NewID(), At: tt.at, Actor: alice.ID, Action: tropa.CaseOutcome}},
+			}); err != nil {
+				t.Fatalf("UpdateCase: %v", err)
+			}
+
 			times := map[string]time.Time{}
 			if st, err := s.StaffByID(ctx, alice.ID); err != nil {
 				t.Fatalf("StaffByID: %v", err)
@@ -199,8 +208,19 @@ func TestTimesRoundTrip(t *testing.T) {
 				t.Fatalf("RequestByID: %v", err)
 			} else {
 				times["request created"], times["last applicant"] = rr.CreatedAt, rr.LastApplicantAt
+				times["request updated"], times["request due"], times["request closed"] = rr.UpdatedAt, rr.DueAt, rr.ClosedAt
 			}
-			if ms, err := s.Messages(ctx, n.Request.ID); err != nil || len(ms) != 1 {
+			if ds, err := s.Deadlines(ctx, n.Request.ID); err != nil || len(ds) != 1 {
+				t.Fatalf("Deadlines = %+v, %v", ds, err)
+			} else {
+				times["deadline starts"], times["deadline due"], times["deadline created"] = ds[0].StartsAt, ds[0].DueAt, ds[0].CreatedAt
+			}
+			if es, err := s.CaseEvents(ctx, n.Request.ID); err != nil || len(es) != 1 {
+				t.Fatalf("CaseEvents = %+v, %v", es, err)
+			} else {
+				times["case event"] = es[0].At
+			}
+			if ms, err := s.Messages(ctx, n.Request.ID, true); err != nil || len(ms) != 1 {
 				t.Fatalf("Messages = %d, %v", len(ms), err)
 			} else {
 				times["message"] = ms[0].CreatedAt

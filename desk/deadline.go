@@ -1,0 +1,122 @@
+package desk
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"tropa"
+	"tropa/seal"
+)
+
+// maxAhead is how far ahead a deadline may be set: far enough for a
+// passport appointment, near enough to catch a mistyped year.
+const maxAhead = 2 * 365 * 24 * time.Hour
+
+// RecordLeftUnit records when a man left his unit, or is about to, and
+// starts the clock to when he is likely to be declared wanted. Recording it
+// again moves the one clock; a case with the clock running is urgent.
+func (d *Desk) RecordLeftUnit(ctx context.Context, s *Session, requestID string, leftAt time.Time) error {
+	now := d.now()
+	if leftAt.IsZero() || leftAt.After(now.Add(30*24*time.Hour)) || leftAt.Before(now.Add(-365*24*time.Hour)) {
+		return tropa.UserError(tropa.EINVALID, "ErrLeftAtInvalid", nil)
+	}
+	v, err := d.Vocabulary(ctx)
+	if err != nil {
+		return err
+	}
+	key, rr, err := d.openCase(ctx, s, requestID, tropa.PermSchedule)
+	if err != nil {
+		return err
+	}
+	records, err := d.Store.Deadlines(ctx, requestID)
+	if err != nil {
+		return err
+	}
+	dl := tropa.DeadlineRecord{ID: tropa.NewID(), RequestID: requestID, Kind: tropa.DeadlineWanted,
+		CreatedBy: s.Staff.ID, CreatedAt: now}
+	var from string
+	for _, r := range records {
+		if r.Kind == tropa.DeadlineWanted && r.DoneAt.IsZero() {
+			dl.ID, dl.CreatedAt, from = r.ID, r.CreatedAt, formatTime(r.StartsAt)
+		}
+	}
+	dl.StartsAt = leftAt.UTC().Truncate(time.Microsecond)
+	dl.DueAt = dl.StartsAt.Add(v.WantedAfter)
+	dl.SealedLabel = seal.SealString(key, "", deadlineAAD(dl.ID))
+	u := &tropa.CaseUpdate{RequestID: requestID, Deadlines: []tropa.DeadlineRecord{dl}}
+	events := []tropa.CaseEvent{{Action: tropa.CaseDeadline, Subject: string(tropa.DeadlineWanted), From: from,
+		To: formatTime(dl.StartsAt)}}
+	if rr.Urgency != tropa.UrgencyHigh {
+		high := tropa.UrgencyHigh
+		u.Urgency = &high
+		events = append(events, urgencyEvent(rr.Urgency, high))
+	}
+	return d.commit(ctx, s, key, u, events...)
+}
+
+// AddDeadline adds a dated task or an arranged meeting to a case. The
+// label (what is due, or where to meet) is sealed; the time is not,
+// because the queue is ordered by it.
+func (d *Desk) AddDeadline(ctx context.Context, s *Session, requestID string, kind tropa.DeadlineKind, due time.Time, label string) error {
+	if kind != tropa.DeadlineTask && kind != tropa.DeadlineMeeting {
+		return tropa.UserError(tropa.EINVALID, "ErrDeadlineKind", nil)
+	}
+	label = strings.TrimSpace(label)
+	if err := tropa.ValidateText(label, "label", 1, tropa.MaxLabelLen); err != nil {
+		return err
+	}
+	now := d.now()
+	if due.IsZero() || due.After(now.Add(maxAhead)) || due.Before(now.Add(-maxAhead)) {
+		return tropa.UserError(tropa.EINVALID, "ErrDueInvalid", nil)
+	}
+	key, err := d.caseKey(ctx, s, requestID, tropa.PermSchedule)
+	if err != nil {
+		return err
+	}
+	dl := tropa.DeadlineRecord{ID: tropa.NewID(), RequestID: requestID, Kind: kind,
+		DueAt: due.UTC().Truncate(time.Microsecond), CreatedBy: s.Staff.ID, CreatedAt: now}
+	dl.SealedLabel = seal.SealString(key, label, deadlineAAD(dl.ID))
+	return d.commit(ctx, s, key, &tropa.CaseUpdate{RequestID: requestID, Deadlines: []tropa.DeadlineRecord{dl}},
+		tropa.CaseEvent{Action: tropa.CaseDeadline, Subject: label, To: formatTime(dl.DueAt)})
+}
+
+// CompleteDeadline marks a deadline done, so that it no longer orders the
+// queue.
+func (d *Desk) CompleteDeadline(ctx context.Context, s *Session, requestID, deadlineID string) error {
+	key, err := d.caseKey(ctx, s, requestID, tropa.PermSchedule)
+	if err != nil {
+		return err
+	}
+	records, err := d.Store.Deadlines(ctx, requestID)
+	if err != nil {
+		return err
+	}
+	for _, r := range records {
+		if r.ID != deadlineID {
+			continue
+		}
+		if !r.DoneAt.IsZero() {
+			return nil
+		}
+		label, err := seal.OpenString(key, r.SealedLabel, deadlineAAD(r.ID))
+		if err != nil {
+			return tropa.Errorf(tropa.EINTERNAL, "open deadline: %v", err)
+		}
+		r.DoneAt = d.now()
+		if r.Kind == tropa.DeadlineWanted {
+			label = string(tropa.DeadlineWanted)
+		}
+		return d.commit(ctx, s, key, &tropa.CaseUpdate{RequestID: requestID, Deadlines: []tropa.DeadlineRecord{r}},
+			tropa.CaseEvent{Action: tropa.CaseDone, Subject: label, To: formatTime(r.DueAt)})
+	}
+	return tropa.UserError(tropa.ENOTFOUND, "ErrDeadlineUnknown", nil)
+}
+
+// formatTime writes a time into a sealed history entry.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}

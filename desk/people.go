@@ -1,0 +1,126 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+	"unicode/utf8"
+
+	"tropa"
+	"tropa/seal"
+)
+
+// People lists every staff member, for those who manage them.
+func (d *Desk) People(ctx context.Context, s *Session) ([]tropa.Staff, error) {
+	if err := require(s, tropa.PermStaff); err != nil {
+		return nil, err
+	}
+	return d.Store.ListStaff(ctx)
+}
+
+// managed returns a staff member whom s may deactivate or reset.
+func (d *Desk) managed(ctx context.Context, s *Session, staffID string) (*tropa.StaffRecord, error) {
+	if err := require(s, tropa.PermStaff); err != nil {
+		return nil, err
+	}
+	if staffID == s.Staff.ID {
+		return nil, tropa.UserError(tropa.EFORBIDDEN, "ErrNotYourself", nil)
+	}
+	st, err := d.Store.StaffByID(ctx, staffID)
+	if tropa.IsCode(err, tropa.ENOTFOUND) {
+		return nil, tropa.UserError(tropa.ENOTFOUND, "ErrStaffUnknown", nil)
+	} else if err != nil {
+		return nil, err
+	}
+	if !s.Staff.Role.Manages(st.Role) {
+		return nil, tropa.UserError(tropa.EFORBIDDEN, "ErrRoleForbidden", nil)
+	}
+	return st, nil
+}
+
+// Deactivate removes a staff member: their sessions end and every case key
+// wrapped to them is deleted, in one transaction, so that from that moment
+// they can read nothing, on any node. It returns how many case keys went.
+func (d *Desk) Deactivate(ctx context.Context, s *Session, staffID string) (int64, error) {
+	st, err := d.managed(ctx, s, staffID)
+	if err != nil {
+		return 0, err
+	}
+	if !st.Active {
+		return 0, nil
+	}
+	return d.Store.DeactivateStaff(ctx, st.ID, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID,
+		Action: tropa.ActionStaffDisable, Detail: st.ID})
+}
+
+// ResetTOTP forgets a staff member's TOTP secret, for one who lost their
+// phone; their sessions end and they enrol again at their next login.
+func (d *Desk) ResetTOTP(ctx context.Context, s *Session, staffID string) error {
+	st, err := d.managed(ctx, s, staffID)
+	if err != nil {
+		return err
+	}
+	return d.Store.ResetTOTP(ctx, st.ID, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID,
+		Action: tropa.ActionTOTPReset, Detail: st.ID})
+}
+
+// ChangePassword re-seals the staff member's private key under a new
+// password. Nothing else changes: case keys stay wrapped to the same key
+// pair. Every other session of theirs ends.
+func (d *Desk) ChangePassword(ctx context.Context, s *Session, current, next string) error {
+	if s.Stage != tropa.SessionFull {
+		return tropa.UserError(tropa.EFORBIDDEN, "ErrRoleForbidden", nil)
+	}
+	if utf8.RuneCountInString(next) < MinPasswordLen {
+		return tropa.UserError(tropa.EINVALID, "ErrPasswordShort", map[string]any{"Min": MinPasswordLen})
+	}
+	if err := tropa.ValidateText(next, "password", MinPasswordLen, 1000); err != nil {
+		return err
+	}
+	st, err := d.Store.StaffByID(ctx, s.Staff.ID)
+	if err != nil {
+		return err
+	}
+	if _, err := d.unlock(ctx, st, current); tropa.IsCode(err, tropa.EUNAUTHORIZED) {
+		return tropa.UserError(tropa.EINVALID, "ErrPasswordWrong", nil)
+	} else if err != nil {
+		return err
+	}
+	salt := seal.RandomBytes(16)
+	kek, err := d.KDF.PasswordKey(ctx, next, salt, d.PasswordParams)
+	if err != nil {
+		return busy(err)
+	}
+	return d.Store.ChangePassword(ctx, &tropa.PasswordChange{StaffID: st.ID, KDF: d.PasswordParams.String(), Salt: salt,
+		SealedPrivate: seal.SealIdentity(kek, s.identity, staffAAD(st.ID)), KeepSession: s.ID},
+		tropa.AuditEvent{At: d.now(), Actor: st.ID, Action: tropa.ActionPassword})
+}
+
+// Sessions lists the staff member's own sessions.
+func (d *Desk) Sessions(ctx context.Context, s *Session) ([]tropa.SessionRecord, error) {
+	return d.Store.StaffSessions(ctx, s.Staff.ID)
+}
+
+// EndSession ends one of the staff member's own sessions, such as one left
+// open on another computer.
+func (d *Desk) EndSession(ctx context.Context, s *Session, id string) error {
+	rec, err := d.Store.SessionByID(ctx, id)
+	if tropa.IsCode(err, tropa.ENOTFOUND) || (err == nil && rec.StaffID != s.Staff.ID) {
+		return tropa.UserError(tropa.ENOTFOUND, "ErrSessionUnknown", nil)
+	} else if err != nil {
+		return err
+	}
+	if err := d.Store.DeleteSession(ctx, id); err != nil {
+		return err
+	}
+	return d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionSessionEnd})
+}
+
+// EndOtherSessions logs the staff member out everywhere but here.
+func (d *Desk) EndOtherSessions(ctx context.Context, s *Session) (int64, error) {
+	n, err := d.Store.DeleteStaffSessions(ctx, s.Staff.ID, s.ID)
+	if err != nil {
+		return 0, err
+	}
+	return n, d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionSessionEnd,
+		Detail: fmt.Sprintf("others=%d", n)})
+}

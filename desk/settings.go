@@ -1,0 +1,84 @@
+package desk
+
+import (
+	"context"
+	"time"
+
+	"tropa"
+)
+
+const settingVocabulary = "vocabulary"
+
+// Vocabulary is the organization's stages, outcomes and documents.
+func (d *Desk) Vocabulary(ctx context.Context) (tropa.Vocabulary, error) {
+	s, err := d.Store.Setting(ctx, settingVocabulary)
+	if tropa.IsCode(err, tropa.ENOTFOUND) {
+		return tropa.DefaultVocabulary(), nil
+	} else if err != nil {
+		return tropa.Vocabulary{}, err
+	}
+	return tropa.ParseVocabulary(s)
+}
+
+// RenameTerm gives a stage, outcome or document the organization's own
+// names; an empty name brings back the built-in one.
+func (d *Desk) RenameTerm(ctx context.Context, s *Session, list tropa.TermList, key string, names map[string]string) error {
+	return d.changeVocabulary(ctx, s, "rename "+string(list)+" "+key, func(v *tropa.Vocabulary) error {
+		return v.Rename(list, key, names)
+	})
+}
+
+// AddTerm adds a stage, outcome or document of the organization's own.
+func (d *Desk) AddTerm(ctx context.Context, s *Session, list tropa.TermList, names map[string]string) error {
+	return d.changeVocabulary(ctx, s, "add "+string(list), func(v *tropa.Vocabulary) error {
+		_, err := v.Add(list, names)
+		return err
+	})
+}
+
+// Limits of the wanted clock, in hours.
+const (
+	MinWantedHours = 1
+	MaxWantedHours = 24 * 30
+)
+
+// SetWantedAfter sets how long after leaving his unit a man is likely to be
+// declared wanted. Clocks already running keep the time they started with.
+func (d *Desk) SetWantedAfter(ctx context.Context, s *Session, hours int) error {
+	if hours < MinWantedHours || hours > MaxWantedHours {
+		return tropa.UserError(tropa.EINVALID, "ErrWantedHours", map[string]any{"Min": MinWantedHours, "Max": MaxWantedHours})
+	}
+	return d.changeVocabulary(ctx, s, "wanted_after", func(v *tropa.Vocabulary) error {
+		v.WantedAfter = time.Duration(hours) * time.Hour
+		return nil
+	})
+}
+
+func (d *Desk) changeVocabulary(ctx context.Context, s *Session, detail string, change func(*tropa.Vocabulary) error) error {
+	if err := require(s, tropa.PermSettings); err != nil {
+		return err
+	}
+	v, err := d.Vocabulary(ctx)
+	if err != nil {
+		return err
+	}
+	if err := change(&v); err != nil {
+		return err
+	}
+	if err := d.Store.SetSetting(ctx, settingVocabulary, v.Marshal()); err != nil {
+		return err
+	}
+	return d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionSettingChange,
+		Detail: detail})
+}
+
+// Counts are the figures an analyst sees for a period.
+func (d *Desk) Counts(ctx context.Context, s *Session, from, to time.Time) (*tropa.Counts, error) {
+	if err := require(s, tropa.PermStats); err != nil {
+		return nil, err
+	}
+	if !from.Before(to) {
+		return nil, tropa.UserError(tropa.EINVALID, "ErrPeriodInvalid", nil)
+	}
+	return d.Store.Counts(ctx, from, to)
+}

@@ -1,0 +1,66 @@
+package tropa
+
+// Permission is something a staff member may ask to do. Roles decide who
+// may ask; for anything inside a case, holding its wrapped key decides who
+// can, whatever the role.
+type Permission string
+
+const (
+	// PermQueueAll is seeing the queue metadata of every case, not only
+	// those one holds.
+	PermQueueAll Permission = "queue_all"
+	// PermQueue is seeing the cases one holds and opening them.
+	PermQueue Permission = "queue"
+	// PermEnter is typing in a request taken on the phone.
+	PermEnter Permission = "enter"
+	// PermWrite is writing to the applicant and adding notes.
+	PermWrite Permission = "write"
+	// PermSchedule is adding and closing deadlines and meetings.
+	PermSchedule Permission = "schedule"
+	// PermWork is triage, stages, urgency, outcome, documents, route and
+	// links.
+	PermWork Permission = "work"
+	// PermRefer is giving a lawyer or psychologist access to a case one
+	// holds.
+	PermRefer Permission = "refer"
+	// PermAssign is choosing or changing a case's owner and removing
+	// people from it.
+	PermAssign Permission = "assign"
+	// PermStaff is deactivating staff and resetting their TOTP.
+	PermStaff Permission = "staff"
+	// PermSettings is renaming and adding stages, outcomes and documents.
+	PermSettings Permission = "settings"
+	// PermStats is seeing the counts, which name nobody.
+	PermStats Permission = "stats"
+)
+
+var permissions = map[Role][]Permission{
+	RoleAdmin:       {PermStaff, PermSettings, PermStats},
+	RoleCoordinator: {PermQueueAll, PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermAssign, PermStaff, PermStats},
+	RoleCaseworker:  {PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer},
+	RoleOperator:    {PermQueue, PermEnter, PermWrite, PermSchedule},
+	RoleAnalyst:     {PermStats},
+}
+
+// Can reports whether the role may ask to do p.
+func (r Role) Can(p Permission) bool {
+	for _, v := range permissions[r] {
+		if v == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Manages reports whether a staff member of role r may deactivate or reset
+// one of role other: admins anyone, coordinators the people who work cases
+// under them.
+func (r Role) Manages(other Role) bool {
+	switch r {
+	case RoleAdmin:
+		return true
+	case RoleCoordinator:
+		return other == RoleCaseworker || other == RoleOperator
+	}
+	return false
+}

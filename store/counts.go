@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"math"
+	"time"
+
+	"tropa"
+)
+
+// Counts counts the requests received from from until to by kind, channel
+// and disposition, the cases closed as cases in that time by outcome, and
+// the cases open now, all from one snapshot of the database. A zero from or
+// to leaves that end of the period open.
+func (db *DB) Counts(ctx context.Context, from, to time.Time) (*tropa.Counts, error) {
+	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+	if !from.IsZero() {
+		lo = from.UnixMicro()
+	}
+	if !to.IsZero() {
+		hi = to.UnixMicro()
+	}
+	c := &tropa.Counts{
+		ReceivedByKind:    map[tropa.Kind]int{},
+		ReceivedByChannel: map[tropa.Channel]int{},
+		Triaged:           map[tropa.Disposition]int{},
+		OpenByStage:       map[tropa.Stage]int{},
+		ClosedByOutcome:   map[tropa.Outcome]int{},
+	}
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer tx.Rollback()
+
+	err = groupCounts(ctx, tx, `SELECT kind, channel, disposition, COUNT(*) FROM requests
+		WHERE created_at >= $1 AND created_at < $2 GROUP BY kind, channel, disposition`,
+		[]any{lo, hi}, func(keys []string, n int) {
+			c.ReceivedByKind[tropa.Kind(keys[0])] += n
+			c.ReceivedByChannel[tropa.Channel(keys[1])] += n
+			if keys[2] != "" {
+				c.Triaged[tropa.Disposition(keys[2])] += n
+			}
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = groupCounts(ctx, tx, `SELECT stage, COUNT(*) FROM requests WHERE closed_at = 0 GROUP BY stage`,
+		nil, func(keys []string, n int) { c.OpenByStage[tropa.Stage(keys[0])] = n })
+	if err != nil {
+		return nil, err
+	}
+	err = groupCounts(ctx, tx, `SELECT outcome, COUNT(*) FROM requests
+		WHERE closed_at >= $1 AND closed_at < $2 AND closed_at <> 0 AND disposition = $3 AND outcome <> ''
+		GROUP BY outcome`,
+		[]any{lo, hi, string(tropa.DispositionCase)}, func(keys []string, n int) { c.ClosedByOutcome[tropa.Outcome(keys[0])] = n })
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// groupCounts runs a query whose rows are text keys followed by a count, and
+// calls add with each row.
+func groupCounts(ctx context.Context, tx *sql.Tx, query string, args []any, add func(keys []string, n int)) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return mapErr(err)
+	}
+	keys := make([]string, len(cols)-1)
+	dest := make([]any, len(cols))
+	for i := range keys {
+		dest[i] = &keys[i]
+	}
+	var n int
+	dest[len(keys)] = &n
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return mapErr(err)
+		}
+		add(keys, n)
+	}
+	return mapErr(rows.Err())
+}

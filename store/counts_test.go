@@ -1,0 +1,96 @@
+package store_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"tropa"
+)
+
+func TestCounts(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var s tropa.Store = mustOpenStore(t)
+	h := func(hours int) time.Time { return base.Add(time.Duration(hours) * time.Hour) }
+	from, to := h(0), h(24)
+
+	empty, err := s.Counts(ctx, from, to)
+	if err != nil {
+		t.Fatalf("Counts of nothing: %v", err)
+	}
+	if want := (&tropa.Counts{ReceivedByKind: map[tropa.Kind]int{}, ReceivedByChannel: map[tropa.Channel]int{},
+		Triaged: map[tropa.Disposition]int{}, OpenByStage: map[tropa.Stage]int{},
+		ClosedByOutcome: map[tropa.Outcome]int{}}); !reflect.DeepEqual(empty, want) {
+		t.Errorf("Counts of nothing = %+v, want empty maps", empty)
+	}
+
+	type fixture struct {
+		created     time.Time
+		kind        tropa.Kind
+		channel     tropa.Channel
+		stage       tropa.Stage
+		disposition tropa.Disposition
+		outcome     tropa.Outcome
+		closed      time.Time
+	}
+	for _, f := range []fixture{
+		// Received before the period, open now.
+		{created: h(-1), kind: tropa.KindLegal, channel: tropa.ChannelWeb, stage: tropa.StageNew},
+		// Received before, closed in the period as a case.
+		{created: h(-48), kind: tropa.KindLegal, channel: tropa.ChannelWeb, stage: tropa.StageClosed,
+			disposition: tropa.DispositionCase, outcome: tropa.OutcomeSurrendered, closed: h(5)},
+		// Received in the period.
+		{created: h(0), kind: tropa.KindLegal, channel: tropa.ChannelWeb, stage: tropa.StageCounselling,
+			disposition: tropa.DispositionCase},
+		{created: h(1), kind: tropa.KindSurrender, channel: tropa.ChannelTelegram, stage: tropa.StageClosed,
+			disposition: tropa.DispositionSpam, closed: h(2)},
+		{created: h(2), kind: tropa.KindLegal, channel: tropa.ChannelHotline, stage: tropa.StageClosed,
+			disposition: tropa.DispositionCase, outcome: tropa.OutcomeLeftCountry, closed: h(3)},
+		{created: h(3), kind: tropa.KindOther, channel: tropa.ChannelWeb, stage: tropa.StageNew},
+		{created: h(4), kind: tropa.KindLegal, channel: tropa.ChannelWeb, stage: tropa.StageCounselling,
+			disposition: tropa.DispositionCase},
+		// Received in the period, closed after it.
+		{created: h(5), kind: tropa.KindSurrender, channel: tropa.ChannelWeb, stage: tropa.StageClosed,
+			disposition: tropa.DispositionCase, outcome: tropa.OutcomeDetained, closed: h(30)},
+		// Received at the end of the period, which does not count.
+		{created: h(24), kind: tropa.KindOther, channel: tropa.ChannelAPI, stage: tropa.StageNew},
+	} {
+		n := newRequest(f.created, tropa.UrgencyNormal, "alice")
+		n.Request.Kind, n.Request.Channel, n.Request.Stage = f.kind, f.channel, f.stage
+		mustCreateRequest(t, s, n)
+		u := &tropa.CaseUpdate{RequestID: n.Request.ID, At: f.created, Disposition: ptr(f.disposition), Outcome: ptr(f.outcome)}
+		if !f.closed.IsZero() {
+			u.ClosedAt = ptr(f.closed)
+		}
+		mustUpdateCase(t, s, u)
+	}
+
+	got, err := s.Counts(ctx, from, to)
+	if err != nil {
+		t.Fatalf("Counts: %v", err)
+	}
+	want := &tropa.Counts{
+		ReceivedByKind: map[tropa.Kind]int{tropa.KindLegal: 3, tropa.KindSurrender: 2, tropa.KindOther: 1},
+		ReceivedByChannel: map[tropa.Channel]int{tropa.ChannelWeb: 4, tropa.ChannelTelegram: 1,
+			tropa.ChannelHotline: 1},
+		Triaged:         map[tropa.Disposition]int{tropa.DispositionCase: 4, tropa.DispositionSpam: 1},
+		OpenByStage:     map[tropa.Stage]int{tropa.StageNew: 3, tropa.StageCounselling: 2},
+		ClosedByOutcome: map[tropa.Outcome]int{tropa.OutcomeSurrendered: 1, tropa.OutcomeLeftCountry: 1},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Counts =\n%+v\nwant\n%+v", got, want)
+	}
+
+	got, err = s.Counts(ctx, time.Time{}, time.Time{})
+	if err != nil {
+		t.Fatalf("Counts of all time: %v", err)
+	}
+	if n := got.ReceivedByKind[tropa.KindLegal] + got.ReceivedByKind[tropa.KindSurrender] + got.ReceivedByKind[tropa.KindOther]; n != 9 {
+		t.Errorf("Counts of all time received %d, want 9", n)
+	}
+	if n := got.ClosedByOutcome[tropa.OutcomeDetained]; n != 1 {
+		t.Errorf("Counts of all time closed %d detained, want 1", n)
+	}
+}

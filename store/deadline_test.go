@@ -1,0 +1,62 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"tropa"
+)
+
+func TestUpdateCaseDeadlines(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var s tropa.Store = mustOpenStore(t)
+	n := newRequest(base, tropa.UrgencyNormal, "alice")
+	mustCreateRequest(t, s, n)
+	id := n.Request.ID
+	h := func(hours int) time.Time { return base.Add(time.Duration(hours) * time.Hour) }
+	first := newDeadline(id, h(5))
+	second := newDeadline("", h(2))
+	second.Kind, second.SealedLabel = tropa.DeadlineMeeting, []byte("where")
+
+	steps := []struct {
+		name    string
+		change  []tropa.DeadlineRecord
+		wantDue time.Time
+	}{
+		{"first deadline", []tropa.DeadlineRecord{first}, h(5)},
+		{"an earlier one", []tropa.DeadlineRecord{second}, h(2)},
+		{"moved later", []tropa.DeadlineRecord{func() tropa.DeadlineRecord { d := second; d.DueAt = h(8); return d }()}, h(5)},
+		{"first done", []tropa.DeadlineRecord{func() tropa.DeadlineRecord { d := first; d.DoneAt = h(1); return d }()}, h(8)},
+		{"all done", []tropa.DeadlineRecord{func() tropa.DeadlineRecord {
+			d := second
+			d.DueAt, d.DoneAt = h(8), h(1)
+			return d
+		}()}, time.Time{}},
+		{"one reopened", []tropa.DeadlineRecord{first}, h(5)},
+	}
+	for _, st := range steps {
+		mustUpdateCase(t, s, &tropa.CaseUpdate{RequestID: id, At: base, Deadlines: st.change})
+		if r := mustRequest(t, s, id); !r.DueAt.Equal(us(st.wantDue)) {
+			t.Errorf("%s: due %v, want %v", st.name, r.DueAt, us(st.wantDue))
+		}
+	}
+
+	ds, err := s.Deadlines(ctx, id)
+	if err != nil || len(ds) != 2 {
+		t.Fatalf("Deadlines = %+v, %v; want 2", ds, err)
+	}
+	got := ds[0]
+	if got.ID != first.ID || got.RequestID != id || got.Kind != first.Kind || !got.StartsAt.Equal(us(first.StartsAt)) ||
+		!got.DueAt.Equal(us(h(5))) || !got.DoneAt.IsZero() || !bytes.Equal(got.SealedLabel, first.SealedLabel) ||
+		got.CreatedBy != first.CreatedBy || !got.CreatedAt.Equal(us(first.CreatedAt)) {
+		t.Errorf("Deadlines[0] = %+v, want %+v open again", got, first)
+	}
+	got = ds[1]
+	if got.ID != second.ID || got.Kind != tropa.DeadlineMeeting || !got.DueAt.Equal(us(h(8))) || !got.DoneAt.Equal(us(h(1))) ||
+		!bytes.Equal(got.SealedLabel, []byte("where")) {
+		t.Errorf("Deadlines[1] = %+v, want the meeting moved to %v and done", got, h(8))
+	}
+}
