@@ -42,7 +42,10 @@ func (b *browser) RoundTrip(req *http.Request) (*http.Response, error) {
 		defer req.Body.Close()
 		body = req.Body
 	}
-	sreq := httptest.NewRequest(req.Method, req.URL.String(), body)
+	// Browsers keep the #fragment to themselves.
+	u := *req.URL
+	u.Fragment, u.RawFragment = "", ""
+	sreq := httptest.NewRequest(req.Method, u.String(), body)
 	sreq.Header = req.Header.Clone()
 	sreq.ContentLength = req.ContentLength
 	sreq.RemoteAddr = b.remote

@@ -79,6 +79,7 @@ type testServer struct {
 	server    *web.Server
 	desk      *desk.Desk
 	store     *store.DB
+	dir       string // the data directory
 	logs      *logBuffer
 	tls       bool       // users reach it over HTTPS
 	clock     *testClock // the web server's, for rate limits; it stands still
@@ -88,13 +89,14 @@ type testServer struct {
 func newTestServer(tb testing.TB, opts ...func(*web.Config)) *testServer {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := store.OpenSQLite(ctx, tb.TempDir())
+	dir := tb.TempDir()
+	db, err := store.OpenSQLite(ctx, dir)
 	if err != nil {
 		tb.Fatalf("OpenSQLite: %v", err)
 	}
 	tb.Cleanup(func() { db.Close() })
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	ts := &testServer{store: db, logs: &logBuffer{},
+	ts := &testServer{store: db, dir: dir, logs: &logBuffer{},
 		clock: &testClock{now: start}, deskClock: &testClock{now: start, step: time.Millisecond}}
 	ts.desk = desk.New(desk.Config{Store: db, KDF: seal.NewKDF(2), ReceiptParams: seal.TestParams,
 		PasswordParams: seal.TestParams, Now: ts.deskClock.Now})
@@ -132,9 +134,9 @@ func withTLS(c *web.Config) { c.TLS = true }
 // organization's recovery key.
 func (ts *testServer) storedRequests(tb testing.TB) []tropa.Request {
 	tb.Helper()
-	list, err := ts.store.Inbox(context.Background(), tropa.InboxFilter{Holder: tropa.HolderRecovery, Limit: 1000})
+	list, err := ts.store.Queue(context.Background(), tropa.QueueFilter{Holder: tropa.HolderRecovery, Limit: 1000})
 	if err != nil {
-		tb.Fatalf("Inbox(recovery): %v", err)
+		tb.Fatalf("Queue(recovery): %v", err)
 	}
 	return list
 }

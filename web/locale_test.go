@@ -260,7 +260,8 @@ var (
 
 // dynamicPrefixes are the id prefixes that templates and Go code complete at
 // run time; TestCatalogDynamicIDs checks every completion.
-var dynamicPrefixes = []string{"Kind_", "Situation_", "Role_", "Channel_", "Err_", "Field_"}
+var dynamicPrefixes = []string{"Kind_", "Situation_", "Role_", "Channel_", "Err_", "Field_",
+	"Access_", "DeadlineKind_", "Disposition_", "DocStatus_"}
 
 // templateIDs returns the message ids the templates name literally, each with
 // the file it was first found in, and the prefixes they complete with printf.
@@ -494,6 +495,25 @@ func TestCatalogDynamicIDs(t *testing.T) {
 	}
 	for _, c := range []tropa.Channel{tropa.ChannelWeb, tropa.ChannelAPI, tropa.ChannelTelegram, tropa.ChannelHotline} {
 		want["Channel_"+string(c)] = "tropa channels"
+	}
+	for _, a := range []string{tropa.AccessIntake, tropa.AccessOwner, tropa.AccessReferral, tropa.AccessEntered} {
+		want["Access_"+a] = "tropa access reasons"
+	}
+	for _, k := range []tropa.DeadlineKind{tropa.DeadlineWanted, tropa.DeadlineTask, tropa.DeadlineMeeting} {
+		want["DeadlineKind_"+string(k)] = "tropa deadline kinds"
+	}
+	for _, d := range tropa.Dispositions {
+		want["Disposition_"+string(d)] = "tropa.Dispositions"
+	}
+	for _, st := range tropa.DocumentStatuses {
+		want["DocStatus_"+string(st)] = "tropa.DocumentStatuses"
+	}
+	// Built-in terms are named by the catalogs unless renamed.
+	def := tropa.DefaultVocabulary()
+	for prefix, terms := range map[string][]tropa.Term{"Stage_": def.Stages, "Outcome_": def.Outcomes, "Document_": def.Documents} {
+		for _, term := range terms {
+			want[prefix+term.Key] = "tropa.DefaultVocabulary"
+		}
 	}
 	codes := errorCodes(t)
 	for _, c := range []string{tropa.ECONFLICT, tropa.EFORBIDDEN, tropa.EINTERNAL, tropa.EINVALID, tropa.ENOTFOUND,

@@ -33,6 +33,93 @@ type page struct {
 	Error  string
 	Notice string
 	Data   any
+	// now is the page's clock; vocab the organization's stages, outcomes
+	// and documents, loaded for staff pages.
+	now   time.Time
+	vocab tropa.Vocabulary
+}
+
+// Can reports whether the logged-in staff member's role allows p.
+func (p *page) Can(perm string) bool {
+	return p.Staff != nil && p.Staff.Staff.Role.Can(tropa.Permission(perm))
+}
+
+// Vocab is the organization's stages, outcomes and documents.
+func (p *page) Vocab() tropa.Vocabulary { return p.vocab }
+
+// StageName names a stage in the page's language.
+func (p *page) StageName(key tropa.Stage) string {
+	return p.termName("Stage_", p.vocab.Stages, string(key))
+}
+
+// OutcomeName names an outcome in the page's language.
+func (p *page) OutcomeName(key tropa.Outcome) string {
+	return p.termName("Outcome_", p.vocab.Outcomes, string(key))
+}
+
+// TermName names the term keyed key of one of the vocabulary's lists.
+func (p *page) TermName(list tropa.TermList, key string) string {
+	switch list {
+	case tropa.ListStages:
+		return p.StageName(tropa.Stage(key))
+	case tropa.ListOutcomes:
+		return p.OutcomeName(tropa.Outcome(key))
+	}
+	return p.DocumentName(key)
+}
+
+// DocumentName names a document in the page's language.
+func (p *page) DocumentName(key string) string {
+	return p.termName("Document_", p.vocab.Documents, key)
+}
+
+// termName is the organization's own name for a term in the page's
+// language, else the catalogs' name of a built-in term, else the term's
+// name in any language it has, else its key.
+func (p *page) termName(prefix string, ts []tropa.Term, key string) string {
+	for _, t := range ts {
+		if t.Key != key {
+			continue
+		}
+		if n := t.Name(p.lang); n != "" {
+			return n
+		}
+		if !t.Custom() {
+			return p.T(prefix + key)
+		}
+		for _, lang := range []string{"ru", "en", "uk"} {
+			if n := t.Name(lang); n != "" {
+				return n
+			}
+		}
+	}
+	if key == "" {
+		return ""
+	}
+	if id := prefix + key; p.T(id) != id {
+		return p.T(id)
+	}
+	return key
+}
+
+// TimeLeft says how long until t, or how long ago it passed, in hours and
+// minutes.
+func (p *page) TimeLeft(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	d := t.Sub(p.now)
+	id := "TimeLeft"
+	if d <= 0 {
+		id, d = "TimeOverdue", -d
+	}
+	d = d.Round(time.Minute)
+	return p.T(id, "Hours", int(d/time.Hour), "Minutes", int(d%time.Hour/time.Minute))
+}
+
+// DueState says how close t is, for the page to make it stand out.
+func (p *page) DueState(t time.Time) string {
+	return string(tropa.DueStateAt(t, p.now))
 }
 
 // Lang is the page's language code.
@@ -93,7 +180,8 @@ func parseTemplates() (templates, error) {
 
 // newPage prepares the data for a page in the request's language.
 func (s *Server) newPage(r *http.Request) *page {
-	return &page{translator: s.locales.translator(pickLanguage(r)), Path: r.URL.Path, explicitLang: explicitLanguage(r)}
+	return &page{translator: s.locales.translator(pickLanguage(r)), Path: r.URL.Path, explicitLang: explicitLanguage(r),
+		now: s.Now().UTC()}
 }
 
 // render writes a page whole or not at all: it is executed into a buffer

@@ -18,16 +18,47 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/requests/self", s.api(s.apiRequestSelf))
 	mux.Handle("POST /api/v1/requests/self/messages", s.api(s.apiRequestReply))
 
-	// The staff site.
+	// The staff site: logging in.
 	mux.Handle("GET /staff/{$}", s.staff(s.staffHome))
 	mux.Handle("GET /staff/login", s.page(s.loginForm))
 	mux.Handle("POST /staff/login", s.page(s.login))
 	mux.Handle("POST /staff/logout", s.withSession("", s.logout))
 	mux.Handle("GET /staff/totp", s.enrolling(s.totpForm))
 	mux.Handle("POST /staff/totp", s.enrolling(s.totpConfirm))
-	mux.Handle("GET /staff/inbox", s.staff(s.inbox))
-	mux.Handle("GET /staff/requests/{id}", s.staff(s.requestShow))
-	mux.Handle("POST /staff/requests/{id}/reply", s.staff(s.requestReply))
+
+	// Casework.
+	mux.Handle("GET /staff/inbox", s.staff(s.queue))
+	mux.Handle("GET /staff/find", s.staff(s.caseFind))
+	mux.Handle("GET /staff/search", s.staff(s.caseSearch))
+	mux.Handle("GET /staff/enter", s.staff(s.enterForm))
+	mux.Handle("POST /staff/enter", s.staff(s.enterRequest))
+	mux.Handle("GET /staff/requests/{id}", s.staff(s.caseShow))
+	mux.Handle("POST /staff/requests/{id}/reply", s.staff(s.caseReply))
+	mux.Handle("POST /staff/requests/{id}/note", s.staff(s.caseNote))
+	mux.Handle("POST /staff/requests/{id}/triage", s.staff(s.caseTriage))
+	mux.Handle("POST /staff/requests/{id}/change", s.staff(s.caseChange))
+	mux.Handle("POST /staff/requests/{id}/details", s.staff(s.caseDetails))
+	mux.Handle("POST /staff/requests/{id}/left", s.staff(s.caseLeftUnit))
+	mux.Handle("POST /staff/requests/{id}/deadlines", s.staff(s.deadlineAdd))
+	mux.Handle("POST /staff/requests/{id}/deadlines/{deadline}/done", s.staff(s.deadlineDone))
+	mux.Handle("POST /staff/requests/{id}/assign", s.staff(s.caseAssign))
+	mux.Handle("POST /staff/requests/{id}/refer", s.staff(s.caseRefer))
+	mux.Handle("POST /staff/requests/{id}/holders/{staff}/remove", s.staff(s.holderRemove))
+	mux.Handle("POST /staff/requests/{id}/link", s.staff(s.caseLink))
+
+	// People, one's own account, settings and figures.
+	mux.Handle("GET /staff/people", s.staff(s.peopleList))
+	mux.Handle("POST /staff/people/{id}/deactivate", s.staff(s.personDeactivate))
+	mux.Handle("POST /staff/people/{id}/reset-totp", s.staff(s.personResetTOTP))
+	mux.Handle("GET /staff/account", s.staff(s.accountShow))
+	mux.Handle("POST /staff/account/password", s.staff(s.passwordChange))
+	mux.Handle("POST /staff/account/sessions/{id}/end", s.staff(s.sessionEnd))
+	mux.Handle("POST /staff/account/sessions/end-others", s.staff(s.sessionsEndOthers))
+	mux.Handle("GET /staff/settings", s.staff(s.settingsShow))
+	mux.Handle("POST /staff/settings/wanted", s.staff(s.wantedSet))
+	mux.Handle("POST /staff/settings/terms/{list}", s.staff(s.termAdd))
+	mux.Handle("POST /staff/settings/terms/{list}/{key}", s.staff(s.termRename))
+	mux.Handle("GET /staff/stats", s.staff(s.statsShow))
 
 	mux.Handle("/", s.page(notFound))
 }

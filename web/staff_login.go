@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"tropa"
 	"tropa/desk"
 )
 
@@ -50,12 +51,15 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, sess *desk.Sessi
 
 // staffHome sends each role where its work is.
 func (s *Server) staffHome(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
-	if sess.Staff.Role.WorksCases() {
-		http.Redirect(w, r, "/staff/inbox", http.StatusSeeOther)
-		return nil
+	home := "/staff/account"
+	switch role := sess.Staff.Role; {
+	case role.Can(tropa.PermQueue):
+		home = "/staff/inbox"
+	case role.Can(tropa.PermStaff):
+		home = "/staff/people"
+	case role.Can(tropa.PermStats):
+		home = "/staff/stats"
 	}
-	p := s.staffPage(r, sess)
-	p.Data = sess.Staff.Role
-	s.render(w, http.StatusOK, "staff_home", p)
+	http.Redirect(w, r, s.newPage(r).URL(home), http.StatusSeeOther)
 	return nil
 }

@@ -72,8 +72,13 @@ func (s *Server) clearSession(w http.ResponseWriter) {
 }
 
 // staffPage is a page for a logged-in staff member.
-func (s *Server) staffPage(r *http.Request, sess *desk.Session) *page {
+func (s *Server) staffPage(r *http.Request, sess *desk.Session) (*page, error) {
 	p := s.newPage(r)
 	p.Staff = sess
-	return p
+	v, err := s.Desk.Vocabulary(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	p.vocab = v
+	return p, nil
 }

@@ -35,7 +35,10 @@ func (s *Server) showTOTP(w http.ResponseWriter, r *http.Request, sess *desk.Ses
 	if err := png.Encode(&buf, img); err != nil {
 		return err
 	}
-	p := s.staffPage(r, sess)
+	p, err := s.staffPage(r, sess)
+	if err != nil {
+		return err
+	}
 	p.Error = errMsg
 	// A data: URL keeps the secret out of any file or second request.
 	p.Data = totpData{QR: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())),

@@ -17,14 +17,18 @@ import (
 // demoStaff are the demo's fake staff. Their passwords are printed: they
 // protect nothing but fake requests in a temporary directory.
 var demoStaff = []struct {
-	name string
-	role tropa.Role
+	name   string
+	role   tropa.Role
+	intake bool
 }{
-	{"demo-coordinator", tropa.RoleCoordinator},
-	{"demo-caseworker", tropa.RoleCaseworker},
-	{"demo-lawyer", tropa.RoleCaseworker},
-	{"demo-admin", tropa.RoleAdmin},
-	{"demo-analyst", tropa.RoleAnalyst},
+	{"demo-coordinator", tropa.RoleCoordinator, true},
+	{"demo-caseworker", tropa.RoleCaseworker, true},
+	{"demo-volunteer", tropa.RoleCaseworker, true},
+	// The lawyer takes only the cases referred to her.
+	{"demo-lawyer", tropa.RoleCaseworker, false},
+	{"demo-operator", tropa.RoleOperator, false},
+	{"demo-admin", tropa.RoleAdmin, false},
+	{"demo-analyst", tropa.RoleAnalyst, false},
 }
 
 const demoPassword = "demo-password-not-secret"
@@ -67,7 +71,7 @@ func (e *cmdEnv) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	receipt, err := addDemoRequests(ctx, d, sessions["demo-caseworker"])
+	receipt, err := addDemoRequests(ctx, d, sessions)
 	if err != nil {
 		return err
 	}
@@ -98,7 +102,7 @@ func addDemoStaff(ctx context.Context, d *desk.Desk) (map[string]string, map[str
 	secrets := make(map[string]string)
 	sessions := make(map[string]*desk.Session)
 	for _, s := range demoStaff {
-		if _, err := d.AddStaff(ctx, tropa.Staff{Name: s.name, Role: s.role, Intake: s.role.JoinsIntakeByDefault()}, demoPassword); err != nil {
+		if _, err := d.AddStaff(ctx, tropa.Staff{Name: s.name, Role: s.role, Intake: s.intake}, demoPassword); err != nil {
 			return nil, nil, err
 		}
 		sess, err := d.Login(ctx, s.name, demoPassword, "")
@@ -124,24 +128,76 @@ func addDemoStaff(ctx context.Context, d *desk.Desk) (map[string]string, map[str
 	return secrets, sessions, nil
 }
 
-// addDemoRequests submits the demo requests and answers the first as the
-// demo caseworker; it returns that request's receipt.
-func addDemoRequests(ctx context.Context, d *desk.Desk, caseworker *desk.Session) (string, error) {
-	var first string
-	for i, sub := range demoRequests {
+// addDemoRequests submits the demo requests and works on them as a week
+// of casework would have: triage, an owner, a running clock, documents, a
+// call taken on the hotline with a meeting, and spam. It returns the first
+// request's receipt.
+func addDemoRequests(ctx context.Context, d *desk.Desk, staff map[string]*desk.Session) (string, error) {
+	coordinator, caseworker, volunteer, operator := staff["demo-coordinator"], staff["demo-caseworker"],
+		staff["demo-volunteer"], staff["demo-operator"]
+	var receipts []string
+	var ids []string
+	for _, sub := range demoRequests {
 		r, err := d.Submit(ctx, sub)
 		if err != nil {
 			return "", err
 		}
-		if i == 0 {
-			first = r.String()
+		t, err := d.ApplicantThread(ctx, r.String())
+		if err != nil {
+			return "", err
+		}
+		receipts, ids = append(receipts, r.String()), append(ids, t.Request.ID)
+	}
+	now := time.Now()
+	hospital, absent := ids[0], ids[1]
+	steps := []func() error{
+		func() error {
+			return d.Reply(ctx, caseworker, hospital, "[DEMO — fake reply] We have read your message. Do not tell anyone in the "+
+				"unit that you wrote to us. Can you tell us which documents you still have with you?")
+		},
+		func() error {
+			return d.Triage(ctx, caseworker, hospital, desk.Triage{Version: 1, Disposition: tropa.DispositionCase})
+		},
+		func() error { return d.Assign(ctx, coordinator, hospital, caseworker.Staff.ID) },
+		func() error {
+			return d.SaveDetails(ctx, caseworker, hospital, 3, tropa.CaseDetails{Documents: map[string]tropa.DocumentStatus{
+				tropa.DocumentMilitaryID: tropa.DocumentConfiscated, tropa.DocumentInternalPassport: tropa.DocumentHeld},
+				Destination: "[DEMO] a fake country"})
+		},
+		func() error {
+			return d.Triage(ctx, volunteer, absent, desk.Triage{Version: 1, Disposition: tropa.DispositionCase, Urgency: tropa.UrgencyHigh})
+		},
+		func() error { return d.Assign(ctx, coordinator, absent, volunteer.Staff.ID) },
+		func() error { return d.RecordLeftUnit(ctx, volunteer, absent, now.Add(-30*time.Hour)) },
+		func() error {
+			return d.AddDeadline(ctx, volunteer, absent, tropa.DeadlineTask, now.Add(5*time.Hour), "[DEMO] call back about the route")
+		},
+		func() error {
+			return d.AddNote(ctx, volunteer, absent, "[DEMO — fake note] Sounds calm; has money for a ticket.")
+		},
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return "", err
 		}
 	}
-	t, err := d.ApplicantThread(ctx, first)
+	_, called, err := d.EnterRequest(ctx, operator, tropa.Submission{Kind: tropa.KindSurrender, Situation: tropa.SituationFront,
+		Message: "[DEMO — fake call] Wants to surrender; can talk only at night."})
 	if err != nil {
 		return "", err
 	}
-	err = d.Reply(ctx, caseworker, t.Request.ID, "[DEMO — fake reply] We have read your message. Do not tell anyone in the "+
-		"unit that you wrote to us. Can you tell us which documents you still have with you?")
-	return first, err
+	if err := d.AddDeadline(ctx, operator, called, tropa.DeadlineMeeting, now.Add(20*time.Hour), "[DEMO] fake meeting point"); err != nil {
+		return "", err
+	}
+	spam, err := d.Submit(ctx, tropa.Submission{Kind: tropa.KindOther, Situation: tropa.SituationFront, Channel: tropa.ChannelWeb,
+		Message: "[DEMO — fake spam] Buy cheap followers!"})
+	if err != nil {
+		return "", err
+	}
+	t, err := d.ApplicantThread(ctx, spam.String())
+	if err != nil {
+		return "", err
+	}
+	err = d.Triage(ctx, caseworker, t.Request.ID, desk.Triage{Version: 1, Disposition: tropa.DispositionSpam, Reason: "[DEMO] advertising"})
+	return receipts[0], err
 }

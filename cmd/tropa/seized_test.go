@@ -25,7 +25,8 @@ import (
 )
 
 // TestSeizedDisk runs the real server, puts marked text through every path
-// that stores it (applicant request and contact, staff reply, applicant
+// that stores it (applicant request and contact, staff reply, internal
+// note, triage reason, documents, route, a meeting's place, applicant
 // follow-up, login, TOTP enrolment), stops the server, and then reads every
 // byte it left on disk and everything it printed, as an adversary who seized
 // the machine would: none of the marked text, receipts, password or TOTP
@@ -42,6 +43,11 @@ func TestSeizedDisk(t *testing.T) {
 		"contact":  "MARKER-CONTACT-@secret_handle_51c2",
 		"reply":    "MARKER-REPLY-e0d4c8 встречаемся у вокзала",
 		"followup": "MARKER-FOLLOWUP-9b1e77 паспорт забрали",
+		"note":     "MARKER-NOTE-3c5d20 голос дрожит",
+		"reason":   "MARKER-REASON-6a0f13 ранен под Курском",
+		"route":    "MARKER-ROUTE-8d2b44 через Верхний Ларс",
+		"country":  "MARKER-COUNTRY-1e9c57",
+		"deadline": "MARKER-DEADLINE-4f7a68 встреча у моста",
 	}
 
 	applicant := newClient(t)
@@ -67,14 +73,34 @@ func TestSeizedDisk(t *testing.T) {
 	page = staff.postForm(srv.url+strings.TrimPrefix(link, "/")+"/reply", url.Values{"message": {markers["reply"]}})
 	htmlcheck.HasText(t, page, ".message.staff .body", markers["reply"])
 
+	caseURL := srv.url + strings.TrimPrefix(link, "/")
+	version, _ := htmlcheck.Attr(htmlcheck.HasOne(t, page, "form#triage input[name=version]"), "value")
+	page = staff.postForm(caseURL+"/triage", url.Values{"version": {version}, "disposition": {"case"},
+		"urgency": {"high"}, "reason": {markers["reason"]}})
+	page = staff.postForm(caseURL+"/note", url.Values{"note": {markers["note"]}})
+	htmlcheck.HasText(t, page, ".message.note .body", markers["note"])
+	version, _ = htmlcheck.Attr(htmlcheck.HasOne(t, page, "form#details-form input[name=version]"), "value")
+	page = staff.postForm(caseURL+"/details", url.Values{"version": {version}, "doc_international_passport": {"confiscated"},
+		"route": {markers["route"]}, "destination": {markers["country"]}})
+	htmlcheck.HasText(t, page, "textarea#route", markers["route"])
+	page = staff.postForm(caseURL+"/left", url.Values{"left_at": {time.Now().UTC().Add(-time.Hour).Format("2006-01-02T15:04")}})
+	page = staff.postForm(caseURL+"/deadlines", url.Values{"kind": {"meeting"},
+		"due_at": {time.Now().UTC().Add(20 * time.Hour).Format("2006-01-02T15:04")}, "label": {markers["deadline"]}})
+	htmlcheck.HasText(t, page, "table.deadlines", markers["deadline"])
+	htmlcheck.HasText(t, page, "ol.history", markers["reason"])
+
 	page = applicant.postForm(srv.url+"check/reply", url.Values{"receipt": {receipt}, "message": {markers["followup"]}})
+	htmlcheck.HasNone(t, page, ".message.note")
 	htmlcheck.HasText(t, page, ".message.staff .body", markers["reply"])
 	htmlcheck.HasText(t, page, ".message.applicant .body", markers["followup"])
 
 	output := srv.stop(t)
 
 	secrets := map[string]string{"password": password, "TOTP secret": totpSecret,
-		"receipt": receipt, "receipt digits": strings.ReplaceAll(receipt, " ", "")}
+		"receipt": receipt, "receipt digits": strings.ReplaceAll(receipt, " ", ""),
+		// A document's status is sealed with the case, and so is its
+		// history entry.
+		"document status": "confiscated"}
 	for name, m := range markers {
 		secrets[name] = m
 		// Each distinctive word alone, too: a field split or stored in

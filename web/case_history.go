@@ -1,0 +1,89 @@
+package web
+
+import (
+	"time"
+
+	"tropa"
+)
+
+// Dispositions are the choices of triage.
+func (p *page) Dispositions() []tropa.Disposition { return tropa.Dispositions }
+
+// DocumentStatuses are the choices of the document checklist.
+func (p *page) DocumentStatuses() []tropa.DocumentStatus { return tropa.DocumentStatuses }
+
+// HistoryText says in the page's language what one history entry records.
+func (p *page) HistoryText(ev tropa.CaseEvent, names map[string]string) string {
+	name := func(id string) string {
+		if n, ok := names[id]; ok {
+			return n
+		}
+		return "—"
+	}
+	var text string
+	switch ev.Action {
+	case tropa.CaseTriage:
+		text = p.T("History_triage", "To", p.T("Disposition_"+ev.To))
+	case tropa.CaseStage:
+		text = p.T("History_stage", "From", p.StageName(tropa.Stage(ev.From)), "To", p.StageName(tropa.Stage(ev.To)))
+	case tropa.CaseUrgency:
+		text = p.T("History_urgency", "From", p.urgencyName(ev.From), "To", p.urgencyName(ev.To))
+	case tropa.CaseOutcome:
+		text = p.T("History_outcome", "To", p.OutcomeName(tropa.Outcome(ev.To)))
+	case tropa.CaseReopen:
+		text = p.T("History_reopen", "From", p.OutcomeName(tropa.Outcome(ev.From)))
+	case tropa.CaseAssign:
+		text = p.T("History_assign", "To", name(ev.To))
+	case tropa.CaseTransfer:
+		text = p.T("History_transfer", "From", name(ev.From), "To", name(ev.To))
+	case tropa.CaseRefer:
+		text = p.T("History_refer", "To", name(ev.To))
+	case tropa.CaseRemove:
+		text = p.T("History_remove", "From", name(ev.From))
+	case tropa.CaseDocuments:
+		text = p.T("History_documents", "Document", p.DocumentName(ev.Subject),
+			"From", p.T("DocStatus_"+ev.From), "To", p.T("DocStatus_"+ev.To))
+	case tropa.CaseRoute:
+		if ev.Subject == "destination" {
+			text = p.T("History_destination", "From", ev.From, "To", ev.To)
+		} else {
+			text = p.T("History_route")
+		}
+	case tropa.CaseDeadline:
+		if ev.Subject == string(tropa.DeadlineWanted) {
+			text = p.T("History_clock", "To", p.sealedTime(ev.To))
+		} else {
+			text = p.T("History_deadline", "Label", ev.Subject, "To", p.sealedTime(ev.To))
+		}
+	case tropa.CaseDone:
+		label := ev.Subject
+		if label == string(tropa.DeadlineWanted) {
+			label = p.T("DeadlineKind_wanted")
+		}
+		text = p.T("History_done", "Label", label)
+	case tropa.CaseLink:
+		text = p.T("History_link", "To", ev.To)
+	default:
+		text = string(ev.Action)
+	}
+	if ev.Note != "" {
+		text += " — " + ev.Note
+	}
+	return text
+}
+
+func (p *page) urgencyName(u string) string {
+	if u == tropa.UrgencyHigh.String() {
+		return p.T("UrgencyHigh")
+	}
+	return p.T("UrgencyNormal")
+}
+
+// sealedTime shows a time kept inside a sealed history entry.
+func (p *page) sealedTime(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	return p.Date(t)
+}

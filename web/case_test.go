@@ -1,0 +1,260 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"tropa"
+	"tropa/internal/htmlcheck"
+)
+
+// More staff for the casework tests, beside Olena and Ivan.
+const (
+	coordinatorName = "Marta"
+	operatorName    = "Oksana"
+	adminName       = "Adam"
+	lawyerName      = "Yurii"
+	volunteerName   = "Vasyl"
+	staffPassword   = "a long enough test password"
+)
+
+func (ts *testServer) addStaff(tb testing.TB, name string, role tropa.Role, intake bool) {
+	tb.Helper()
+	if _, err := ts.desk.AddStaff(context.Background(), tropa.Staff{Name: name, Role: role, Intake: intake}, staffPassword); err != nil {
+		tb.Fatalf("AddStaff(%q): %v", name, err)
+	}
+}
+
+// caseLink submits a request from the applicant site and returns the staff
+// link to it, as the recovery holder's queue sees it: the newest first.
+func (ts *testServer) newCase(tb testing.TB, form url.Values) string {
+	tb.Helper()
+	ts.browser(loopback).submit(tb, form)
+	list := ts.storedRequests(tb)
+	newest := list[0]
+	for _, r := range list {
+		if r.CreatedAt.After(newest.CreatedAt) {
+			newest = r
+		}
+	}
+	return "/staff/requests/" + newest.ID
+}
+
+// TestRolesOverRoutes asks every staff page and action as every role and
+// checks who is let through.
+func TestRolesOverRoutes(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.addStaff(t, coordinatorName, tropa.RoleCoordinator, true)
+	ts.addStaff(t, operatorName, tropa.RoleOperator, false)
+	ts.addStaff(t, adminName, tropa.RoleAdmin, false)
+	// Someone whose TOTP may be reset without logging out anyone here.
+	ts.addStaff(t, volunteerName, tropa.RoleCaseworker, false)
+	volunteerID, olenaID := ts.staffID(t, volunteerName), ts.staffID(t, caseworkerName)
+	browsers := map[tropa.Role]*browser{
+		tropa.RoleAdmin:       ts.staffBrowser(t, adminName, staffPassword),
+		tropa.RoleCoordinator: ts.staffBrowser(t, coordinatorName, staffPassword),
+		tropa.RoleCaseworker:  ts.staffBrowser(t, caseworkerName, caseworkerPassword),
+		tropa.RoleOperator:    ts.staffBrowser(t, operatorName, staffPassword),
+		tropa.RoleAnalyst:     ts.staffBrowser(t, analystName, analystPassword),
+	}
+	const ok, seeOther, forbidden = http.StatusOK, http.StatusSeeOther, http.StatusForbidden
+	type route struct {
+		method, path string
+		form         url.Values
+	}
+	routes := []route{
+		{"GET", "/staff/inbox", nil},
+		{"GET", "/staff/search?q=abc", nil},
+		{"GET", "/staff/enter", nil},
+		{"GET", "/staff/requests/{id}", nil},
+		{"GET", "/staff/people", nil},
+		{"GET", "/staff/settings", nil},
+		{"GET", "/staff/stats", nil},
+		{"GET", "/staff/account", nil},
+		{"POST", "/staff/requests/{id}/note", url.Values{"note": {"заметка"}}},
+		{"POST", "/staff/requests/{id}/triage", url.Values{"version": {"1"}, "disposition": {"case"}, "urgency": {"normal"}}},
+		{"POST", "/staff/requests/{id}/deadlines", url.Values{"kind": {"meeting"}, "due_at": {"2026-03-03T10:00"}, "label": {"точка"}}},
+		{"POST", "/staff/requests/{id}/assign", url.Values{"staff": {olenaID}}},
+		{"POST", "/staff/settings/wanted", url.Values{"hours": {"48"}}},
+		{"POST", "/staff/people/" + volunteerID + "/reset-totp", nil},
+	}
+	want := map[tropa.Role][]int{
+		tropa.RoleAdmin:       {forbidden, forbidden, forbidden, forbidden, ok, ok, ok, ok, forbidden, forbidden, forbidden, forbidden, seeOther, seeOther},
+		tropa.RoleCoordinator: {ok, ok, ok, ok, ok, forbidden, ok, ok, seeOther, seeOther, seeOther, seeOther, forbidden, seeOther},
+		tropa.RoleCaseworker:  {ok, ok, ok, ok, forbidden, forbidden, forbidden, ok, seeOther, seeOther, seeOther, forbidden, forbidden, forbidden},
+		// The operator holds no key to a request from the web form.
+		tropa.RoleOperator: {ok, ok, ok, forbidden, forbidden, forbidden, forbidden, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden},
+		tropa.RoleAnalyst:  {forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden},
+	}
+	for _, role := range tropa.Roles {
+		b := browsers[role]
+		// Each role works on a request of its own, so that one role's
+		// triage does not change what the next one sees.
+		caseURL := ts.newCase(t, requestForm())
+		for i, rt := range routes {
+			path := strings.Replace(rt.path, "/staff/requests/{id}", caseURL, 1)
+			var resp *response
+			if rt.method == "GET" {
+				resp = b.do(t, newRequest(t, http.MethodGet, path, nil), false)
+			} else {
+				resp = b.postRaw(t, path, rt.form.Encode(), false)
+			}
+			if resp.status != want[role][i] {
+				t.Errorf("%s: %s %s = %d, want %d", role, rt.method, rt.path, resp.status, want[role][i])
+			}
+		}
+	}
+}
+
+// postCase posts a form from a case page and returns the page it leads to.
+func postCase(tb testing.TB, b *browser, caseURL, action string, form url.Values) *response {
+	tb.Helper()
+	resp := b.post(tb, caseURL+action, form)
+	if resp.status != http.StatusOK || !strings.HasPrefix(resp.path, caseURL) {
+		tb.Fatalf("POST %s%s = %d at %s, want the case page; body:\n%s", caseURL, action, resp.status, resp.path, resp.body)
+	}
+	return resp
+}
+
+func version(tb testing.TB, resp *response, form string) string {
+	tb.Helper()
+	return attr(tb, resp.doc(tb), "form#"+form+" input[name=version]", "value")
+}
+
+// TestCaseworkWeek is a week of casework through the pages: triage, assign,
+// the clock, a referral to a lawyer, documents, an outcome, and a volunteer
+// removed who then can read nothing.
+func TestCaseworkWeek(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.addStaff(t, coordinatorName, tropa.RoleCoordinator, true)
+	ts.addStaff(t, volunteerName, tropa.RoleCaseworker, true)
+	ts.addStaff(t, lawyerName, tropa.RoleCaseworker, false)
+	marta := ts.staffBrowser(t, coordinatorName, staffPassword)
+	olena := ts.staffBrowser(t, caseworkerName, caseworkerPassword)
+	vasyl := ts.staffBrowser(t, volunteerName, staffPassword)
+	yurii := ts.staffBrowser(t, lawyerName, staffPassword)
+	caseURL := ts.newCase(t, requestForm("kind", "leave_unit", "situation", "leave", "contact", "Signal: Sokol-77",
+		"message", "В отпуске после госпиталя, возвращаться в часть не хочу"))
+
+	// Monday: Olena triages it as a case.
+	page := olena.get(t, caseURL)
+	postCase(t, olena, caseURL, "/triage", url.Values{"version": {version(t, page, "triage")}, "disposition": {"case"}, "urgency": {"normal"}})
+	// The coordinator assigns it to the volunteer; Olena, who had it only
+	// from intake, loses it.
+	page = postCase(t, marta, caseURL, "/assign", url.Values{"staff": {ts.staffID(t, volunteerName)}})
+	htmlcheck.HasText(t, page.doc(t), "dd.owner", volunteerName)
+	if resp := olena.get(t, caseURL); resp.status != http.StatusForbidden {
+		t.Errorf("Olena opens the assigned case: %d, want 403", resp.status)
+	}
+
+	// Tuesday: he will leave his unit tonight; the clock starts.
+	leave := ts.clock.now.Add(6 * time.Hour).Format("2006-01-02T15:04")
+	page = postCase(t, vasyl, caseURL, "/left", url.Values{"left_at": {leave}})
+	doc := page.doc(t)
+	htmlcheck.HasOne(t, doc, "p#clock")
+	htmlcheck.HasText(t, doc, "p#clock strong", "54")
+	queue := vasyl.get(t, "/staff/inbox").doc(t)
+	htmlcheck.HasOne(t, queue, "table.inbox tbody tr.urgent")
+
+	// A passport deadline, and the documents.
+	page = postCase(t, vasyl, caseURL, "/deadlines", url.Values{"kind": {"task"},
+		"due_at": {ts.clock.now.Add(3 * time.Hour).Format("2006-01-02T15:04")}, "label": {"сдать загранпаспорт в часть"}})
+	page = postCase(t, vasyl, caseURL, "/details", url.Values{"version": {version(t, page, "details-form")},
+		"doc_internal_passport": {"confiscated"}, "doc_international_passport": {"held"}, "doc_military_id": {"unknown"},
+		"destination": {"Армения"}, "route": {"Поездом до границы"}})
+	doc = page.doc(t)
+	if got := attr(t, doc, "select#doc_internal_passport option[selected]", "value"); got != "confiscated" {
+		t.Errorf("internal passport shows %q, want confiscated", got)
+	}
+	// The coordinator's 24-hour view shows the case.
+	due := marta.get(t, "/staff/inbox?due=24h").doc(t)
+	if n := count(t, due, "table.inbox tbody tr"); n != 1 {
+		t.Errorf("coordinator's due-in-24h view has %d cases, want 1", n)
+	}
+
+	// Wednesday: the volunteer refers it to the lawyer.
+	if resp := yurii.get(t, caseURL); resp.status != http.StatusForbidden {
+		t.Errorf("the lawyer opens the case before the referral: %d", resp.status)
+	}
+	postCase(t, vasyl, caseURL, "/refer", url.Values{"staff": {ts.staffID(t, lawyerName)}})
+	doc = yurii.get(t, caseURL).doc(t)
+	htmlcheck.HasText(t, doc, "dd.contact", "Signal: Sokol-77")
+	htmlcheck.HasText(t, doc, "textarea#route", "Поездом до границы")
+
+	// Friday: he is out; the case closes with an outcome.
+	page = vasyl.get(t, caseURL)
+	resp := vasyl.post(t, caseURL+"/change", url.Values{"version": {version(t, page, "stage")}, "stage": {"closed"}, "urgency": {"high"}})
+	if resp.status != http.StatusUnprocessableEntity {
+		t.Errorf("closing without an outcome = %d, want 422", resp.status)
+	}
+	page = postCase(t, vasyl, caseURL, "/change", url.Values{"version": {version(t, page, "stage")}, "stage": {"closed"},
+		"outcome": {"left_country"}, "urgency": {"high"}})
+	htmlcheck.HasText(t, page.doc(t), "h1 .stage", "Выехал")
+
+	// The coordinator removes the volunteer from the organization: he can
+	// read nothing more.
+	people := marta.get(t, "/staff/people")
+	if people.status != http.StatusOK {
+		t.Fatalf("people page = %d", people.status)
+	}
+	vasylID := ts.staffID(t, volunteerName)
+	deactivate := marta.post(t, "/staff/people/"+vasylID+"/deactivate", url.Values{"confirm": {"yes"}})
+	if deactivate.status != http.StatusOK {
+		t.Fatalf("deactivate = %d", deactivate.status)
+	}
+	if resp := vasyl.do(t, newRequest(t, http.MethodGet, caseURL, nil), false); resp.status != http.StatusSeeOther {
+		t.Errorf("the removed volunteer's session opens the case: %d, want a redirect to log in", resp.status)
+	}
+	wraps, err := ts.store.KeyWraps(context.Background(), strings.TrimPrefix(caseURL, "/staff/requests/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range wraps {
+		if w.Holder == vasylID {
+			t.Error("a key is still wrapped to the removed volunteer")
+		}
+	}
+
+	// The history tells the week, to his removal.
+	doc = yurii.get(t, caseURL).doc(t)
+	var actions []string
+	for _, li := range htmlcheck.MustQuery(t, doc, "ol.history li") {
+		a, _ := htmlcheck.Attr(li, "data-action")
+		actions = append(actions, a)
+	}
+	want := "triage stage assign deadline urgency deadline documents documents route route refer stage outcome remove"
+	if got := strings.Join(actions, " "); got != want {
+		t.Errorf("history = %s\nwant      %s", got, want)
+	}
+}
+
+// TestStaleEditKeepsInput: two people edit one case; the second is told,
+// and what they typed is kept.
+func TestStaleEditKeepsInput(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.addStaff(t, coordinatorName, tropa.RoleCoordinator, true)
+	marta := ts.staffBrowser(t, coordinatorName, staffPassword)
+	olena := ts.staffBrowser(t, caseworkerName, caseworkerPassword)
+	caseURL := ts.newCase(t, requestForm())
+	page := olena.get(t, caseURL)
+	v := version(t, page, "details-form")
+	postCase(t, marta, caseURL, "/details", url.Values{"version": {v}, "route": {"маршрут Марты"}})
+	resp := olena.post(t, caseURL+"/details", url.Values{"version": {v}, "route": {"маршрут Олены"}})
+	if resp.status != http.StatusConflict {
+		t.Fatalf("stale save = %d, want 409", resp.status)
+	}
+	doc := resp.doc(t)
+	htmlcheck.HasOne(t, doc, "p.error")
+	htmlcheck.HasText(t, doc, "textarea#route", "маршрут Олены")
+	stored := htmlcheck.Text(htmlcheck.HasOne(t, marta.get(t, caseURL).doc(t), "textarea#route"))
+	if stored != "маршрут Марты" {
+		t.Errorf("stored route = %q, want Marta's, not overwritten", stored)
+	}
+}

@@ -1,0 +1,171 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"tropa"
+	"tropa/desk"
+)
+
+// settingsData is the organization's settings as an administrator edits
+// them.
+type settingsData struct {
+	// Hours is what the wanted-clock field shows.
+	Hours    string
+	MinHours int
+	MaxHours int
+	Lists    []termListView
+	MaxName  int
+}
+
+// termListView is one of the vocabulary's lists: its terms, each with a form
+// to rename it, and a form to add one.
+type termListView struct {
+	List  tropa.TermList
+	Title string
+	Terms []termView
+	// Add holds the inputs of the form that adds a term.
+	Add []nameInput
+}
+
+// termView is one term: its name as the page's language shows it, and an
+// input per language for the organization's own names.
+type termView struct {
+	Key    string
+	Name   string
+	Custom bool
+	Inputs []nameInput
+}
+
+// nameInput is a term's name in one language.
+type nameInput struct {
+	Lang, LangName, Value string
+}
+
+// settingsNotices are the notices the settings page shows after a change.
+var settingsNotices = map[string]string{"wanted": "NoticeWantedSet", "renamed": "NoticeTermRenamed",
+	"added": "NoticeTermAdded"}
+
+// errSettingsForbidden refuses the settings to roles that may not change
+// them, before anything is read.
+var errSettingsForbidden = tropa.UserError(tropa.EFORBIDDEN, "ErrRoleForbidden", nil)
+
+func (s *Server) settingsShow(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
+	p, err := s.staffPage(r, sess)
+	if err != nil {
+		return err
+	}
+	if id, ok := settingsNotices[r.URL.Query().Get("done")]; ok {
+		p.Notice = p.T(id)
+	}
+	return s.showSettings(w, sess, p, "", nil, http.StatusOK)
+}
+
+// showSettings renders the settings; posted names the form whose input,
+// typed in form, is shown again.
+func (s *Server) showSettings(w http.ResponseWriter, sess *desk.Session, p *page, posted string, form url.Values, status int) error {
+	if !sess.Staff.Role.Can(tropa.PermSettings) {
+		return errSettingsForbidden
+	}
+	value := func(formName, field, current string) string {
+		if formName == posted {
+			return form.Get(field)
+		}
+		return current
+	}
+	inputs := func(formName string, names map[string]string) []nameInput {
+		var in []nameInput
+		for _, l := range p.Languages() {
+			in = append(in, nameInput{Lang: l.Code, LangName: l.Name, Value: value(formName, "name_"+l.Code, names[l.Code])})
+		}
+		return in
+	}
+	v := p.Vocab()
+	lists := []struct {
+		list  tropa.TermList
+		title string
+		terms []tropa.Term
+	}{
+		{tropa.ListStages, p.T("SettingsStages"), v.Stages},
+		{tropa.ListOutcomes, p.T("SettingsOutcomes"), v.Outcomes},
+		{tropa.ListDocuments, p.T("SettingsDocuments"), v.Documents},
+	}
+	data := settingsData{Hours: value("wanted", "hours", strconv.Itoa(int(v.WantedAfter.Hours()))),
+		MinHours: desk.MinWantedHours, MaxHours: desk.MaxWantedHours, MaxName: tropa.MaxTermNameLen}
+	for _, l := range lists {
+		lv := termListView{List: l.list, Title: l.title, Add: inputs(addForm(l.list), nil)}
+		for _, t := range l.terms {
+			lv.Terms = append(lv.Terms, termView{Key: t.Key, Name: p.TermName(l.list, t.Key), Custom: t.Custom(),
+				Inputs: inputs(renameForm(l.list, t.Key), t.Names)})
+		}
+		data.Lists = append(data.Lists, lv)
+	}
+	// The language links lead to the page, not to where a form posted.
+	p.Path = "/staff/settings"
+	p.Data = data
+	s.render(w, status, "settings", p)
+	return nil
+}
+
+func addForm(l tropa.TermList) string              { return "add/" + string(l) }
+func renameForm(l tropa.TermList, k string) string { return "rename/" + string(l) + "/" + k }
+
+// wantedSet sets how many hours after leaving his unit a man is likely to be
+// declared wanted.
+func (s *Server) wantedSet(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
+	return s.settingsAction(w, r, sess, "wanted", "wanted", "wanted", func() error {
+		hours, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("hours")))
+		if err != nil {
+			return tropa.UserError(tropa.EINVALID, "ErrWantedHours",
+				map[string]any{"Min": desk.MinWantedHours, "Max": desk.MaxWantedHours})
+		}
+		return s.Desk.SetWantedAfter(r.Context(), sess, hours)
+	})
+}
+
+// termAdd adds a stage, outcome or document of the organization's own.
+func (s *Server) termAdd(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
+	list := tropa.TermList(r.PathValue("list"))
+	return s.settingsAction(w, r, sess, addForm(list), "added", "list-"+string(list), func() error {
+		return s.Desk.AddTerm(r.Context(), sess, list, postedNames(r))
+	})
+}
+
+// termRename gives a term the organization's own names.
+func (s *Server) termRename(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
+	list := tropa.TermList(r.PathValue("list"))
+	return s.settingsAction(w, r, sess, renameForm(list, r.PathValue("key")), "renamed", "list-"+string(list), func() error {
+		return s.Desk.RenameTerm(r.Context(), sess, list, r.PathValue("key"), postedNames(r))
+	})
+}
+
+// postedNames are a term's names as typed, by language.
+func postedNames(r *http.Request) map[string]string {
+	names := make(map[string]string, len(languages))
+	for _, tag := range languages {
+		names[tag.String()] = r.PostForm.Get("name_" + tag.String())
+	}
+	return names
+}
+
+// settingsAction runs one change posted from the settings page and comes
+// back to it at anchor; a refused change is shown with what was typed.
+func (s *Server) settingsAction(w http.ResponseWriter, r *http.Request, sess *desk.Session, form, notice, anchor string,
+	act func() error) error {
+	if !sess.Staff.Role.Can(tropa.PermSettings) {
+		return errSettingsForbidden
+	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	if err := act(); err != nil {
+		return s.refuse(w, r, sess, err, func(p *page, status int) error {
+			return s.showSettings(w, sess, p, form, r.PostForm, status)
+		})
+	}
+	http.Redirect(w, r, s.newPage(r).URL("/staff/settings?done="+notice)+"#"+anchor, http.StatusSeeOther)
+	return nil
+}
