@@ -1,6 +1,7 @@
 package tropa
 
 import (
+	"slices"
 	"time"
 )
 
@@ -52,14 +53,7 @@ const (
 var Dispositions = []Disposition{DispositionCase, DispositionSpam, DispositionDuplicate, DispositionNotOurs}
 
 // Valid reports whether d is a choice triage offers.
-func (d Disposition) Valid() bool {
-	for _, v := range Dispositions {
-		if v == d {
-			return true
-		}
-	}
-	return false
-}
+func (d Disposition) Valid() bool { return slices.Contains(Dispositions, d) }
 
 // DocumentStatus is what is known of one of the serviceman's documents.
 type DocumentStatus string
@@ -75,14 +69,7 @@ const (
 var DocumentStatuses = []DocumentStatus{DocumentUnknown, DocumentHeld, DocumentConfiscated, DocumentLost}
 
 // Valid reports whether st is a known status.
-func (st DocumentStatus) Valid() bool {
-	for _, v := range DocumentStatuses {
-		if v == st {
-			return true
-		}
-	}
-	return false
-}
+func (st DocumentStatus) Valid() bool { return slices.Contains(DocumentStatuses, st) }
 
 // Built-in document kinds.
 const (

@@ -1,5 +1,7 @@
 package tropa
 
+import "slices"
+
 // Permission is something a staff member may ask to do. Roles decide who
 // may ask; for anything inside a case, holding its wrapped key decides who
 // can, whatever the role.
@@ -43,14 +45,7 @@ var permissions = map[Role][]Permission{
 }
 
 // Can reports whether the role may ask to do p.
-func (r Role) Can(p Permission) bool {
-	for _, v := range permissions[r] {
-		if v == p {
-			return true
-		}
-	}
-	return false
-}
+func (r Role) Can(p Permission) bool { return slices.Contains(permissions[r], p) }
 
 // Manages reports whether a staff member of role r may deactivate or reset
 // one of role other: admins anyone, coordinators the people who work cases

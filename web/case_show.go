@@ -89,18 +89,9 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, sess *desk.S
 	}
 	id := r.PathValue("id")
 	if err := act(id); err != nil {
-		if !correctable(err) {
-			return err
-		}
-		p, perr := s.staffPage(r, sess)
-		if perr != nil {
-			return perr
-		}
-		p.Error = p.explain(err)
-		if serr := s.showCase(w, r, sess, p, form, s.errorStatus(r, err)); serr != nil {
-			return err
-		}
-		return nil
+		return s.refuse(w, r, sess, err, func(p *page, status int) error {
+			return s.showCase(w, r, sess, p, form, status)
+		})
 	}
 	http.Redirect(w, r, s.newPage(r).URL("/staff/requests/"+id+"?done="+notice)+"#"+form, http.StatusSeeOther)
 	return nil
