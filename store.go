@@ -213,6 +213,9 @@ type Counts struct {
 type SettingStore interface {
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error
+	// SwapSetting sets a setting only if it still holds old ("" for a
+	// setting not yet made), or fails with ECONFLICT.
+	SwapSetting(ctx context.Context, key, old, value string) error
 }
 
 // StaffStore keeps staff accounts.

@@ -58,6 +58,10 @@ func (d *Desk) changeVocabulary(ctx context.Context, s *Session, detail string, 
 	if err := require(s, tropa.PermSettings); err != nil {
 		return err
 	}
+	old, err := d.Store.Setting(ctx, settingVocabulary)
+	if err != nil && !tropa.IsCode(err, tropa.ENOTFOUND) {
+		return err
+	}
 	v, err := d.Vocabulary(ctx)
 	if err != nil {
 		return err
@@ -65,7 +69,10 @@ func (d *Desk) changeVocabulary(ctx context.Context, s *Session, detail string, 
 	if err := change(&v); err != nil {
 		return err
 	}
-	if err := d.Store.SetSetting(ctx, settingVocabulary, v.Marshal()); err != nil {
+	err = d.Store.SwapSetting(ctx, settingVocabulary, old, v.Marshal())
+	if tropa.IsCode(err, tropa.ECONFLICT) {
+		return tropa.UserError(tropa.ECONFLICT, "ErrSettingsChanged", nil)
+	} else if err != nil {
 		return err
 	}
 	return d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionSettingChange,

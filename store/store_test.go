@@ -257,3 +257,24 @@ func TestTimesRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+func TestSwapSetting(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := mustOpenStore(t)
+	if err := s.SwapSetting(ctx, "k", "", "one"); err != nil {
+		t.Fatalf("first SwapSetting: %v", err)
+	}
+	if err := s.SwapSetting(ctx, "k", "", "other"); !tropa.IsCode(err, tropa.ECONFLICT) {
+		t.Errorf("creating a setting that exists: %v, want ECONFLICT", err)
+	}
+	if err := s.SwapSetting(ctx, "k", "stale", "two"); !tropa.IsCode(err, tropa.ECONFLICT) {
+		t.Errorf("swapping from a stale value: %v, want ECONFLICT", err)
+	}
+	if err := s.SwapSetting(ctx, "k", "one", "two"); err != nil {
+		t.Errorf("swapping from the current value: %v", err)
+	}
+	if v, err := s.Setting(ctx, "k"); err != nil || v != "two" {
+		t.Errorf("Setting = %q, %v; want two", v, err)
+	}
+}
