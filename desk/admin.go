@@ -43,6 +43,15 @@ func (d *Desk) Initialised(ctx context.Context) (bool, error) {
 	return err == nil, err
 }
 
+// validPassword checks a new staff password: long enough, and not so long
+// or malformed that it is surely a mistake.
+func validPassword(password string) error {
+	if utf8.RuneCountInString(password) < MinPasswordLen {
+		return tropa.UserError(tropa.EINVALID, "ErrPasswordShort", map[string]any{"Min": MinPasswordLen})
+	}
+	return tropa.ValidateText(password, "password", MinPasswordLen, 1000)
+}
+
 // AddStaff creates a staff member with a new key pair whose private half is
 // sealed under their password. They enrol TOTP at first login.
 func (d *Desk) AddStaff(ctx context.Context, s tropa.Staff, password string) (*tropa.Staff, error) {
@@ -52,8 +61,8 @@ func (d *Desk) AddStaff(ctx context.Context, s tropa.Staff, password string) (*t
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	if utf8.RuneCountInString(password) < MinPasswordLen {
-		return nil, tropa.UserError(tropa.EINVALID, "ErrPasswordShort", map[string]any{"Min": MinPasswordLen})
+	if err := validPassword(password); err != nil {
+		return nil, err
 	}
 	identity, err := seal.NewIdentity()
 	if err != nil {

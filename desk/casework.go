@@ -8,8 +8,8 @@ import (
 	"tropa/seal"
 )
 
-// queueLimit bounds one page of the queue.
-const queueLimit = 100
+// QueuePage is the most cases one page of the queue shows.
+const QueuePage = 100
 
 // Queue lists cases for a staff member, what runs out first first. A
 // coordinator may see the metadata of every case; everyone else sees only
@@ -21,8 +21,8 @@ func (d *Desk) Queue(ctx context.Context, s *Session, f tropa.QueueFilter) ([]tr
 	if !s.Staff.Role.Can(tropa.PermQueueAll) {
 		f.Holder = s.Staff.ID
 	}
-	if f.Limit <= 0 || f.Limit > queueLimit {
-		f.Limit = queueLimit
+	if f.Limit <= 0 || f.Limit > QueuePage {
+		f.Limit = QueuePage
 	}
 	return d.Store.Queue(ctx, f)
 }
@@ -118,7 +118,19 @@ func (d *Desk) caseKey(ctx context.Context, s *Session, requestID string, p trop
 // require refuses a session that has not finished logging in or whose
 // role may not ask for p.
 func require(s *Session, p tropa.Permission) error {
-	if s.Stage != tropa.SessionFull || !s.Staff.Role.Can(p) {
+	if err := requireFull(s); err != nil {
+		return err
+	}
+	if !s.Staff.Role.Can(p) {
+		return tropa.UserError(tropa.EFORBIDDEN, "ErrRoleForbidden", nil)
+	}
+	return nil
+}
+
+// requireFull refuses a session that has not finished logging in: one
+// that may only enrol TOTP.
+func requireFull(s *Session) error {
+	if s.Stage != tropa.SessionFull {
 		return tropa.UserError(tropa.EFORBIDDEN, "ErrRoleForbidden", nil)
 	}
 	return nil
@@ -126,8 +138,8 @@ func require(s *Session, p tropa.Permission) error {
 
 // StaffNames maps staff ids to names, for showing who wrote what.
 func (d *Desk) StaffNames(ctx context.Context, s *Session) (map[string]string, error) {
-	if s.Stage != tropa.SessionFull {
-		return nil, tropa.UserError(tropa.EFORBIDDEN, "ErrRoleForbidden", nil)
+	if err := requireFull(s); err != nil {
+		return nil, err
 	}
 	list, err := d.Store.ListStaff(ctx)
 	if err != nil {

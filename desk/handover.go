@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"slices"
 
 	"tropa"
 	"tropa/seal"
@@ -68,11 +69,7 @@ func (d *Desk) intakeHoldersToDrop(ctx context.Context, requestID string, keep .
 		if w.Reason != tropa.AccessIntake || w.Holder == tropa.HolderRecovery || roles[w.Holder] == tropa.RoleCoordinator {
 			continue
 		}
-		kept := false
-		for _, k := range keep {
-			kept = kept || k == w.Holder
-		}
-		if !kept {
+		if !slices.Contains(keep, w.Holder) {
 			drop = append(drop, w.Holder)
 		}
 	}
@@ -118,8 +115,13 @@ func (d *Desk) RemoveAccess(ctx context.Context, s *Session, requestID, staffID 
 	if staffID == rr.OwnerID {
 		return tropa.UserError(tropa.ECONFLICT, "ErrRemoveOwner", nil)
 	}
-	if _, err := d.Store.KeyWrap(ctx, requestID, staffID); err != nil || staffID == tropa.HolderRecovery {
+	if staffID == tropa.HolderRecovery {
 		return tropa.UserError(tropa.ENOTFOUND, "ErrNotHolder", nil)
+	}
+	if _, err := d.Store.KeyWrap(ctx, requestID, staffID); tropa.IsCode(err, tropa.ENOTFOUND) {
+		return tropa.UserError(tropa.ENOTFOUND, "ErrNotHolder", nil)
+	} else if err != nil {
+		return err
 	}
 	return d.commit(ctx, s, key, &tropa.CaseUpdate{RequestID: requestID, RemoveHolders: []string{staffID}},
 		tropa.CaseEvent{Action: tropa.CaseRemove, From: staffID})

@@ -3,7 +3,6 @@ package desk
 import (
 	"context"
 	"fmt"
-	"unicode/utf8"
 
 	"tropa"
 	"tropa/seal"
@@ -67,13 +66,10 @@ func (d *Desk) ResetTOTP(ctx context.Context, s *Session, staffID string) error 
 // password. Nothing else changes: case keys stay wrapped to the same key
 // pair. Every other session of theirs ends.
 func (d *Desk) ChangePassword(ctx context.Context, s *Session, current, next string) error {
-	if s.Stage != tropa.SessionFull {
-		return tropa.UserError(tropa.EFORBIDDEN, "ErrRoleForbidden", nil)
+	if err := requireFull(s); err != nil {
+		return err
 	}
-	if utf8.RuneCountInString(next) < MinPasswordLen {
-		return tropa.UserError(tropa.EINVALID, "ErrPasswordShort", map[string]any{"Min": MinPasswordLen})
-	}
-	if err := tropa.ValidateText(next, "password", MinPasswordLen, 1000); err != nil {
+	if err := validPassword(next); err != nil {
 		return err
 	}
 	st, err := d.Store.StaffByID(ctx, s.Staff.ID)
@@ -97,12 +93,18 @@ func (d *Desk) ChangePassword(ctx context.Context, s *Session, current, next str
 
 // Sessions lists the staff member's own sessions.
 func (d *Desk) Sessions(ctx context.Context, s *Session) ([]tropa.SessionRecord, error) {
+	if err := requireFull(s); err != nil {
+		return nil, err
+	}
 	return d.Store.StaffSessions(ctx, s.Staff.ID)
 }
 
 // EndSession ends one of the staff member's own sessions, such as one left
 // open on another computer.
 func (d *Desk) EndSession(ctx context.Context, s *Session, id string) error {
+	if err := requireFull(s); err != nil {
+		return err
+	}
 	rec, err := d.Store.SessionByID(ctx, id)
 	if tropa.IsCode(err, tropa.ENOTFOUND) || (err == nil && rec.StaffID != s.Staff.ID) {
 		return tropa.UserError(tropa.ENOTFOUND, "ErrSessionUnknown", nil)
@@ -117,6 +119,9 @@ func (d *Desk) EndSession(ctx context.Context, s *Session, id string) error {
 
 // EndOtherSessions logs the staff member out everywhere but here.
 func (d *Desk) EndOtherSessions(ctx context.Context, s *Session) (int64, error) {
+	if err := requireFull(s); err != nil {
+		return 0, err
+	}
 	n, err := d.Store.DeleteStaffSessions(ctx, s.Staff.ID, s.ID)
 	if err != nil {
 		return 0, err

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 
@@ -95,20 +94,6 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, sess *desk.S
 	}
 	http.Redirect(w, r, s.newPage(r).URL("/staff/requests/"+id+"?done="+notice)+"#"+form, http.StatusSeeOther)
 	return nil
-}
-
-// correctable reports whether err is something the user can put right on
-// the page where it happened.
-func correctable(err error) bool {
-	var e *tropa.Error
-	if !errors.As(err, &e) || e.MessageID == "" {
-		return false
-	}
-	switch e.Code {
-	case tropa.EINVALID, tropa.ECONFLICT, tropa.ENOTFOUND, tropa.EFORBIDDEN:
-		return true
-	}
-	return false
 }
 
 // caseReply sends a staff reply; one that is refused is shown again, as

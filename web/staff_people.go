@@ -115,23 +115,3 @@ func (s *Server) peopleRefused(w http.ResponseWriter, r *http.Request, sess *des
 		return s.showPeople(w, r, sess, p, status)
 	})
 }
-
-// refuse shows a staff page again, by show, with why a change was refused,
-// when the user can put it right there; any other error, or one the page
-// cannot be shown for (such as a role that may not see it), goes to the
-// error page.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, sess *desk.Session, err error,
-	show func(p *page, status int) error) error {
-	if !correctable(err) {
-		return err
-	}
-	p, perr := s.staffPage(r, sess)
-	if perr != nil {
-		return perr
-	}
-	p.Error = p.explain(err)
-	if serr := show(p, s.errorStatus(r, err)); serr != nil {
-		return err
-	}
-	return nil
-}

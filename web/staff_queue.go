@@ -57,14 +57,11 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, sess *desk.Sessio
 	return nil
 }
 
-// queueLimit is one page of the queue.
-const queueLimit = 100
-
 // queueFilter reads the filter form. Values it does not know select
 // nothing rather than failing: a stale bookmark still shows a queue.
 func queueFilter(q url.Values, sess *desk.Session, now time.Time) tropa.QueueFilter {
 	f := tropa.QueueFilter{Stage: tropa.Stage(q.Get("stage")), Kind: tropa.Kind(q.Get("kind")),
-		Situation: tropa.Situation(q.Get("situation")), Closed: q.Get("closed") == "1", Limit: queueLimit}
+		Situation: tropa.Situation(q.Get("situation")), Closed: q.Get("closed") == "1", Limit: desk.QueuePage}
 	switch q.Get("urgency") {
 	case "high":
 		u := tropa.UrgencyHigh

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"tropa"
@@ -81,4 +82,38 @@ func (s *Server) staffPage(r *http.Request, sess *desk.Session) (*page, error) {
 	}
 	p.vocab = v
 	return p, nil
+}
+
+// refuse shows a staff page again, by show, with why a change was refused,
+// when the user can put it right there; any other error, or one the page
+// cannot be shown for (such as a role that may not see it), goes to the
+// error page.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, sess *desk.Session, err error,
+	show func(p *page, status int) error) error {
+	if !correctable(err) {
+		return err
+	}
+	p, perr := s.staffPage(r, sess)
+	if perr != nil {
+		return perr
+	}
+	p.Error = p.explain(err)
+	if serr := show(p, s.errorStatus(r, err)); serr != nil {
+		return err
+	}
+	return nil
+}
+
+// correctable reports whether err is something the user can put right on
+// the page where it happened.
+func correctable(err error) bool {
+	var e *tropa.Error
+	if !errors.As(err, &e) || e.MessageID == "" {
+		return false
+	}
+	switch e.Code {
+	case tropa.EINVALID, tropa.ECONFLICT, tropa.ENOTFOUND, tropa.EFORBIDDEN:
+		return true
+	}
+	return false
 }
