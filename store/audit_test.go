@@ -11,12 +11,18 @@ import (
 
 	"tropa"
 	"tropa/desk"
+	"tropa/store/storetest"
 )
 
 func TestAuditChain(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testAuditChain)
+}
+
+func testAuditChain(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	if _, err := desk.VerifyAudit(ctx, s); err != nil {
 		t.Fatalf("VerifyAudit of an empty log: %v", err)
 	}
@@ -69,8 +75,13 @@ func TestAuditChain(t *testing.T) {
 
 func TestAuditEntriesStopsAtError(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testAuditEntriesStopsAtError)
+}
+
+func testAuditEntriesStopsAtError(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	for i := range 3 {
 		if err := s.Audit(ctx, tropa.AuditEvent{At: base, Actor: "cli", Action: tropa.ActionLogin, Detail: fmt.Sprint(i)}); err != nil {
 			t.Fatalf("Audit: %v", err)
@@ -91,8 +102,13 @@ func TestAuditEntriesStopsAtError(t *testing.T) {
 // still form one unbroken chain.
 func TestAuditConcurrent(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testAuditConcurrent)
+}
+
+func testAuditConcurrent(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	const writers, each = 8, 5
 	var wg sync.WaitGroup
 	errs := make(chan error, writers*each)

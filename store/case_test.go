@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"tropa"
+	"tropa/store/storetest"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -47,8 +48,13 @@ func newRequestIDs(list ...*tropa.NewRequest) []string {
 
 func TestRequestByRef(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testRequestByRef)
+}
+
+func testRequestByRef(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	n := newRequest(base, tropa.UrgencyHigh, "alice")
 	other := newRequest(base, tropa.UrgencyHigh, "alice")
 	mustCreateRequest(t, s, n)
@@ -64,8 +70,13 @@ func TestRequestByRef(t *testing.T) {
 
 func TestUpdateCase(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testUpdateCase)
+}
+
+func testUpdateCase(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	n := newRequest(base, tropa.UrgencyNormal, "alice", tropa.HolderRecovery)
 	mustCreateRequest(t, s, n)
 	id := n.Request.ID
@@ -138,6 +149,11 @@ func TestUpdateCase(t *testing.T) {
 // the request, its keys, deadlines, links or history, nor the audit log.
 func TestUpdateCaseRefused(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testUpdateCaseRefused)
+}
+
+func testUpdateCaseRefused(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		code   string
@@ -162,7 +178,7 @@ func TestUpdateCaseRefused(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			var s tropa.Store = mustOpenStore(t)
+			var s tropa.Store = mustOpenStore(t, b)
 			n := newRequest(base, tropa.UrgencyNormal, "alice", "carol")
 			linked := newRequest(base, tropa.UrgencyNormal, "alice")
 			mustCreateRequest(t, s, n)
@@ -239,8 +255,13 @@ func TestUpdateCaseRefused(t *testing.T) {
 
 func TestUpdateCaseWraps(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testUpdateCaseWraps)
+}
+
+func testUpdateCaseWraps(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	n := newRequest(base, tropa.UrgencyNormal, "alice", "carol", tropa.HolderRecovery)
 	mustCreateRequest(t, s, n)
 	id := n.Request.ID
@@ -289,8 +310,13 @@ func TestUpdateCaseWraps(t *testing.T) {
 
 func TestUpdateCaseLinks(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testUpdateCaseLinks)
+}
+
+func testUpdateCaseLinks(t *testing.T, backend storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, backend)
 	a := newRequest(base, tropa.UrgencyNormal, "alice")
 	b := newRequest(base.Add(time.Minute), tropa.UrgencyNormal, "alice")
 	c := newRequest(base.Add(2*time.Minute), tropa.UrgencyNormal, "alice")
@@ -326,8 +352,13 @@ func TestUpdateCaseLinks(t *testing.T) {
 
 func TestListsOfUnknownRequest(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testListsOfUnknownRequest)
+}
+
+func testListsOfUnknownRequest(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	id := tropa.NewID()
 	if l, err := s.KeyWraps(ctx, id); err != nil || len(l) != 0 {
 		t.Errorf("KeyWraps = %+v, %v; want none", l, err)

@@ -7,12 +7,18 @@ import (
 	"time"
 
 	"tropa"
+	"tropa/store/storetest"
 )
 
 func TestCounts(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testCounts)
+}
+
+func testCounts(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	h := func(hours int) time.Time { return base.Add(time.Duration(hours) * time.Hour) }
 	from, to := h(0), h(24)
 

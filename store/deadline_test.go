@@ -7,12 +7,18 @@ import (
 	"time"
 
 	"tropa"
+	"tropa/store/storetest"
 )
 
 func TestUpdateCaseDeadlines(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testUpdateCaseDeadlines)
+}
+
+func testUpdateCaseDeadlines(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	n := newRequest(base, tropa.UrgencyNormal, "alice")
 	mustCreateRequest(t, s, n)
 	id := n.Request.ID

@@ -8,12 +8,18 @@ import (
 
 	"tropa"
 	"tropa/store"
+	"tropa/store/storetest"
 )
 
 func TestQueue(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testQueue)
+}
+
+func testQueue(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	s := mustOpenStore(t)
+	s := mustOpenStore(t, b)
 	at := func(m int) time.Time { return base.Add(time.Duration(m) * time.Minute) }
 
 	dueSoon := newRequest(at(0), tropa.UrgencyNormal, "alice")
@@ -104,8 +110,13 @@ func TestQueue(t *testing.T) {
 // returns one page of 100.
 func TestQueueDefaultLimit(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testQueueDefaultLimit)
+}
+
+func testQueueDefaultLimit(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	for i := range 101 {
 		mustCreateRequest(t, s, newRequest(base.Add(time.Duration(i)*time.Second), tropa.UrgencyNormal, "alice"))
 	}

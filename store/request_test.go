@@ -8,12 +8,18 @@ import (
 	"time"
 
 	"tropa"
+	"tropa/store/storetest"
 )
 
 func TestCreateRequest(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testCreateRequest)
+}
+
+func testCreateRequest(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	n := newRequest(base, tropa.UrgencyHigh, "alice", tropa.HolderRecovery)
 	n.Wraps[1].Reason = "recovery reason"
 	mustCreateRequest(t, s, n)
@@ -64,6 +70,11 @@ func TestCreateRequest(t *testing.T) {
 // request with the collision mended can then be written.
 func TestCreateRequestIsAtomic(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testCreateRequestIsAtomic)
+}
+
+func testCreateRequestIsAtomic(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		collide func(n, first *tropa.NewRequest)
@@ -77,7 +88,7 @@ func TestCreateRequestIsAtomic(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			var s tropa.Store = mustOpenStore(t)
+			var s tropa.Store = mustOpenStore(t, b)
 			first := newRequest(base, tropa.UrgencyNormal, "alice")
 			mustCreateRequest(t, s, first)
 
@@ -116,8 +127,13 @@ func TestCreateRequestIsAtomic(t *testing.T) {
 
 func TestAddMessage(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testAddMessage)
+}
+
+func testAddMessage(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	alice := newStaff("alice", tropa.RoleCaseworker, true)
 	mustCreateStaff(t, s, alice)
 	n := newRequest(base, tropa.UrgencyNormal, alice.ID)
@@ -174,11 +190,16 @@ func TestAddMessage(t *testing.T) {
 // unknown request is ENOTFOUND, and that its audit event is not kept either.
 func TestAddMessageUnknownRequest(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testAddMessageUnknownRequest)
+}
+
+func testAddMessageUnknownRequest(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	for _, author := range []tropa.Author{tropa.AuthorApplicant, tropa.AuthorStaff, tropa.AuthorNote} {
 		t.Run(string(author), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			var s tropa.Store = mustOpenStore(t)
+			var s tropa.Store = mustOpenStore(t, b)
 			alice := newStaff("alice", tropa.RoleCaseworker, true)
 			mustCreateStaff(t, s, alice)
 			before := auditLength(t, s)
@@ -203,8 +224,13 @@ func TestAddMessageUnknownRequest(t *testing.T) {
 // for notes see it, and it changes neither who wrote last nor when.
 func TestNotes(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testNotes)
+}
+
+func testNotes(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	alice := newStaff("alice", tropa.RoleCaseworker, true)
 	mustCreateStaff(t, s, alice)
 	n := newRequest(base, tropa.UrgencyNormal, alice.ID)
@@ -259,8 +285,13 @@ func TestNotes(t *testing.T) {
 
 func TestKeyWrapNotFound(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testKeyWrapNotFound)
+}
+
+func testKeyWrapNotFound(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	n := newRequest(base, tropa.UrgencyNormal, "alice")
 	mustCreateRequest(t, s, n)
 	if _, err := s.KeyWrap(ctx, n.Request.ID, "alice"); err != nil {

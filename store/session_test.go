@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tropa"
+	"tropa/store/storetest"
 )
 
 func newSession(staffID string, stage tropa.SessionStage, at time.Time) *tropa.SessionRecord {
@@ -28,8 +29,13 @@ func mustCreateSession(tb testing.TB, s tropa.Store, rec *tropa.SessionRecord) {
 
 func TestSessions(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testSessions)
+}
+
+func testSessions(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	alice := newStaff("alice", tropa.RoleCaseworker, true)
 	mustCreateStaff(t, s, alice)
 	want := newSession(alice.ID, tropa.SessionEnroll, base)
@@ -67,8 +73,13 @@ func TestSessions(t *testing.T) {
 
 func TestDeleteSessionsBefore(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testDeleteSessionsBefore)
+}
+
+func testDeleteSessionsBefore(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	alice := newStaff("alice", tropa.RoleCaseworker, true)
 	mustCreateStaff(t, s, alice)
 	idle := newSession(alice.ID, tropa.SessionFull, base)
@@ -100,8 +111,13 @@ func TestDeleteSessionsBefore(t *testing.T) {
 
 func TestCompleteEnrollment(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testCompleteEnrollment)
+}
+
+func testCompleteEnrollment(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	alice := newStaff("alice", tropa.RoleCaseworker, true)
 	mustCreateStaff(t, s, alice)
 	if err := s.UseTOTPStep(ctx, alice.ID, 7); err != nil {
@@ -146,8 +162,13 @@ func TestCompleteEnrollment(t *testing.T) {
 
 func TestStaffSessions(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testStaffSessions)
+}
+
+func testStaffSessions(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	alice := newStaff("alice", tropa.RoleCaseworker, true)
 	bob := newStaff("bob", tropa.RoleCaseworker, true)
 	mustCreateStaff(t, s, alice)

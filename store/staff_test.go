@@ -8,12 +8,18 @@ import (
 	"time"
 
 	"tropa"
+	"tropa/store/storetest"
 )
 
 func TestStaff(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testStaff)
+}
+
+func testStaff(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	bob := newStaff("bob", tropa.RoleAnalyst, false)
 	alice := newStaff("alice", tropa.RoleCaseworker, true)
 	mustCreateStaff(t, s, bob)
@@ -69,8 +75,13 @@ func checkStaffRecord(t *testing.T, how string, got, want *tropa.StaffRecord) {
 
 func TestCreateStaffDuplicateName(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testCreateStaffDuplicateName)
+}
+
+func testCreateStaffDuplicateName(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	first := newStaff("alice", tropa.RoleCaseworker, true)
 	mustCreateStaff(t, s, first)
 
@@ -92,8 +103,13 @@ func TestCreateStaffDuplicateName(t *testing.T) {
 
 func TestIntakeRecipients(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testIntakeRecipients)
+}
+
+func testIntakeRecipients(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	intake := newStaff("intake", tropa.RoleCaseworker, true)
 	coordinator := newStaff("coordinator", tropa.RoleCoordinator, true)
 	outside := newStaff("outside", tropa.RoleCaseworker, false)
@@ -120,8 +136,13 @@ func TestIntakeRecipients(t *testing.T) {
 
 func TestUseTOTPStep(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testUseTOTPStep)
+}
+
+func testUseTOTPStep(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	alice := newStaff("alice", tropa.RoleCaseworker, true)
 	mustCreateStaff(t, s, alice)
 
@@ -205,8 +226,13 @@ func (f *staffFixture) checkBobUntouched(t *testing.T, s tropa.Store) {
 
 func TestDeactivateStaff(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testDeactivateStaff)
+}
+
+func testDeactivateStaff(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	f := newStaffFixture(t, s)
 	ev := tropa.AuditEvent{At: base, Actor: f.bob.ID, Action: tropa.ActionStaffDisable, Detail: f.alice.ID}
 
@@ -256,8 +282,13 @@ func TestDeactivateStaff(t *testing.T) {
 
 func TestResetTOTP(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testResetTOTP)
+}
+
+func testResetTOTP(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	f := newStaffFixture(t, s)
 	ev := tropa.AuditEvent{At: base, Actor: f.bob.ID, Action: tropa.ActionTOTPReset, Detail: f.alice.ID}
 
@@ -292,8 +323,13 @@ func TestResetTOTP(t *testing.T) {
 
 func TestChangePassword(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testChangePassword)
+}
+
+func testChangePassword(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 	f := newStaffFixture(t, s)
 	keep := f.aliceSessions[1]
 	c := &tropa.PasswordChange{StaffID: f.alice.ID, KDF: "argon2id$v=19$m=128,t=2,p=1", Salt: []byte("new salt"),

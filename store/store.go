@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -35,6 +36,9 @@ type DB struct {
 	write *sql.DB
 	// fewKeys tunes Queue; see holdsFewKeys.
 	fewKeys int
+	// postgres is set when the database is PostgreSQL, for the few places
+	// where the dialects part: snapshots and reclaiming space.
+	postgres bool
 }
 
 var _ tropa.Store = (*DB)(nil)
@@ -68,12 +72,21 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 	return db, nil
 }
 
-func (db *DB) migrate(ctx context.Context, dialect goose.Dialect) error {
+// Open opens the database where names: a postgres:// URL, or else a data
+// directory for SQLite.
+func Open(ctx context.Context, where string) (*DB, error) {
+	if IsPostgresURL(where) {
+		return OpenPostgres(ctx, where)
+	}
+	return OpenSQLite(ctx, where)
+}
+
+func (db *DB) migrate(ctx context.Context, dialect goose.Dialect, opts ...goose.ProviderOption) error {
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
 	}
-	p, err := goose.NewProvider(dialect, db.write, sub)
+	p, err := goose.NewProvider(dialect, db.write, sub, opts...)
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
 	}
@@ -92,6 +105,9 @@ func (db *DB) migrate(ctx context.Context, dialect goose.Dialect) error {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	if db.read == db.write {
+		return db.read.Close()
+	}
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 
@@ -111,6 +127,7 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // mapErr turns driver errors into tropa errors where a caller can act on them.
 func mapErr(err error) error {
 	var se *sqlite.Error
+	var pe *pgconn.PgError
 	switch {
 	case err == nil:
 		return nil
@@ -120,6 +137,10 @@ func mapErr(err error) error {
 		return &tropa.Error{Code: tropa.ECONFLICT, Message: se.Error()}
 	case errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_FULL):
 		return &tropa.Error{Code: tropa.EBUSY, MessageID: "ErrDiskFull", Message: se.Error()}
+	case errors.As(err, &pe) && pe.Code == pgUniqueViolation:
+		return &tropa.Error{Code: tropa.ECONFLICT, Message: pe.Error()}
+	case errors.As(err, &pe) && pe.Code == pgDiskFull:
+		return &tropa.Error{Code: tropa.EBUSY, MessageID: "ErrDiskFull", Message: pe.Error()}
 	default:
 		return err
 	}

@@ -8,25 +8,17 @@ import (
 	"tropa"
 	"tropa/desk"
 	"tropa/store"
+	"tropa/store/storetest"
 )
 
 // The tests in this package go through the tropa.Store interface wherever
-// they can, so that a PostgreSQL implementation can share them.
+// they can, and each runs on SQLite and on PostgreSQL (storetest.Each).
 
-// mustOpenStore opens a store in a fresh data directory and closes it when
-// the test ends.
-func mustOpenStore(tb testing.TB) *store.DB {
+// mustOpenStore opens a fresh database of backend b and closes it when the
+// test ends.
+func mustOpenStore(tb testing.TB, b storetest.Backend) *store.DB {
 	tb.Helper()
-	db, err := store.OpenSQLite(context.Background(), tb.TempDir())
-	if err != nil {
-		tb.Fatalf("OpenSQLite: %v", err)
-	}
-	tb.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			tb.Errorf("Close: %v", err)
-		}
-	})
-	return db
+	return storetest.Open(tb, b.New(tb))
 }
 
 // base is the instant the fixtures are made at. It carries nanoseconds,
@@ -94,8 +86,13 @@ func auditLength(tb testing.TB, s tropa.Store) int64 {
 
 func TestSettings(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testSettings)
+}
+
+func testSettings(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	var s tropa.Store = mustOpenStore(t)
+	var s tropa.Store = mustOpenStore(t, b)
 
 	if v, err := s.Setting(ctx, "org_name"); !tropa.IsCode(err, tropa.ENOTFOUND) {
 		t.Fatalf("Setting of an unset key = %q, %v; want ENOTFOUND", v, err)
@@ -117,14 +114,19 @@ func TestSettings(t *testing.T) {
 // and migrating a database already up to date changes nothing.
 func TestReopen(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testReopen)
+}
+
+func testReopen(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir := b.New(t)
 	alice := newStaff("alice", tropa.RoleCaseworker, true)
 	n := newRequest(base, tropa.UrgencyHigh, alice.ID)
 
-	db, err := store.OpenSQLite(ctx, dir)
+	db, err := store.Open(ctx, dir)
 	if err != nil {
-		t.Fatalf("OpenSQLite: %v", err)
+		t.Fatalf("Open: %v", err)
 	}
 	mustCreateStaff(t, db, alice)
 	mustCreateRequest(t, db, n)
@@ -136,7 +138,7 @@ func TestReopen(t *testing.T) {
 	}
 
 	for i := range 2 {
-		db, err := store.OpenSQLite(ctx, dir)
+		db, err := store.Open(ctx, dir)
 		if err != nil {
 			t.Fatalf("reopen %d: %v", i+1, err)
 		}
@@ -162,6 +164,11 @@ func TestReopen(t *testing.T) {
 // before 1970: each comes back as the same instant cut to microseconds.
 func TestTimesRoundTrip(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testTimesRoundTrip)
+}
+
+func testTimesRoundTrip(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		at   time.Time
@@ -175,7 +182,7 @@ func TestTimesRoundTrip(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			var s tropa.Store = mustOpenStore(t)
+			var s tropa.Store = mustOpenStore(t, b)
 			want := tt.at.Truncate(time.Microsecond)
 
 			alice := newStaff("alice", tropa.RoleCaseworker, true)
@@ -260,8 +267,13 @@ func TestTimesRoundTrip(t *testing.T) {
 
 func TestSwapSetting(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testSwapSetting)
+}
+
+func testSwapSetting(t *testing.T, b storetest.Backend) {
+	t.Parallel()
 	ctx := context.Background()
-	s := mustOpenStore(t)
+	s := mustOpenStore(t, b)
 	if err := s.SwapSetting(ctx, "k", "", "one"); err != nil {
 		t.Fatalf("first SwapSetting: %v", err)
 	}
