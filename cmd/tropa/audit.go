@@ -11,14 +11,14 @@ import (
 
 func (e *cmdEnv) audit(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "verify" {
-		return errors.New("usage: tropa audit verify --data DIR")
+		return errors.New("usage: tropa audit verify --data DIR (or --db URL)")
 	}
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
-	dir := fs.String("data", "", "data directory")
+	at := addDatabaseFlags(fs, "data directory")
 	if err := e.parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	_, db, err := openDesk(ctx, *dir, 1)
+	_, db, err := openDesk(ctx, at, 1)
 	if err != nil {
 		return err
 	}

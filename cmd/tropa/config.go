@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -48,12 +49,52 @@ func (e *cmdEnv) parseFlags(fs *flag.FlagSet, args []string) error {
 	return err
 }
 
-// openDesk opens the store in dir and a desk over it.
-func openDesk(ctx context.Context, dir string, kdfConcurrency int) (*desk.Desk, *store.DB, error) {
-	if dir == "" {
-		return nil, nil, fmt.Errorf("--data is required: the data directory")
+// database is where a command's data lives: a SQLite data directory
+// (--data) or a PostgreSQL database (--db, or TROPA_DB, or the file named by
+// TROPA_DB_FILE, so that its password need not show in the process list).
+type database struct {
+	dir, url *string
+}
+
+func addDatabaseFlags(fs *flag.FlagSet, dirUsage string) database {
+	return database{
+		dir: fs.String("data", "", dirUsage),
+		url: fs.String("db", "", "PostgreSQL database URL (postgres://…); instead of --data"),
 	}
-	db, err := store.OpenSQLite(ctx, dir)
+}
+
+// where returns the location for store.Open.
+func (d database) where() (string, error) {
+	switch {
+	case *d.url != "" && *d.dir != "":
+		return "", errors.New("give either --data (SQLite) or --db (PostgreSQL), not both")
+	case *d.url != "":
+		if !store.IsPostgresURL(*d.url) {
+			return "", errors.New("--db takes a postgres:// URL")
+		}
+		return *d.url, nil
+	case *d.dir != "":
+		return *d.dir, nil
+	}
+	return "", errors.New("--data is required: the data directory (or --db for PostgreSQL)")
+}
+
+// flags repeats the location as command-line flags for the next command
+// to run, leaving out the PostgreSQL URL, which may hold a password.
+func (d database) flags() string {
+	if *d.url != "" {
+		return "--db \"$TROPA_DB\""
+	}
+	return "--data " + *d.dir
+}
+
+// openDesk opens the store and a desk over it.
+func openDesk(ctx context.Context, at database, kdfConcurrency int) (*desk.Desk, *store.DB, error) {
+	where, err := at.where()
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := store.Open(ctx, where)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -8,11 +8,11 @@ import (
 
 func (e *cmdEnv) init(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("init", flag.ContinueOnError)
-	dir := fs.String("data", "", "data directory to create")
+	at := addDatabaseFlags(fs, "data directory to create")
 	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
-	d, db, err := openDesk(ctx, *dir, 1)
+	d, db, err := openDesk(ctx, at, 1)
 	if err != nil {
 		return err
 	}
@@ -21,7 +21,7 @@ func (e *cmdEnv) init(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, `Data directory %s is ready.
+	fmt.Fprintf(e.stdout, `tropa is set up (%s).
 
 RECOVERY KEY, shown this once and stored nowhere:
 
@@ -32,7 +32,7 @@ still read its cases if every staff member's password is lost. Anyone who
 holds it can read everything. Write it on paper or keep it on an offline
 device, in a safe place away from this server, and never on this server.
 
-Next: add staff with "tropa user add --data %s --name NAME --role ROLE".
-`, *dir, secret, *dir)
+Next: add staff with "tropa user add %s --name NAME --role ROLE".
+`, at.flags(), secret, at.flags())
 	return nil
 }

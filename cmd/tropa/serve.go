@@ -15,7 +15,7 @@ import (
 
 func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	dir := fs.String("data", "", "data directory (made by tropa init)")
+	at := addDatabaseFlags(fs, "data directory (made by tropa init)")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	certFile := fs.String("tls-cert", "", "TLS certificate file; with --tls-key, serve HTTPS")
 	keyFile := fs.String("tls-key", "", "TLS private key file")
@@ -27,7 +27,7 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	if (*certFile == "") != (*keyFile == "") {
 		return errors.New("--tls-cert and --tls-key go together")
 	}
-	d, db, err := openDesk(ctx, *dir, *kdfConcurrency)
+	d, db, err := openDesk(ctx, at, *kdfConcurrency)
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	if ok, err := d.Initialised(ctx); err != nil {
 		return err
 	} else if !ok {
-		return fmt.Errorf("%s is not set up: run tropa init --data %s first", *dir, *dir)
+		return fmt.Errorf("the database is not set up: run tropa init %s first", at.flags())
 	}
 	return e.listenAndServe(ctx, d, *addr, *certFile, *keyFile, *behindTLS || *certFile != "", func(url string) {
 		fmt.Fprintf(e.stdout, "tropa is serving on %s (staff: %sstaff/)\n", url, url)

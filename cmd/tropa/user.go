@@ -31,7 +31,7 @@ func (e *cmdEnv) user(ctx context.Context, args []string) error {
 
 func (e *cmdEnv) userAdd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
-	dir := fs.String("data", "", "data directory")
+	at := addDatabaseFlags(fs, "data directory")
 	name := fs.String("name", "", "login name")
 	role := fs.String("role", "", "admin, coordinator, caseworker, operator or analyst")
 	intake := fs.String("intake", "auto", "receive every new request: yes, no, or auto (coordinators and caseworkers)")
@@ -57,7 +57,7 @@ func (e *cmdEnv) userAdd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, db, err := openDesk(ctx, *dir, 1)
+	d, db, err := openDesk(ctx, at, 1)
 	if err != nil {
 		return err
 	}
@@ -104,11 +104,11 @@ func (e *cmdEnv) readPassword(fromStdin bool) (string, error) {
 
 func (e *cmdEnv) userList(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("user list", flag.ContinueOnError)
-	dir := fs.String("data", "", "data directory")
+	at := addDatabaseFlags(fs, "data directory")
 	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
-	d, db, err := openDesk(ctx, *dir, 1)
+	d, db, err := openDesk(ctx, at, 1)
 	if err != nil {
 		return err
 	}
