@@ -79,7 +79,7 @@ type testServer struct {
 	server    *web.Server
 	desk      *desk.Desk
 	store     *store.DB
-	dir       string // the data directory
+	where     string // the data directory, or a PostgreSQL URL
 	logs      *logBuffer
 	tls       bool       // users reach it over HTTPS
 	clock     *testClock // the web server's, for rate limits; it stands still
@@ -88,18 +88,18 @@ type testServer struct {
 
 func newTestServer(tb testing.TB, opts ...func(*web.Config)) *testServer {
 	tb.Helper()
+	return newTestServerAt(tb, tb.TempDir(), opts...)
+}
+
+// newTestServerAt is newTestServer on the empty database at where: a data
+// directory or a PostgreSQL URL.
+func newTestServerAt(tb testing.TB, where string, opts ...func(*web.Config)) *testServer {
+	tb.Helper()
 	ctx := context.Background()
-	dir := tb.TempDir()
-	db, err := store.OpenSQLite(ctx, dir)
-	if err != nil {
-		tb.Fatalf("OpenSQLite: %v", err)
-	}
-	tb.Cleanup(func() { db.Close() })
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	ts := &testServer{store: db, dir: dir, logs: &logBuffer{},
+	ts := &testServer{where: where, logs: &logBuffer{},
 		clock: &testClock{now: start}, deskClock: &testClock{now: start, step: time.Millisecond}}
-	ts.desk = desk.New(desk.Config{Store: db, KDF: seal.NewKDF(2), ReceiptParams: seal.TestParams,
-		PasswordParams: seal.TestParams, Now: ts.deskClock.Now})
+	ts.open(tb, opts)
 	if _, err := ts.desk.Init(ctx); err != nil {
 		tb.Fatalf("Init: %v", err)
 	}
@@ -115,6 +115,30 @@ func newTestServer(tb testing.TB, opts ...func(*web.Config)) *testServer {
 			tb.Fatalf("AddStaff(%q): %v", st.s.Name, err)
 		}
 	}
+	return ts
+}
+
+// node starts another node of ts's site: its own database connections,
+// desk, web server and rate limits, on the same database, with a clock
+// that agrees with ts's as synchronised servers' clocks do.
+func (ts *testServer) node(tb testing.TB, opts ...func(*web.Config)) *testServer {
+	tb.Helper()
+	n := &testServer{where: ts.where, logs: &logBuffer{}, clock: ts.clock, deskClock: ts.deskClock}
+	n.open(tb, opts)
+	return n
+}
+
+// open connects ts to the database at ts.where and builds its desk and site.
+func (ts *testServer) open(tb testing.TB, opts []func(*web.Config)) {
+	tb.Helper()
+	db, err := store.Open(context.Background(), ts.where)
+	if err != nil {
+		tb.Fatalf("store.Open: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	ts.store = db
+	ts.desk = desk.New(desk.Config{Store: db, KDF: seal.NewKDF(2), ReceiptParams: seal.TestParams,
+		PasswordParams: seal.TestParams, Now: ts.deskClock.Now})
 	cfg := web.Config{Desk: ts.desk, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: ts.clock.Now}
 	for _, o := range opts {
 		o(&cfg)
@@ -125,7 +149,6 @@ func newTestServer(tb testing.TB, opts ...func(*web.Config)) *testServer {
 		tb.Fatalf("web.New: %v", err)
 	}
 	ts.handler = ts.server.Handler()
-	return ts
 }
 
 func withTLS(c *web.Config) { c.TLS = true }

@@ -20,7 +20,7 @@ import (
 // sealed fields are random bytes. Every case is wrapped to holder.
 func fillQueue(tb testing.TB, ts *testServer, n int, holder string) {
 	tb.Helper()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(ts.dir, store.DBFile)+"?_pragma=busy_timeout(10000)")
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(ts.where, store.DBFile)+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		tb.Fatal(err)
 	}
