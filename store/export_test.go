@@ -1,6 +1,15 @@
 package store
 
+import "database/sql"
+
 // SetFewKeys sets below how many keys Queue finds a holder's cases from
 // their keys, so that tests can take both ways: 0 never does, and a large
 // number always does.
 func SetFewKeys(db *DB, n int) { db.fewKeys = n }
+
+// Writer is the connection pool db writes through, for benchmarks that fill
+// a database faster than the store's methods would.
+func Writer(db *DB) *sql.DB { return db.write }
+
+// NoDeadline is the due time of a case without one.
+const NoDeadline = noDeadline
