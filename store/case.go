@@ -34,6 +34,11 @@ func (db *DB) UpdateCase(ctx context.Context, u *tropa.CaseUpdate) error {
 			if w.CreatedAt.IsZero() {
 				w.CreatedAt = u.At
 			}
+			if ok, err := db.activeHolder(ctx, tx, w.Holder); err != nil {
+				return err
+			} else if !ok {
+				return tropa.Errorf(tropa.ECONFLICT, "key holder %s is not an active staff member", w.Holder)
+			}
 			if err := insertWrap(ctx, tx, w, true); err != nil {
 				return err
 			}

@@ -19,6 +19,7 @@ func us(t time.Time) time.Time { return t.Truncate(time.Microsecond) }
 
 func mustUpdateCase(tb testing.TB, s tropa.Store, u *tropa.CaseUpdate) {
 	tb.Helper()
+	mustHaveHolders(tb, s, u.AddWraps)
 	if err := s.UpdateCase(context.Background(), u); err != nil {
 		tb.Fatalf("UpdateCase(%s): %v", u.RequestID, err)
 	}
@@ -79,6 +80,7 @@ func testUpdateCase(t *testing.T, b storetest.Backend) {
 	var s tropa.Store = mustOpenStore(t, b)
 	n := newRequest(base, tropa.UrgencyNormal, "alice", tropa.HolderRecovery)
 	mustCreateRequest(t, s, n)
+	mustHaveHolders(t, s, []tropa.KeyWrap{{Holder: "bob"}})
 	id := n.Request.ID
 	auditBefore := auditLength(t, s)
 
@@ -188,6 +190,7 @@ func testUpdateCaseRefused(t *testing.T, b storetest.Backend) {
 			mustUpdateCase(t, s, &tropa.CaseUpdate{RequestID: linked.Request.ID, At: base,
 				Deadlines: []tropa.DeadlineRecord{otherDeadline}})
 			mustUpdateCase(t, s, &tropa.CaseUpdate{RequestID: id, Version: 1, At: base, Stage: ptr(tropa.StageTriage)})
+			mustHaveHolders(t, s, []tropa.KeyWrap{{Holder: "bob"}})
 			before := mustRequest(t, s, id)
 			auditBefore := auditLength(t, s)
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"math"
 	"time"
 
@@ -48,6 +49,13 @@ func (db *DB) CreateRequest(ctx context.Context, n *tropa.NewRequest) error {
 			return err
 		}
 		for _, w := range n.Wraps {
+			// Someone deactivated since the recipients were read gets no
+			// key; the request itself must not be lost over it.
+			if ok, err := db.activeHolder(ctx, tx, w.Holder); err != nil {
+				return err
+			} else if !ok {
+				continue
+			}
 			if err := insertWrap(ctx, tx, w, false); err != nil {
 				return err
 			}
@@ -209,6 +217,30 @@ func scanWrap(row scanner) (*tropa.KeyWrap, error) {
 	}
 	w.CreatedAt = fromMicros(created)
 	return &w, nil
+}
+
+// activeHolder reports whether holder may be given a case key: the
+// recovery key, or an active staff member. On PostgreSQL it takes a share
+// lock on the staff row, so that a deactivation another node has under way
+// is waited for and then seen; without it, that deactivation could sweep
+// this person's keys just before this one is written. SQLite has one
+// writer at a time, so it sees every committed deactivation anyway.
+func (db *DB) activeHolder(ctx context.Context, tx *sql.Tx, holder string) (bool, error) {
+	if holder == tropa.HolderRecovery {
+		return true, nil
+	}
+	query := `SELECT 1 FROM staff WHERE id = $1 AND active`
+	if db.postgres {
+		query += ` FOR SHARE`
+	}
+	var one int
+	switch err := tx.QueryRowContext(ctx, query, holder).Scan(&one); {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, mapErr(err)
+	}
+	return true, nil
 }
 
 // insertWrap stores a key wrap, with reason intake when w has none. With

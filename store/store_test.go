@@ -69,8 +69,29 @@ func newRequest(at time.Time, urgency tropa.Urgency, holders ...string) *tropa.N
 
 func mustCreateRequest(tb testing.TB, s tropa.Store, n *tropa.NewRequest) {
 	tb.Helper()
+	mustHaveHolders(tb, s, n.Wraps)
 	if err := s.CreateRequest(context.Background(), n); err != nil {
 		tb.Fatalf("CreateRequest: %v", err)
+	}
+}
+
+// mustHaveHolders makes an active staff member, whose id is the holder's,
+// for each holder of wraps that is not one yet: a store gives keys only to
+// active staff and the recovery key.
+func mustHaveHolders(tb testing.TB, s tropa.Store, wraps []tropa.KeyWrap) {
+	tb.Helper()
+	for _, w := range wraps {
+		if w.Holder == tropa.HolderRecovery {
+			continue
+		}
+		_, err := s.StaffByID(context.Background(), w.Holder)
+		if tropa.IsCode(err, tropa.ENOTFOUND) {
+			rec := newStaff("holder "+w.Holder, tropa.RoleCaseworker, false)
+			rec.ID = w.Holder
+			mustCreateStaff(tb, s, rec)
+		} else if err != nil {
+			tb.Fatalf("StaffByID(%q): %v", w.Holder, err)
+		}
 	}
 }
 
