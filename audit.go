@@ -25,6 +25,12 @@ const (
 	ActionPassword      = "staff.password"
 	ActionSessionEnd    = "staff.session_end"
 	ActionSettingChange = "settings.change"
+
+	// ActionRetentionRun records what applying the retention policy did,
+	// in counts only; ActionContactErase an applicant's contact details
+	// erased on request.
+	ActionRetentionRun = "retention.run"
+	ActionContactErase = "request.erase_contact"
 )
 
 // AuditEvent is something staff did, to be appended to the audit log.

@@ -99,6 +99,9 @@ type Request struct {
 	DueAt       time.Time
 	ClosedAt    time.Time
 	UpdatedAt   time.Time
+	// ContactErasedAt is when the applicant's contact details were erased,
+	// zero while they are kept.
+	ContactErasedAt time.Time
 	// Version counts changes, so that an edit made on a stale page is
 	// refused instead of overwriting what someone else saved meanwhile.
 	Version int

@@ -303,6 +303,7 @@ type Store interface {
 	RequestStore
 	CaseStore
 	AuditStore
+	RetentionStore
 	Close() error
 }
 

@@ -84,9 +84,13 @@ func newRef() string {
 // openThread opens a request and its messages with its case key; internal
 // notes only when withNotes is set.
 func (d *Desk) openThread(ctx context.Context, rr *tropa.RequestRecord, key *seal.Key, withNotes bool) (*tropa.Thread, error) {
-	contact, err := seal.OpenString(key, rr.SealedContact, contactAAD(rr.ID))
-	if err != nil {
-		return nil, tropa.Errorf(tropa.EINTERNAL, "open contact of request: %v", err)
+	// An erased contact has nothing left to open.
+	var contact string
+	if rr.ContactErasedAt.IsZero() {
+		var err error
+		if contact, err = seal.OpenString(key, rr.SealedContact, contactAAD(rr.ID)); err != nil {
+			return nil, tropa.Errorf(tropa.EINTERNAL, "open contact of request: %v", err)
+		}
 	}
 	records, err := d.Store.Messages(ctx, rr.ID, withNotes)
 	if err != nil {

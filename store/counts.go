@@ -12,7 +12,9 @@ import (
 // Counts counts the requests received from from until to by kind, channel
 // and disposition, the cases closed as cases in that time by outcome, and
 // the cases open now, all from one snapshot of the database. A zero from or
-// to leaves that end of the period open.
+// to leaves that end of the period open. Requests the retention policy
+// deleted count from the anonymous counts they left, by UTC day: over
+// periods of whole UTC days the figures are as before they were deleted.
 func (db *DB) Counts(ctx context.Context, from, to time.Time) (*tropa.Counts, error) {
 	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
 	if !from.IsZero() {
@@ -35,7 +37,9 @@ func (db *DB) Counts(ctx context.Context, from, to time.Time) (*tropa.Counts, er
 	defer tx.Rollback()
 
 	err = groupCounts(ctx, tx, `SELECT kind, channel, disposition, COUNT(*) FROM requests
-		WHERE created_at >= $1 AND created_at < $2 GROUP BY kind, channel, disposition`,
+		WHERE created_at >= $1 AND created_at < $2 GROUP BY kind, channel, disposition
+		UNION ALL SELECT kind, channel, disposition, CAST(SUM(n) AS BIGINT) FROM received_counts
+		WHERE day >= $1 AND day < $2 GROUP BY kind, channel, disposition`,
 		[]any{lo, hi}, func(keys []string, n int) {
 			c.ReceivedByKind[tropa.Kind(keys[0])] += n
 			c.ReceivedByChannel[tropa.Channel(keys[1])] += n
@@ -53,8 +57,9 @@ func (db *DB) Counts(ctx context.Context, from, to time.Time) (*tropa.Counts, er
 	}
 	err = groupCounts(ctx, tx, `SELECT outcome, COUNT(*) FROM requests
 		WHERE closed_at >= $1 AND closed_at < $2 AND closed_at <> 0 AND disposition = $3 AND outcome <> ''
-		GROUP BY outcome`,
-		[]any{lo, hi, string(tropa.DispositionCase)}, func(keys []string, n int) { c.ClosedByOutcome[tropa.Outcome(keys[0])] = n })
+		GROUP BY outcome
+		UNION ALL SELECT outcome, CAST(SUM(n) AS BIGINT) FROM closed_counts WHERE day >= $1 AND day < $2 GROUP BY outcome`,
+		[]any{lo, hi, string(tropa.DispositionCase)}, func(keys []string, n int) { c.ClosedByOutcome[tropa.Outcome(keys[0])] += n })
 	if err != nil {
 		return nil, err
 	}

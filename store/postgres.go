@@ -45,7 +45,7 @@ func OpenPostgres(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("store: migration lock: %w", err)
 	}
-	if err := db.migrate(ctx, goose.DialectPostgres, goose.WithSessionLocker(locker)); err != nil {
+	if err := db.migrate(ctx, goose.WithSessionLocker(locker)); err != nil {
 		pool.Close()
 		return nil, err
 	}

@@ -13,7 +13,7 @@ import (
 // requestColumns are read from "requests r" in the order scanRequest takes.
 const requestColumns = `r.id, r.ref, r.kind, r.situation, r.channel, r.stage, r.urgency, r.created_at,
 	r.last_applicant_at, r.last_staff_at, r.disposition, r.outcome, r.owner_id, r.due_at, r.closed_at,
-	r.updated_at, r.version`
+	r.updated_at, r.version, r.contact_erased_at`
 
 // noDeadline is requests.due_at of a case without an open deadline: the
 // largest BIGINT, so that the queue's index orders such cases last.
@@ -98,10 +98,10 @@ func (db *DB) RequestByID(ctx context.Context, id string) (*tropa.RequestRecord,
 func scanRequest(row scanner, r *tropa.Request, extra ...any) error {
 	var kind, situation, channel, stage, disposition, outcome string
 	var urgency int
-	var created, lastApplicant, lastStaff, due, closed, updated int64
+	var created, lastApplicant, lastStaff, due, closed, updated, erased int64
 	dest := append([]any{&r.ID, &r.Ref, &kind, &situation, &channel, &stage, &urgency,
 		&created, &lastApplicant, &lastStaff, &disposition, &outcome, &r.OwnerID, &due, &closed,
-		&updated, &r.Version}, extra...)
+		&updated, &r.Version, &erased}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return mapErr(err)
 	}
@@ -110,6 +110,7 @@ func scanRequest(row scanner, r *tropa.Request, extra ...any) error {
 	r.Disposition, r.Outcome = tropa.Disposition(disposition), tropa.Outcome(outcome)
 	r.CreatedAt, r.LastApplicantAt, r.LastStaffAt = fromMicros(created), fromMicros(lastApplicant), fromMicros(lastStaff)
 	r.DueAt, r.ClosedAt, r.UpdatedAt = fromDueMicros(due), fromMicros(closed), fromMicros(updated)
+	r.ContactErasedAt = fromMicros(erased)
 	return nil
 }
 

@@ -49,11 +49,7 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("store: data directory: %w", err)
 	}
-	// FULL sync: a request is acknowledged only once it survives a power
-	// cut. secure_delete: deleted rows are overwritten, not left in free pages.
-	dsn := "file:" + filepath.Join(dir, DBFile) +
-		"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
-		"&_pragma=busy_timeout(10000)&_pragma=secure_delete(1)&_txlock=immediate"
+	dsn := sqliteDSN(dir)
 	read, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
@@ -65,7 +61,11 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 	}
 	write.SetMaxOpenConns(1)
 	db := &DB{read: read, write: write, fewKeys: defaultFewKeys}
-	if err := db.migrate(ctx, goose.DialectSQLite3); err != nil {
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.useIncrementalVacuum(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -81,14 +81,38 @@ func Open(ctx context.Context, where string) (*DB, error) {
 	return OpenSQLite(ctx, where)
 }
 
-func (db *DB) migrate(ctx context.Context, dialect goose.Dialect, opts ...goose.ProviderOption) error {
+// sqliteDSN is how every writer opens the database in the data directory
+// dir. FULL sync: a request is acknowledged only once it survives a power
+// cut. secure_delete: deleted rows are overwritten, not left in free pages.
+// auto_vacuum INCREMENTAL, which takes effect when set before the first
+// table: emptied pages can be given back (see Reclaim).
+func sqliteDSN(dir string) string {
+	return "file:" + filepath.Join(dir, DBFile) +
+		"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
+		"&_pragma=busy_timeout(10000)&_pragma=secure_delete(1)&_pragma=auto_vacuum(2)&_txlock=immediate"
+}
+
+// provider is goose's view of the embedded migrations on db.
+func (db *DB) provider(opts ...goose.ProviderOption) (*goose.Provider, error) {
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
-		return fmt.Errorf("store: migrations: %w", err)
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	dialect := goose.DialectSQLite3
+	if db.postgres {
+		dialect = goose.DialectPostgres
 	}
 	p, err := goose.NewProvider(dialect, db.write, sub, opts...)
 	if err != nil {
-		return fmt.Errorf("store: migrations: %w", err)
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	return p, nil
+}
+
+func (db *DB) migrate(ctx context.Context, opts ...goose.ProviderOption) error {
+	p, err := db.provider(opts...)
+	if err != nil {
+		return err
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"tropa"
+	"tropa/desk"
 )
 
 // Dispositions are the choices of triage.
@@ -63,6 +64,8 @@ func (p *page) HistoryText(ev tropa.CaseEvent, names map[string]string) string {
 		text = p.T("History_done", "Label", label)
 	case tropa.CaseLink:
 		text = p.T("History_link", "To", ev.To)
+	case tropa.CaseEraseContact:
+		text = p.T("History_erase_contact")
 	default:
 		text = string(ev.Action)
 	}
@@ -70,6 +73,18 @@ func (p *page) HistoryText(ev tropa.CaseEvent, names map[string]string) string {
 		text += " — " + ev.Note
 	}
 	return text
+}
+
+// ActorName names who made a history entry: a staff member, or the
+// applicant himself.
+func (p *page) ActorName(actor string, names map[string]string) string {
+	if n, ok := names[actor]; ok {
+		return n
+	}
+	if actor == desk.ActorApplicant {
+		return p.T("FromApplicant")
+	}
+	return "—"
 }
 
 func (p *page) urgencyName(u string) string {

@@ -42,7 +42,8 @@ func (d caseData) Wanted() *tropa.Deadline {
 }
 
 // caseNotices are the notices a case page shows after a change.
-var caseNotices = map[string]string{"sent": "NoticeReplySent", "note": "NoticeNoteAdded", "saved": "NoticeSaved"}
+var caseNotices = map[string]string{"sent": "NoticeReplySent", "note": "NoticeNoteAdded", "saved": "NoticeSaved",
+	"erased": "NoticeContactErased"}
 
 func (s *Server) caseShow(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
 	p, err := s.staffPage(r, sess)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"tropa"
+	"tropa/desk"
 )
 
 // threadData is the applicant's view of his request. The receipt travels in
@@ -60,12 +61,18 @@ func (s *Server) receiptReply(w http.ResponseWriter, r *http.Request) error {
 		s.receiptFailed(w, r, receipt, body, err)
 		return nil
 	}
+	return s.showDone(w, r, c, receipt, "NoticeMessageSent")
+}
+
+// showDone shows the request again after something the applicant did to
+// it, with notice saying what.
+func (s *Server) showDone(w http.ResponseWriter, r *http.Request, c *desk.ApplicantCase, receipt, notice string) error {
 	t, err := c.Thread(r.Context())
 	if err != nil {
 		return err
 	}
 	p := s.newPage(r)
-	p.Notice = p.T("NoticeMessageSent")
+	p.Notice = p.T(notice)
 	p.Data = threadData{Receipt: receipt, Thread: t, MaxMessage: tropa.MaxMessageLen}
 	s.render(w, http.StatusOK, "thread", p)
 	return nil

@@ -12,6 +12,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /check", s.page(s.receiptForm))
 	mux.Handle("POST /check", s.page(s.receiptCheck))
 	mux.Handle("POST /check/reply", s.page(s.receiptReply))
+	mux.Handle("POST /check/erase-contact", s.page(s.receiptEraseContact))
 
 	// The JSON API.
 	mux.Handle("POST /api/v1/requests", s.api(s.apiRequestSubmit))
@@ -45,6 +46,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /staff/requests/{id}/refer", s.staff(s.caseRefer))
 	mux.Handle("POST /staff/requests/{id}/holders/{staff}/remove", s.staff(s.holderRemove))
 	mux.Handle("POST /staff/requests/{id}/link", s.staff(s.caseLink))
+	mux.Handle("POST /staff/requests/{id}/erase-contact", s.staff(s.caseEraseContact))
 
 	// People, one's own account, settings and figures.
 	mux.Handle("GET /staff/people", s.staff(s.peopleList))
@@ -56,6 +58,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /staff/account/sessions/end-others", s.staff(s.sessionsEndOthers))
 	mux.Handle("GET /staff/settings", s.staff(s.settingsShow))
 	mux.Handle("POST /staff/settings/wanted", s.staff(s.wantedSet))
+	mux.Handle("POST /staff/settings/retention", s.staff(s.retentionSet))
 	mux.Handle("POST /staff/settings/terms/{list}", s.staff(s.termAdd))
 	mux.Handle("POST /staff/settings/terms/{list}/{key}", s.staff(s.termRename))
 	mux.Handle("GET /staff/stats", s.staff(s.statsShow))

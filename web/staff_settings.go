@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -19,6 +20,18 @@ type settingsData struct {
 	MaxHours int
 	Lists    []termListView
 	MaxName  int
+	// Retention is the retention policy's form.
+	Retention retentionView
+}
+
+// retentionView is the retention policy as its form shows it: each rule in
+// days, as typed when the form was refused, and the policy as it was when
+// the page was made, which the form sends back so that a change made
+// meanwhile by someone else is not silently undone.
+type retentionView struct {
+	ClosedAfter, ContactAfter, SpamAfter string
+	Was                                  string
+	Max                                  int
 }
 
 // termListView is one of the vocabulary's lists: its terms, each with a form
@@ -47,7 +60,7 @@ type nameInput struct {
 
 // settingsNotices are the notices the settings page shows after a change.
 var settingsNotices = map[string]string{"wanted": "NoticeWantedSet", "renamed": "NoticeTermRenamed",
-	"added": "NoticeTermAdded"}
+	"added": "NoticeTermAdded", "retention": "NoticeRetentionSet"}
 
 // errSettingsForbidden refuses the settings to roles that may not change
 // them, before anything is read.
@@ -61,14 +74,19 @@ func (s *Server) settingsShow(w http.ResponseWriter, r *http.Request, sess *desk
 	if id, ok := settingsNotices[r.URL.Query().Get("done")]; ok {
 		p.Notice = p.T(id)
 	}
-	return s.showSettings(w, sess, p, "", nil, http.StatusOK)
+	return s.showSettings(r.Context(), w, sess, p, "", nil, http.StatusOK)
 }
 
 // showSettings renders the settings; posted names the form whose input,
 // typed in form, is shown again.
-func (s *Server) showSettings(w http.ResponseWriter, sess *desk.Session, p *page, posted string, form url.Values, status int) error {
+func (s *Server) showSettings(ctx context.Context, w http.ResponseWriter, sess *desk.Session, p *page, posted string,
+	form url.Values, status int) error {
 	if !sess.Staff.Role.Can(tropa.PermSettings) {
 		return errSettingsForbidden
+	}
+	policy, err := s.Desk.Retention(ctx)
+	if err != nil {
+		return err
 	}
 	value := func(formName, field, current string) string {
 		if formName == posted {
@@ -94,7 +112,11 @@ func (s *Server) showSettings(w http.ResponseWriter, sess *desk.Session, p *page
 		{tropa.ListDocuments, p.T("SettingsDocuments"), v.Documents},
 	}
 	data := settingsData{Hours: value("wanted", "hours", strconv.Itoa(int(v.WantedAfter.Hours()))),
-		MinHours: desk.MinWantedHours, MaxHours: desk.MaxWantedHours, MaxName: tropa.MaxTermNameLen}
+		MinHours: desk.MinWantedHours, MaxHours: desk.MaxWantedHours, MaxName: tropa.MaxTermNameLen,
+		Retention: retentionView{ClosedAfter: value("retention", "closed_after", strconv.Itoa(policy.ClosedAfter)),
+			ContactAfter: value("retention", "contact_after", strconv.Itoa(policy.ContactAfter)),
+			SpamAfter:    value("retention", "spam_after", strconv.Itoa(policy.SpamAfter)),
+			Was:          policy.Marshal(), Max: tropa.MaxRetentionDays}}
 	for _, l := range lists {
 		lv := termListView{List: l.list, Title: l.title, Add: inputs(addForm(l.list), nil)}
 		for _, t := range l.terms {
@@ -123,6 +145,25 @@ func (s *Server) wantedSet(w http.ResponseWriter, r *http.Request, sess *desk.Se
 				map[string]any{"Min": desk.MinWantedHours, "Max": desk.MaxWantedHours})
 		}
 		return s.Desk.SetWantedAfter(r.Context(), sess, hours)
+	})
+}
+
+// retentionSet changes how long closed requests, contacts and spam are kept.
+func (s *Server) retentionSet(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
+	return s.settingsAction(w, r, sess, "retention", "retention", "retention", func() error {
+		was, err := tropa.ParseRetention(r.PostForm.Get("was"))
+		if err != nil {
+			// A form that does not say what it showed may show anything.
+			return tropa.UserError(tropa.ECONFLICT, "ErrSettingsChanged", nil)
+		}
+		var policy tropa.Retention
+		for field, days := range map[string]*int{"closed_after": &policy.ClosedAfter,
+			"contact_after": &policy.ContactAfter, "spam_after": &policy.SpamAfter} {
+			if *days, err = strconv.Atoi(strings.TrimSpace(r.PostForm.Get(field))); err != nil {
+				return tropa.UserError(tropa.EINVALID, "ErrRetentionDays", map[string]any{"Max": tropa.MaxRetentionDays})
+			}
+		}
+		return s.Desk.SetRetention(r.Context(), sess, was, policy)
 	})
 }
 
@@ -162,8 +203,13 @@ func (s *Server) settingsAction(w http.ResponseWriter, r *http.Request, sess *de
 		return err
 	}
 	if err := act(); err != nil {
+		// Beaten by someone else's change, the page shows it as it now
+		// is, as the error says, rather than what was typed.
+		if tropa.IsCode(err, tropa.ECONFLICT) {
+			form = ""
+		}
 		return s.refuse(w, r, sess, err, func(p *page, status int) error {
-			return s.showSettings(w, sess, p, form, r.PostForm, status)
+			return s.showSettings(r.Context(), w, sess, p, form, r.PostForm, status)
 		})
 	}
 	http.Redirect(w, r, s.newPage(r).URL("/staff/settings?done="+notice)+"#"+anchor, http.StatusSeeOther)

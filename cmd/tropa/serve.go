@@ -63,7 +63,42 @@ func (e *cmdEnv) listenAndServe(ctx context.Context, d *desk.Desk, addr, certFil
 	}
 	ready(fmt.Sprintf("%s://%s/", scheme, l.Addr()))
 	go sweepSessions(ctx, d, logger)
+	go applyRetention(ctx, d, logger)
 	return srv.Serve(ctx, l, certFile, keyFile)
+}
+
+// retentionEvery is how often the retention policy is applied. Its rules
+// count in days, so data outlives its time by an hour at most.
+const retentionEvery = time.Hour
+
+// applyRetention applies the retention policy at start and then every
+// retentionEvery, logging what it did in counts only. Every node runs it;
+// the store makes runs at once safe. When a run that deleted something
+// fails before the space is reclaimed, the next run reclaims it even if it
+// has nothing to delete.
+func applyRetention(ctx context.Context, d *desk.Desk, logger *slog.Logger) {
+	t := time.NewTicker(retentionEvery)
+	defer t.Stop()
+	reclaim := false
+	for {
+		c, err := d.ApplyRetention(ctx)
+		if err == nil && c.Total() == 0 && reclaim {
+			err = d.Store.Reclaim(ctx)
+		}
+		reclaim = err != nil && (reclaim || c.Total() > 0)
+		if c.Total() > 0 {
+			logger.Info("retention applied", "deleted_closed", c.DeletedClosed, "deleted_spam", c.DeletedSpam,
+				"contacts_erased", c.ContactsErased)
+		}
+		if err != nil && ctx.Err() == nil {
+			logger.Error("retention", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // sweepSessions deletes idle sessions now and then, so that the sealed keys

@@ -1,0 +1,334 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"tropa"
+)
+
+// dueRequest is what the anonymous counts keep of a request to be deleted.
+type dueRequest struct {
+	id, kind, channel, disposition, outcome string
+	created, closed                         int64
+}
+
+// ApplyRetention runs one batch of the retention policy in one transaction:
+// it picks the requests due, adds them to the anonymous counts, deletes them
+// with every row that names them, erases the contacts due, and records what
+// it did in the audit log. On PostgreSQL the rows it picks are locked and
+// rows another node has locked are skipped, so that nodes running it at
+// once never count a request twice; SQLite has one writer at a time.
+func (db *DB) ApplyRetention(ctx context.Context, b *tropa.RetentionBatch) (tropa.RetentionCounts, error) {
+	var c tropa.RetentionCounts
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		c = tropa.RetentionCounts{}
+		due, err := db.dueRequests(ctx, tx, b)
+		if err != nil {
+			return err
+		}
+		if err := addToCounts(ctx, tx, due); err != nil {
+			return err
+		}
+		ids := make([]string, len(due))
+		for i, r := range due {
+			ids[i] = r.id
+			if r.disposition == string(tropa.DispositionSpam) {
+				c.DeletedSpam++
+			} else {
+				c.DeletedClosed++
+			}
+		}
+		if err := deleteRequests(ctx, tx, ids); err != nil {
+			return err
+		}
+		if c.ContactsErased, err = db.eraseDueContacts(ctx, tx, b); err != nil {
+			return err
+		}
+		if c.Total() == 0 {
+			return nil
+		}
+		ev := b.Audit
+		ev.Detail = c.String()
+		return appendAudit(ctx, tx, ev)
+	})
+	if err != nil {
+		return tropa.RetentionCounts{}, err
+	}
+	return c, nil
+}
+
+// skipLocked ends a query that picks rows for a batch: on PostgreSQL it locks
+// them and passes over those another transaction holds.
+func (db *DB) skipLocked() string {
+	if db.postgres {
+		return ` FOR UPDATE SKIP LOCKED`
+	}
+	return ``
+}
+
+// dueRequests picks the requests that b deletes, those closed longest ago
+// first.
+func (db *DB) dueRequests(ctx context.Context, tx *sql.Tx, b *tropa.RetentionBatch) ([]dueRequest, error) {
+	var q sqlBuilder
+	var rules []string
+	spam := q.arg(string(tropa.DispositionSpam))
+	if !b.ClosedBefore.IsZero() {
+		rules = append(rules, `(disposition <> `+spam+` AND closed_at <= `+q.arg(micros(b.ClosedBefore))+`)`)
+	}
+	if !b.SpamBefore.IsZero() {
+		rules = append(rules, `(disposition = `+spam+` AND closed_at <= `+q.arg(micros(b.SpamBefore))+`)`)
+	}
+	if len(rules) == 0 {
+		return nil, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, kind, channel, disposition, outcome, created_at, closed_at
+		FROM requests WHERE closed_at > 0 AND (`+strings.Join(rules, ` OR `)+`)
+		ORDER BY closed_at, id LIMIT `+q.arg(b.Limit)+db.skipLocked(), q.args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var due []dueRequest
+	for rows.Next() {
+		var r dueRequest
+		if err := rows.Scan(&r.id, &r.kind, &r.channel, &r.disposition, &r.outcome, &r.created, &r.closed); err != nil {
+			return nil, mapErr(err)
+		}
+		due = append(due, r)
+	}
+	return due, mapErr(rows.Err())
+}
+
+// microsPerDay is one day in the stores' unit of time.
+const microsPerDay = 24 * 60 * 60 * 1_000_000
+
+// utcDay is the UTC midnight that begins the day of us.
+func utcDay(us int64) int64 { return us - (us%microsPerDay+microsPerDay)%microsPerDay }
+
+// addToCounts adds requests about to be deleted to the anonymous counts, by
+// UTC day, in the shape Counts reads them: received by kind, channel and
+// disposition; closed as cases by outcome.
+func addToCounts(ctx context.Context, tx *sql.Tx, due []dueRequest) error {
+	type receivedKey struct {
+		day                        int64
+		kind, channel, disposition string
+	}
+	type closedKey struct {
+		day     int64
+		outcome string
+	}
+	received, closed := map[receivedKey]int{}, map[closedKey]int{}
+	for _, r := range due {
+		received[receivedKey{utcDay(r.created), r.kind, r.channel, r.disposition}]++
+		if r.disposition == string(tropa.DispositionCase) && r.outcome != "" {
+			closed[closedKey{utcDay(r.closed), r.outcome}]++
+		}
+	}
+	// In one order on every node, so that two nodes adding to the same
+	// rows wait for each other rather than deadlock.
+	for _, k := range slices.SortedFunc(maps.Keys(received), func(a, b receivedKey) int {
+		return cmp.Or(cmp.Compare(a.day, b.day), strings.Compare(a.kind, b.kind),
+			strings.Compare(a.channel, b.channel), strings.Compare(a.disposition, b.disposition))
+	}) {
+		n := received[k]
+		if _, err := tx.ExecContext(ctx, `INSERT INTO received_counts (day, kind, channel, disposition, n)
+			VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (day, kind, channel, disposition) DO UPDATE SET n = received_counts.n + excluded.n`,
+			k.day, k.kind, k.channel, k.disposition, n); err != nil {
+			return mapErr(err)
+		}
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(closed), func(a, b closedKey) int {
+		return cmp.Or(cmp.Compare(a.day, b.day), strings.Compare(a.outcome, b.outcome))
+	}) {
+		n := closed[k]
+		if _, err := tx.ExecContext(ctx, `INSERT INTO closed_counts (day, outcome, n) VALUES ($1, $2, $3)
+			ON CONFLICT (day, outcome) DO UPDATE SET n = closed_counts.n + excluded.n`, k.day, k.outcome, n); err != nil {
+			return mapErr(err)
+		}
+	}
+	return nil
+}
+
+// deleteRequests deletes requests and every row that names them: the wraps
+// of their case keys and their receipts first, then their messages,
+// deadlines, history and links both ways. The foreign keys would cascade
+// the same; naming each table keeps a database whose foreign keys are off
+// from quietly keeping key rows.
+func deleteRequests(ctx context.Context, tx *sql.Tx, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	var q sqlBuilder
+	in := q.in(ids)
+	for _, query := range []string{
+		`DELETE FROM key_wraps WHERE request_id ` + in,
+		`DELETE FROM receipts WHERE request_id ` + in,
+		`DELETE FROM messages WHERE request_id ` + in,
+		`DELETE FROM deadlines WHERE request_id ` + in,
+		`DELETE FROM case_events WHERE request_id ` + in,
+		`DELETE FROM case_links WHERE request_id ` + in + ` OR linked_id ` + in,
+		`DELETE FROM requests WHERE id ` + in,
+	} {
+		if _, err := tx.ExecContext(ctx, query, q.args...); err != nil {
+			return mapErr(err)
+		}
+	}
+	return nil
+}
+
+// in adds ids to the arguments and returns "IN (…)" with their
+// placeholders.
+func (b *sqlBuilder) in(ids []string) string {
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		marks[i] = b.arg(id)
+	}
+	return `IN (` + strings.Join(marks, `, `) + `)`
+}
+
+// erasedContact replaces an erased contact: no bytes at all, so that
+// nothing of the sealed value is left, not even its length.
+var erasedContact = []byte{}
+
+// eraseDueContacts erases the contacts of requests closed at or before
+// b.ContactBefore, at most b.Limit of them, and returns how many.
+func (db *DB) eraseDueContacts(ctx context.Context, tx *sql.Tx, b *tropa.RetentionBatch) (int, error) {
+	if b.ContactBefore.IsZero() {
+		return 0, nil
+	}
+	ids, err := queryIDs(ctx, tx, `SELECT id FROM requests
+		WHERE closed_at > 0 AND closed_at <= $1 AND contact_erased_at = 0
+		ORDER BY closed_at, id LIMIT $2`+db.skipLocked(), micros(b.ContactBefore), b.Limit)
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	var q sqlBuilder
+	set := `UPDATE requests SET sealed_contact = ` + q.arg(erasedContact) + `, contact_erased_at = ` + q.arg(micros(b.At))
+	if _, err := tx.ExecContext(ctx, set+` WHERE id `+q.in(ids), q.args...); err != nil {
+		return 0, mapErr(err)
+	}
+	return len(ids), nil
+}
+
+// queryIDs runs a query whose rows are ids.
+func queryIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, mapErr(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, mapErr(rows.Err())
+}
+
+// EraseContact erases one request's contact details now, with its history
+// entry and audit event, in one transaction. Contact details already erased
+// stay as they are, and nothing is recorded again.
+func (db *DB) EraseContact(ctx context.Context, e *tropa.ContactErasure) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		n, err := affected(tx.ExecContext(ctx, `UPDATE requests SET sealed_contact = $1, contact_erased_at = $2
+			WHERE id = $3 AND contact_erased_at = 0`, erasedContact, micros(e.At), e.RequestID))
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return requestExists(ctx, tx, e.RequestID)
+		}
+		ev := e.Event
+		if err := sameRequest(&ev.RequestID, e.RequestID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_events
+			(id, request_id, at, actor, action, from_value, to_value, sealed_note)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			ev.ID, ev.RequestID, micros(ev.At), ev.Actor, string(ev.Action), ev.From, ev.To, ev.SealedNote); err != nil {
+			return mapErr(err)
+		}
+		return appendAudit(ctx, tx, e.Audit)
+	})
+}
+
+// Reclaim makes what deleting left on disk unreadable. SQLite runs with
+// secure_delete, so deleted rows are overwritten with zeros in their pages,
+// but the pages as they were before stay in the write-ahead log until it is
+// reset: the checkpoint copies the log into the database and truncates it.
+// The incremental vacuum first gives back the pages deleting emptied, so
+// that the file does not keep the size of what was deleted. On PostgreSQL
+// deleted and updated rows stay in their pages as dead tuples until
+// vacuumed; see vacuumPostgres.
+func (db *DB) Reclaim(ctx context.Context) error {
+	if db.postgres {
+		return db.vacuumPostgres(ctx)
+	}
+	if _, err := db.write.ExecContext(ctx, `PRAGMA incremental_vacuum`); err != nil {
+		return mapErr(err)
+	}
+	// TRUNCATE waits, up to the busy timeout, for readers of the old log
+	// to finish, so that every frame is copied before the log is cut.
+	var busy, frames, copied int
+	if err := db.write.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &copied); err != nil {
+		return mapErr(err)
+	}
+	if busy != 0 {
+		return tropa.Errorf(tropa.EBUSY, "WAL checkpoint kept from truncating the log by a reader")
+	}
+	return nil
+}
+
+// vacuumPostgres rids PostgreSQL of the dead rows deleting and erasing left.
+// VACUUM FULL rewrites a table into new files and drops the old ones, so
+// that the bytes of its dead rows leave the database: that is done to the
+// tables that hold case keys (key_wraps, receipts), without which whatever
+// remains of a deleted case cannot be opened, and to requests, whose erased
+// contacts were sealed under keys that live on. It holds an ACCESS
+// EXCLUSIVE lock on each table while it copies it, so intake and the queue
+// wait for it: these tables hold a few small rows per request. The other
+// tables hold only what was sealed under destroyed keys and get a plain
+// VACUUM, which takes no lock that blocks reads or writes. Neither can run
+// in a transaction.
+func (db *DB) vacuumPostgres(ctx context.Context) error {
+	for _, query := range []string{
+		`VACUUM FULL key_wraps, receipts, requests`,
+		`VACUUM messages, deadlines, case_events, case_links`,
+	} {
+		if _, err := db.write.ExecContext(ctx, query); err != nil {
+			return mapErr(err)
+		}
+	}
+	return nil
+}
+
+// sqliteIncrementalVacuum is PRAGMA auto_vacuum's INCREMENTAL mode.
+const sqliteIncrementalVacuum = 2
+
+// useIncrementalVacuum makes sure that a SQLite database can give emptied
+// pages back. A database made with auto_vacuum set (see OpenSQLite) has it
+// from its first table on; one made before is converted once, by a VACUUM
+// that rewrites it whole.
+func (db *DB) useIncrementalVacuum(ctx context.Context) error {
+	var mode int
+	if err := db.write.QueryRowContext(ctx, `PRAGMA auto_vacuum`).Scan(&mode); err != nil {
+		return fmt.Errorf("store: auto_vacuum: %w", err)
+	}
+	if mode == sqliteIncrementalVacuum {
+		return nil
+	}
+	if _, err := db.write.ExecContext(ctx, `VACUUM`); err != nil {
+		return fmt.Errorf("store: convert to incremental vacuum: %w", err)
+	}
+	return nil
+}
