@@ -47,6 +47,9 @@ commands:
   user add    add a staff member
   user list   list staff members
   audit verify  check the audit log's hash chain
+  backup      write an encrypted backup, also while serving
+  backup verify  check a backup whole without restoring it
+  restore     bring a backup back into an empty data directory or database
   totp-code   print the current TOTP code for a secret (for the demo)
 
 Every flag can also be set as TROPA_<FLAG> in the environment (dashes as
@@ -71,6 +74,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.user(ctx, rest)
 	case "audit":
 		return env.audit(ctx, rest)
+	case "backup":
+		return env.backup(ctx, rest)
+	case "restore":
+		return env.restore(ctx, rest)
 	case "totp-code":
 		return env.totpCode(rest)
 	case "help", "-h", "--help":

@@ -22,6 +22,7 @@ import (
 
 	"tropa/internal/htmlcheck"
 	"tropa/seal"
+	"tropa/store"
 )
 
 // TestSeizedDisk runs the real server, puts marked text through every path
@@ -184,13 +185,15 @@ type testServer struct {
 
 var servingLine = regexp.MustCompile(`serving on (http://\S+/)`)
 
-// startServer runs "tropa serve" on a free port of the loopback.
-func startServer(t *testing.T, dir string) *testServer {
+// startServer runs "tropa serve" on a free port of the loopback, on the
+// data directory or PostgreSQL URL where.
+func startServer(t *testing.T, where string) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &testServer{cancel: cancel, done: make(chan error, 1), out: &lockedBuffer{}}
+	args := append([]string{"serve", "--addr", "127.0.0.1:0"}, dbFlags(where)...)
 	go func() {
-		s.done <- run(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}, noEnv, strings.NewReader(""), s.out, s.out)
+		s.done <- run(ctx, args, noEnv, strings.NewReader(""), s.out, s.out)
 	}()
 	t.Cleanup(func() { s.cancel() })
 	deadline := time.Now().Add(10 * time.Second)
@@ -207,6 +210,15 @@ func startServer(t *testing.T, dir string) *testServer {
 	}
 	t.Fatalf("server did not start:\n%s", s.out.Bytes())
 	return nil
+}
+
+// dbFlags are the flags that name where: --db for a PostgreSQL URL, and
+// --data for a data directory.
+func dbFlags(where string) []string {
+	if store.IsPostgresURL(where) {
+		return []string{"--db", where}
+	}
+	return []string{"--data", where}
 }
 
 // stop shuts the server down as SIGTERM would and returns all it printed.

@@ -53,7 +53,7 @@ func (e *cmdEnv) userAdd(ctx context.Context, args []string) error {
 	default:
 		return fmt.Errorf("--intake must be yes, no or auto")
 	}
-	password, err := e.readPassword(*fromStdin)
+	password, err := e.readPassword(*fromStdin, true)
 	if err != nil {
 		return err
 	}
@@ -70,9 +70,9 @@ func (e *cmdEnv) userAdd(ctx context.Context, args []string) error {
 	return nil
 }
 
-// readPassword reads a new password from the terminal, twice and unechoed,
-// or from standard input's first line.
-func (e *cmdEnv) readPassword(fromStdin bool) (string, error) {
+// readPassword reads a password from standard input's first line, or
+// unechoed from the terminal; a new password (confirm) is asked twice.
+func (e *cmdEnv) readPassword(fromStdin, confirm bool) (string, error) {
 	if fromStdin {
 		line, err := bufio.NewReader(e.stdin).ReadString('\n')
 		if err != nil && line == "" {
@@ -84,22 +84,24 @@ func (e *cmdEnv) readPassword(fromStdin bool) (string, error) {
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return "", errors.New("standard input is not a terminal: use --password-stdin")
 	}
-	fmt.Fprint(e.stderr, "Password: ")
-	p1, err := term.ReadPassword(int(f.Fd()))
-	fmt.Fprintln(e.stderr)
+	ask := func(prompt string) (string, error) {
+		fmt.Fprint(e.stderr, prompt)
+		p, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.stderr)
+		return string(p), err
+	}
+	p1, err := ask("Password: ")
+	if err != nil || !confirm {
+		return p1, err
+	}
+	p2, err := ask("Again: ")
 	if err != nil {
 		return "", err
 	}
-	fmt.Fprint(e.stderr, "Again: ")
-	p2, err := term.ReadPassword(int(f.Fd()))
-	fmt.Fprintln(e.stderr)
-	if err != nil {
-		return "", err
-	}
-	if string(p1) != string(p2) {
+	if p1 != p2 {
 		return "", errors.New("the passwords differ")
 	}
-	return string(p1), nil
+	return p1, nil
 }
 
 func (e *cmdEnv) userList(ctx context.Context, args []string) error {
