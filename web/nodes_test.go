@@ -84,3 +84,19 @@ func testTwoNodes(t *testing.T, backend storetest.Backend) {
 			onB, onA)
 	}
 }
+
+// A load balancer asks each node whether it can serve: yes while its
+// database answers, no once it cannot reach it.
+func TestHealth(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	resp := ts.browser(loopback).get(t, "/health")
+	if resp.status != http.StatusOK || resp.body != "ok\n" {
+		t.Errorf("GET /health = %d %q, want 200 ok", resp.status, resp.body)
+	}
+	ts.store.Close()
+	resp = ts.browser(loopback).get(t, "/health")
+	if resp.status != http.StatusServiceUnavailable {
+		t.Errorf("GET /health with the database closed = %d %q, want 503", resp.status, resp.body)
+	}
+}

@@ -5,6 +5,7 @@ import "net/http"
 // routes lists every route tropa serves.
 func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /static/", s.page(s.static))
+	mux.HandleFunc("GET /health", s.health)
 
 	// The applicant site.
 	mux.Handle("GET /{$}", s.page(s.requestForm))
