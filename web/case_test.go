@@ -82,14 +82,17 @@ func TestRolesOverRoutes(t *testing.T) {
 		{"POST", "/staff/requests/{id}/assign", url.Values{"staff": {olenaID}}},
 		{"POST", "/staff/settings/wanted", url.Values{"hours": {"48"}}},
 		{"POST", "/staff/people/" + volunteerID + "/reset-totp", nil},
+		{"POST", "/staff/settings/retention", url.Values{"was": {tropa.DefaultRetention().Marshal()},
+			"closed_after": {"90"}, "contact_after": {"14"}, "spam_after": {"3"}}},
+		{"POST", "/staff/requests/{id}/erase-contact", url.Values{"confirm": {"yes"}}},
 	}
 	want := map[tropa.Role][]int{
-		tropa.RoleAdmin:       {forbidden, forbidden, forbidden, forbidden, ok, ok, ok, ok, forbidden, forbidden, forbidden, forbidden, seeOther, seeOther},
-		tropa.RoleCoordinator: {ok, ok, ok, ok, ok, forbidden, ok, ok, seeOther, seeOther, seeOther, seeOther, forbidden, seeOther},
-		tropa.RoleCaseworker:  {ok, ok, ok, ok, forbidden, forbidden, forbidden, ok, seeOther, seeOther, seeOther, forbidden, forbidden, forbidden},
+		tropa.RoleAdmin:       {forbidden, forbidden, forbidden, forbidden, ok, ok, ok, ok, forbidden, forbidden, forbidden, forbidden, seeOther, seeOther, seeOther, forbidden},
+		tropa.RoleCoordinator: {ok, ok, ok, ok, ok, forbidden, ok, ok, seeOther, seeOther, seeOther, seeOther, forbidden, seeOther, forbidden, seeOther},
+		tropa.RoleCaseworker:  {ok, ok, ok, ok, forbidden, forbidden, forbidden, ok, seeOther, seeOther, seeOther, forbidden, forbidden, forbidden, forbidden, seeOther},
 		// The operator holds no key to a request from the web form.
-		tropa.RoleOperator: {ok, ok, ok, forbidden, forbidden, forbidden, forbidden, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden},
-		tropa.RoleAnalyst:  {forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden},
+		tropa.RoleOperator: {ok, ok, ok, forbidden, forbidden, forbidden, forbidden, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden},
+		tropa.RoleAnalyst:  {forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden},
 	}
 	for _, role := range tropa.Roles {
 		b := browsers[role]
