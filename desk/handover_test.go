@@ -1,12 +1,18 @@
 package desk_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
 	"tropa"
 	"tropa/desk"
+	"tropa/store"
 )
 
 // holders lists who holds a case's key, as the key rows say.
@@ -171,9 +177,30 @@ func TestDeactivateRemovesAccess(t *testing.T) {
 	if err := f.desk.Assign(ctx, marta, id1, vasyl.Staff.ID); err != nil {
 		t.Fatal(err)
 	}
+	var wrapped [][]byte
+	for _, id := range []string{id1, id2} {
+		w, err := f.store.KeyWrap(ctx, id, vasyl.Staff.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wrapped = append(wrapped, w.Wrapped)
+	}
 	n, err := f.desk.Deactivate(ctx, marta, vasyl.Staff.ID)
 	if err != nil || n != 2 {
 		t.Fatalf("Deactivate = %d, %v; want 2 keys removed", n, err)
+	}
+	// Nor are the keys on the disk any more, for whoever holds his
+	// password and seizes the server later.
+	for _, file := range []string{store.DBFile, store.DBFile + "-wal"} {
+		data, err := os.ReadFile(filepath.Join(f.dir, file))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+		for i, w := range wrapped {
+			if bytes.Contains(data, w) {
+				t.Errorf("%s still holds the key of request %d wrapped to the deactivated volunteer", file, i+1)
+			}
+		}
 	}
 	// The case he owned waits for a new owner, and its history says why.
 	unowned, err := f.desk.Queue(ctx, marta, tropa.QueueFilter{Owner: tropa.OwnerNone})
