@@ -24,50 +24,41 @@ const RetentionBatch = 500
 
 // Retention is the organization's retention policy.
 func (d *Desk) Retention(ctx context.Context) (tropa.Retention, error) {
-	s, err := d.Store.Setting(ctx, settingRetention)
-	if tropa.IsCode(err, tropa.ENOTFOUND) {
-		return tropa.DefaultRetention(), nil
-	} else if err != nil {
+	stored, err := d.setting(ctx, settingRetention)
+	if err != nil {
 		return tropa.Retention{}, err
 	}
-	return tropa.ParseRetention(s)
+	return retentionOf(stored)
+}
+
+// retentionOf reads a stored policy; "" (never saved) is the default.
+func retentionOf(stored string) (tropa.Retention, error) {
+	if stored == "" {
+		return tropa.DefaultRetention(), nil
+	}
+	return tropa.ParseRetention(stored)
 }
 
 // SetRetention changes the retention policy from was, the policy the
 // administrator saw, to r. If someone changed it since, nothing changes and
 // the error says so, rather than their change being silently undone.
 func (d *Desk) SetRetention(ctx context.Context, s *Session, was, r tropa.Retention) error {
-	if err := require(s, tropa.PermSettings); err != nil {
-		return err
-	}
-	if err := r.Validate(); err != nil {
-		return err
-	}
-	old, err := d.Store.Setting(ctx, settingRetention)
-	if err != nil && !tropa.IsCode(err, tropa.ENOTFOUND) {
-		return err
-	}
-	current, err := d.Retention(ctx)
-	if err != nil {
-		return err
-	}
-	if current != was {
-		return errSettingsChanged
-	}
-	if r == current {
-		return nil
-	}
-	err = d.Store.SwapSetting(ctx, settingRetention, old, r.Marshal())
-	if tropa.IsCode(err, tropa.ECONFLICT) {
-		return errSettingsChanged
-	} else if err != nil {
-		return err
-	}
-	return d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionSettingChange,
-		Detail: "retention " + r.String()})
+	return d.changeSetting(ctx, s, settingRetention, "retention "+r.String(), func(stored string) (string, error) {
+		if err := r.Validate(); err != nil {
+			return "", err
+		}
+		current, err := retentionOf(stored)
+		switch {
+		case err != nil:
+			return "", err
+		case current != was:
+			return "", errSettingsChanged
+		case r == current:
+			return stored, nil
+		}
+		return r.Marshal(), nil
+	})
 }
-
-var errSettingsChanged = tropa.UserError(tropa.ECONFLICT, "ErrSettingsChanged", nil)
 
 // ApplyRetention applies the retention policy now: it deletes the requests
 // whose time is over, case keys and all, and erases the contacts whose time

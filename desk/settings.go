@@ -11,13 +11,19 @@ const settingVocabulary = "vocabulary"
 
 // Vocabulary is the organization's stages, outcomes and documents.
 func (d *Desk) Vocabulary(ctx context.Context) (tropa.Vocabulary, error) {
-	s, err := d.Store.Setting(ctx, settingVocabulary)
-	if tropa.IsCode(err, tropa.ENOTFOUND) {
-		return tropa.DefaultVocabulary(), nil
-	} else if err != nil {
+	stored, err := d.setting(ctx, settingVocabulary)
+	if err != nil {
 		return tropa.Vocabulary{}, err
 	}
-	return tropa.ParseVocabulary(s)
+	return vocabularyOf(stored)
+}
+
+// vocabularyOf reads a stored vocabulary; "" (never saved) is the default.
+func vocabularyOf(stored string) (tropa.Vocabulary, error) {
+	if stored == "" {
+		return tropa.DefaultVocabulary(), nil
+	}
+	return tropa.ParseVocabulary(stored)
 }
 
 // RenameTerm gives a stage, outcome or document the organization's own
@@ -55,29 +61,55 @@ func (d *Desk) SetWantedAfter(ctx context.Context, s *Session, hours int) error 
 }
 
 func (d *Desk) changeVocabulary(ctx context.Context, s *Session, detail string, change func(*tropa.Vocabulary) error) error {
+	return d.changeSetting(ctx, s, settingVocabulary, detail, func(stored string) (string, error) {
+		v, err := vocabularyOf(stored)
+		if err != nil {
+			return "", err
+		}
+		if err := change(&v); err != nil {
+			return "", err
+		}
+		return v.Marshal(), nil
+	})
+}
+
+// setting is the stored value of a setting, "" when it was never saved.
+func (d *Desk) setting(ctx context.Context, key string) (string, error) {
+	stored, err := d.Store.Setting(ctx, key)
+	if tropa.IsCode(err, tropa.ENOTFOUND) {
+		return "", nil
+	}
+	return stored, err
+}
+
+// changeSetting changes a setting for an administrator. change makes the
+// new value from the one stored ("" when never saved); giving back the
+// stored value changes nothing. The new value goes in only if the setting
+// still holds what was read, so that two administrators saving at once
+// cannot silently undo each other; the change is audited as detail.
+func (d *Desk) changeSetting(ctx context.Context, s *Session, key, detail string, change func(stored string) (string, error)) error {
 	if err := require(s, tropa.PermSettings); err != nil {
 		return err
 	}
-	old, err := d.Store.Setting(ctx, settingVocabulary)
-	if err != nil && !tropa.IsCode(err, tropa.ENOTFOUND) {
-		return err
-	}
-	v, err := d.Vocabulary(ctx)
+	stored, err := d.setting(ctx, key)
 	if err != nil {
 		return err
 	}
-	if err := change(&v); err != nil {
+	next, err := change(stored)
+	if err != nil || next == stored {
 		return err
 	}
-	err = d.Store.SwapSetting(ctx, settingVocabulary, old, v.Marshal())
+	err = d.Store.SwapSetting(ctx, key, stored, next)
 	if tropa.IsCode(err, tropa.ECONFLICT) {
-		return tropa.UserError(tropa.ECONFLICT, "ErrSettingsChanged", nil)
+		return errSettingsChanged
 	} else if err != nil {
 		return err
 	}
 	return d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionSettingChange,
 		Detail: detail})
 }
+
+var errSettingsChanged = tropa.UserError(tropa.ECONFLICT, "ErrSettingsChanged", nil)
 
 // Counts are the figures an analyst sees for a period.
 func (d *Desk) Counts(ctx context.Context, s *Session, from, to time.Time) (*tropa.Counts, error) {
