@@ -27,6 +27,10 @@ func (db *DB) UpdateCase(ctx context.Context, u *tropa.CaseUpdate) error {
 		if err := updateRequest(ctx, tx, u); err != nil {
 			return err
 		}
+		active, err := db.activeHolders(ctx, tx, u.AddWraps)
+		if err != nil {
+			return err
+		}
 		for _, w := range u.AddWraps {
 			if err := sameRequest(&w.RequestID, u.RequestID); err != nil {
 				return err
@@ -34,9 +38,7 @@ func (db *DB) UpdateCase(ctx context.Context, u *tropa.CaseUpdate) error {
 			if w.CreatedAt.IsZero() {
 				w.CreatedAt = u.At
 			}
-			if ok, err := db.activeHolder(ctx, tx, w.Holder); err != nil {
-				return err
-			} else if !ok {
+			if !active[w.Holder] {
 				return tropa.Errorf(tropa.ECONFLICT, "key holder %s is not an active staff member", w.Holder)
 			}
 			if err := insertWrap(ctx, tx, w, true); err != nil {
@@ -58,14 +60,8 @@ func (db *DB) UpdateCase(ctx context.Context, u *tropa.CaseUpdate) error {
 			}
 		}
 		for _, e := range u.Events {
-			if err := sameRequest(&e.RequestID, u.RequestID); err != nil {
+			if err := insertCaseEvent(ctx, tx, u.RequestID, e); err != nil {
 				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO case_events
-				(id, request_id, at, actor, action, from_value, to_value, sealed_note)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-				e.ID, e.RequestID, micros(e.At), e.Actor, string(e.Action), e.From, e.To, e.SealedNote); err != nil {
-				return mapErr(err)
 			}
 		}
 		for _, ev := range u.Audit {
@@ -115,6 +111,18 @@ func updateRequest(ctx context.Context, tx *sql.Tx, u *tropa.CaseUpdate) error {
 		return err
 	}
 	return tropa.UserError(tropa.ECONFLICT, "ErrCaseChanged", nil)
+}
+
+// insertCaseEvent adds an entry to the history of request requestID.
+func insertCaseEvent(ctx context.Context, tx *sql.Tx, requestID string, e tropa.CaseEventRecord) error {
+	if err := sameRequest(&e.RequestID, requestID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO case_events
+		(id, request_id, at, actor, action, from_value, to_value, sealed_note)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		e.ID, e.RequestID, micros(e.At), e.Actor, string(e.Action), e.From, e.To, e.SealedNote)
+	return mapErr(err)
 }
 
 // sameRequest fills in a record's request id, or refuses one that names

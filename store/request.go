@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"math"
 	"time"
 
@@ -48,12 +47,14 @@ func (db *DB) CreateRequest(ctx context.Context, n *tropa.NewRequest) error {
 		if err := insertMessage(ctx, tx, &n.First); err != nil {
 			return err
 		}
+		active, err := db.activeHolders(ctx, tx, n.Wraps)
+		if err != nil {
+			return err
+		}
 		for _, w := range n.Wraps {
 			// Someone deactivated since the recipients were read gets no
 			// key; the request itself must not be lost over it.
-			if ok, err := db.activeHolder(ctx, tx, w.Holder); err != nil {
-				return err
-			} else if !ok {
+			if !active[w.Holder] {
 				continue
 			}
 			if err := insertWrap(ctx, tx, w, false); err != nil {
@@ -61,7 +62,7 @@ func (db *DB) CreateRequest(ctx context.Context, n *tropa.NewRequest) error {
 			}
 		}
 		rc := &n.Receipt
-		_, err := tx.ExecContext(ctx, `INSERT INTO receipts (lookup, request_id, kdf, salt, verifier, sealed_key, created_at)
+		_, err = tx.ExecContext(ctx, `INSERT INTO receipts (lookup, request_id, kdf, salt, verifier, sealed_key, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 			rc.Lookup, rc.RequestID, rc.KDF, rc.Salt, rc.Verifier, rc.SealedKey, micros(rc.CreatedAt))
 		return mapErr(err)
@@ -220,28 +221,34 @@ func scanWrap(row scanner) (*tropa.KeyWrap, error) {
 	return &w, nil
 }
 
-// activeHolder reports whether holder may be given a case key: the
-// recovery key, or an active staff member. On PostgreSQL it takes a share
-// lock on the staff row, so that a deactivation another node has under way
-// is waited for and then seen; without it, that deactivation could sweep
-// this person's keys just before this one is written. SQLite has one
-// writer at a time, so it sees every committed deactivation anyway.
-func (db *DB) activeHolder(ctx context.Context, tx *sql.Tx, holder string) (bool, error) {
-	if holder == tropa.HolderRecovery {
-		return true, nil
+// activeHolders returns which of the holders of wraps may be given a case
+// key: the recovery key, and active staff members. On PostgreSQL it takes a
+// share lock on their staff rows, so that a deactivation another node has
+// under way is waited for and then seen; without it, that deactivation
+// could sweep a person's keys just before a new one is written. SQLite has
+// one writer at a time, so it sees every committed deactivation anyway. One
+// query serves a whole intake, however many staff receive it.
+func (db *DB) activeHolders(ctx context.Context, tx *sql.Tx, wraps []tropa.KeyWrap) (map[string]bool, error) {
+	active := map[string]bool{tropa.HolderRecovery: true}
+	var staff []string
+	for _, w := range wraps {
+		if w.Holder != tropa.HolderRecovery {
+			staff = append(staff, w.Holder)
+		}
 	}
-	query := `SELECT 1 FROM staff WHERE id = $1 AND active`
+	if len(staff) == 0 {
+		return active, nil
+	}
+	var q sqlBuilder
+	query := `SELECT id FROM staff WHERE active AND id ` + q.in(staff)
 	if db.postgres {
 		query += ` FOR SHARE`
 	}
-	var one int
-	switch err := tx.QueryRowContext(ctx, query, holder).Scan(&one); {
-	case errors.Is(err, sql.ErrNoRows):
-		return false, nil
-	case err != nil:
-		return false, mapErr(err)
+	ids, err := queryIDs(ctx, tx, query, q.args...)
+	for _, id := range ids {
+		active[id] = true
 	}
-	return true, nil
+	return active, err
 }
 
 // insertWrap stores a key wrap, with reason intake when w has none. With

@@ -248,15 +248,8 @@ func (db *DB) EraseContact(ctx context.Context, e *tropa.ContactErasure) error {
 		if n == 0 {
 			return requestExists(ctx, tx, e.RequestID)
 		}
-		ev := e.Event
-		if err := sameRequest(&ev.RequestID, e.RequestID); err != nil {
+		if err := insertCaseEvent(ctx, tx, e.RequestID, e.Event); err != nil {
 			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO case_events
-			(id, request_id, at, actor, action, from_value, to_value, sealed_note)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			ev.ID, ev.RequestID, micros(ev.At), ev.Actor, string(ev.Action), ev.From, ev.To, ev.SealedNote); err != nil {
-			return mapErr(err)
 		}
 		return appendAudit(ctx, tx, e.Audit)
 	})
