@@ -42,6 +42,7 @@ func TestBrowsers(t *testing.T) {
 	applicantPage := func(name string) {
 		t.Helper()
 		weights[name] = at.checkPage(t, name, s.origin)
+		checkWidth(t, applicant, name)
 		screenshot(t, applicant, name)
 	}
 

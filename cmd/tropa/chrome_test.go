@@ -132,6 +132,21 @@ func phone(t *testing.T, ctx context.Context) {
 	do(t, ctx, "emulate a phone", chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2)))
 }
 
+// checkWidth fails the test when the page is wider than the window, so
+// that a phone's reader would have to scroll sideways.
+func checkWidth(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	m, err := chromedp.Run(ctx, func(ctx context.Context, tg *chromedp.Target) (page.GetLayoutMetricsResult, error) {
+		return cdp.Call(ctx, tg, page.GetLayoutMetrics, cdp.Empty{})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, vw := m.CSSContentSize.Width, float64(m.CSSLayoutViewport.ClientWidth); w > vw {
+		t.Errorf("%s is %.0f px wide in a window of %.0f px: the reader must scroll sideways", name, w, vw)
+	}
+}
+
 // screenshot saves the whole page, not only what fits the window, as
 // name.png among the test's artifacts (kept with go test -artifacts).
 func screenshot(t *testing.T, ctx context.Context, name string) {
