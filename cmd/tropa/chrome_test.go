@@ -79,6 +79,19 @@ func startChrome(t *testing.T) context.Context {
 	return ctx
 }
 
+// anotherPerson opens a tab in the Chromium of ctx that shares nothing with
+// the others (cookies, cache): a second person, without the seconds a second
+// Chromium takes to start.
+func anotherPerson(t *testing.T, ctx context.Context) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	return ctx
+}
+
 // do runs browser actions, failing the test with what went wrong.
 func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
@@ -90,8 +103,8 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 }
 
 // follow clicks the link or button that matches sel and waits for the
-// page it leads to, failing unless that comes back 200.
-func follow(t *testing.T, ctx context.Context, sel string) {
+// page it leads to, failing unless that comes back with status want.
+func follow(t *testing.T, ctx context.Context, sel string, want int64) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
@@ -99,8 +112,8 @@ func follow(t *testing.T, ctx context.Context, sel string) {
 	if err != nil {
 		t.Fatalf("follow %s: %v", sel, err)
 	}
-	if resp.Status != 200 {
-		t.Fatalf("follow %s: %s answered %d", sel, resp.URL, resp.Status)
+	if resp.Status != want {
+		t.Fatalf("follow %s: %s answered %d, want %d", sel, resp.URL, resp.Status, want)
 	}
 }
 
@@ -117,13 +130,20 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 }
 
 // noScript turns JavaScript off in the tab, as an applicant in Tor Browser
-// at its safest setting has it.
+// at its safest setting has it, and makes sure a script no longer runs.
 func noScript(t *testing.T, ctx context.Context) {
 	t.Helper()
 	do(t, ctx, "disable JavaScript", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
 		return err
-	}))
+	}), chromedp.Navigate(`data:text/html,<title>off</title><script>document.title="on"</script>`))
+	title, err := chromedp.Run(ctx, chromedp.Title())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if title != "off" {
+		t.Fatalf("a page's script still ran with JavaScript disabled: the title is %q", title)
+	}
 }
 
 // phone makes the tab the size of a small phone's screen.
@@ -185,7 +205,9 @@ type traffic struct {
 	urls     map[network.RequestID]string
 	order    []network.RequestID
 	received map[network.RequestID]float64
-	console  []string
+	// documents are the pages themselves, as opposed to what they load.
+	documents map[string]bool
+	console   []string
 }
 
 // fetch is one request a page made and the bytes that came back for it,
@@ -214,6 +236,7 @@ func record(t *testing.T, ctx context.Context) *traffic {
 func (tr *traffic) reset() {
 	tr.urls = map[network.RequestID]string{}
 	tr.received = map[network.RequestID]float64{}
+	tr.documents = map[string]bool{}
 	tr.order, tr.console = nil, nil
 }
 
@@ -227,6 +250,9 @@ func (tr *traffic) event(ev any) {
 			tr.order = append(tr.order, ev.RequestID)
 		}
 		tr.urls[ev.RequestID] = ev.Request.URL
+		if ev.Type == network.ResourceTypeDocument {
+			tr.documents[ev.Request.URL] = true
+		}
 	case *network.EventLoadingFinished:
 		tr.received[ev.RequestID] = ev.EncodedDataLength
 	case *runtime.EventExceptionThrown:
@@ -236,7 +262,10 @@ func (tr *traffic) event(ev any) {
 			tr.console = append(tr.console, fmt.Sprintf("console.%s", ev.Type))
 		}
 	case *log.EventEntryAdded:
-		if ev.Entry.Level == log.EntryLevelError || ev.Entry.Level == log.EntryLevelWarning {
+		// Chromium logs a page's own error status (a not-found page
+		// for a mistyped receipt); follow has checked it already.
+		own := ev.Entry.Source == log.EntrySourceNetwork && tr.documents[ev.Entry.URL]
+		if !own && (ev.Entry.Level == log.EntryLevelError || ev.Entry.Level == log.EntryLevelWarning) {
 			tr.console = append(tr.console, fmt.Sprintf("%s %s: %s (%s)", ev.Entry.Source, ev.Entry.Level, ev.Entry.Text, ev.Entry.URL))
 		}
 	}
