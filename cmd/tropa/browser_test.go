@@ -27,6 +27,7 @@ const maxPageBytes = 30 << 10
 // anything from elsewhere or log an error, and every applicant page stays
 // under maxPageBytes transferred.
 func TestBrowsers(t *testing.T) {
+	applicant := startChrome(t)
 	s := startSite(t)
 	const (
 		message  = "Я в госпитале после ранения, паспорт забрали. Хочу уехать, что делать?"
@@ -35,7 +36,6 @@ func TestBrowsers(t *testing.T) {
 		followup = "Я в Ростове, выписывают в пятницу."
 	)
 
-	applicant := startChrome(t)
 	noScript(t, applicant)
 	phone(t, applicant)
 	at := record(t, applicant)
@@ -60,7 +60,7 @@ func TestBrowsers(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`textarea#message`), message),
 		chromedp.SendKeys(chromedp.CSS(`textarea#contact`), contact),
 	)
-	follow(t, applicant, `form.request button[type=submit]`, http.StatusOK)
+	follow(t, applicant, `form.request button[type=submit]`)
 	receipt := text(t, applicant, "p.receipt")
 	if _, err := seal.ParseReceipt(receipt); err != nil {
 		t.Fatalf("the receipt page shows %q: %v", receipt, err)
@@ -80,7 +80,7 @@ func TestBrowsers(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("password"), s.password),
 	)
 	staffPage("login")
-	follow(t, staff, `form.login button[type=submit]`, http.StatusOK)
+	follow(t, staff, `form.login button[type=submit]`)
 	secret := text(t, staff, "code.secret")
 	staffPage("totp")
 	code, err := totp.GenerateCode(secret, time.Now())
@@ -88,12 +88,12 @@ func TestBrowsers(t *testing.T) {
 		t.Fatalf("the TOTP page shows the secret %q: %v", secret, err)
 	}
 	do(t, staff, "type the code", chromedp.SendKeys(chromedp.ID("code"), code))
-	follow(t, staff, `form[action="/staff/totp"] button[type=submit]`, http.StatusOK)
+	follow(t, staff, `form[action="/staff/totp"] button[type=submit]`)
 	if loc := location(t, staff); !strings.HasSuffix(loc, "/staff/inbox") {
 		t.Fatalf("after TOTP enrolment the caseworker is at %s, want the inbox", loc)
 	}
 	staffPage("inbox")
-	follow(t, staff, "table.inbox td a", http.StatusOK)
+	follow(t, staff, "table.inbox td a")
 	if got := text(t, staff, ".message.applicant .body"); got != message {
 		t.Errorf("the case page shows the message %q, want %q", got, message)
 	}
@@ -101,12 +101,12 @@ func TestBrowsers(t *testing.T) {
 		t.Errorf("the case page shows the contact %q, want %q", got, contact)
 	}
 	do(t, staff, "write a reply", chromedp.SetValue(chromedp.CSS("form#reply textarea"), reply))
-	follow(t, staff, "form#reply button[type=submit]", http.StatusOK)
+	follow(t, staff, "form#reply button[type=submit]")
 	if got := text(t, staff, ".message.staff .body"); got != reply {
 		t.Errorf("after replying the case page shows %q, want %q", got, reply)
 	}
 	staffPage("case")
-	follow(t, staff, `form[action="/staff/logout"] button`, http.StatusOK)
+	follow(t, staff, `form[action="/staff/logout"] button`)
 	do(t, staff, "open the inbox after logout", chromedp.Navigate(s.url+"staff/inbox"))
 	if loc := location(t, staff); !strings.HasSuffix(loc, "/staff/login") {
 		t.Errorf("after logout the inbox leads to %s, want the login page", loc)
@@ -118,7 +118,7 @@ func TestBrowsers(t *testing.T) {
 	last := receipt[len(receipt)-1]
 	mistyped := receipt[:len(receipt)-1] + string('0'+(last-'0'+1)%10)
 	do(t, applicant, "mistype the receipt", chromedp.SendKeys(chromedp.ID("receipt"), mistyped))
-	follow(t, applicant, `form[action="/check"] button[type=submit]`, http.StatusNotFound)
+	followStatus(t, applicant, `form[action="/check"] button[type=submit]`, http.StatusNotFound)
 	if msg := text(t, applicant, "p.error"); !isCyrillic(msg) {
 		t.Errorf("a mistyped receipt shows %q, want an explanation in Russian", msg)
 	}
@@ -126,13 +126,13 @@ func TestBrowsers(t *testing.T) {
 	do(t, applicant, "type the receipt again",
 		chromedp.Clear(chromedp.ID("receipt")),
 		chromedp.SendKeys(chromedp.ID("receipt"), receipt))
-	follow(t, applicant, `form[action="/check"] button[type=submit]`, http.StatusOK)
+	follow(t, applicant, `form[action="/check"] button[type=submit]`)
 	applicantPage("thread")
 	if got := text(t, applicant, ".message.staff .body"); got != reply {
 		t.Errorf("the applicant reads the reply %q, want %q", got, reply)
 	}
 	do(t, applicant, "write again", chromedp.SetValue(chromedp.CSS("form#reply textarea"), followup))
-	follow(t, applicant, "form#reply button[type=submit]", http.StatusOK)
+	follow(t, applicant, "form#reply button[type=submit]")
 	if got := text(t, applicant, ".message.applicant:last-child .body"); got != followup {
 		t.Errorf("after writing again the thread ends with %q, want %q", got, followup)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -103,8 +104,14 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 }
 
 // follow clicks the link or button that matches sel and waits for the
-// page it leads to, failing unless that comes back with status want.
-func follow(t *testing.T, ctx context.Context, sel string, want int64) {
+// page it leads to, failing unless that comes back 200.
+func follow(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	followStatus(t, ctx, sel, http.StatusOK)
+}
+
+// followStatus is follow for a page that must come back with status want.
+func followStatus(t *testing.T, ctx context.Context, sel string, want int64) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
