@@ -47,6 +47,16 @@ func TestBrowsers(t *testing.T) {
 		screenshot(t, applicant, name)
 	}
 
+	for _, lang := range []string{"uk", "en"} {
+		do(t, applicant, "open the form in "+lang, chromedp.Navigate(s.url+"?lang="+lang))
+		applicantPage("form-" + lang)
+	}
+	resp, err := chromedp.Run(applicant, chromedp.NavigateResponse(s.url+"no/such/page"))
+	if err != nil || resp.Status != http.StatusNotFound {
+		t.Fatalf("a page that does not exist: %v, %v; want a not-found page", resp, err)
+	}
+	applicantPage("not-found")
+
 	do(t, applicant, "open the form", chromedp.Navigate(s.url+"?lang=ru"))
 	if h := text(t, applicant, "h1"); !isCyrillic(h) {
 		t.Errorf("the form's heading is %q, want Russian", h)
