@@ -20,12 +20,14 @@ import (
 const maxPageBytes = 30 << 10
 
 // TestBrowsers drives the real server with Debian's Chromium: an applicant
-// on a phone with JavaScript off asks for help in Russian and gets a
+// on a phone set up in Russian, with JavaScript off, asks for help and gets a
 // receipt; a caseworker logs in for the first time, enrols TOTP, finds the
 // request in the inbox and replies, then logs out; the applicant comes back
 // with the receipt, mistypes it once, reads the reply and writes again. No page may fetch
 // anything from elsewhere or log an error, and every applicant page stays
-// under maxPageBytes transferred.
+// under maxPageBytes transferred. To keep the screenshots of each page:
+//
+//	TROPA_TEST_CHROMIUM=/usr/bin/chromium go test -run TestBrowsers -artifacts -outputdir DIR ./cmd/tropa/
 func TestBrowsers(t *testing.T) {
 	applicant := startChrome(t)
 	s := startSite(t)
@@ -37,6 +39,7 @@ func TestBrowsers(t *testing.T) {
 	)
 
 	noScript(t, applicant)
+	speaks(t, applicant, "ru-RU,ru;q=0.9")
 	phone(t, applicant)
 	at := record(t, applicant)
 	weights := map[string]int{}
@@ -55,9 +58,12 @@ func TestBrowsers(t *testing.T) {
 	if err != nil || resp.Status != http.StatusNotFound {
 		t.Fatalf("a page that does not exist: %v, %v; want a not-found page", resp, err)
 	}
+	if msg := text(t, applicant, "p.error"); !isCyrillic(msg) {
+		t.Errorf("the not-found page says %q to a browser set up in Russian", msg)
+	}
 	applicantPage("not-found")
 
-	do(t, applicant, "open the form", chromedp.Navigate(s.url+"?lang=ru"))
+	do(t, applicant, "open the form", chromedp.Navigate(s.url))
 	if h := text(t, applicant, "h1"); !isCyrillic(h) {
 		t.Errorf("the form's heading is %q, want Russian", h)
 	}
@@ -123,7 +129,7 @@ func TestBrowsers(t *testing.T) {
 	}
 	st.take()
 
-	do(t, applicant, "open the check page", chromedp.Navigate(s.url+"check?lang=ru"))
+	do(t, applicant, "open the check page", chromedp.Navigate(s.url+"check"))
 	applicantPage("check")
 	last := receipt[len(receipt)-1]
 	mistyped := receipt[:len(receipt)-1] + string('0'+(last-'0'+1)%10)

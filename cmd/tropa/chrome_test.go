@@ -153,6 +153,17 @@ func noScript(t *testing.T, ctx context.Context) {
 	}
 }
 
+// speaks makes the tab ask for pages in languages, an Accept-Language
+// value, as a browser set up in that language does.
+func speaks(t *testing.T, ctx context.Context, languages string) {
+	t.Helper()
+	do(t, ctx, "set the languages", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
+			Headers: network.Headers{"Accept-Language": languages}})
+		return err
+	}))
+}
+
 // phone makes the tab the size of a small phone's screen.
 func phone(t *testing.T, ctx context.Context) {
 	t.Helper()
