@@ -38,6 +38,7 @@ func TestBrowsers(t *testing.T) {
 		followup = "Я в Ростове, выписывают в пятницу."
 	)
 
+	checkRecorder(t, applicant, s.origin)
 	noScript(t, applicant)
 	speaks(t, applicant, "ru-RU,ru;q=0.9")
 	phone(t, applicant)
@@ -159,6 +160,23 @@ func TestBrowsers(t *testing.T) {
 		t.Logf("%s: %d bytes transferred in Chromium", name, n)
 		if n > maxPageBytes {
 			t.Errorf("%s: %d bytes transferred, more than %d", name, n, maxPageBytes)
+		}
+	}
+}
+
+// checkRecorder shows, in a tab of its own, that what the test relies on
+// to see a page misbehave does see it: a request to another address (one
+// on the loopback, so nothing leaves the machine) and a script's error.
+func checkRecorder(t *testing.T, ctx context.Context, origin string) {
+	t.Helper()
+	tab := anotherPerson(t, ctx)
+	tr := record(t, tab)
+	do(t, tab, "open a misbehaving page", chromedp.Navigate(`data:text/html,<img src="http://127.0.0.2:9/pixel.png"><script>console.error("boom")</script>`))
+	_, problems := tr.inspect(origin)
+	want := []string{"a request left the site: http://127.0.0.2:9/pixel.png", "console: console.error"}
+	for _, w := range want {
+		if !slices.Contains(problems, w) {
+			t.Errorf("the recorder missed %q; it saw %q", w, problems)
 		}
 	}
 }

@@ -308,19 +308,30 @@ func (tr *traffic) take() ([]fetch, []string) {
 // everything it loaded.
 func (tr *traffic) checkPage(t *testing.T, name, origin string) int {
 	t.Helper()
+	total, problems := tr.inspect(origin)
+	for _, p := range problems {
+		t.Errorf("%s: %s", name, p)
+	}
+	return total
+}
+
+// inspect takes what was recorded and returns the bytes transferred and
+// what is wrong with it.
+func (tr *traffic) inspect(origin string) (int, []string) {
 	fs, console := tr.take()
 	total := 0
+	var problems []string
 	for _, f := range fs {
 		if f.url != origin && !strings.HasPrefix(f.url, origin+"/") && !strings.HasPrefix(f.url, "data:") {
-			t.Errorf("%s: a request left the site: %s", name, f.url)
+			problems = append(problems, "a request left the site: "+f.url)
 		}
 		total += f.bytes
 	}
 	for _, c := range console {
-		t.Errorf("%s: console: %s", name, c)
+		problems = append(problems, "console: "+c)
 	}
 	if len(fs) == 0 {
-		t.Errorf("%s: no request was recorded, so the page was not really checked", name)
+		problems = append(problems, "no request was recorded, so the page was not really checked")
 	}
-	return total
+	return total, problems
 }
