@@ -23,7 +23,8 @@ const maxPageBytes = 30 << 10
 // on a phone set up in Russian, with JavaScript off, asks for help and gets a
 // receipt; a caseworker logs in for the first time, enrols TOTP, finds the
 // request in the inbox and replies, then logs out; the applicant comes back
-// with the receipt, mistypes it once, reads the reply and writes again. No page may fetch
+// with the receipt, mistypes it once, reads the reply and writes again,
+// and his browser keeps no cookie of the site. No page may fetch
 // anything from elsewhere or log an error, and every applicant page stays
 // under maxPageBytes transferred. To keep the screenshots of each page:
 //
@@ -110,6 +111,9 @@ func TestBrowsers(t *testing.T) {
 		t.Fatalf("after TOTP enrolment the caseworker is at %s, want the inbox", loc)
 	}
 	staffPage("inbox")
+	if len(cookies(t, staff, s.url+"staff/inbox")) == 0 {
+		t.Fatal("the caseworker's browser holds no session cookie once logged in")
+	}
 	follow(t, staff, "table.inbox td a")
 	if got := text(t, staff, ".message.applicant .body"); got != message {
 		t.Errorf("the case page shows the message %q, want %q", got, message)
@@ -154,6 +158,9 @@ func TestBrowsers(t *testing.T) {
 		t.Errorf("after writing again the thread ends with %q, want %q", got, followup)
 	}
 	applicantPage("thread-followup")
+	if names := cookies(t, applicant, s.url, s.url+"check", s.url+"check/reply", s.url+"staff/"); len(names) != 0 {
+		t.Errorf("the applicant's browser holds cookies %q from the site, want none", names)
+	}
 
 	for _, name := range slices.Sorted(maps.Keys(weights)) {
 		n := weights[name]

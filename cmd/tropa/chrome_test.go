@@ -153,6 +153,22 @@ func noScript(t *testing.T, ctx context.Context) {
 	}
 }
 
+// cookies are the names of the cookies the tab would send to any of urls.
+func cookies(t *testing.T, ctx context.Context, urls ...string) []string {
+	t.Helper()
+	r, err := chromedp.Run(ctx, func(ctx context.Context, tg *chromedp.Target) (network.GetCookiesResult, error) {
+		return cdp.Call(ctx, tg, network.GetCookies, network.GetCookiesParams{URLs: urls})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range r.Cookies {
+		names = append(names, c.Name)
+	}
+	return names
+}
+
 // speaks makes the tab ask for pages in languages, an Accept-Language
 // value, as a browser set up in that language does.
 func speaks(t *testing.T, ctx context.Context, languages string) {
