@@ -187,6 +187,13 @@ func (c *pageCheck) page(doc *html.Node) []string {
 		if n.Data == "button" && attrOf(n, "type") == "button" {
 			c.problem("<button type=button> does nothing without JavaScript")
 		}
+		if n.Data == "meta" && strings.EqualFold(attrOf(n, "http-equiv"), "refresh") {
+			// A wait page may move on by itself: "5; url=/next".
+			content := attrOf(n, "content")
+			if i := strings.Index(strings.ToLower(content), "url="); i >= 0 {
+				c.sameSite("/", strings.Trim(content[i+len("url="):], `'" `), "meta refresh")
+			}
+		}
 		if n.Data == "form" && attrOf(n, "action") == "" {
 			c.problem("a form has no action")
 		}
@@ -312,6 +319,8 @@ func TestPageCheck(t *testing.T) {
 		{"link to another site", `<a href="https://other.example/">x</a>`, nil, 1},
 		{"javascript: link", `<a href="javascript:go()">x</a>`, nil, 1},
 		{"button that needs a script", `<button type="button" onclick="go()">x</button>`, nil, 2},
+		{"wait page moving on", `<meta http-equiv="refresh" content="5; url=/?step=2">`, nil, 0},
+		{"wait page moving elsewhere", `<meta http-equiv="Refresh" content="0;URL='https://x.example/'">`, nil, 1},
 		{"form without action", `<form method="post"><button>x</button></form>`, nil, 1},
 		{"image set from elsewhere", `<img src="/a.png" srcset="/a2.png 2x, https://x.example/a3.png 3x">`, []string{"/a.png", "/a2.png"}, 1},
 	}
