@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"tropa"
 )
@@ -157,20 +159,28 @@ func receiptFromHeader(r *http.Request) (string, error) {
 	return receipt, nil
 }
 
-// decodeJSON reads one JSON object of known fields.
+// decodeJSON reads one JSON object of known fields. The body is checked to
+// be UTF-8 first: a JSON decoder would quietly turn bytes that are not into
+// replacement characters, and store text other than what was sent.
 func decodeJSON(r *http.Request, v any) error {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		return tropa.UserError(tropa.EINVALID, "ErrJSONContentType", nil)
 	}
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	body, err := io.ReadAll(r.Body)
+	if err == nil && !utf8.Valid(body) {
+		return tropa.UserError(tropa.EINVALID, "ErrJSONEncoding", nil)
+	}
 	if err == nil {
-		// Whatever follows the object must be nothing but white space.
-		if _, err = dec.Token(); errors.Is(err, io.EOF) {
-			return nil
-		} else if err == nil {
-			err = errors.New("data after the object")
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(v)
+		if err == nil {
+			// Whatever follows the object must be nothing but white space.
+			if _, err = dec.Token(); errors.Is(err, io.EOF) {
+				return nil
+			} else if err == nil {
+				err = errors.New("data after the object")
+			}
 		}
 	}
 	var tooLarge *http.MaxBytesError
