@@ -149,3 +149,42 @@ func FuzzLanguage(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSettingsForms posts arbitrary bytes, as an admin, to every settings
+// form and to the password change: the answer is the page again, a
+// redirect to it, or a page that explains what to correct, never a server
+// error.
+func FuzzSettingsForms(f *testing.F) {
+	ts := newFuzzServer(f)
+	ts.addStaff(f, adminName, tropa.RoleAdmin, false)
+	b := ts.staffBrowser(f, adminName, staffPassword)
+	paths := []string{"/staff/settings/wanted", "/staff/settings/retention", "/staff/settings/terms/stages",
+		"/staff/settings/terms/outcomes", "/staff/settings/terms/documents",
+		"/staff/settings/terms/documents/internal_passport", "/staff/settings/terms/stages/new",
+		"/staff/settings/terms/nothing/x", "/staff/account/password"}
+	for i, seed := range []string{
+		"hours=48",
+		"was=" + url.QueryEscape(tropa.DefaultRetention().Marshal()) + "&closed_after=90&contact_after=14&spam_after=3",
+		"name_ru=%D0%9D%D0%B0+%D0%B3%D1%80%D0%B0%D0%BD%D0%B8%D1%86%D0%B5&name_en=At+the+border",
+		"name_ru=&name_uk=&name_en=",
+		"name_en=" + strings.Repeat("x", 61),
+		"name_ru=%00&name_en=%E2%80%AE",
+		"was=%7B%22closed_after%22%3A1e99%7D&closed_after=-1",
+		"was=null&closed_after=1&contact_after=1&spam_after=1",
+		"current=x&new=a+long+enough+new+password&repeat=a+long+enough+new+password",
+	} {
+		f.Add(uint8(i), []byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
+		path := paths[int(which)%len(paths)]
+		resp := b.postRaw(t, path, string(body), false)
+		want := []int{http.StatusSeeOther, http.StatusUnprocessableEntity, http.StatusConflict, http.StatusNotFound,
+			http.StatusRequestEntityTooLarge, http.StatusTooManyRequests}
+		if !slices.Contains(want, resp.status) {
+			t.Fatalf("POST %s with %q = %d, want one of %v; body:\n%s", path, body, resp.status, want, resp.body)
+		}
+		if resp.status != http.StatusSeeOther {
+			htmlcheck.HasOne(t, resp.doc(t), "p.error")
+		}
+	})
+}
