@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -139,4 +140,42 @@ func TestManyFields(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A JSON escape of half a UTF-16 pair is refused, as bytes that are not
+// UTF-8 are, instead of being stored as a replacement character; whole
+// pairs, and a backslash escaped before a "u", are text like any other.
+func TestAPISurrogateEscapes(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	tests := []struct {
+		name, escaped, stored string
+	}{
+		{"lone high half", `повестка \ud800 пришла`, ""},
+		{"lone low half", `\udc00`, ""},
+		{"high half then another letter", `\ud800\u0041`, ""},
+		{"two high halves", `\ud83d\ud83d`, ""},
+		{"high half at the very end", `x\ud83d`, ""},
+		{"a whole pair", `ушёл \ud83d\ude00`, "ушёл 😀"},
+		{"an escaped backslash before u", `\\ud800`, `\ud800`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := ts.browser(loopback)
+			status, out := b.api(t, apiCall{method: "POST", path: "/api/v1/requests",
+				body: `{"kind":"legal","situation":"front","message":"` + tt.escaped + `"}`})
+			if tt.stored == "" {
+				if status != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(out), "UTF-8") {
+					t.Errorf("= %d %v, want 422 saying the text must be UTF-8", status, out)
+				}
+				return
+			}
+			if status != http.StatusCreated {
+				t.Fatalf("= %d %v, want 201", status, out)
+			}
+			receipt, _ := out["receipt"].(string)
+			doc := b.post(t, "/check", url.Values{"receipt": {receipt}}).doc(t)
+			htmlcheck.HasText(t, doc, "li.message.applicant .body", tt.stored)
+		})
+	}
 }
