@@ -4,6 +4,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"errors"
@@ -48,14 +49,9 @@ var defaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 30 * time.Sec
 
 // orDefault fills the zero fields of t from defaultTimeouts.
 func (t Timeouts) orDefault() Timeouts {
-	pick := func(d, def time.Duration) time.Duration {
-		if d == 0 {
-			return def
-		}
-		return d
-	}
-	return Timeouts{ReadHeader: pick(t.ReadHeader, defaultTimeouts.ReadHeader), Read: pick(t.Read, defaultTimeouts.Read),
-		Write: pick(t.Write, defaultTimeouts.Write), Idle: pick(t.Idle, defaultTimeouts.Idle)}
+	d := defaultTimeouts
+	return Timeouts{ReadHeader: cmp.Or(t.ReadHeader, d.ReadHeader), Read: cmp.Or(t.Read, d.Read),
+		Write: cmp.Or(t.Write, d.Write), Idle: cmp.Or(t.Idle, d.Idle)}
 }
 
 // maxHeaderBytes bounds a request's headers; more gets 431.
