@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -82,7 +83,7 @@ func TestManyFields(t *testing.T) {
 	}
 	bodies := map[string]string{
 		"one key repeated":        fill(func(int) string { return "a=" }),
-		"distinct keys":           fill(func(i int) string { return "k" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + "=1" }),
+		"distinct keys":           fill(func(i int) string { return "k" + strconv.Itoa(i) + "=1" }),
 		"the message repeated":    fill(func(int) string { return "message=x" }),
 		"empty pairs":             fill(func(int) string { return "&" }),
 		"ampersands and equals":   fill(func(int) string { return "==&" }),
