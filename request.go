@@ -4,7 +4,9 @@
 package tropa
 
 import (
+	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -146,11 +148,14 @@ func (s *Submission) Validate() error {
 	return ValidateText(s.Message, "message", 1, MaxMessageLen)
 }
 
-// ValidateText checks that a field is UTF-8 and between min and max
-// characters long.
+// ValidateText checks that a field is UTF-8 without control characters
+// and between min and max characters long.
 func ValidateText(v, field string, min, max int) error {
 	if !utf8.ValidString(v) {
 		return UserError(EINVALID, "ErrInvalidText", map[string]any{"Field": field})
+	}
+	if strings.IndexFunc(v, hiddenControl) >= 0 {
+		return UserError(EINVALID, "ErrControlText", map[string]any{"Field": field})
 	}
 	n := utf8.RuneCountInString(v)
 	if n < min {
@@ -160,6 +165,19 @@ func ValidateText(v, field string, min, max int) error {
 		return UserError(EINVALID, "ErrFieldTooLong", map[string]any{"Field": field, "Max": max})
 	}
 	return nil
+}
+
+// hiddenControl reports whether r is a character nobody types on purpose
+// and that changes how text reads without showing itself: control codes
+// other than tab and line breaks (NUL among them), and the bidirectional
+// embeddings, overrides and isolates, with which a name or a place can be
+// made to read backwards on a staff member's screen.
+func hiddenControl(r rune) bool {
+	switch r {
+	case '\t', '\n', '\r':
+		return false
+	}
+	return unicode.IsControl(r) || r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069'
 }
 
 func validKind(k Kind) bool {

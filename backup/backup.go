@@ -105,6 +105,9 @@ type Writer struct {
 // Create writes h to w and starts the encrypted payload, to the recovery
 // public key and to each admin's.
 func Create(w io.Writer, h Header, recovery string) (*Writer, error) {
+	if err := checkAdmins(h.Admins); err != nil {
+		return nil, err
+	}
 	var recipients []age.Recipient
 	for _, key := range append([]string{recovery}, publicKeys(h.Admins)...) {
 		r, err := age.ParseX25519Recipient(key)

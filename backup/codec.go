@@ -2,6 +2,7 @@ package backup
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"hash"
@@ -96,14 +97,27 @@ func (d *decoder) int() (int64, error) {
 	return n, damaged(err)
 }
 
-// raw reads n bytes without hashing them.
+// raw reads n bytes without hashing them. Memory grows with what arrives,
+// not with what a length claims: a damaged or crafted length of 256 MiB in
+// a short file costs no more than the file.
 func (d *decoder) raw(n int) ([]byte, error) {
-	b := make([]byte, n)
-	if _, err := io.ReadFull(d.r, b); err != nil {
+	if n <= rawChunk {
+		b := make([]byte, n)
+		if _, err := io.ReadFull(d.r, b); err != nil {
+			return nil, damaged(unexpected(err))
+		}
+		return b, nil
+	}
+	var buf bytes.Buffer
+	buf.Grow(rawChunk)
+	if _, err := io.CopyN(&buf, d.r, int64(n)); err != nil {
 		return nil, damaged(unexpected(err))
 	}
-	return b, nil
+	return buf.Bytes(), nil
 }
+
+// rawChunk is the most raw allocates before the bytes are there.
+const rawChunk = 64 << 10
 
 func (d *decoder) bytes(limit uint64) ([]byte, error) {
 	n, err := d.uint(limit)

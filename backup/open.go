@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"filippo.io/age"
+
+	"tropa/seal"
 )
 
 var (
@@ -53,7 +55,44 @@ func Read(r io.Reader) (*File, error) {
 	if err := dec.Decode(&f.Header); err != nil {
 		return nil, damaged(fmt.Errorf("header: %w", err))
 	}
+	if err := checkAdmins(f.Header.Admins); err != nil {
+		return nil, damaged(err)
+	}
 	return f, nil
+}
+
+// Limits on the admins' keys a header holds. An admin's password is tried
+// on every key in turn, each with the argon2id cost the header names, and
+// nothing in a header is trusted before a key opens the payload: without
+// these, a crafted file could ask for a run of 4 GiB, and then another.
+// The limits are far above what tropa writes (seal.PasswordParams): the
+// memory of one run sixteen times as much, and the work of all together
+// that of a hundred admins.
+const (
+	maxAdmins      = 100
+	maxKDFMemory   = 1 << 20 // KiB
+	maxKDFWorkKiBs = maxAdmins * (64 << 10) * 3
+)
+
+func checkAdmins(admins []AdminKey) error {
+	if len(admins) > maxAdmins {
+		return fmt.Errorf("backup: %d admins' keys, and a backup holds at most %d", len(admins), maxAdmins)
+	}
+	var work uint64
+	for i, a := range admins {
+		p, err := seal.ParseParams(a.KDF)
+		if err != nil {
+			return fmt.Errorf("backup: admin key %d: %w", i+1, err)
+		}
+		if p.MemoryKiB > maxKDFMemory {
+			return fmt.Errorf("backup: admin key %d asks for argon2id with %d MiB", i+1, p.MemoryKiB>>10)
+		}
+		work += uint64(p.MemoryKiB) * uint64(p.Time)
+	}
+	if work > maxKDFWorkKiBs {
+		return fmt.Errorf("backup: the admins' keys ask for more argon2id work than a hundred admins' would")
+	}
+	return nil
 }
 
 // readLine reads a line of at most limit bytes, without its newline.

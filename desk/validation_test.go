@@ -17,6 +17,13 @@ var invalidTexts = []struct {
 	{"empty", "", "ErrFieldRequired"},
 	{"too long", strings.Repeat("я", tropa.MaxMessageLen+1), "ErrFieldTooLong"},
 	{"invalid UTF-8", "привет \xff\xfe", "ErrInvalidText"},
+	{"overlong encoding", "\xc0\xafetc", "ErrInvalidText"},
+	{"lone surrogate", "\xed\xa0\x80", "ErrInvalidText"},
+	{"NUL", "привет\x00", "ErrControlText"},
+	{"bidi override", "Курск \u202eкср", "ErrControlText"},
+	{"bidi isolate", "\u2067Курск", "ErrControlText"},
+	{"escape code", "\x1b[31mred", "ErrControlText"},
+	{"C1 control", "\u0085next", "ErrControlText"},
 }
 
 func TestSubmitValidation(t *testing.T) {

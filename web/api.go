@@ -1,14 +1,18 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"tropa"
 )
@@ -157,20 +161,29 @@ func receiptFromHeader(r *http.Request) (string, error) {
 	return receipt, nil
 }
 
-// decodeJSON reads one JSON object of known fields.
+// decodeJSON reads one JSON object of known fields. The body is checked to
+// be UTF-8, without escapes of half a UTF-16 pair, first: a JSON decoder
+// would quietly turn either into replacement characters, and store text
+// other than what was sent.
 func decodeJSON(r *http.Request, v any) error {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		return tropa.UserError(tropa.EINVALID, "ErrJSONContentType", nil)
 	}
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	body, err := io.ReadAll(r.Body)
+	if err == nil && (!utf8.Valid(body) || loneSurrogate(body)) {
+		return tropa.UserError(tropa.EINVALID, "ErrJSONEncoding", nil)
+	}
 	if err == nil {
-		// Whatever follows the object must be nothing but white space.
-		if _, err = dec.Token(); errors.Is(err, io.EOF) {
-			return nil
-		} else if err == nil {
-			err = errors.New("data after the object")
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(v)
+		if err == nil {
+			// Whatever follows the object must be nothing but white space.
+			if _, err = dec.Token(); errors.Is(err, io.EOF) {
+				return nil
+			} else if err == nil {
+				err = errors.New("data after the object")
+			}
 		}
 	}
 	var tooLarge *http.MaxBytesError
@@ -178,4 +191,42 @@ func decodeJSON(r *http.Request, v any) error {
 		return tropa.UserError(tropa.ETOOLARGE, "ErrBodyTooLarge", nil)
 	}
 	return tropa.UserError(tropa.EINVALID, "ErrBadJSON", nil)
+}
+
+// loneSurrogate reports whether a JSON text escapes half of a UTF-16
+// surrogate pair without the other half, as in "\ud800". Backslashes occur
+// only inside strings, so every escape is found without parsing.
+func loneSurrogate(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		r, ok := escapedRune(b[i+1:])
+		if !ok {
+			i++ // another escape: skip the character escaped
+			continue
+		}
+		i += 5
+		if !utf16.IsSurrogate(r) {
+			continue
+		}
+		if r >= 0xdc00 || i+2 > len(b) || b[i+1] != '\\' {
+			return true
+		}
+		low, ok := escapedRune(b[i+2:])
+		if !ok || low < 0xdc00 || low > 0xdfff {
+			return true
+		}
+		i += 6
+	}
+	return false
+}
+
+// escapedRune reads the rune of a "uXXXX" escape at the start of b.
+func escapedRune(b []byte) (rune, bool) {
+	if len(b) < 5 || b[0] != 'u' {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(b[1:5]), 16, 16)
+	return rune(n), err == nil
 }

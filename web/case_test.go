@@ -34,14 +34,7 @@ func (ts *testServer) addStaff(tb testing.TB, name string, role tropa.Role, inta
 func (ts *testServer) newCase(tb testing.TB, form url.Values) string {
 	tb.Helper()
 	ts.browser(loopback).submit(tb, form)
-	list := ts.storedRequests(tb)
-	newest := list[0]
-	for _, r := range list {
-		if r.CreatedAt.After(newest.CreatedAt) {
-			newest = r
-		}
-	}
-	return "/staff/requests/" + newest.ID
+	return ts.newestCase(tb)
 }
 
 // TestRolesOverRoutes asks every staff page and action as every role and

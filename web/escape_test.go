@@ -5,8 +5,6 @@ import (
 	"net/url"
 	"testing"
 
-	"golang.org/x/net/html"
-
 	"tropa/internal/htmlcheck"
 )
 
@@ -16,15 +14,6 @@ const (
 	xssContact = `</textarea><script>alert(2)</script><img src=x onerror=alert(2)>`
 	xssReply   = `<script>alert(3)</script>"><img src=x onerror=alert(3)>`
 )
-
-// wantInert fails the test if the page has any element the text could have
-// made.
-func wantInert(t *testing.T, doc *html.Node) {
-	t.Helper()
-	htmlcheck.HasNone(t, doc, "script")
-	htmlcheck.HasNone(t, doc, "img")
-	htmlcheck.HasNone(t, doc, "[onerror]")
-}
 
 func TestTypedMarkupIsShownAsText(t *testing.T) {
 	t.Parallel()

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"errors"
@@ -30,7 +31,31 @@ type Config struct {
 	TLS bool
 	// Now is the clock for rate limits.
 	Now func() time.Time
+	// Timeouts bound how long one client may hold a connection; zero
+	// fields take the defaults.
+	Timeouts Timeouts
 }
+
+// Timeouts are the real server's limits on slow clients. A client that
+// trickles its headers or body is cut off when they run out, so that a
+// few slow connections cannot hold the server for everyone else.
+type Timeouts struct {
+	ReadHeader, Read, Write, Idle time.Duration
+}
+
+// defaultTimeouts leave room for a phone on a bad connection over Tor.
+var defaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 30 * time.Second,
+	Write: 60 * time.Second, Idle: 120 * time.Second}
+
+// orDefault fills the zero fields of t from defaultTimeouts.
+func (t Timeouts) orDefault() Timeouts {
+	d := defaultTimeouts
+	return Timeouts{ReadHeader: cmp.Or(t.ReadHeader, d.ReadHeader), Read: cmp.Or(t.Read, d.Read),
+		Write: cmp.Or(t.Write, d.Write), Idle: cmp.Or(t.Idle, d.Idle)}
+}
+
+// maxHeaderBytes bounds a request's headers; more gets 431.
+const maxHeaderBytes = 16 << 10
 
 // Server is tropa's HTTP side.
 type Server struct {
@@ -53,6 +78,7 @@ func New(c Config) (*Server, error) {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	c.Timeouts = c.Timeouts.orDefault()
 	loc, err := loadLocales()
 	if err != nil {
 		return nil, err
@@ -98,11 +124,11 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) Serve(ctx context.Context, l net.Listener, certFile, keyFile string) error {
 	srv := &http.Server{
 		Handler:           s.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    16 << 10,
+		ReadHeaderTimeout: s.Timeouts.ReadHeader,
+		ReadTimeout:       s.Timeouts.Read,
+		WriteTimeout:      s.Timeouts.Write,
+		IdleTimeout:       s.Timeouts.Idle,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          serverErrorLog(s.Logger),
 	}
 	errc := make(chan error, 1)

@@ -35,6 +35,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, s.errorStatus(r, err), "login", p)
 		return nil
 	}
+	// A session the browser already held is ended, not left behind: its
+	// cookie is replaced, and whoever planted or copied it keeps nothing.
+	if old, err := s.session(r); err == nil {
+		if err := s.Desk.Logout(r.Context(), old); err != nil {
+			return err
+		}
+	}
 	s.setSession(w, sess)
 	http.Redirect(w, r, stageHome(sess.Stage), http.StatusSeeOther)
 	return nil

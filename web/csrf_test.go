@@ -1,0 +1,199 @@
+package web_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"tropa"
+)
+
+// fingerprint hashes everything in the database a dump holds, but the
+// tables named in skip: two equal fingerprints mean nothing was changed in
+// between.
+func (ts *testServer) fingerprint(tb testing.TB, skip ...string) string {
+	tb.Helper()
+	h := &hashDump{Hash: sha256.New(), skip: skip}
+	if err := ts.store.Dump(context.Background(), h); err != nil {
+		tb.Fatalf("Dump: %v", err)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+type hashDump struct {
+	hash.Hash
+	skip    []string
+	skipped bool // the current table is skipped
+}
+
+func (h *hashDump) Schema(v int64) error { fmt.Fprintf(h, "schema %d\n", v); return nil }
+
+func (h *hashDump) Table(name string, columns []string) error {
+	h.skipped = slices.Contains(h.skip, name)
+	fmt.Fprintf(h, "table %q %q\n", name, columns)
+	return nil
+}
+
+func (h *hashDump) Row(values []any) error {
+	if h.skipped {
+		return nil
+	}
+	for _, v := range values {
+		fmt.Fprintf(h, "%T %q;", v, fmt.Sprint(v))
+	}
+	h.Write([]byte{'\n'})
+	return nil
+}
+
+// postRoutes reads the routes that may change state from routes.go, so
+// that a new one without a probe below fails the test: every pattern but
+// those for GET, and the site-wide not-found page. A pattern without a
+// method takes POST too, and needs a probe.
+func postRoutes(t *testing.T) []string {
+	t.Helper()
+	src, err := os.ReadFile("routes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var routes []string
+	for _, m := range regexp.MustCompile(`\.Handle(?:Func)?\("([^"]+)"`).FindAllStringSubmatch(string(src), -1) {
+		pattern := m[1]
+		if strings.HasPrefix(pattern, "GET ") || pattern == "/" {
+			continue
+		}
+		if strings.HasPrefix(pattern, "/") {
+			pattern = "POST " + pattern
+		}
+		routes = append(routes, pattern)
+	}
+	if len(routes) < 10 {
+		t.Fatalf("found %d state-changing routes in routes.go; has its form changed?", len(routes))
+	}
+	return routes
+}
+
+// Every state-changing route refuses a request sent from another site,
+// whoever's session or receipt it carries, and nothing changes.
+func TestCrossOriginProbeEveryRoute(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.addStaff(t, coordinatorName, tropa.RoleCoordinator, true)
+	ts.addStaff(t, adminName, tropa.RoleAdmin, false)
+	receipt := ts.browser(loopback).submit(t, requestForm())
+	caseURL := ts.newCase(t, requestForm())
+	olenaID := ts.staffID(t, caseworkerName)
+	b := map[string]*browser{
+		"applicant":   ts.browser(loopback),
+		"coordinator": ts.staffBrowser(t, coordinatorName, staffPassword),
+		"admin":       ts.staffBrowser(t, adminName, staffPassword),
+	}
+	enrolling := ts.browser(loopback)
+	if resp := enrolling.post(t, "/staff/login", url.Values{"name": {analystName}, "password": {analystPassword}}); resp.path != "/staff/totp" {
+		t.Fatalf("analyst's first login ended at %s, want /staff/totp", resp.path)
+	}
+	b["enrolling"] = enrolling
+	apiReceipt := "Receipt " + receipt
+
+	type probe struct {
+		who  string
+		form url.Values
+		json string // the body of an API call, instead of form
+	}
+	probes := map[string]probe{
+		"POST /{$}":                 {"applicant", requestForm(), ""},
+		"POST /check":               {"applicant", url.Values{"receipt": {receipt}}, ""},
+		"POST /check/reply":         {"applicant", url.Values{"receipt": {receipt}, "message": {"forged"}}, ""},
+		"POST /check/erase-contact": {"applicant", url.Values{"receipt": {receipt}, "confirm": {"yes"}}, ""},
+		"POST /api/v1/requests": {"applicant", nil,
+			`{"kind":"legal","situation":"front","message":"forged"}`},
+		"POST /api/v1/requests/self/messages":                 {"applicant", nil, `{"message":"forged"}`},
+		"POST /staff/login":                                   {"applicant", url.Values{"name": {caseworkerName}, "password": {caseworkerPassword}}, ""},
+		"POST /staff/logout":                                  {"coordinator", nil, ""},
+		"POST /staff/totp":                                    {"enrolling", url.Values{"code": {"000000"}}, ""},
+		"POST /staff/enter":                                   {"coordinator", requestForm(), ""},
+		"POST /staff/requests/{id}/reply":                     {"coordinator", url.Values{"message": {"forged"}}, ""},
+		"POST /staff/requests/{id}/note":                      {"coordinator", url.Values{"note": {"forged"}}, ""},
+		"POST /staff/requests/{id}/triage":                    {"coordinator", url.Values{"version": {"1"}, "disposition": {"spam"}, "urgency": {"high"}}, ""},
+		"POST /staff/requests/{id}/change":                    {"coordinator", url.Values{"version": {"1"}, "stage": {"closed"}, "outcome": {"surrendered"}}, ""},
+		"POST /staff/requests/{id}/details":                   {"coordinator", url.Values{"version": {"1"}, "route": {"forged"}}, ""},
+		"POST /staff/requests/{id}/left":                      {"coordinator", url.Values{"left_at": {"2026-03-01T10:00"}}, ""},
+		"POST /staff/requests/{id}/deadlines":                 {"coordinator", url.Values{"kind": {"meeting"}, "due_at": {"2026-03-04T05:30"}, "label": {"forged"}}, ""},
+		"POST /staff/requests/{id}/deadlines/{deadline}/done": {"coordinator", nil, ""},
+		"POST /staff/requests/{id}/assign":                    {"coordinator", url.Values{"staff": {olenaID}}, ""},
+		"POST /staff/requests/{id}/refer":                     {"coordinator", url.Values{"staff": {olenaID}}, ""},
+		"POST /staff/requests/{id}/holders/{staff}/remove":    {"coordinator", nil, ""},
+		"POST /staff/requests/{id}/link":                      {"coordinator", url.Values{"ref": {"ZZZZZZ"}}, ""},
+		"POST /staff/requests/{id}/erase-contact":             {"coordinator", url.Values{"confirm": {"yes"}}, ""},
+		"POST /staff/people/{id}/deactivate":                  {"admin", url.Values{"confirm": {"yes"}}, ""},
+		"POST /staff/people/{id}/reset-totp":                  {"admin", nil, ""},
+		"POST /staff/account/password": {"coordinator", url.Values{"current": {staffPassword},
+			"new": {"a forged new password"}, "repeat": {"a forged new password"}}, ""},
+		"POST /staff/account/sessions/{id}/end":   {"coordinator", nil, ""},
+		"POST /staff/account/sessions/end-others": {"coordinator", nil, ""},
+		"POST /staff/settings/wanted":             {"admin", url.Values{"hours": {"12"}}, ""},
+		"POST /staff/settings/retention":          {"admin", url.Values{"was": {tropa.DefaultRetention().Marshal()}, "closed_after": {"1"}, "contact_after": {"1"}, "spam_after": {"1"}}, ""},
+		"POST /staff/settings/terms/{list}":       {"admin", url.Values{"name_ru": {"подделка"}, "name_en": {"forged"}}, ""},
+		"POST /staff/settings/terms/{list}/{key}": {"admin", url.Values{"name_ru": {"подделка"}, "name_en": {"forged"}}, ""},
+	}
+	ids := strings.NewReplacer("/staff/requests/{id}", caseURL, "{deadline}", "d1", "{staff}", olenaID,
+		"/staff/people/{id}", "/staff/people/"+olenaID, "/sessions/{id}", "/sessions/"+b["coordinator"].sessionID(t),
+		"{list}", "documents", "{key}", "internal_passport", "{$}", "")
+	crossSite := []struct {
+		name   string
+		header map[string]string
+	}{
+		{"Sec-Fetch-Site cross-site", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}},
+		{"Origin of another site only", map[string]string{"Origin": "https://evil.example"}},
+	}
+	before := ts.fingerprint(t)
+	for _, route := range postRoutes(t) {
+		p, ok := probes[route]
+		if !ok {
+			t.Errorf("route %q has no cross-origin probe: add one to this test", route)
+			continue
+		}
+		method, pattern, _ := strings.Cut(route, " ")
+		path := ids.Replace(pattern)
+		for _, cs := range crossSite {
+			t.Run(route+" "+cs.name, func(t *testing.T) {
+				body, ct := p.form.Encode(), "application/x-www-form-urlencoded"
+				if p.json != "" {
+					body, ct = p.json, "application/json"
+				}
+				req := newRequest(t, method, path, strings.NewReader(body))
+				req.Header.Set("Content-Type", ct)
+				if strings.HasPrefix(path, "/api/v1/requests/self") {
+					req.Header.Set("Authorization", apiReceipt)
+				}
+				for k, v := range cs.header {
+					req.Header.Set(k, v)
+				}
+				resp := b[p.who].do(t, req, false)
+				if resp.status != http.StatusForbidden {
+					t.Errorf("%s %s from another site = %d, want 403", method, path, resp.status)
+				}
+				if c := resp.header.Values("Set-Cookie"); len(c) > 0 {
+					t.Errorf("%s %s from another site sets cookies %q, want none", method, path, c)
+				}
+			})
+		}
+	}
+	if after := ts.fingerprint(t); after != before {
+		t.Error("the database changed under requests from another site")
+	}
+	for _, who := range []string{"coordinator", "admin"} {
+		wantLoggedIn(t, b[who])
+	}
+	if resp := enrolling.getNoFollow(t, "/staff/totp"); resp.status != http.StatusOK {
+		t.Errorf("the enrolling session: GET /staff/totp = %d, want 200", resp.status)
+	}
+}
