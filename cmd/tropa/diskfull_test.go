@@ -21,12 +21,14 @@ import (
 
 // TestDiskFull serves with every file tropa writes capped a little above
 // the database's size, as a disk about to fill would leave it, and submits
-// requests until the WAL can grow no more. From then on the applicant is
-// told, in his language, that his message was not sent, and gets no
-// receipt; the server keeps serving pages, health checks and receipts
-// already given. It is then stopped, and its close, which would grow the
-// database from the WAL, fails too. Restarted without the cap, it has
-// every acknowledged request and nothing else, intact, and takes new ones.
+// requests until the WAL can grow no more. (A transaction only ever writes
+// the WAL: a database file that cannot grow fails the checkpoints, which
+// no request waits for, and then the WAL grows until it cannot either.)
+// From then on the applicant is told, in his language, that his message
+// was not sent, and gets no receipt; the server keeps serving pages,
+// health checks and receipts already given, and logs the full disk for
+// its administrator. Restarted without the cap, it has every acknowledged
+// request and nothing else, intact, and takes new ones.
 func TestDiskFull(t *testing.T) {
 	if canLimitFileSize != "" {
 		t.Skip(canLimitFileSize)
