@@ -67,11 +67,11 @@ func TestCrashUnderFlood(t *testing.T) {
 			f.waitForMore(t, 3)
 			time.Sleep(rand.N(250 * time.Millisecond))
 		}
-		p.kill(t)
 		f.serve("")
+		p.kill(t)
 	}
 	acked := f.stop(t)
-	t.Logf("%d rounds, %d kills: %d requests acknowledged, %d sent without an answer, %d attempts in all, in %s",
+	t.Logf("%d rounds, %d kills: %d requests acknowledged, %d cut off by a kill, %d attempts in all, in %s",
 		rounds, rounds, len(acked), f.lost.Load(), f.attempts.Load(), time.Since(start).Round(time.Millisecond))
 
 	stored := checkDatabase(t, dir)
