@@ -107,23 +107,24 @@ func TestDiskFull(t *testing.T) {
 		t.Errorf("the applicant form with the disk full: status %d", status)
 	}
 	readAll(t, p.url, acked[:1])
-	// A login writes less than a request: it may still fit once or twice.
-	// When it no longer does, staff are told too.
+	// A follow-up and a login write less than a request: they may still
+	// fit a few times. Once they do not, the applicant is told, and keeps
+	// what he wrote, and so are staff.
+	followUp := "Ще одне повідомлення."
+	sent, page := untilRefused(t, "follow-up", http.StatusOK, func() (int, string) {
+		return post(t, c, p.url+"check/reply", "uk", "application/x-www-form-urlencoded",
+			url.Values{"receipt": {acked[0].receipt}, "message": {followUp}}.Encode())
+	})
+	doc := htmlcheck.Parse(t, page)
+	htmlcheck.HasText(t, doc, "p.error", "Зараз ми не можемо нічого зберегти.")
+	htmlcheck.HasText(t, doc, "textarea#message", followUp)
 	noRedirect := &http.Client{Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	for i := 0; ; i++ {
-		status, page := post(t, noRedirect, p.url+"staff/login", "en", "application/x-www-form-urlencoded",
+	_, page = untilRefused(t, "staff login", http.StatusSeeOther, func() (int, string) {
+		return post(t, noRedirect, p.url+"staff/login", "en", "application/x-www-form-urlencoded",
 			url.Values{"name": {"olga"}, "password": {"caseworker password 3c9e"}}.Encode())
-		if status == http.StatusSeeOther && i < 20 {
-			continue
-		}
-		if status != http.StatusServiceUnavailable {
-			t.Fatalf("staff login %d with the disk full: status %d, want %d", i, status, http.StatusServiceUnavailable)
-		}
-		htmlcheck.HasText(t, htmlcheck.Parse(t, page), "p.error", "We cannot save anything right now.")
-		t.Logf("%d logins fitted after the last request", i)
-		break
-	}
+	})
+	htmlcheck.HasText(t, htmlcheck.Parse(t, page), "p.error", "We cannot save anything right now.")
 	p.stop(t)
 	if out := p.output(); !strings.Contains(out, "level=ERROR") || !strings.Contains(out, "ErrDiskFull") {
 		t.Errorf("the server did not log the full disk for its administrator:\n%s", out)
@@ -135,10 +136,32 @@ func TestDiskFull(t *testing.T) {
 	mustRun(t, "", "audit", "verify", "--data", dir)
 	p = startProcess(t, dir)
 	readAll(t, p.url, acked)
+	if thread := readThread(t, c, p.url, acked[0]); len(thread.Messages) != 1+sent {
+		t.Errorf("%d follow-ups were sent; the request has %d messages", sent, len(thread.Messages))
+	}
 	if receipt, err := submitAPI(c, p.url, "After the disk was freed."); err != nil || receipt == "" {
 		t.Errorf("with room again, a submission gets %q, %v; want a receipt", receipt, err)
 	}
 	p.stop(t)
+}
+
+// untilRefused does something that writes until the server refuses it
+// with 503, at most 20 times, and returns how many times it was done and
+// the refusal. Every answer but ok and the refusal fails the test.
+func untilRefused(t *testing.T, what string, ok int, try func() (int, string)) (int, string) {
+	t.Helper()
+	for i := range 20 {
+		switch status, body := try(); status {
+		case ok:
+		case http.StatusServiceUnavailable:
+			t.Logf("%s: done %d times before the disk was too full for it", what, i)
+			return i, body
+		default:
+			t.Fatalf("%s with the disk full: status %d\n%s", what, status, body)
+		}
+	}
+	t.Fatalf("%s: still done after 20 times with the disk full", what)
+	return 0, ""
 }
 
 func post(t *testing.T, c *http.Client, u, lang, contentType, body string) (int, string) {
