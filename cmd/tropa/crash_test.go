@@ -32,7 +32,7 @@ const (
 // TestCrashUnderFlood runs tropa as a process of its own, floods it with
 // submissions through the web form and the JSON API from several
 // goroutines, and kills it with SIGKILL at random moments, restarting it
-// each time. Afterwards every request whose receipt came back whole is
+// each time, and now and then while it starts. Afterwards every request whose receipt came back whole is
 // there and opens with that receipt, showing his message; the database is
 // intact, no request lacks its receipt, message or keys, and the audit
 // chain verifies.
@@ -55,7 +55,18 @@ func TestCrashUnderFlood(t *testing.T) {
 
 	start := time.Now()
 	f := startFlood(4)
+	startupKills := 0
 	for round := range rounds {
+		// Now and then a kill while it opens the database, replaying the
+		// WAL the kill before left; counted when it was not yet serving.
+		if round%3 == 1 {
+			p := launchProcess(t, dir)
+			time.Sleep(rand.N(150 * time.Millisecond))
+			if !servingLine.Match(p.out.Bytes()) {
+				startupKills++
+			}
+			p.kill(t)
+		}
 		p := startProcess(t, dir)
 		f.serve(p.url)
 		// Mostly some work done in this life first, then a kill at a moment
@@ -71,8 +82,8 @@ func TestCrashUnderFlood(t *testing.T) {
 		p.kill(t)
 	}
 	acked := f.stop(t)
-	t.Logf("%d kills: %d requests acknowledged, %d cut off by a kill, %d attempts in all, in %s",
-		rounds, len(acked), f.lost.Load(), f.attempts.Load(), time.Since(start).Round(time.Millisecond))
+	t.Logf("%d kills under the flood, %d more before it served: %d requests acknowledged, %d cut off by a kill, "+
+		"%d attempts in all, in %s", rounds, startupKills, len(acked), f.lost.Load(), f.attempts.Load(), time.Since(start).Round(time.Millisecond))
 
 	stored := checkDatabase(t, dir)
 	if stored < len(acked) || stored > int(f.attempts.Load()) {

@@ -43,8 +43,30 @@ type process struct {
 }
 
 // startProcess runs "tropa serve" on a free port of the loopback over the
-// data directory dir, with env added to this process's environment.
+// data directory dir, with env added to this process's environment, and
+// returns once it serves.
 func startProcess(t *testing.T, dir string, env ...string) *process {
+	t.Helper()
+	p := launchProcess(t, dir, env...)
+	deadline := time.After(20 * time.Second)
+	for {
+		if m := servingLine.FindSubmatch(p.out.Bytes()); m != nil {
+			p.url = string(m[1])
+			return p
+		}
+		select {
+		case <-p.exited:
+			t.Fatalf("tropa serve exited: %v\n%s", p.err, p.out.Bytes())
+		case <-deadline:
+			t.Fatalf("tropa serve did not start:\n%s", p.out.Bytes())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// launchProcess runs "tropa serve" like startProcess, but returns at once,
+// while it is still opening the database.
+func launchProcess(t *testing.T, dir string, env ...string) *process {
 	t.Helper()
 	if runtime.GOOS == "windows" {
 		t.Skip("stopping a server process takes SIGTERM, which Windows does not have")
@@ -68,20 +90,7 @@ func startProcess(t *testing.T, dir string, env ...string) *process {
 		p.cmd.Process.Kill()
 		<-p.exited
 	})
-	deadline := time.After(20 * time.Second)
-	for {
-		if m := servingLine.FindSubmatch(p.out.Bytes()); m != nil {
-			p.url = string(m[1])
-			return p
-		}
-		select {
-		case <-p.exited:
-			t.Fatalf("tropa serve exited: %v\n%s", p.err, p.out.Bytes())
-		case <-deadline:
-			t.Fatalf("tropa serve did not start:\n%s", p.out.Bytes())
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
+	return p
 }
 
 // kill ends the process with SIGKILL, as a power cut or the OOM killer
