@@ -55,7 +55,7 @@ func TestCrashUnderFlood(t *testing.T) {
 
 	start := time.Now()
 	f := startFlood(4)
-	startupKills := 0
+	kills, beforeServing := 0, 0
 	for round := range rounds {
 		// Now and then a kill while it opens the database, replaying the
 		// WAL the kill before left; counted when it was not yet serving.
@@ -63,9 +63,10 @@ func TestCrashUnderFlood(t *testing.T) {
 			p := launchProcess(t, dir)
 			time.Sleep(rand.N(150 * time.Millisecond))
 			if !servingLine.Match(p.out.Bytes()) {
-				startupKills++
+				beforeServing++
 			}
 			p.kill(t)
+			kills++
 		}
 		p := startProcess(t, dir)
 		f.serve(p.url)
@@ -80,10 +81,11 @@ func TestCrashUnderFlood(t *testing.T) {
 		}
 		f.serve("")
 		p.kill(t)
+		kills++
 	}
 	acked := f.stop(t)
-	t.Logf("%d kills under the flood, %d more before it served: %d requests acknowledged, %d cut off by a kill, "+
-		"%d attempts in all, in %s", rounds, startupKills, len(acked), f.lost.Load(), f.attempts.Load(), time.Since(start).Round(time.Millisecond))
+	t.Logf("%d kills, %d of them before the server served: %d requests acknowledged, %d cut off by a kill, "+
+		"%d attempts in all, in %s", kills, beforeServing, len(acked), f.lost.Load(), f.attempts.Load(), time.Since(start).Round(time.Millisecond))
 
 	stored := checkDatabase(t, dir)
 	if stored < len(acked) || stored > int(f.attempts.Load()) {
