@@ -6,8 +6,8 @@ import (
 )
 
 // Error codes. The web layer maps each to an HTTP status and a page in the
-// user's language; only EINTERNAL is logged, because the others are the
-// user's or the adversary's doing and say nothing about the system.
+// user's language. Only EINTERNAL and EUNAVAILABLE are logged: the others
+// are the user's or the adversary's doing and say nothing about the system.
 const (
 	ECONFLICT     = "conflict"
 	EFORBIDDEN    = "forbidden"
@@ -18,6 +18,9 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EBUSY         = "busy"
 	ERATELIMIT    = "rate_limited"
+	// EUNAVAILABLE is storage that takes nothing more, a full disk: the user
+	// is asked to come back later, and an administrator must act.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is an error that is safe to show: Code selects the status and the

@@ -65,6 +65,9 @@ type NewRequest struct {
 	First   MessageRecord
 	Wraps   []KeyWrap
 	Receipt ReceiptRecord
+	// Audit, when set, is appended with the request: a request staff
+	// entered is stored with its entry in the audit log or not at all.
+	Audit *AuditEvent
 }
 
 // StaffRecord is a staff member as stored, with their private key sealed
@@ -240,7 +243,9 @@ type StaffStore interface {
 
 // SessionStore keeps staff sessions.
 type SessionStore interface {
-	CreateSession(ctx context.Context, s *SessionRecord) error
+	// CreateSession stores a new session with ev, its login, in the audit
+	// log: there is no session without its login on record.
+	CreateSession(ctx context.Context, s *SessionRecord, ev AuditEvent) error
 	SessionByID(ctx context.Context, id string) (*SessionRecord, error)
 	CompleteEnrollment(ctx context.Context, id string, sealedTOTP []byte, ev AuditEvent) error
 	TouchSession(ctx context.Context, id string, at time.Time) error

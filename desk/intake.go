@@ -76,6 +76,10 @@ func (d *Desk) submit(ctx context.Context, sub tropa.Submission, enteredBy *Sess
 			Wrapped: wrapped, CreatedAt: now})
 	}
 
+	if enteredBy != nil {
+		n.Audit = &tropa.AuditEvent{At: now, Actor: enteredBy.Staff.ID, Action: tropa.ActionRequestEnter, RequestID: requestID}
+	}
+
 	// The lookup part and the reference are short enough to collide now and
 	// then; a new pair costs nothing, the argon2id work is kept.
 	const attempts = 4
@@ -85,11 +89,7 @@ func (d *Desk) submit(ctx context.Context, sub tropa.Submission, enteredBy *Sess
 		n.Receipt.SealedKey = seal.Seal(receiptKey, caseKey[:], receiptAAD(receipt.Lookup))
 		err := d.Store.CreateRequest(ctx, n)
 		if err == nil {
-			if enteredBy != nil {
-				err = d.Store.Audit(ctx, tropa.AuditEvent{At: now, Actor: enteredBy.Staff.ID,
-					Action: tropa.ActionRequestEnter, RequestID: requestID})
-			}
-			return receipt, requestID, err
+			return receipt, requestID, nil
 		}
 		if !tropa.IsCode(err, tropa.ECONFLICT) || i == attempts {
 			return seal.Receipt{}, "", err

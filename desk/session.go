@@ -80,10 +80,7 @@ func (d *Desk) Login(ctx context.Context, name, password, code string) (*Session
 		}
 		rec.SealedPendingTOTP = seal.SealString(&s.key, pending, sessionAAD(s.ID, "pending_totp"))
 	}
-	if err := d.Store.CreateSession(ctx, rec); err != nil {
-		return nil, err
-	}
-	if err := d.Store.Audit(ctx, tropa.AuditEvent{At: now, Actor: staff.ID, Action: tropa.ActionLogin}); err != nil {
+	if err := d.Store.CreateSession(ctx, rec, tropa.AuditEvent{At: now, Actor: staff.ID, Action: tropa.ActionLogin}); err != nil {
 		return nil, err
 	}
 	return s, nil

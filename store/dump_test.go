@@ -62,8 +62,9 @@ func fill(tb testing.TB, s tropa.Store) (sessionID string) {
 		tb.Fatal(err)
 	}
 	sessionID = tropa.NewID()
-	if err := s.CreateSession(ctx, &tropa.SessionRecord{ID: sessionID, StaffID: alice.ID, Stage: tropa.SessionFull,
-		SealedIdentity: []byte("sealed identity"), CreatedAt: at, LastSeenAt: at}); err != nil {
+	rec := &tropa.SessionRecord{ID: sessionID, StaffID: alice.ID, Stage: tropa.SessionFull,
+		SealedIdentity: []byte("sealed identity"), CreatedAt: at, LastSeenAt: at}
+	if err := s.CreateSession(ctx, rec, loginEvent(rec)); err != nil {
 		tb.Fatal(err)
 	}
 	return sessionID

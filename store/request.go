@@ -26,8 +26,8 @@ func fromDueMicros(us int64) time.Time {
 	return fromMicros(us)
 }
 
-// CreateRequest writes a new request with its first message, its key wraps
-// and its receipt in one transaction: when it returns nil the request is on
+// CreateRequest writes a new request with its first message, its key wraps,
+// its receipt and its audit entry, if any, in one transaction: when it returns nil the request is on
 // disk, and only then may the applicant see his receipt. The request starts
 // at version 1, updated when created, with no deadline: deadlines come with
 // UpdateCase.
@@ -62,10 +62,15 @@ func (db *DB) CreateRequest(ctx context.Context, n *tropa.NewRequest) error {
 			}
 		}
 		rc := &n.Receipt
-		_, err = tx.ExecContext(ctx, `INSERT INTO receipts (lookup, request_id, kdf, salt, verifier, sealed_key, created_at)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO receipts (lookup, request_id, kdf, salt, verifier, sealed_key, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			rc.Lookup, rc.RequestID, rc.KDF, rc.Salt, rc.Verifier, rc.SealedKey, micros(rc.CreatedAt))
-		return mapErr(err)
+			rc.Lookup, rc.RequestID, rc.KDF, rc.Salt, rc.Verifier, rc.SealedKey, micros(rc.CreatedAt)); err != nil {
+			return mapErr(err)
+		}
+		if n.Audit == nil {
+			return nil
+		}
+		return appendAudit(ctx, tx, *n.Audit)
 	})
 }
 

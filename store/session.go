@@ -8,14 +8,17 @@ import (
 	"tropa"
 )
 
-// CreateSession stores a new session.
-func (db *DB) CreateSession(ctx context.Context, s *tropa.SessionRecord) error {
+// CreateSession stores a new session and appends ev in one transaction.
+func (db *DB) CreateSession(ctx context.Context, s *tropa.SessionRecord, ev tropa.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions
 			(id, staff_id, stage, sealed_identity, sealed_pending_totp, created_at, last_seen_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			s.ID, s.StaffID, string(s.Stage), s.SealedIdentity, s.SealedPendingTOTP, micros(s.CreatedAt), micros(s.LastSeenAt))
-		return mapErr(err)
+			s.ID, s.StaffID, string(s.Stage), s.SealedIdentity, s.SealedPendingTOTP, micros(s.CreatedAt),
+			micros(s.LastSeenAt)); err != nil {
+			return mapErr(err)
+		}
+		return appendAudit(ctx, tx, ev)
 	})
 }
 

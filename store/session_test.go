@@ -20,9 +20,14 @@ func newSession(staffID string, stage tropa.SessionStage, at time.Time) *tropa.S
 	return rec
 }
 
+// loginEvent is the audit entry of the login that started rec.
+func loginEvent(rec *tropa.SessionRecord) tropa.AuditEvent {
+	return tropa.AuditEvent{At: rec.CreatedAt, Actor: rec.StaffID, Action: tropa.ActionLogin}
+}
+
 func mustCreateSession(tb testing.TB, s tropa.Store, rec *tropa.SessionRecord) {
 	tb.Helper()
-	if err := s.CreateSession(context.Background(), rec); err != nil {
+	if err := s.CreateSession(context.Background(), rec, loginEvent(rec)); err != nil {
 		tb.Fatalf("CreateSession: %v", err)
 	}
 }

@@ -159,15 +159,27 @@ func mapErr(err error) error {
 		return tropa.Errorf(tropa.ENOTFOUND, "no such row")
 	case errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY):
 		return &tropa.Error{Code: tropa.ECONFLICT, Message: se.Error()}
-	case errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_FULL):
-		return &tropa.Error{Code: tropa.EBUSY, MessageID: "ErrDiskFull", Message: se.Error()}
+	case errors.As(err, &se) && cannotWrite(se.Code()):
+		return &tropa.Error{Code: tropa.EUNAVAILABLE, MessageID: "ErrDiskFull", Message: se.Error()}
 	case errors.As(err, &pe) && pe.Code == pgUniqueViolation:
 		return &tropa.Error{Code: tropa.ECONFLICT, Message: pe.Error()}
 	case errors.As(err, &pe) && pe.Code == pgDiskFull:
-		return &tropa.Error{Code: tropa.EBUSY, MessageID: "ErrDiskFull", Message: pe.Error()}
+		return &tropa.Error{Code: tropa.EUNAVAILABLE, MessageID: "ErrDiskFull", Message: pe.Error()}
 	default:
 		return err
 	}
+}
+
+// cannotWrite reports the SQLite result codes of a disk that takes no more.
+// A full disk (ENOSPC) is SQLITE_FULL; a quota or a file size limit
+// reached (EDQUOT, EFBIG) is a failed write, and growing the WAL's index a
+// failed SHMSIZE; a disk that cannot flush fails fsync.
+func cannotWrite(code int) bool {
+	switch code {
+	case sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR_WRITE, sqlite3.SQLITE_IOERR_FSYNC, sqlite3.SQLITE_IOERR_SHMSIZE:
+		return true
+	}
+	return false
 }
 
 func micros(t time.Time) int64 {

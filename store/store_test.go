@@ -212,8 +212,9 @@ func testTimesRoundTrip(t *testing.T, b storetest.Backend) {
 			n := newRequest(tt.at, tropa.UrgencyNormal, alice.ID)
 			mustCreateRequest(t, s, n)
 			sessionID := tropa.NewID()
-			if err := s.CreateSession(ctx, &tropa.SessionRecord{ID: sessionID, StaffID: alice.ID, Stage: tropa.SessionFull,
-				SealedIdentity: []byte("x"), CreatedAt: tt.at, LastSeenAt: tt.at}); err != nil {
+			rec := &tropa.SessionRecord{ID: sessionID, StaffID: alice.ID, Stage: tropa.SessionFull,
+				SealedIdentity: []byte("x"), CreatedAt: tt.at, LastSeenAt: tt.at}
+			if err := s.CreateSession(ctx, rec, loginEvent(rec)); err != nil {
 				t.Fatalf("CreateSession: %v", err)
 			}
 

@@ -517,7 +517,7 @@ func TestCatalogDynamicIDs(t *testing.T) {
 	}
 	codes := errorCodes(t)
 	for _, c := range []string{tropa.ECONFLICT, tropa.EFORBIDDEN, tropa.EINTERNAL, tropa.EINVALID, tropa.ENOTFOUND,
-		tropa.ETOOLARGE, tropa.EUNAUTHORIZED, tropa.EBUSY, tropa.ERATELIMIT} {
+		tropa.ETOOLARGE, tropa.EUNAUTHORIZED, tropa.EBUSY, tropa.ERATELIMIT, tropa.EUNAVAILABLE} {
 		if !slices.Contains(codes, c) {
 			t.Errorf("error code %q not found among the constants of error.go %v: the parse is broken", c, codes)
 		}

@@ -230,7 +230,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 
 func (s *Server) errorStatus(r *http.Request, err error) int {
 	code := tropa.ErrorCode(err)
-	if code == tropa.EINTERNAL {
+	if code == tropa.EINTERNAL || code == tropa.EUNAVAILABLE {
 		s.Logger.Error("request failed", "pattern", r.Pattern, "err", err)
 	}
 	return statusOf(code)
@@ -268,7 +268,7 @@ func statusOf(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case tropa.ERATELIMIT:
 		return http.StatusTooManyRequests
-	case tropa.EBUSY:
+	case tropa.EBUSY, tropa.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError

@@ -42,7 +42,7 @@ func (s *Server) enterRequest(w http.ResponseWriter, r *http.Request, sess *desk
 		Contact: textField(r, "contact"), Message: textField(r, "message")}
 	receipt, id, err := s.Desk.EnterRequest(r.Context(), sess, sub)
 	if err != nil {
-		if !correctable(err) && !tropa.IsCode(err, tropa.EBUSY) {
+		if !correctable(err) && !tropa.IsCode(err, tropa.EBUSY) && !tropa.IsCode(err, tropa.EUNAVAILABLE) {
 			return err
 		}
 		p.Error = p.explain(err)
