@@ -52,7 +52,11 @@ type AttachmentRecord struct {
 	SealedData []byte
 }
 
-// extensions are the file name endings of the types an attachment may have.
+// AttachmentTypes are the types an attachment may have, as sniffed from
+// its content.
+var AttachmentTypes = []string{"image/jpeg", "image/png"}
+
+// extensions are the file name endings of AttachmentTypes.
 var extensions = map[string]string{"image/jpeg": ".jpg", "image/png": ".png"}
 
 // CleanFileName makes a name an applicant gave a file fit to show and to
@@ -68,7 +72,7 @@ func CleanFileName(name string) string {
 		}
 		return r
 	}, name)
-	name = strings.TrimLeft(strings.TrimSpace(name), ".")
+	name = strings.TrimLeft(strings.TrimSpace(name), "./")
 	if r := []rune(name); len(r) > MaxAttachmentName {
 		name = string(r[:MaxAttachmentName])
 	}
@@ -87,4 +91,15 @@ func (a *Attachment) DownloadName() string {
 		return a.Name
 	}
 	return a.Name + ext
+}
+
+// ErrTooManyFiles refuses a message with more than MaxAttachments files.
+func ErrTooManyFiles() error {
+	return UserError(EINVALID, "ErrTooManyFiles", map[string]any{"Max": MaxAttachments})
+}
+
+// ErrFileTooLarge refuses a file larger than MaxAttachmentSize, named as
+// CleanFileName shows it.
+func ErrFileTooLarge(name string) error {
+	return UserError(ETOOLARGE, "ErrFileTooLarge", map[string]any{"Name": CleanFileName(name), "MiB": MaxAttachmentSize >> 20})
 }

@@ -90,7 +90,7 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return s.logRequests(s.secure(limitBody(s.crossOrigin(mux))))
+	return s.logRequests(s.secure(limitBody(mux, s.crossOrigin(mux))))
 }
 
 // Serve serves on l until ctx is done, then shuts down gracefully, letting
