@@ -266,8 +266,8 @@ type RequestStore interface {
 	// transaction.
 	AddMessage(ctx context.Context, m *MessageRecord, ev *AuditEvent) error
 	KeyWrap(ctx context.Context, requestID, holder string) (*KeyWrap, error)
-	// Attachments lists a request's attachments, oldest first, without
-	// their content.
+	// Attachments lists a request's attachments, oldest first and each
+	// message's in the order they were sent, without their content.
 	Attachments(ctx context.Context, requestID string) ([]AttachmentRecord, error)
 	// Attachment returns one attachment of a request with its content, or
 	// ENOTFOUND.

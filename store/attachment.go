@@ -7,12 +7,13 @@ import (
 	"tropa"
 )
 
-// insertAttachments writes the attachments of a message just written.
+// insertAttachments writes the attachments of a message just written, in
+// their order.
 func insertAttachments(ctx context.Context, tx *sql.Tx, m *tropa.MessageRecord) error {
-	for _, a := range m.Attachments {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO attachments (id, request_id, message_id, type, size, created_at,
-			sealed_name, sealed_data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			a.ID, m.RequestID, m.ID, a.Type, a.Size, micros(a.CreatedAt), a.SealedName, a.SealedData); err != nil {
+	for i, a := range m.Attachments {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO attachments (id, request_id, message_id, position, type, size,
+			created_at, sealed_name, sealed_data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			a.ID, m.RequestID, m.ID, i, a.Type, a.Size, micros(a.CreatedAt), a.SealedName, a.SealedData); err != nil {
 			return mapErr(err)
 		}
 	}
@@ -21,11 +22,11 @@ func insertAttachments(ctx context.Context, tx *sql.Tx, m *tropa.MessageRecord) 
 
 const attachmentColumns = `id, request_id, message_id, type, size, created_at, sealed_name`
 
-// Attachments lists a request's attachments, oldest first, without their
-// content.
+// Attachments lists a request's attachments, oldest first and each
+// message's in the order they were sent, without their content.
 func (db *DB) Attachments(ctx context.Context, requestID string) ([]tropa.AttachmentRecord, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+attachmentColumns+` FROM attachments
-		WHERE request_id = $1 ORDER BY created_at, id`, requestID)
+		WHERE request_id = $1 ORDER BY created_at, message_id, position`, requestID)
 	if err != nil {
 		return nil, mapErr(err)
 	}

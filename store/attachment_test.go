@@ -23,35 +23,37 @@ func TestAttachments(t *testing.T) {
 	storetest.Each(t, testAttachments)
 }
 
-// testAttachments writes attachments with a request's first message and
-// with a reply: they are listed without content, read one by one with it,
+// testAttachments writes two attachments with a request's first message
+// and one with a reply: they are listed without content, read one by one with it,
 // and never through another request.
 func testAttachments(t *testing.T, b storetest.Backend) {
 	t.Parallel()
 	ctx := context.Background()
 	var s tropa.Store = mustOpenStore(t, b)
 	n := newRequest(base, tropa.UrgencyNormal, "alice")
-	first := newAttachment(base, "sealed photo one")
-	n.First.Attachments = []tropa.AttachmentRecord{first}
+	// Sent at once, they come back in the order sent, whatever their ids.
+	first, second := newAttachment(base, "sealed photo one"), newAttachment(base, "sealed photo two")
+	first.ID, second.ID = "z"+first.ID, "a"+second.ID
+	n.First.Attachments = []tropa.AttachmentRecord{first, second}
 	mustCreateRequest(t, s, n)
 	other := newRequest(base, tropa.UrgencyNormal, "alice")
 	mustCreateRequest(t, s, other)
 
 	reply := &tropa.MessageRecord{ID: tropa.NewID(), RequestID: n.Request.ID, Author: tropa.AuthorApplicant,
 		CreatedAt: base.Add(time.Hour), SealedBody: []byte("sealed reply"),
-		Attachments: []tropa.AttachmentRecord{newAttachment(base.Add(time.Hour), "sealed photo two")}}
+		Attachments: []tropa.AttachmentRecord{newAttachment(base.Add(time.Hour), "sealed photo three")}}
 	if err := s.AddMessage(ctx, reply, nil); err != nil {
 		t.Fatalf("AddMessage: %v", err)
 	}
 
 	list, err := s.Attachments(ctx, n.Request.ID)
-	if err != nil || len(list) != 2 {
-		t.Fatalf("Attachments = %+v, %v; want two", list, err)
+	if err != nil || len(list) != 3 {
+		t.Fatalf("Attachments = %+v, %v; want three", list, err)
 	}
 	for i, want := range []struct {
 		rec     tropa.AttachmentRecord
 		message string
-	}{{first, n.First.ID}, {reply.Attachments[0], reply.ID}} {
+	}{{first, n.First.ID}, {second, n.First.ID}, {reply.Attachments[0], reply.ID}} {
 		got := list[i]
 		if got.ID != want.rec.ID || got.MessageID != want.message || got.RequestID != n.Request.ID ||
 			got.Type != want.rec.Type || got.Size != want.rec.Size || !got.CreatedAt.Equal(us(want.rec.CreatedAt)) ||
