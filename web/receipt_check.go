@@ -41,7 +41,8 @@ func (s *Server) receiptCheck(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) receiptReply(w http.ResponseWriter, r *http.Request) error {
-	files, err := readPhotos(w, r)
+	files, release, err := s.readPhotos(w, r)
+	defer release()
 	receipt, body := r.PostForm.Get("receipt"), textField(r, "message")
 	if err != nil && receipt == "" {
 		// Nothing arrived to show the request again with.

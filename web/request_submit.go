@@ -41,7 +41,8 @@ func (s *Server) requestForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) requestSubmit(w http.ResponseWriter, r *http.Request) error {
-	files, readErr := readPhotos(w, r)
+	files, release, readErr := s.readPhotos(w, r)
+	defer release()
 	sub := tropa.Submission{
 		Kind:      tropa.Kind(r.PostForm.Get("kind")),
 		Situation: tropa.Situation(r.PostForm.Get("situation")),

@@ -30,6 +30,9 @@ type Config struct {
 	TLS bool
 	// Now is the clock for rate limits.
 	Now func() time.Time
+	// PhotoMemory bounds the photo data being received at once, in bytes;
+	// 0 means photoMemory.
+	PhotoMemory int64
 }
 
 // Server is tropa's HTTP side.
@@ -40,6 +43,7 @@ type Server struct {
 	receipts  *limiter
 	logins    *limiter
 	intake    *limiter
+	photos    *budget
 
 	staticHandler http.Handler
 }
@@ -52,6 +56,9 @@ func New(c Config) (*Server, error) {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
+	}
+	if c.PhotoMemory == 0 {
+		c.PhotoMemory = photoMemory
 	}
 	loc, err := loadLocales()
 	if err != nil {
@@ -71,6 +78,7 @@ func New(c Config) (*Server, error) {
 		receipts: newLimiter(20*time.Second, 10, 20),
 		logins:   newLimiter(20*time.Second, 10, 10),
 		intake:   newLimiter(time.Minute, 5, 50),
+		photos:   &budget{free: c.PhotoMemory},
 
 		staticHandler: http.FileServerFS(staticFiles),
 	}, nil

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"tropa"
@@ -32,6 +33,36 @@ const maxParts = 50
 // photoField is the file input's name.
 const photoField = "photos"
 
+// photoMemory is the default bound on the photo data all requests together
+// may hold while they are received, checked and sealed; the memory they
+// take is up to three times this, as each photo is copied once cleaned and
+// once sealed. A flood of large uploads is then told to retry instead of
+// exhausting the server's memory.
+const photoMemory = 32 * tropa.MaxAttachmentSize
+
+// budget is memory that requests take from and give back.
+type budget struct {
+	mu   sync.Mutex
+	free int64
+}
+
+// take reserves n bytes, if that many are free.
+func (b *budget) take(n int64) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.free < n {
+		return false
+	}
+	b.free -= n
+	return true
+}
+
+func (b *budget) give(n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.free += n
+}
+
 // isMultipart reports whether r's body is a multipart form.
 func isMultipart(r *http.Request) bool {
 	t, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -39,65 +70,78 @@ func isMultipart(r *http.Request) bool {
 }
 
 // readPhotos reads a posted form that may carry photos: its fields go to
-// r.PostForm, the photos are returned. It always leaves r.PostForm set,
-// with every field read before a problem, so that what the applicant typed
-// can be shown back to him; the file input comes last in the forms for
-// that reason. A file refused (too many, too large) is named in the error,
-// and the rest of the form is still read.
-func readPhotos(w http.ResponseWriter, r *http.Request) ([]tropa.Upload, error) {
+// r.PostForm, the photos are returned, and release must be called once
+// they are no longer needed. It always leaves r.PostForm set, with every
+// field read before a problem, so that what the applicant typed can be
+// shown back to him; the file input comes last in the forms for that
+// reason. A file refused (too many, too large, no memory for it now) is
+// named in the error, and the rest of the form is still read.
+func (s *Server) readPhotos(w http.ResponseWriter, r *http.Request) (files []tropa.Upload, release func(), err error) {
+	var taken int64
+	release = func() { s.photos.give(taken) }
 	if !isMultipart(r) {
 		err := parseForm(r)
 		if r.PostForm == nil {
 			r.PostForm = url.Values{}
 		}
-		return nil, err
+		return nil, release, err
 	}
 	form := url.Values{}
 	r.PostForm = form
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, errBadForm
+		return nil, release, errBadForm
 	}
 	rc := http.NewResponseController(w)
 	// Not every ResponseWriter can; then the server's own timeouts hold.
 	rc.SetReadDeadline(time.Now().Add(uploadTimeout))
 	rc.SetWriteDeadline(time.Now().Add(uploadTimeout + time.Minute))
 
-	var files []tropa.Upload
 	var refused error
 	text := int64(maxBody)
 	for parts := 0; ; parts++ {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return files, refused
+			return files, release, refused
 		}
 		if err != nil {
-			return nil, formError(err)
+			return nil, release, formError(err)
 		}
 		if parts == maxParts {
-			return nil, errBadForm
+			return nil, release, errBadForm
 		}
 		if part.FormName() != photoField {
 			b, err := io.ReadAll(io.LimitReader(part, text+1))
 			if err != nil {
-				return nil, formError(err)
+				return nil, release, formError(err)
 			}
 			if text -= int64(len(b)); text < 0 {
-				return nil, errBodyTooLarge
+				return nil, release, errBodyTooLarge
 			}
 			if part.FileName() == "" {
 				form.Add(part.FormName(), string(b))
 			}
 			continue
 		}
+		if refused != nil || !s.photos.take(tropa.MaxAttachmentSize+1) {
+			// Read past it, holding none of it, to reach the fields after.
+			n, err := io.Copy(io.Discard, part)
+			if err != nil {
+				return nil, release, formError(err)
+			}
+			if refused == nil && (n > 0 || part.FileName() != "") {
+				refused = errPhotosBusy
+			}
+			continue
+		}
+		taken += tropa.MaxAttachmentSize + 1
 		data, err := io.ReadAll(io.LimitReader(part, tropa.MaxAttachmentSize+1))
 		if err != nil {
-			return nil, formError(err)
+			return nil, release, formError(err)
 		}
 		switch {
 		case len(data) == 0 && part.FileName() == "":
 			// The input, with no photo chosen.
-		case refused != nil:
 		case len(files) == tropa.MaxAttachments:
 			refused = tropa.ErrTooManyFiles()
 		case len(data) > tropa.MaxAttachmentSize:
@@ -111,6 +155,7 @@ func readPhotos(w http.ResponseWriter, r *http.Request) ([]tropa.Upload, error) 
 var (
 	errBadForm        = tropa.UserError(tropa.EINVALID, "ErrBadForm", nil)
 	errBodyTooLarge   = tropa.UserError(tropa.ETOOLARGE, "ErrBodyTooLarge", nil)
+	errPhotosBusy     = tropa.UserError(tropa.EBUSY, "ErrPhotosBusy", nil)
 	errUploadTooLarge = tropa.UserError(tropa.ETOOLARGE, "ErrUploadTooLarge",
 		map[string]any{"Max": tropa.MaxAttachments, "MiB": tropa.MaxAttachmentSize >> 20})
 )

@@ -20,6 +20,7 @@ import (
 	"tropa"
 	"tropa/internal/htmlcheck"
 	"tropa/scrub/scrubtest"
+	"tropa/web"
 )
 
 // photo is a file an applicant picks.
@@ -217,6 +218,33 @@ func TestPhotosChooseAgain(t *testing.T) {
 	htmlcheck.HasText(t, resp.doc(t), "p#photos-again", "choose the photos again")
 	resp = ts.browser(loopback).post(t, "/?lang=en", requestForm("message", ""))
 	htmlcheck.HasNone(t, resp.doc(t), "p#photos-again")
+}
+
+// TestPhotosBusy fills the memory for photos: a photo that does not fit is
+// not taken, the applicant is told to retry, his text is kept, and once
+// the memory is given back photos are taken again.
+func TestPhotosBusy(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, func(c *web.Config) { c.PhotoMemory = 2 * (tropa.MaxAttachmentSize + 1) })
+	jpg := scrubtest.JPEG(t, 8, 8)
+	form := requestForm("message", "Текст, который нельзя терять")
+	resp := ts.browser(loopback).postPhotos(t, "/", form, photo{"1.jpg", jpg}, photo{"2.jpg", jpg}, photo{"3.jpg", jpg})
+	if resp.status != http.StatusServiceUnavailable {
+		t.Fatalf("POST / with more photos than memory for them = %d, want 503", resp.status)
+	}
+	doc := resp.doc(t)
+	htmlcheck.HasText(t, doc, "p.error", "Ваш текст сохранён")
+	if got := htmlcheck.Text(htmlcheck.HasOne(t, doc, "textarea#message")); got != form.Get("message") {
+		t.Errorf("message shown again = %q", got)
+	}
+	if n := len(ts.storedRequests(t)); n != 0 {
+		t.Errorf("stored requests = %d, want 0", n)
+	}
+	for i := range 3 {
+		if resp := ts.browser(loopback).postPhotos(t, "/", form, photo{"1.jpg", jpg}, photo{"2.jpg", jpg}); resp.status != http.StatusOK {
+			t.Fatalf("POST / with two photos, %d: %d, want 200: the memory was not given back", i, resp.status)
+		}
+	}
 }
 
 // TestPhotoNamesAreText names a photo like a path out of the data
