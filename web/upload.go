@@ -34,10 +34,11 @@ const maxParts = 50
 const photoField = "photos"
 
 // photoMemory is the default bound on the photo data all requests together
-// may hold while they are received, checked and sealed; the memory they
-// take is up to three times this, as each photo is copied once cleaned and
-// once sealed. A flood of large uploads is then told to retry instead of
-// exhausting the server's memory.
+// may hold while they are received, checked and sealed. A photo reserves
+// room for the largest allowed while it arrives, then keeps what it takes
+// until its request ends; the memory taken is up to three times this, as
+// each photo is copied once cleaned and once sealed. A flood of large
+// uploads is then told to retry instead of exhausting the server's memory.
 const photoMemory = 32 * tropa.MaxAttachmentSize
 
 // budget is memory that requests take from and give back.
@@ -134,11 +135,13 @@ func (s *Server) readPhotos(w http.ResponseWriter, r *http.Request) (files []tro
 			}
 			continue
 		}
-		taken += tropa.MaxAttachmentSize + 1
-		data, err := io.ReadAll(io.LimitReader(part, tropa.MaxAttachmentSize+1))
+		const reserved = tropa.MaxAttachmentSize + 1
+		taken += reserved
+		data, err := io.ReadAll(io.LimitReader(part, reserved))
 		if err != nil {
 			return nil, release, formError(err)
 		}
+		var kept int64
 		switch {
 		case len(data) == 0 && part.FileName() == "":
 			// The input, with no photo chosen.
@@ -148,7 +151,11 @@ func (s *Server) readPhotos(w http.ResponseWriter, r *http.Request) (files []tro
 			refused = tropa.ErrFileTooLarge(part.FileName())
 		default:
 			files = append(files, tropa.Upload{Name: part.FileName(), Data: data})
+			kept = int64(len(data))
 		}
+		// What is not kept is given back at once.
+		s.photos.give(reserved - kept)
+		taken -= reserved - kept
 	}
 }
 

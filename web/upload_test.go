@@ -220,13 +220,14 @@ func TestPhotosChooseAgain(t *testing.T) {
 	htmlcheck.HasNone(t, resp.doc(t), "p#photos-again")
 }
 
-// TestPhotosBusy fills the memory for photos: a photo that does not fit is
-// not taken, the applicant is told to retry, his text is kept, and once
-// the memory is given back photos are taken again.
+// TestPhotosBusy fills the memory for photos: each photo needs room for
+// the largest allowed while it arrives, and keeps what it takes. A photo
+// that does not fit is not taken, the applicant is told to retry, his text
+// is kept, and once the memory is given back photos are taken again.
 func TestPhotosBusy(t *testing.T) {
 	t.Parallel()
-	ts := newTestServer(t, func(c *web.Config) { c.PhotoMemory = 2 * (tropa.MaxAttachmentSize + 1) })
 	jpg := scrubtest.JPEG(t, 8, 8)
+	ts := newTestServer(t, func(c *web.Config) { c.PhotoMemory = tropa.MaxAttachmentSize + 1 + int64(len(jpg)) })
 	form := requestForm("message", "Текст, который нельзя терять")
 	resp := ts.browser(loopback).postPhotos(t, "/", form, photo{"1.jpg", jpg}, photo{"2.jpg", jpg}, photo{"3.jpg", jpg})
 	if resp.status != http.StatusServiceUnavailable {
