@@ -31,6 +31,10 @@ const (
 	// erased on request.
 	ActionRetentionRun = "retention.run"
 	ActionContactErase = "request.erase_contact"
+
+	// ActionAttachmentOpen records a staff member downloading an
+	// attachment; its detail is the attachment's id.
+	ActionAttachmentOpen = "attachment.open"
 )
 
 // AuditEvent is something staff did, to be appended to the audit log.

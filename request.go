@@ -131,6 +131,9 @@ type Submission struct {
 	Channel   Channel
 	Contact   string
 	Message   string
+	// Files are photos sent with the message; Validate leaves them to the
+	// desk, which checks and cleans them.
+	Files []Upload
 }
 
 // Validate checks a submission and returns an EINVALID *Error that tells the
@@ -217,6 +220,8 @@ type Message struct {
 	StaffID   string
 	CreatedAt time.Time
 	Body      string
+	// Attachments are listed without their content.
+	Attachments []Attachment
 }
 
 // Thread is a request opened with its case key.

@@ -27,6 +27,8 @@ type MessageRecord struct {
 	StaffID    string
 	CreatedAt  time.Time
 	SealedBody []byte
+	// Attachments are written with the message.
+	Attachments []AttachmentRecord
 }
 
 // HolderRecovery is the holder of the wrap to the organization's offline
@@ -269,6 +271,12 @@ type RequestStore interface {
 	// transaction.
 	AddMessage(ctx context.Context, m *MessageRecord, ev *AuditEvent) error
 	KeyWrap(ctx context.Context, requestID, holder string) (*KeyWrap, error)
+	// Attachments lists a request's attachments, oldest first and each
+	// message's in the order they were sent, without their content.
+	Attachments(ctx context.Context, requestID string) ([]AttachmentRecord, error)
+	// Attachment returns one attachment of a request with its content, or
+	// ENOTFOUND.
+	Attachment(ctx context.Context, requestID, id string) (*AttachmentRecord, error)
 }
 
 // CaseStore keeps the casework on requests.

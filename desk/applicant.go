@@ -41,10 +41,14 @@ func (c *ApplicantCase) Thread(ctx context.Context) (*tropa.Thread, error) {
 	return c.d.openThread(ctx, rr, c.key, false)
 }
 
-// Reply adds a message from the applicant.
-func (c *ApplicantCase) Reply(ctx context.Context, body string) error {
+// Reply adds a message from the applicant, with the photos he sends.
+func (c *ApplicantCase) Reply(ctx context.Context, body string, files []tropa.Upload) error {
+	clean, err := cleanUploads(files)
+	if err != nil {
+		return err
+	}
 	return c.d.addMessage(ctx, c.key, tropa.Message{RequestID: c.requestID, Author: tropa.AuthorApplicant,
-		CreatedAt: c.d.now(), Body: body}, nil)
+		CreatedAt: c.d.now(), Body: body}, clean, nil)
 }
 
 // ApplicantThread opens the request a receipt belongs to.
@@ -67,7 +71,7 @@ func (d *Desk) ApplicantReply(ctx context.Context, receipt, body string) error {
 	if err != nil {
 		return err
 	}
-	return c.Reply(ctx, body)
+	return c.Reply(ctx, body, nil)
 }
 
 // receiptKey checks a receipt and returns its request and case key. An

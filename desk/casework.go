@@ -92,7 +92,7 @@ func (d *Desk) write(ctx context.Context, s *Session, requestID string, author t
 	}
 	now := d.now()
 	return d.addMessage(ctx, key, tropa.Message{RequestID: requestID, Author: author, StaffID: s.Staff.ID,
-		CreatedAt: now, Body: body},
+		CreatedAt: now, Body: body}, nil,
 		&tropa.AuditEvent{At: now, Actor: s.Staff.ID, Action: action, RequestID: requestID})
 }
 

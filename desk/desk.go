@@ -96,6 +96,10 @@ func (d *Desk) openThread(ctx context.Context, rr *tropa.RequestRecord, key *sea
 	if err != nil {
 		return nil, err
 	}
+	attachments, err := d.openAttachments(ctx, key, rr.ID)
+	if err != nil {
+		return nil, err
+	}
 	t := &tropa.Thread{Request: rr.Request, Contact: contact, Messages: make([]tropa.Message, 0, len(records))}
 	for _, m := range records {
 		body, err := seal.OpenString(key, m.SealedBody, bodyAAD(m.ID, m.Author))
@@ -103,19 +107,20 @@ func (d *Desk) openThread(ctx context.Context, rr *tropa.RequestRecord, key *sea
 			return nil, tropa.Errorf(tropa.EINTERNAL, "open message: %v", err)
 		}
 		t.Messages = append(t.Messages, tropa.Message{ID: m.ID, RequestID: m.RequestID, Author: m.Author,
-			StaffID: m.StaffID, CreatedAt: m.CreatedAt, Body: body})
+			StaffID: m.StaffID, CreatedAt: m.CreatedAt, Body: body, Attachments: attachments[m.ID]})
 	}
 	return t, nil
 }
 
-// addMessage seals and stores a message.
-func (d *Desk) addMessage(ctx context.Context, key *seal.Key, m tropa.Message, ev *tropa.AuditEvent) error {
+// addMessage seals and stores a message with its photos.
+func (d *Desk) addMessage(ctx context.Context, key *seal.Key, m tropa.Message, files []cleanFile, ev *tropa.AuditEvent) error {
 	if err := tropa.ValidateText(m.Body, "message", 1, tropa.MaxMessageLen); err != nil {
 		return err
 	}
 	m.ID = tropa.NewID()
 	return d.Store.AddMessage(ctx, &tropa.MessageRecord{ID: m.ID, RequestID: m.RequestID, Author: m.Author,
-		StaffID: m.StaffID, CreatedAt: m.CreatedAt, SealedBody: seal.SealString(key, m.Body, bodyAAD(m.ID, m.Author))}, ev)
+		StaffID: m.StaffID, CreatedAt: m.CreatedAt, SealedBody: seal.SealString(key, m.Body, bodyAAD(m.ID, m.Author)),
+		Attachments: d.sealFiles(key, files)}, ev)
 }
 
 func contactAAD(requestID string) seal.AAD {

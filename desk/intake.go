@@ -33,6 +33,10 @@ func (d *Desk) submit(ctx context.Context, sub tropa.Submission, enteredBy *Sess
 	if err := sub.Validate(); err != nil {
 		return seal.Receipt{}, "", err
 	}
+	files, err := cleanUploads(sub.Files)
+	if err != nil {
+		return seal.Receipt{}, "", err
+	}
 	recipients, err := d.intakeRecipients(ctx)
 	if err != nil {
 		return seal.Receipt{}, "", err
@@ -59,7 +63,8 @@ func (d *Desk) submit(ctx context.Context, sub tropa.Submission, enteredBy *Sess
 			SealedContact: seal.SealString(&caseKey, sub.Contact, contactAAD(requestID)),
 		},
 		First: tropa.MessageRecord{ID: messageID, RequestID: requestID, Author: tropa.AuthorApplicant, CreatedAt: now,
-			SealedBody: seal.SealString(&caseKey, sub.Message, bodyAAD(messageID, tropa.AuthorApplicant))},
+			SealedBody:  seal.SealString(&caseKey, sub.Message, bodyAAD(messageID, tropa.AuthorApplicant)),
+			Attachments: d.sealFiles(&caseKey, files)},
 		Receipt: tropa.ReceiptRecord{RequestID: requestID, KDF: d.ReceiptParams.String(), Salt: salt,
 			Verifier: verifier, CreatedAt: now},
 	}

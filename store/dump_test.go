@@ -36,8 +36,9 @@ func mustOpenForLoad(tb testing.TB, where string) *store.DB {
 }
 
 // fill puts a row in every table: settings, staff, a session, requests with
-// messages, wraps, receipts, details, deadlines, history and a link, and
-// the audit entries all that made. It returns the session's id.
+// messages and an attachment, wraps, receipts, details, deadlines, history
+// and a link, and the audit entries all that made. It returns the session's
+// id.
 func fill(tb testing.TB, s tropa.Store) (sessionID string) {
 	tb.Helper()
 	ctx := context.Background()
@@ -47,6 +48,7 @@ func fill(tb testing.TB, s tropa.Store) (sessionID string) {
 		tb.Fatal(err)
 	}
 	a := newRequest(base, tropa.UrgencyHigh, alice.ID, tropa.HolderRecovery)
+	a.First.Attachments = []tropa.AttachmentRecord{newAttachment(base, "sealed photo")}
 	b := newRequest(base.Add(time.Minute), tropa.UrgencyNormal, alice.ID, tropa.HolderRecovery)
 	mustCreateRequest(tb, s, a)
 	mustCreateRequest(tb, s, b)
@@ -89,7 +91,7 @@ func testDumpLoad(t *testing.T, b storetest.Backend) {
 		names = append(names, tb.name)
 	}
 	for _, want := range []string{"settings", "staff", "requests", "messages", "key_wraps", "receipts", "audit_log",
-		"audit_head", "deadlines", "case_events", "case_links"} {
+		"audit_head", "deadlines", "case_events", "case_links", "attachments"} {
 		if tb := dump.table(want); tb == nil || len(tb.rows) == 0 {
 			t.Errorf("the dump has no rows of %s: %v", want, names)
 		}
@@ -100,7 +102,7 @@ func testDumpLoad(t *testing.T, b storetest.Backend) {
 		}
 	}
 	for _, fk := range [][2]string{{"staff", "messages"}, {"requests", "messages"}, {"requests", "key_wraps"},
-		{"requests", "case_links"}} {
+		{"requests", "case_links"}, {"messages", "attachments"}} {
 		if slices.Index(names, fk[0]) > slices.Index(names, fk[1]) {
 			t.Errorf("the dump has %s before %s, which refers to it: %v", fk[1], fk[0], names)
 		}

@@ -204,7 +204,10 @@ func insertMessage(ctx context.Context, tx *sql.Tx, m *tropa.MessageRecord) erro
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO messages (id, request_id, author, staff_id, created_at, sealed_body)
 		VALUES ($1, $2, $3, $4, $5, $6)`, m.ID, m.RequestID, string(m.Author), staffID, micros(m.CreatedAt), m.SealedBody)
-	return mapErr(err)
+	if err != nil {
+		return mapErr(err)
+	}
+	return insertAttachments(ctx, tx, m)
 }
 
 // KeyWrap returns the case key of a request wrapped to holder, or ENOTFOUND:

@@ -170,6 +170,7 @@ func deleteRequests(ctx context.Context, tx *sql.Tx, ids []string) error {
 	for _, query := range []string{
 		`DELETE FROM key_wraps WHERE request_id ` + in,
 		`DELETE FROM receipts WHERE request_id ` + in,
+		`DELETE FROM attachments WHERE request_id ` + in,
 		`DELETE FROM messages WHERE request_id ` + in,
 		`DELETE FROM deadlines WHERE request_id ` + in,
 		`DELETE FROM case_events WHERE request_id ` + in,

@@ -261,7 +261,7 @@ var (
 // dynamicPrefixes are the id prefixes that templates and Go code complete at
 // run time; TestCatalogDynamicIDs checks every completion.
 var dynamicPrefixes = []string{"Kind_", "Situation_", "Role_", "Channel_", "Err_", "Field_",
-	"Access_", "DeadlineKind_", "Disposition_", "DocStatus_"}
+	"Access_", "DeadlineKind_", "Disposition_", "DocStatus_", "Type_"}
 
 // templateIDs returns the message ids the templates name literally, each with
 // the file it was first found in, and the prefixes they complete with printf.
@@ -507,6 +507,9 @@ func TestCatalogDynamicIDs(t *testing.T) {
 	}
 	for _, st := range tropa.DocumentStatuses {
 		want["DocStatus_"+string(st)] = "tropa.DocumentStatuses"
+	}
+	for _, typ := range tropa.AttachmentTypes {
+		want["Type_"+typ] = "tropa.AttachmentTypes"
 	}
 	// Built-in terms are named by the catalogs unless renamed.
 	def := tropa.DefaultVocabulary()

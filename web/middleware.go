@@ -41,10 +41,16 @@ func (s *Server) secure(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody caps every request body.
-func limitBody(next http.Handler) http.Handler {
+// limitBody caps every request body at maxBody, but a form with photos
+// posted to one of uploadRoutes at maxUploadBody. mux is asked which route
+// a request is for.
+func limitBody(mux *http.ServeMux, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		limit := int64(maxBody)
+		if _, pattern := mux.Handler(r); uploadRoutes[pattern] && isMultipart(r) {
+			limit = maxUploadBody
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -61,6 +67,10 @@ func (w *statusWriter) WriteHeader(code int) {
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection, to give a
+// form with photos the time it takes to arrive.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {

@@ -41,11 +41,17 @@ func (s *Server) receiptCheck(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) receiptReply(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(r); err != nil {
+	files, release, err := s.readPhotos(w, r)
+	defer release()
+	receipt, body := r.PostForm.Get("receipt"), textField(r, "message")
+	if err != nil && receipt == "" {
+		// Nothing arrived to show the request again with.
 		return err
 	}
-	receipt, body := r.PostForm.Get("receipt"), textField(r, "message")
-	if err := tropa.ValidateText(body, "message", 1, tropa.MaxMessageLen); err != nil {
+	if err == nil {
+		err = tropa.ValidateText(body, "message", 1, tropa.MaxMessageLen)
+	}
+	if err != nil {
 		s.showThread(w, r, receipt, body, s.locales.translator(pickLanguage(r)).explain(err))
 		return nil
 	}
@@ -54,14 +60,28 @@ func (s *Server) receiptReply(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	c, err := s.Desk.ApplicantCase(r.Context(), receipt)
-	if err == nil {
-		err = c.Reply(r.Context(), body)
-	}
 	if err != nil {
 		s.receiptFailed(w, r, receipt, body, err)
 		return nil
 	}
+	if err := c.Reply(r.Context(), body, files); err != nil {
+		return s.showRefused(w, r, c, receipt, body, err)
+	}
 	return s.showDone(w, r, c, receipt, "NoticeMessageSent")
+}
+
+// showRefused shows the request again with the reply that was refused in
+// the reply box and why above it, without checking the receipt again.
+func (s *Server) showRefused(w http.ResponseWriter, r *http.Request, c *desk.ApplicantCase, receipt, draft string, err error) error {
+	t, terr := c.Thread(r.Context())
+	if terr != nil {
+		return terr
+	}
+	p := s.newPage(r)
+	p.Error = p.explain(err)
+	p.Data = threadData{Receipt: receipt, Thread: t, Draft: draft, MaxMessage: tropa.MaxMessageLen}
+	s.render(w, s.errorStatus(r, err), "thread", p)
+	return nil
 }
 
 // showDone shows the request again after something the applicant did to

@@ -41,18 +41,21 @@ func (s *Server) requestForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) requestSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(r); err != nil {
-		return err
-	}
+	files, release, readErr := s.readPhotos(w, r)
+	defer release()
 	sub := tropa.Submission{
 		Kind:      tropa.Kind(r.PostForm.Get("kind")),
 		Situation: tropa.Situation(r.PostForm.Get("situation")),
 		Channel:   tropa.ChannelWeb,
 		Contact:   textField(r, "contact"),
 		Message:   textField(r, "message"),
+		Files:     files,
 	}
 	p := s.newPage(r)
-	err := sub.Validate()
+	err := readErr
+	if err == nil {
+		err = sub.Validate()
+	}
 	if err == nil && !s.intake.allow(r, s.Now()) {
 		err = errTooMany
 	}

@@ -35,6 +35,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /staff/enter", s.staff(s.enterForm))
 	mux.Handle("POST /staff/enter", s.staff(s.enterRequest))
 	mux.Handle("GET /staff/requests/{id}", s.staff(s.caseShow))
+	mux.Handle("GET /staff/requests/{id}/attachments/{attachment}", s.staff(s.attachmentDownload))
 	mux.Handle("POST /staff/requests/{id}/reply", s.staff(s.caseReply))
 	mux.Handle("POST /staff/requests/{id}/note", s.staff(s.caseNote))
 	mux.Handle("POST /staff/requests/{id}/triage", s.staff(s.caseTriage))
@@ -66,3 +67,6 @@ func (s *Server) routes(mux *http.ServeMux) {
 
 	mux.Handle("/", s.page(notFound))
 }
+
+// uploadRoutes take forms with photos, and so larger bodies (see limitBody).
+var uploadRoutes = map[string]bool{"POST /{$}": true, "POST /check/reply": true}

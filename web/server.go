@@ -34,6 +34,9 @@ type Config struct {
 	// Timeouts bound how long one client may hold a connection; zero
 	// fields take the defaults.
 	Timeouts Timeouts
+	// PhotoMemory bounds the photo data being received at once, in bytes;
+	// 0 means photoMemory.
+	PhotoMemory int64
 }
 
 // Timeouts are the real server's limits on slow clients. A client that
@@ -65,6 +68,7 @@ type Server struct {
 	receipts  *limiter
 	logins    *limiter
 	intake    *limiter
+	photos    *budget
 
 	staticHandler http.Handler
 }
@@ -79,6 +83,9 @@ func New(c Config) (*Server, error) {
 		c.Logger = slog.Default()
 	}
 	c.Timeouts = c.Timeouts.orDefault()
+	if c.PhotoMemory == 0 {
+		c.PhotoMemory = photoMemory
+	}
 	loc, err := loadLocales()
 	if err != nil {
 		return nil, err
@@ -97,6 +104,7 @@ func New(c Config) (*Server, error) {
 		receipts: newLimiter(20*time.Second, 10, 20),
 		logins:   newLimiter(20*time.Second, 10, 10),
 		intake:   newLimiter(time.Minute, 5, 50),
+		photos:   &budget{free: c.PhotoMemory},
 
 		staticHandler: http.FileServerFS(staticFiles),
 	}, nil
@@ -116,7 +124,7 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return s.logRequests(s.secure(limitBody(s.crossOrigin(mux))))
+	return s.logRequests(s.secure(limitBody(mux, s.crossOrigin(mux))))
 }
 
 // Serve serves on l until ctx is done, then shuts down gracefully, letting

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"io/fs"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -20,7 +21,10 @@ import (
 
 	"golang.org/x/net/html"
 
+	"tropa"
 	"tropa/internal/htmlcheck"
+	"tropa/scrub"
+	"tropa/scrub/scrubtest"
 	"tropa/seal"
 	"tropa/store"
 )
@@ -28,12 +32,15 @@ import (
 // TestSeizedDisk runs the real server, puts marked text through every path
 // that stores it (applicant request and contact, staff reply, internal
 // note, triage reason, documents, route, a meeting's place, applicant
-// follow-up, login, TOTP enrolment), stops the server, and then reads every
-// byte it left on disk and everything it printed, as an adversary who seized
-// the machine would: none of the marked text, receipts, password or TOTP
-// secret may be there.
+// follow-up, photos and their names, login, TOTP enrolment), stops the
+// server, and then reads every byte it left on disk, in its data directory
+// and in the temporary directory, and everything it printed, as an
+// adversary who seized the machine would: none of the marked text,
+// photos, receipts, password or TOTP secret may be there.
 func TestSeizedDisk(t *testing.T) {
 	dir := t.TempDir()
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
 	const password = "correct horse battery staple"
 	mustRun(t, "", "init", "--data", dir)
 	mustRun(t, password+"\n", "user", "add", "--data", dir, "--name", "olga", "--role", "caseworker", "--password-stdin")
@@ -49,11 +56,14 @@ func TestSeizedDisk(t *testing.T) {
 		"route":    "MARKER-ROUTE-8d2b44 через Верхний Ларс",
 		"country":  "MARKER-COUNTRY-1e9c57",
 		"deadline": "MARKER-DEADLINE-4f7a68 встреча у моста",
+		"photo":    "MARKER-PHOTO-2b8e61 выписка.jpg",
+		"photo2":   "MARKER-PHOTO-d71c05 повестка.png",
 	}
+	jpg, png := scrubtest.JPEG(t, 64, 48), scrubtest.PNG(t, 48, 32)
 
 	applicant := newClient(t)
-	page := applicant.postForm(srv.url, url.Values{"kind": {"leave_country"}, "situation": {"hospital"},
-		"message": {markers["message"]}, "contact": {markers["contact"]}})
+	page := applicant.postPhoto(srv.url, url.Values{"kind": {"leave_country"}, "situation": {"hospital"},
+		"message": {markers["message"]}, "contact": {markers["contact"]}}, markers["photo"], jpg)
 	receipt := htmlcheck.Text(htmlcheck.HasOne(t, page, "p.receipt"))
 	if _, err := seal.ParseReceipt(receipt); err != nil {
 		t.Fatalf("receipt page shows %q: %v", receipt, err)
@@ -71,6 +81,10 @@ func TestSeizedDisk(t *testing.T) {
 	page = staff.get(srv.url + strings.TrimPrefix(link, "/"))
 	htmlcheck.HasText(t, page, ".message .body", markers["message"])
 	htmlcheck.HasText(t, page, ".contact", markers["contact"])
+	photoLink, _ := htmlcheck.Attr(htmlcheck.HasOne(t, page, "ul.attachments a"), "href")
+	if left := scrubtest.Leftovers(staff.download(srv.url + strings.TrimPrefix(photoLink, "/"))); len(left) > 0 {
+		t.Errorf("the photo downloaded still holds %v", left)
+	}
 	page = staff.postForm(srv.url+strings.TrimPrefix(link, "/")+"/reply", url.Values{"message": {markers["reply"]}})
 	htmlcheck.HasText(t, page, ".message.staff .body", markers["reply"])
 
@@ -90,7 +104,8 @@ func TestSeizedDisk(t *testing.T) {
 	htmlcheck.HasText(t, page, "table.deadlines", markers["deadline"])
 	htmlcheck.HasText(t, page, "ol.history", markers["reason"])
 
-	page = applicant.postForm(srv.url+"check/reply", url.Values{"receipt": {receipt}, "message": {markers["followup"]}})
+	page = applicant.postPhoto(srv.url+"check/reply", url.Values{"receipt": {receipt}, "message": {markers["followup"]}},
+		markers["photo2"], png)
 	htmlcheck.HasNone(t, page, ".message.note")
 	htmlcheck.HasText(t, page, ".message.staff .body", markers["reply"])
 	htmlcheck.HasText(t, page, ".message.applicant .body", markers["followup"])
@@ -102,6 +117,17 @@ func TestSeizedDisk(t *testing.T) {
 		// A document's status is sealed with the case, and so is its
 		// history entry.
 		"document status": "confiscated"}
+	for name, photo := range map[string][]byte{"photo": jpg, "photo2": png} {
+		// A run from the middle of the photo as it is kept, once cleaned.
+		clean, err := scrub.Clean(photo, tropa.MaxAttachmentPixels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		secrets[name+" bytes"] = string(clean.Data[len(clean.Data)/2-16 : len(clean.Data)/2+16])
+	}
+	for _, s := range scrubtest.Secrets {
+		secrets["photo metadata "+s] = s
+	}
 	for name, m := range markers {
 		secrets[name] = m
 		// Each distinctive word alone, too: a field split or stored in
@@ -130,6 +156,9 @@ func TestSeizedDisk(t *testing.T) {
 	}
 	if files == 0 {
 		t.Fatal("the data directory is empty: nothing was searched")
+	}
+	if left, err := os.ReadDir(tmp); err != nil || len(left) > 0 {
+		t.Errorf("the server left %v (%v) in the temporary directory", left, err)
 	}
 	assertAbsent(t, "server output", output, secrets)
 	if !bytes.Contains(output, []byte(`pattern="POST /check/reply"`)) {
@@ -259,6 +288,38 @@ func (c *client) get(u string) *html.Node {
 func (c *client) postForm(u string, v url.Values) *html.Node {
 	c.t.Helper()
 	return c.read(c.c.PostForm(u, v))
+}
+
+// postPhoto posts a form with one photo, as a browser does.
+func (c *client) postPhoto(u string, v url.Values, name string, photo []byte) *html.Node {
+	c.t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for k := range v {
+		w.WriteField(k, v.Get(k))
+	}
+	part, err := w.CreateFormFile("photos", name)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	part.Write(photo)
+	w.Close()
+	return c.read(c.c.Post(u, w.FormDataContentType(), &b))
+}
+
+// download fetches a file and returns its bytes.
+func (c *client) download(u string) []byte {
+	c.t.Helper()
+	resp, err := c.c.Get(u)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		c.t.Fatalf("GET %s: %d, %v", u, resp.StatusCode, err)
+	}
+	return b
 }
 
 func (c *client) read(resp *http.Response, err error) *html.Node {
