@@ -16,7 +16,7 @@ func BenchmarkIssue(b *testing.B) {
 
 func BenchmarkVerify(b *testing.B) {
 	c := Issue(testKey, 12, testNow)
-	solution := c.Solve()
+	solution := Solve(c.Token(), c.Bits)
 	spent := NewSpent(1 << 20)
 	var n uint64
 	for b.Loop() {
@@ -33,6 +33,6 @@ func BenchmarkVerify(b *testing.B) {
 // What a client pays to solve, natively; the page's script is slower.
 func BenchmarkSolve14(b *testing.B) {
 	for b.Loop() {
-		Issue(testKey, 14, testNow).Solve()
+		Solve(Issue(testKey, 14, testNow).Token(), 14)
 	}
 }

@@ -114,22 +114,22 @@ func (c Challenge) Solves(solution string) bool {
 			return false
 		}
 		n, err := strconv.ParseUint(s, 10, 64)
-		if err != nil || !c.solvesPart(i, n) {
+		if err != nil || !solvesPart(c.token, c.Bits, i, n) {
 			return false
 		}
 	}
 	return true
 }
 
-func (c Challenge) solvesPart(i int, counter uint64) bool {
-	buf := make([]byte, 0, len(c.token)+24)
-	buf = append(buf, c.token...)
+func solvesPart(token string, difficulty, i int, counter uint64) bool {
+	buf := make([]byte, 0, len(token)+24)
+	buf = append(buf, token...)
 	buf = append(buf, ':')
 	buf = strconv.AppendInt(buf, int64(i), 10)
 	buf = append(buf, ':')
 	buf = strconv.AppendUint(buf, counter, 10)
 	sum := sha256.Sum256(buf)
-	return leadingZeros(sum[:]) >= c.Bits
+	return leadingZeros(sum[:]) >= difficulty
 }
 
 func leadingZeros(b []byte) int {
@@ -143,13 +143,14 @@ func leadingZeros(b []byte) int {
 	return n
 }
 
-// Solve finds a solution by brute force, as the page's script does: for
-// tests and for programs using the API.
-func (c Challenge) Solve() string {
+// Solve finds a solution to the challenge token of the given difficulty by
+// brute force, as the page's script does: for tests, and for programs using
+// the API, which need no key to solve.
+func Solve(token string, difficulty int) string {
 	counters := make([]string, Parts)
 	for i := range counters {
 		var n uint64
-		for !c.solvesPart(i, n) {
+		for !solvesPart(token, difficulty, i, n) {
 			n++
 		}
 		counters[i] = strconv.FormatUint(n, 10)

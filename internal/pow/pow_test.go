@@ -24,7 +24,7 @@ func TestIssueParseSolve(t *testing.T) {
 	if got.Bits != 6 || !got.Issued.Equal(testNow) || got.Nonce != c.Nonce {
 		t.Errorf("Parse = bits %d issued %v, want 6 and %v with the same nonce", got.Bits, got.Issued, testNow)
 	}
-	solution := c.Solve()
+	solution := Solve(c.Token(), c.Bits)
 	if !got.Solves(solution) {
 		t.Fatalf("the parsed challenge refuses Solve's solution %q", solution)
 	}
@@ -69,7 +69,7 @@ func TestParseRefuses(t *testing.T) {
 
 func TestSolvesRefuses(t *testing.T) {
 	c := Issue(testKey, 8, testNow)
-	good := c.Solve()
+	good := Solve(c.Token(), c.Bits)
 	counters := strings.Split(good, ",")
 	tests := []struct{ name, solution string }{
 		{"empty", ""},
@@ -78,7 +78,7 @@ func TestSolvesRefuses(t *testing.T) {
 		{"a part wrong", bumped(counters, 0)},
 		{"with a leading zero", strings.Join(append([]string{"0" + counters[0]}, counters[1:]...), ",")},
 		{"with a sign", strings.Join(append([]string{"+" + counters[0]}, counters[1:]...), ",")},
-		{"another challenge's solution", Issue(testKey, 8, testNow).Solve()},
+		{"another challenge's solution", Solve(Issue(testKey, 8, testNow).Token(), 8)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
