@@ -18,6 +18,7 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EBUSY         = "busy"
 	ERATELIMIT    = "rate_limited"
+	EPROOF        = "proof_required"
 )
 
 // Error is an error that is safe to show: Code selects the status and the

@@ -7,6 +7,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -16,6 +17,7 @@ import (
 
 	"tropa"
 	"tropa/desk"
+	"tropa/internal/pow"
 )
 
 //go:embed static
@@ -30,6 +32,9 @@ type Config struct {
 	TLS bool
 	// Now is the clock for rate limits.
 	Now func() time.Time
+	// ProofBits is the difficulty of the applicant form's proof of work,
+	// in zero bits per puzzle; 0 is DefaultProofBits.
+	ProofBits int
 }
 
 // Server is tropa's HTTP side.
@@ -40,6 +45,8 @@ type Server struct {
 	receipts  *limiter
 	logins    *limiter
 	intake    *limiter
+	saturated saturation
+	proof     proofs
 
 	staticHandler http.Handler
 }
@@ -49,6 +56,12 @@ type Server struct {
 func New(c Config) (*Server, error) {
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.ProofBits == 0 {
+		c.ProofBits = DefaultProofBits
+	}
+	if c.ProofBits < 0 || c.ProofBits > pow.MaxBits {
+		return nil, fmt.Errorf("web: proof of work difficulty %d out of range 1 to %d", c.ProofBits, pow.MaxBits)
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -71,6 +84,7 @@ func New(c Config) (*Server, error) {
 		receipts: newLimiter(20*time.Second, 10, 20),
 		logins:   newLimiter(20*time.Second, 10, 10),
 		intake:   newLimiter(time.Minute, 5, 50),
+		proof:    proofs{bits: c.ProofBits, spent: pow.NewSpent(proofSpentMax)},
 
 		staticHandler: http.FileServerFS(staticFiles),
 	}, nil
