@@ -4,8 +4,10 @@
 // solution.
 //
 // A challenge is Parts puzzles. Puzzle i is solved by a decimal counter c
-// such that SHA-256(token ":" i ":" c) starts with Bits zero bits; the
-// solution is the Parts counters joined by commas. Several smaller puzzles
+// such that SHA-256(prefix c) starts with Bits zero bits, where prefix is
+// token ":" i ":" padded with dots to 64 bytes, one SHA-256 block, so that
+// a solver hashes it once and each try costs one block; the solution is the
+// Parts counters joined by commas. Several smaller puzzles
 // instead of one large one make the time a phone spends on it far steadier:
 // one draw of a geometric distribution runs past three times its mean one
 // time in twenty, the sum of eight almost never.
@@ -122,11 +124,14 @@ func (c Challenge) Solves(solution string) bool {
 }
 
 func solvesPart(token string, difficulty, i int, counter uint64) bool {
-	buf := make([]byte, 0, len(token)+24)
+	buf := make([]byte, 0, len(token)+64)
 	buf = append(buf, token...)
 	buf = append(buf, ':')
 	buf = strconv.AppendInt(buf, int64(i), 10)
 	buf = append(buf, ':')
+	for len(buf)%64 != 0 {
+		buf = append(buf, '.')
+	}
 	buf = strconv.AppendUint(buf, counter, 10)
 	sum := sha256.Sum256(buf)
 	return leadingZeros(sum[:]) >= difficulty

@@ -30,66 +30,72 @@
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
   ]);
   var w = new Int32Array(64);
-  var msg = new Uint8Array(192);
+  // msg is the prefix block, then the block with the counter.
+  var msg = new Uint8Array(128);
+  var mid = new Int32Array(8);
   var state = new Int32Array(8);
 
-  // first32 is the first 32 bits of SHA-256 over msg[0:len]; more are never
-  // needed, since a puzzle asks for at most 32 zero bits.
-  function first32(len) {
-    var end = (len + 9 + 63) & ~63;
-    msg[len] = 0x80;
-    for (var i = len + 1; i < end - 4; i++) {
+  // compress runs SHA-256's compression on the block at msg[o:o+64].
+  function compress(st, o) {
+    for (var t = 0; t < 16; t++) {
+      var p = o + 4 * t;
+      w[t] = (msg[p] << 24) | (msg[p + 1] << 16) | (msg[p + 2] << 8) | msg[p + 3];
+    }
+    for (t = 16; t < 64; t++) {
+      var x = w[t - 15], y = w[t - 2];
+      var s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+      var s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+      w[t] = (w[t - 16] + s0 + w[t - 7] + s1) | 0;
+    }
+    var a = st[0], b = st[1], c = st[2], d = st[3];
+    var e = st[4], f = st[5], g = st[6], h = st[7];
+    for (t = 0; t < 64; t++) {
+      var S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+      var t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[t] + w[t]) | 0;
+      var S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+      var t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+      h = g; g = f; f = e; e = (d + t1) | 0;
+      d = c; c = b; b = a; a = (t1 + t2) | 0;
+    }
+    st[0] += a; st[1] += b; st[2] += c; st[3] += d;
+    st[4] += e; st[5] += f; st[6] += g; st[7] += h;
+  }
+
+  // first32 is the first 32 bits of SHA-256 over the prefix block and the
+  // n digits at msg[64:]; more are never needed, since a puzzle asks for at
+  // most 32 zero bits.
+  function first32(n) {
+    msg[64 + n] = 0x80;
+    for (var i = 65 + n; i < 124; i++) {
       msg[i] = 0;
     }
-    var bitLen = len * 8;
-    msg[end - 4] = bitLen >>> 24;
-    msg[end - 3] = bitLen >>> 16;
-    msg[end - 2] = bitLen >>> 8;
-    msg[end - 1] = bitLen;
-    state.set(H);
-    for (var o = 0; o < end; o += 64) {
-      for (var t = 0; t < 16; t++) {
-        var p = o + 4 * t;
-        w[t] = (msg[p] << 24) | (msg[p + 1] << 16) | (msg[p + 2] << 8) | msg[p + 3];
-      }
-      for (t = 16; t < 64; t++) {
-        var x = w[t - 15], y = w[t - 2];
-        var s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
-        var s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-        w[t] = (w[t - 16] + s0 + w[t - 7] + s1) | 0;
-      }
-      var a = state[0], b = state[1], c = state[2], d = state[3];
-      var e = state[4], f = state[5], g = state[6], h = state[7];
-      for (t = 0; t < 64; t++) {
-        var S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-        var t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[t] + w[t]) | 0;
-        var S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-        var t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
-        h = g; g = f; f = e; e = (d + t1) | 0;
-        d = c; c = b; b = a; a = (t1 + t2) | 0;
-      }
-      state[0] += a; state[1] += b; state[2] += c; state[3] += d;
-      state[4] += e; state[5] += f; state[6] += g; state[7] += h;
-    }
+    var bitLen = (64 + n) * 8;
+    msg[124] = bitLen >>> 24;
+    msg[125] = bitLen >>> 16;
+    msg[126] = bitLen >>> 8;
+    msg[127] = bitLen;
+    state.set(mid);
+    compress(state, 64);
     return state[0] >>> 0;
   }
 
   var limit = bits >= 32 ? 1 : Math.pow(2, 32 - bits);
   var counters = [];
   var part = 0;
-  var prefixLen = 0;
   var digits = [];
   var started = Date.now();
   var solved = false;
   var sendWhenSolved = false;
 
-  // startPart writes "token:part:" and the counter 0.
+  // startPart hashes the block "token:part:" padded with dots, and starts
+  // the counter at 0.
   function startPart() {
     var prefix = token + ":" + part + ":";
-    for (var i = 0; i < prefix.length; i++) {
-      msg[i] = prefix.charCodeAt(i);
+    for (var i = 0; i < 64; i++) {
+      msg[i] = i < prefix.length ? prefix.charCodeAt(i) : 46;
     }
-    prefixLen = prefix.length;
+    mid.set(H);
+    compress(mid, 0);
     digits = [48];
   }
 
@@ -113,9 +119,9 @@
     while (Date.now() < until) {
       for (var n = 0; n < 512; n++) {
         for (var i = 0; i < digits.length; i++) {
-          msg[prefixLen + i] = digits[i];
+          msg[64 + i] = digits[i];
         }
-        if (first32(prefixLen + digits.length) < limit) {
+        if (first32(digits.length) < limit) {
           counters.push(String.fromCharCode.apply(null, digits));
           part++;
           if (part === parts) {
