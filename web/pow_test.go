@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"crypto/sha256"
+	"math/big"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -317,7 +319,7 @@ func TestProofAPI(t *testing.T) {
 	if !required || bits != testProofBits {
 		t.Errorf("challenge required %v with %v bits, want true and %d", required, bits, testProofBits)
 	}
-	proof := token + ":" + pow.Solve(token, int(bits))
+	proof := token + ":" + solveAsDocumented(token, int(bits))
 	if status, _ := submit(proof); status != http.StatusCreated {
 		t.Fatalf("with a solved challenge = %d, want 201", status)
 	}
@@ -339,6 +341,24 @@ func TestProofAPI(t *testing.T) {
 	if n := len(ts.storedRequests(t)); n != 2 {
 		t.Errorf("stored requests = %d, want 2", n)
 	}
+}
+
+// solveAsDocumented solves a challenge by the recipe of docs/api.md, not by
+// the server's own code, so that the two cannot drift apart unseen.
+func solveAsDocumented(token string, bits int) string {
+	var counters []string
+	for i := range pow.Parts {
+		prefix := token + ":" + strconv.Itoa(i) + ":"
+		prefix += strings.Repeat(".", 64-len(prefix))
+		for c := 0; ; c++ {
+			sum := sha256.Sum256([]byte(prefix + strconv.Itoa(c)))
+			if new(big.Int).SetBytes(sum[:]).BitLen() <= 256-bits {
+				counters = append(counters, strconv.Itoa(c))
+				break
+			}
+		}
+	}
+	return strings.Join(counters, ",")
 }
 
 // The one script the site has comes from itself; no other may run.
