@@ -30,9 +30,10 @@ func BenchmarkVerify(b *testing.B) {
 	}
 }
 
-// What a client pays to solve, natively; the page's script is slower.
-func BenchmarkSolve14(b *testing.B) {
+// What a client pays to solve a challenge of the web form's default
+// difficulty (web.DefaultProofBits), natively; the page's script is slower.
+func BenchmarkSolve15(b *testing.B) {
 	for b.Loop() {
-		Solve(Issue(testKey, 14, testNow).Token(), 14)
+		Solve(Issue(testKey, 15, testNow).Token(), 15)
 	}
 }
