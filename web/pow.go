@@ -129,7 +129,7 @@ func (s *Server) judge(ctx context.Context, token, solution string, unsolvedOK b
 	switch {
 	case err != nil:
 		return verdict{err: errProofInvalid}, nil
-	case now.Sub(c.Issued) > proofValidity || c.Issued.Sub(now) > proofSkew:
+	case now.Sub(c.Issued) >= proofValidity || c.Issued.Sub(now) > proofSkew:
 		return verdict{err: errProofExpired}, nil
 	case c.Bits < s.proof.bits:
 		return verdict{err: errProofInvalid}, nil
