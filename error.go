@@ -21,6 +21,7 @@ const (
 	// EUNAVAILABLE is storage that takes nothing more, a full disk: the user
 	// is asked to come back later, and an administrator must act.
 	EUNAVAILABLE = "unavailable"
+	EPROOF       = "proof_required"
 )
 
 // Error is an error that is safe to show: Code selects the status and the

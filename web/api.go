@@ -45,6 +45,7 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	var e apiError
 	e.Error.Code = tropa.ErrorCode(err)
 	e.Error.Message = s.locales.translator(pickLanguage(r)).explain(err)
+	setRetryAfter(w, err)
 	writeJSON(w, s.errorStatus(r, err), e)
 }
 
@@ -76,14 +77,17 @@ func (s *Server) apiRequestSubmit(r *http.Request) (int, any, error) {
 	if err := sub.Validate(); err != nil {
 		return 0, nil, err
 	}
-	if !s.intake.allow(r, s.Now()) {
-		return 0, nil, errTooMany
+	if err := s.proveAPI(r); err != nil {
+		return 0, nil, err
+	}
+	if err := s.admitIntake(r); err != nil {
+		return 0, nil, err
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), intakeWait)
 	defer cancel()
 	receipt, err := s.Desk.Submit(ctx, sub)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, s.intakeFailed(err)
 	}
 	return http.StatusCreated, apiReceipt{Receipt: receipt.String()}, nil
 }

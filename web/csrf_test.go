@@ -141,6 +141,7 @@ func TestCrossOriginProbeEveryRoute(t *testing.T) {
 		"POST /staff/account/sessions/end-others": {"coordinator", nil, ""},
 		"POST /staff/settings/wanted":             {"admin", url.Values{"hours": {"12"}}, ""},
 		"POST /staff/settings/retention":          {"admin", url.Values{"was": {tropa.DefaultRetention().Marshal()}, "closed_after": {"1"}, "contact_after": {"1"}, "spam_after": {"1"}}, ""},
+		"POST /staff/settings/proof":              {"admin", url.Values{"mode": {"on"}}, ""},
 		"POST /staff/settings/terms/{list}":       {"admin", url.Values{"name_ru": {"подделка"}, "name_en": {"forged"}}, ""},
 		"POST /staff/settings/terms/{list}/{key}": {"admin", url.Values{"name_ru": {"подделка"}, "name_en": {"forged"}}, ""},
 	}

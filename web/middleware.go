@@ -12,8 +12,9 @@ import (
 const maxBody = 128 << 10
 
 // contentSecurityPolicy allows nothing from elsewhere and no inline script:
-// pages work with scripts off, and an injected script would not run.
-const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; " +
+// pages work with scripts off, and an injected script would not run. The
+// one script is the proof of work's, served from /static/.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; " +
 	"frame-ancestors 'none'; base-uri 'none'"
 
 // secure sets the headers every response carries.

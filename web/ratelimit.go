@@ -48,13 +48,34 @@ func newLimiter(every time.Duration, burst int, globalPerSecond float64) *limite
 
 // allow reports whether r may go ahead now.
 func (l *limiter) allow(r *http.Request, now time.Time) bool {
-	if p, ok := clientPrefix(r); ok && !l.allowPrefix(p, now) {
-		return false
-	}
-	return l.global.AllowN(now, 1)
+	wait, _ := l.reserve(r, now)
+	return wait == 0
 }
 
-func (l *limiter) allowPrefix(p netip.Prefix, now time.Time) bool {
+// reserve takes a try for r now if there is one, and returns 0. Otherwise
+// it takes nothing and says how long until a try is free, and whether it is
+// everyone's limit that is spent rather than the limit of r's network.
+func (l *limiter) reserve(r *http.Request, now time.Time) (wait time.Duration, everyone bool) {
+	var mine *rate.Reservation
+	if p, ok := clientPrefix(r); ok {
+		mine = l.prefixLimiter(p, now).ReserveN(now, 1)
+		if d := mine.DelayFrom(now); d > 0 {
+			mine.CancelAt(now)
+			return d, false
+		}
+	}
+	all := l.global.ReserveN(now, 1)
+	if d := all.DelayFrom(now); d > 0 {
+		all.CancelAt(now)
+		if mine != nil {
+			mine.CancelAt(now)
+		}
+		return d, true
+	}
+	return 0, false
+}
+
+func (l *limiter) prefixLimiter(p netip.Prefix, now time.Time) *rate.Limiter {
 	mac := hmac.New(sha256.New, l.key)
 	b, _ := p.MarshalBinary()
 	mac.Write(b)
@@ -72,7 +93,7 @@ func (l *limiter) allowPrefix(p netip.Prefix, now time.Time) bool {
 		l.prefixes[k] = st
 	}
 	st.seen = now
-	return st.lim.AllowN(now, 1)
+	return st.lim
 }
 
 // sweep forgets prefixes that have been quiet long enough to have a full

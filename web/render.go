@@ -225,6 +225,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	p := s.newPage(r)
 	p.Error = p.explain(err)
+	setRetryAfter(w, err)
 	s.render(w, s.errorStatus(r, err), "error", p)
 }
 
@@ -260,7 +261,7 @@ func statusOf(code string) int {
 		return http.StatusNotFound
 	case tropa.EUNAUTHORIZED:
 		return http.StatusUnauthorized
-	case tropa.EFORBIDDEN:
+	case tropa.EFORBIDDEN, tropa.EPROOF:
 		return http.StatusForbidden
 	case tropa.ECONFLICT:
 		return http.StatusConflict

@@ -21,6 +21,8 @@ type requestFormData struct {
 	Submission tropa.Submission
 	MaxContact int
 	MaxMessage int
+	// Proof is the proof-of-work challenge, when one is asked for.
+	Proof *proofView
 }
 
 func newRequestForm(sub tropa.Submission) *requestFormData {
@@ -35,7 +37,11 @@ type receiptData struct {
 
 func (s *Server) requestForm(w http.ResponseWriter, r *http.Request) error {
 	p := s.newPage(r)
-	p.Data = newRequestForm(tropa.Submission{})
+	form, err := s.requestFormFor(r.Context(), tropa.Submission{})
+	if err != nil {
+		return err
+	}
+	p.Data = form
 	s.render(w, http.StatusOK, "request_form", p)
 	return nil
 }
@@ -56,8 +62,11 @@ func (s *Server) requestSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		err = sub.Validate()
 	}
-	if err == nil && !s.intake.allow(r, s.Now()) {
-		err = errTooMany
+	if err == nil {
+		if answered, perr := s.proveForm(w, r, p, sub); answered || perr != nil {
+			return perr
+		}
+		err = s.admitIntake(r)
 	}
 	if err == nil {
 		ctx, cancel := context.WithTimeout(r.Context(), intakeWait)
@@ -69,11 +78,16 @@ func (s *Server) requestSubmit(w http.ResponseWriter, r *http.Request) error {
 			s.render(w, http.StatusOK, "receipt", p)
 			return nil
 		}
-		err = serr
+		err = s.intakeFailed(serr)
 	}
 	// Nothing was stored: show the form again with everything he typed.
+	form, ferr := s.requestFormFor(r.Context(), sub)
+	if ferr != nil {
+		return ferr
+	}
 	p.Error = p.explain(err)
-	p.Data = newRequestForm(sub)
+	p.Data = form
+	setRetryAfter(w, err)
 	s.render(w, s.errorStatus(r, err), "request_form", p)
 	return nil
 }

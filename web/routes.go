@@ -16,6 +16,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /check/erase-contact", s.page(s.receiptEraseContact))
 
 	// The JSON API.
+	mux.Handle("GET /api/v1/challenge", s.api(s.apiChallengeIssue))
 	mux.Handle("POST /api/v1/requests", s.api(s.apiRequestSubmit))
 	mux.Handle("GET /api/v1/requests/self", s.api(s.apiRequestSelf))
 	mux.Handle("POST /api/v1/requests/self/messages", s.api(s.apiRequestReply))
@@ -61,6 +62,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /staff/settings", s.staff(s.settingsShow))
 	mux.Handle("POST /staff/settings/wanted", s.staff(s.wantedSet))
 	mux.Handle("POST /staff/settings/retention", s.staff(s.retentionSet))
+	mux.Handle("POST /staff/settings/proof", s.staff(s.proofSet))
 	mux.Handle("POST /staff/settings/terms/{list}", s.staff(s.termAdd))
 	mux.Handle("POST /staff/settings/terms/{list}/{key}", s.staff(s.termRename))
 	mux.Handle("GET /staff/stats", s.staff(s.statsShow))

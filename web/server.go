@@ -8,6 +8,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -17,6 +18,7 @@ import (
 
 	"tropa"
 	"tropa/desk"
+	"tropa/internal/pow"
 )
 
 //go:embed static
@@ -37,6 +39,9 @@ type Config struct {
 	// PhotoMemory bounds the photo data being received at once, in bytes;
 	// 0 means photoMemory.
 	PhotoMemory int64
+	// ProofBits is the difficulty of the applicant form's proof of work,
+	// in zero bits per puzzle; 0 is DefaultProofBits.
+	ProofBits int
 }
 
 // Timeouts are the real server's limits on slow clients. A client that
@@ -69,6 +74,8 @@ type Server struct {
 	logins    *limiter
 	intake    *limiter
 	photos    *budget
+	saturated saturation
+	proof     proofs
 
 	staticHandler http.Handler
 }
@@ -78,6 +85,12 @@ type Server struct {
 func New(c Config) (*Server, error) {
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.ProofBits == 0 {
+		c.ProofBits = DefaultProofBits
+	}
+	if c.ProofBits < 0 || c.ProofBits > pow.MaxBits {
+		return nil, fmt.Errorf("web: proof of work difficulty %d out of range 1 to %d", c.ProofBits, pow.MaxBits)
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -105,6 +118,7 @@ func New(c Config) (*Server, error) {
 		logins:   newLimiter(20*time.Second, 10, 10),
 		intake:   newLimiter(time.Minute, 5, 50),
 		photos:   &budget{free: c.PhotoMemory},
+		proof:    proofs{bits: c.ProofBits, spent: pow.NewSpent(proofSpentMax)},
 
 		staticHandler: http.FileServerFS(staticFiles),
 	}, nil

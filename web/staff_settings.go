@@ -22,6 +22,10 @@ type settingsData struct {
 	MaxName  int
 	// Retention is the retention policy's form.
 	Retention retentionView
+	// Proof is when the applicant form asks for a proof of work, and
+	// Saturated whether this node's intake turned people away lately.
+	Proof     desk.ProofMode
+	Saturated bool
 }
 
 // retentionView is the retention policy as its form shows it: each rule in
@@ -60,7 +64,7 @@ type nameInput struct {
 
 // settingsNotices are the notices the settings page shows after a change.
 var settingsNotices = map[string]string{"wanted": "NoticeWantedSet", "renamed": "NoticeTermRenamed",
-	"added": "NoticeTermAdded", "retention": "NoticeRetentionSet"}
+	"added": "NoticeTermAdded", "retention": "NoticeRetentionSet", "proof": "NoticeProofSet"}
 
 // errSettingsForbidden refuses the settings to roles that may not change
 // them, before anything is read.
@@ -85,6 +89,10 @@ func (s *Server) showSettings(ctx context.Context, w http.ResponseWriter, sess *
 		return errSettingsForbidden
 	}
 	policy, err := s.Desk.Retention(ctx)
+	if err != nil {
+		return err
+	}
+	proof, err := s.Desk.Proof(ctx)
 	if err != nil {
 		return err
 	}
@@ -116,7 +124,8 @@ func (s *Server) showSettings(ctx context.Context, w http.ResponseWriter, sess *
 		Retention: retentionView{ClosedAfter: value("retention", "closed_after", strconv.Itoa(policy.ClosedAfter)),
 			ContactAfter: value("retention", "contact_after", strconv.Itoa(policy.ContactAfter)),
 			SpamAfter:    value("retention", "spam_after", strconv.Itoa(policy.SpamAfter)),
-			Was:          policy.Marshal(), Max: tropa.MaxRetentionDays}}
+			Was:          policy.Marshal(), Max: tropa.MaxRetentionDays},
+		Proof: proof, Saturated: s.saturated.recent(s.Now())}
 	for _, l := range lists {
 		lv := termListView{List: l.list, Title: l.title, Add: inputs(addForm(l.list), nil)}
 		for _, t := range l.terms {
@@ -164,6 +173,13 @@ func (s *Server) retentionSet(w http.ResponseWriter, r *http.Request, sess *desk
 			}
 		}
 		return s.Desk.SetRetention(r.Context(), sess, was, policy)
+	})
+}
+
+// proofSet chooses when the applicant form asks for a proof of work.
+func (s *Server) proofSet(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
+	return s.settingsAction(w, r, sess, "proof", "proof", "proof", func() error {
+		return s.Desk.SetProof(r.Context(), sess, desk.ProofMode(r.PostForm.Get("mode")))
 	})
 }
 

@@ -32,12 +32,17 @@ type site struct {
 	server   *testServer
 }
 
-func startSite(t *testing.T) *site {
+// startSite starts a site; each of before runs on its data directory before
+// the server starts.
+func startSite(t *testing.T, before ...func(t *testing.T, dir string)) *site {
 	t.Helper()
 	dir := t.TempDir()
 	s := &site{staff: "olga", password: "olga keeps the ledger by candlelight"}
 	mustRun(t, "", "init", "--data", dir)
 	mustRun(t, s.password+"\n", "user", "add", "--data", dir, "--name", s.staff, "--role", "caseworker", "--password-stdin")
+	for _, f := range before {
+		f(t, dir)
+	}
 	s.server = startServer(t, dir)
 	s.url = s.server.url
 	u, err := url.Parse(s.url)

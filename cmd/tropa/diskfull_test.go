@@ -172,7 +172,7 @@ func post(t *testing.T, c *http.Client, u, lang, contentType, body string) (int,
 	}
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Accept-Language", lang)
-	return do(t, c, req)
+	return exchange(t, c, req)
 }
 
 func get(t *testing.T, c *http.Client, u string) (int, string) {
@@ -181,10 +181,10 @@ func get(t *testing.T, c *http.Client, u string) (int, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return do(t, c, req)
+	return exchange(t, c, req)
 }
 
-func do(t *testing.T, c *http.Client, req *http.Request) (int, string) {
+func exchange(t *testing.T, c *http.Client, req *http.Request) (int, string) {
 	t.Helper()
 	resp, err := c.Do(req)
 	if err != nil {

@@ -1,0 +1,53 @@
+package web
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"tropa"
+)
+
+// The desk gives up on a submission that waited too long for argon2id work
+// (desk.busy); the applicant is then told to come back in a fixed few
+// minutes, and the node counts as saturated. Other EBUSY errors, such as a
+// full disk, keep their own message: retrying soon would not help them.
+func TestIntakeFailed(t *testing.T) {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name           string
+		err            error
+		wantText       string
+		wantRetryAfter string
+		wantSaturated  bool
+	}{
+		{"no argon2id slot in time", &tropa.Error{Code: tropa.EBUSY, MessageID: "ErrBusy", Message: "key derivation: context deadline exceeded"},
+			"Please try again in 2 min.", "120", true},
+		{"disk full", &tropa.Error{Code: tropa.EBUSY, MessageID: "ErrDiskFull", Message: "disk full"},
+			"We cannot save anything right now", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := New(Config{Now: func() time.Time { return now }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := s.intakeFailed(tt.err)
+			if code := tropa.ErrorCode(got); code != tropa.EBUSY {
+				t.Errorf("code %q, want %q", code, tropa.EBUSY)
+			}
+			if text := s.locales.translator("en").explain(got); !strings.Contains(text, tt.wantText) {
+				t.Errorf("explained as %q, want it to say %q", text, tt.wantText)
+			}
+			w := httptest.NewRecorder()
+			setRetryAfter(w, got)
+			if ra := w.Header().Get("Retry-After"); ra != tt.wantRetryAfter {
+				t.Errorf("Retry-After = %q, want %q", ra, tt.wantRetryAfter)
+			}
+			if s.saturated.recent(now) != tt.wantSaturated {
+				t.Errorf("saturated = %v, want %v", !tt.wantSaturated, tt.wantSaturated)
+			}
+		})
+	}
+}

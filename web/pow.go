@@ -1,0 +1,153 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"tropa"
+	"tropa/desk"
+	"tropa/internal/pow"
+)
+
+// The applicant form's proof of work. Each of its pow.Parts puzzles asks for
+// DefaultProofBits zero bits: 8 × 2^15, about 262,000 SHA-256 blocks on
+// average, which the page's script does in one to two seconds in Chromium
+// slowed down four to six times, as a cheap phone is (TestProofSolveTime
+// in cmd/tropa measures it). Without JavaScript the same challenge is
+// accepted unsolved once it is proofWait old: a form filled in by hand is
+// older than that already, and a quick one gets a short wait page.
+const (
+	DefaultProofBits = 15
+	proofWait        = 10 * time.Second
+	// proofValidity is how long a challenge may be used: time to write a
+	// long message on a phone. A later one gets the wait page again.
+	proofValidity = time.Hour
+	// proofSpentMax bounds the solutions each node remembers: more than an
+	// hour of the global intake limit.
+	proofSpentMax = 1 << 18
+	// proofSkew allows a challenge from a node whose clock runs ahead.
+	proofSkew = time.Minute
+)
+
+// proofs is a node's side of the proof of work.
+type proofs struct {
+	bits  int
+	spent *pow.Spent
+
+	mu  sync.Mutex
+	key []byte
+}
+
+// proofView is a challenge as the form carries it.
+type proofView struct {
+	Token string
+	Bits  int
+	Parts int
+}
+
+// verdict is what a posted proof earns: acceptance, a wait for the
+// challenge to mature, or a refusal that says why.
+type verdict struct {
+	ok        bool
+	wait      time.Duration
+	challenge pow.Challenge
+	err       error
+}
+
+var (
+	errProofMissing = tropa.UserError(tropa.EPROOF, "ErrProofMissing", nil)
+	errProofInvalid = tropa.UserError(tropa.EPROOF, "ErrProofInvalid", nil)
+	errProofExpired = tropa.UserError(tropa.EPROOF, "ErrProofExpired", nil)
+	errProofUsed    = tropa.UserError(tropa.EPROOF, "ErrProofUsed", nil)
+	errProofWrong   = tropa.UserError(tropa.EPROOF, "ErrProofWrong", nil)
+)
+
+// proofOn reports whether submissions need a proof of work now.
+func (s *Server) proofOn(ctx context.Context) (bool, error) {
+	mode, err := s.Desk.Proof(ctx)
+	if err != nil {
+		return false, err
+	}
+	return mode == desk.ProofOn || (mode == desk.ProofAuto && s.saturated.recent(s.Now())), nil
+}
+
+// proofKey is the shared key of the challenges; it never changes once made.
+func (s *Server) proofKey(ctx context.Context) ([]byte, error) {
+	s.proof.mu.Lock()
+	defer s.proof.mu.Unlock()
+	if s.proof.key == nil {
+		key, err := s.Desk.ProofKey(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.proof.key = key
+	}
+	return s.proof.key, nil
+}
+
+// challenge issues a new challenge.
+func (s *Server) challenge(ctx context.Context) (pow.Challenge, error) {
+	key, err := s.proofKey(ctx)
+	if err != nil {
+		return pow.Challenge{}, err
+	}
+	return pow.Issue(key, s.proof.bits, s.Now()), nil
+}
+
+func viewOf(c pow.Challenge) *proofView {
+	return &proofView{Token: c.Token(), Bits: c.Bits, Parts: pow.Parts}
+}
+
+// formProof is the challenge a form shows, or nil when none is asked for.
+func (s *Server) formProof(ctx context.Context) (*proofView, error) {
+	on, err := s.proofOn(ctx)
+	if err != nil || !on {
+		return nil, err
+	}
+	c, err := s.challenge(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return viewOf(c), nil
+}
+
+// judge weighs a posted challenge and solution. unsolvedOK lets an
+// unsolved challenge through once it is proofWait old; otherwise it is
+// told how long is left. An accepted challenge is spent.
+func (s *Server) judge(ctx context.Context, token, solution string, unsolvedOK bool) (verdict, error) {
+	if token == "" {
+		return verdict{err: errProofMissing}, nil
+	}
+	key, err := s.proofKey(ctx)
+	if err != nil {
+		return verdict{}, err
+	}
+	now := s.Now()
+	c, err := pow.Parse(key, token)
+	switch {
+	case err != nil:
+		return verdict{err: errProofInvalid}, nil
+	case now.Sub(c.Issued) >= proofValidity || c.Issued.Sub(now) > proofSkew:
+		return verdict{err: errProofExpired}, nil
+	case c.Bits < s.proof.bits:
+		return verdict{err: errProofInvalid}, nil
+	case solution != "" && !c.Solves(solution):
+		return verdict{err: errProofWrong}, nil
+	case solution == "" && !unsolvedOK:
+		return verdict{err: errProofMissing}, nil
+	case solution == "":
+		if age := now.Sub(c.Issued); age < proofWait {
+			return verdict{wait: proofWait - age, challenge: c}, nil
+		}
+	}
+	switch err := s.proof.spent.Spend(c, c.Issued.Add(proofValidity), now); {
+	case errors.Is(err, pow.ErrFull):
+		s.saturated.mark(now)
+		return verdict{err: retryLater(tropa.EBUSY, "ErrIntakeBusy", time.Minute)}, nil
+	case err != nil:
+		return verdict{err: errProofUsed}, nil
+	}
+	return verdict{ok: true}, nil
+}
