@@ -15,6 +15,7 @@ import (
 	"tropa"
 	"tropa/internal/htmlcheck"
 	"tropa/internal/pow"
+	"tropa/scrub/scrubtest"
 	"tropa/web"
 )
 
@@ -126,6 +127,33 @@ func TestProofWaitPageWithoutJavaScript(t *testing.T) {
 	htmlcheck.HasText(t, resp.doc(t), "p.error", "Цю перевірку вже використано")
 	if n := len(ts.storedRequests(t)); n != 1 {
 		t.Errorf("stored requests = %d, want 1", n)
+	}
+}
+
+// Photos cannot ride in hidden fields: the wait page offers the photo
+// field again and says so, and the photos chosen there arrive with the
+// request.
+func TestProofWaitPageAsksForPhotosAgain(t *testing.T) {
+	t.Parallel()
+	ts, _ := proofServer(t, "on")
+	staff := ts.staffBrowser(t, caseworkerName, caseworkerPassword)
+	b := ts.browser(loopback)
+	token := attr(t, b.get(t, "/?lang=en").doc(t), "form.request input[name=pow_token]", "value")
+	page := photo{"summons.jpg", scrubtest.JPEG(t, 8, 8)}
+
+	resp := b.postPhotos(t, "/", requestForm("message", "A summons came today.", "lang", "en", "pow_token", token), page)
+	doc := resp.doc(t)
+	htmlcheck.HasText(t, doc, "p.wait", "wait 10 seconds")
+	htmlcheck.HasOne(t, doc, `form.request[enctype="multipart/form-data"] input[type=file][name=photos]`)
+	htmlcheck.HasText(t, doc, "p#photos-again", "choose the photos again")
+
+	ts.clock.Advance(10 * time.Second)
+	resp = b.postPhotos(t, "/", hiddenFields(t, doc), page)
+	if !receiptPattern.MatchString(htmlcheck.Text(htmlcheck.HasOne(t, resp.doc(t), "p.receipt"))) {
+		t.Fatalf("after the wait with the photo chosen again, no receipt; body:\n%s", resp.body)
+	}
+	if _, names := attachmentLinks(t, staff.get(t, caseLink(t, staff)).doc(t)); len(names) != 1 || names[0] != page.name {
+		t.Errorf("the case lists photos %q, want [%s]", names, page.name)
 	}
 }
 
