@@ -75,7 +75,7 @@ func TestSolvesRefuses(t *testing.T) {
 		{"empty", ""},
 		{"one part missing", strings.Join(counters[1:], ",")},
 		{"one part too many", good + ",0"},
-		{"a part wrong", bumped(counters, 0)},
+		{"a part wrong", bumped(t, c, counters, 0)},
 		{"with a leading zero", strings.Join(append([]string{"0" + counters[0]}, counters[1:]...), ",")},
 		{"with a sign", strings.Join(append([]string{"+" + counters[0]}, counters[1:]...), ",")},
 		{"another challenge's solution", Solve(Issue(testKey, 8, testNow).Token(), 8)},
@@ -92,12 +92,20 @@ func TestSolvesRefuses(t *testing.T) {
 	}
 }
 
-// bumped is counters with part i one more than it was, so that it almost
-// surely no longer solves part i.
-func bumped(counters []string, i int) string {
+// bumped is counters with part i changed to a value that does not solve
+// it: at a few bits an arbitrary change solves by chance now and then, so
+// it tries changes until one fails, and fails the test when none does.
+func bumped(t *testing.T, c Challenge, counters []string, i int) string {
+	t.Helper()
 	out := append([]string(nil), counters...)
-	out[i] = "9" + out[i]
-	return strings.Join(out, ",")
+	for range 64 {
+		out[i] = "9" + out[i]
+		if s := strings.Join(out, ","); !c.Solves(s) {
+			return s
+		}
+	}
+	t.Fatalf("every change to part %d still solves it", i)
+	return ""
 }
 
 func TestSpent(t *testing.T) {
