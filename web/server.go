@@ -30,6 +30,25 @@ type Config struct {
 	TLS bool
 	// Now is the clock for rate limits.
 	Now func() time.Time
+	// IntakeRate is how many submissions a second all applicants together
+	// may start, beyond which they are told at once to come back later;
+	// zero means DefaultIntakeRate. See IntakeRateFor.
+	IntakeRate float64
+}
+
+// DefaultIntakeRate is the intake limit of a server not told its machine's
+// capacity: about what one core's argon2id work for receipts allows.
+const DefaultIntakeRate = 50
+
+// IntakeRateFor is the intake limit for a machine that derives capacity
+// receipt keys a second. Every submission costs one derivation, so the
+// work, not the limit, must be what bounds a flood: the limit sits a
+// quarter above the capacity. Submissions let through beyond the capacity
+// wait for the KDF (at most intakeWait, then the applicant is told the
+// desk is busy), so the queue stays bounded by a few seconds of work, and
+// anything beyond the limit is refused at once without costing any.
+func IntakeRateFor(capacity float64) float64 {
+	return max(capacity*1.25, 1)
 }
 
 // Server is tropa's HTTP side.
@@ -53,6 +72,9 @@ func New(c Config) (*Server, error) {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	if c.IntakeRate <= 0 {
+		c.IntakeRate = DefaultIntakeRate
+	}
 	loc, err := loadLocales()
 	if err != nil {
 		return nil, err
@@ -70,7 +92,7 @@ func New(c Config) (*Server, error) {
 		// guessers together twenty a second, which bounds argon2id work.
 		receipts: newLimiter(20*time.Second, 10, 20),
 		logins:   newLimiter(20*time.Second, 10, 10),
-		intake:   newLimiter(time.Minute, 5, 50),
+		intake:   newLimiter(time.Minute, 5, c.IntakeRate),
 
 		staticHandler: http.FileServerFS(staticFiles),
 	}, nil

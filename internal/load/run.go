@@ -1,0 +1,106 @@
+package load
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"runtime/pprof"
+	"time"
+
+	"tropa/seal"
+)
+
+// Targets a run is held to: tropa keeps up with most of what argon2id
+// allows, applicants wait under a second, staff can still work.
+const (
+	TargetRatio     = 0.8
+	TargetSubmitP99 = time.Second
+	TargetStaffP99  = 200 * time.Millisecond
+)
+
+// Run measures the ceiling, then drives the server, prints the report to
+// o.Out and returns it.
+func Run(ctx context.Context, o Options) (rep *Report, err error) {
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	rep = &Report{Cores: runtime.GOMAXPROCS(0), Params: seal.ReceiptParams, Mix: o.Mix, Rate: o.Rate,
+		Concurrency: o.Concurrency, SelfHosted: o.URL == ""}
+	// The ceiling is measured with production's cost even when the
+	// in-process server is told to use a cheaper one: it is the machine's.
+	fmt.Fprintf(o.Out, "measuring the ceiling: argon2id receipt derivations on %d cores for %s…\n", rep.Cores, o.CeilingTime)
+	rep.CeilingBefore = seal.Capacity(ctx, rep.Params, rep.Cores, o.CeilingTime)
+	rep.Ceiling = rep.CeilingBefore
+
+	base, staff := o.URL, o.Staff
+	if o.URL == "" {
+		fmt.Fprintln(o.Out, "starting tropa in a temporary data directory…")
+		h, err := selfHost(ctx, &o)
+		if err != nil {
+			return nil, err
+		}
+		defer func() { err = errors.Join(err, h.stop()) }()
+		base, staff = h.url, h.staff
+	}
+	c := newClient(base)
+	if o.Mix[OpStaff] > 0 {
+		if err := c.login(ctx, staff); err != nil {
+			return nil, err
+		}
+	}
+	if o.CPUProfile != nil {
+		if err := pprof.StartCPUProfile(o.CPUProfile); err != nil {
+			return nil, err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	heap := watchHeap()
+	if o.FindCeiling {
+		err = c.findCeiling(ctx, &o, rep)
+	} else {
+		rec, elapsed := c.drive(ctx, phase{mix: o.Mix, rate: o.Rate, concurrency: o.Concurrency,
+			duration: o.Duration, maxRequests: o.MaxRequests})
+		rep.fill(rec, elapsed)
+	}
+	rep.ReceiptsOpened = int(c.checked.Load())
+	if rep.SelfHosted {
+		rep.PeakHeap, rep.PeakRSS = heap.end(), peakRSS()
+	} else {
+		heap.end()
+	}
+	// On a machine shared with other work the ceiling moves: measured
+	// again after the load, the mean of the two is the fairer yardstick.
+	rep.CeilingAfter = seal.Capacity(ctx, rep.Params, rep.Cores, o.CeilingTime)
+	rep.Ceiling = (rep.CeilingBefore + rep.CeilingAfter) / 2
+	rep.Print(o.Out)
+	return rep, err
+}
+
+// findCeiling offers ever more submissions, from half the ceiling up in
+// tenths of it, each for a step's time, and stops at the first step tropa
+// does not keep up with: fewer than 95% answered, an error, or p99 over a
+// second. The report is of the last step it kept up with.
+func (c *client) findCeiling(ctx context.Context, o *Options, rep *Report) error {
+	derivingShare := o.Mix.share(OpSubmit, OpAPI, OpCheck)
+	submitShare := o.Mix.share(OpSubmit, OpAPI)
+	for step := 5; step <= 15 && ctx.Err() == nil; step++ {
+		rate := float64(step) / 10 * rep.Ceiling / derivingShare
+		rec, elapsed := c.drive(ctx, phase{mix: o.Mix, rate: rate, duration: o.StepTime})
+		try := &Report{Ceiling: rep.Ceiling}
+		try.fill(rec, elapsed)
+		kept := try.Errors() == 0 && try.SubmitP99 < TargetSubmitP99 && try.Submissions >= 0.95*rate*submitShare
+		fmt.Fprintf(o.Out, "offered %6.1f submissions/s: %6.1f/s answered, p99 %s, %d errors%s\n",
+			rate*submitShare, try.Submissions, round(try.SubmitP99), try.Errors(), map[bool]string{false: ": not kept up"}[kept])
+		if !kept {
+			if rep.Ops == nil {
+				rep.Rate = rate
+				rep.fill(rec, elapsed)
+			}
+			return nil
+		}
+		rep.Rate = rate
+		rep.fill(rec, elapsed)
+	}
+	return ctx.Err()
+}
