@@ -37,7 +37,8 @@ type Config struct {
 }
 
 // DefaultIntakeRate is the intake limit of a server not told its machine's
-// capacity: about what one core's argon2id work for receipts allows.
+// capacity, and the least IntakeRateFor gives: about what one core's
+// argon2id work for receipts allows.
 const DefaultIntakeRate = 50
 
 // IntakeRateFor is the intake limit for a machine that derives capacity
@@ -46,9 +47,12 @@ const DefaultIntakeRate = 50
 // quarter above the capacity. Submissions let through beyond the capacity
 // wait for the KDF (at most intakeWait, then the applicant is told the
 // desk is busy), so the queue stays bounded by a few seconds of work, and
-// anything beyond the limit is refused at once without costing any.
+// anything beyond the limit is refused at once without costing any. It is
+// never below DefaultIntakeRate: a capacity measured while the machine was
+// busy with something else (starting up, say) must not set it lower than
+// a fixed limit would.
 func IntakeRateFor(capacity float64) float64 {
-	return max(capacity*1.25, 1)
+	return max(capacity*1.25, DefaultIntakeRate)
 }
 
 // Server is tropa's HTTP side.
