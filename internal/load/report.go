@@ -23,8 +23,10 @@ type Report struct {
 	Rate                                 float64
 	Concurrency                          int
 	SelfHosted                           bool
-	Elapsed                              time.Duration
-	Ops                                  []OpStats
+	// FoundCeiling says the rate was found by ramping it up.
+	FoundCeiling bool
+	Elapsed      time.Duration
+	Ops          []OpStats
 	// Submissions are the receipts given a second, by form and API;
 	// Derivations add the receipt checks, which cost the same work.
 	Submissions, Derivations float64
@@ -33,10 +35,17 @@ type Report struct {
 	ReceiptsOpened int
 	// PeakRSS and PeakHeap are known for the in-process server only.
 	PeakRSS, PeakHeap uint64
+	// CPUPerDerivation is this process's CPU time per derivation alone;
+	// CPUPerRequest its CPU time under load per submission or receipt check
+	// (the requests that derive), the in-process server's and the clients'
+	// together, staff pages included. Their ratio is the share of the
+	// ceiling tropa would reach on a machine of its own.
+	CPUPerDerivation, CPUPerRequest time.Duration
+	cpu                             time.Duration
 }
 
-func (r *Report) fill(rec *recorder, elapsed time.Duration) {
-	r.Elapsed, r.Ops = elapsed, rec.stats(elapsed)
+func (r *Report) fill(rec *recorder, elapsed, cpu time.Duration) {
+	r.Elapsed, r.Ops, r.cpu = elapsed, rec.stats(elapsed), cpu
 	r.Submissions, r.Derivations, r.SubmitP99, r.StaffP99 = 0, 0, 0, 0
 	for _, s := range r.Ops {
 		switch s.Op {
@@ -50,6 +59,17 @@ func (r *Report) fill(rec *recorder, elapsed time.Duration) {
 			r.StaffP99 = max(r.StaffP99, s.P99)
 		}
 	}
+	if n := r.Derivations * elapsed.Seconds(); n > 0 && cpu > 0 {
+		r.CPUPerRequest = time.Duration(float64(cpu) / n)
+	}
+}
+
+// CPURatio is CPUPerDerivation over CPUPerRequest, 0 when not known.
+func (r *Report) CPURatio() float64 {
+	if r.CPUPerRequest == 0 {
+		return 0
+	}
+	return float64(r.CPUPerDerivation) / float64(r.CPUPerRequest)
 }
 
 // Errors counts the failed requests of every op.
@@ -120,6 +140,11 @@ func (r *Report) Print(w io.Writer) {
 	if r.ReceiptsOpened > 0 {
 		fmt.Fprintf(w, "receipts checked and opened: %d\n", r.ReceiptsOpened)
 	}
+	if r.SelfHosted && r.CPURatio() > 0 {
+		fmt.Fprintf(w, "CPU: %s per derivation alone, %s per submission or check under load = %.1f%% "+
+			"(what the ratio would be with the machine to itself)\n", round(r.CPUPerDerivation), round(r.CPUPerRequest),
+			100*r.CPURatio())
+	}
 	if r.SelfHosted {
 		fmt.Fprintf(w, "memory: peak RSS %d MiB, peak Go heap %d MiB (server and clients in one process)\n",
 			r.PeakRSS>>20, r.PeakHeap>>20)
@@ -129,7 +154,7 @@ func (r *Report) Print(w io.Writer) {
 		"staff p99 < %s: %s (%s); no errors: %s\n",
 		100*TargetRatio, yes[r.Ratio() >= TargetRatio], 100*r.Ratio(), TargetSubmitP99, yes[r.SubmitP99 < TargetSubmitP99],
 		round(r.SubmitP99), TargetStaffP99, yes[r.StaffP99 < TargetStaffP99], round(r.StaffP99), yes[r.Errors() == 0])
-	if r.Rate > 0 && r.Rate*r.Mix.share(OpSubmit, OpAPI) < TargetRatio*r.Ceiling {
+	if !r.FoundCeiling && r.Rate > 0 && r.Rate*r.Mix.share(OpSubmit, OpAPI) < TargetRatio*r.Ceiling {
 		fmt.Fprintln(w, "note: the submissions offered were below the target share of the ceiling; "+
 			"use --find-ceiling or --concurrency to learn the most tropa sustains")
 	}

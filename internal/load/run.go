@@ -26,12 +26,16 @@ func Run(ctx context.Context, o Options) (rep *Report, err error) {
 		return nil, err
 	}
 	rep = &Report{Cores: runtime.GOMAXPROCS(0), Params: seal.ReceiptParams, Mix: o.Mix, Rate: o.Rate,
-		Concurrency: o.Concurrency, SelfHosted: o.URL == ""}
+		Concurrency: o.Concurrency, SelfHosted: o.URL == "", FoundCeiling: o.FindCeiling}
 	// The ceiling is measured with production's cost even when the
 	// in-process server is told to use a cheaper one: it is the machine's.
 	fmt.Fprintf(o.Out, "measuring the ceiling: argon2id receipt derivations on %d cores for %s…\n", rep.Cores, o.CeilingTime)
+	cpu0, start := cpuTime(), time.Now()
 	rep.CeilingBefore = seal.Capacity(ctx, rep.Params, rep.Cores, o.CeilingTime)
 	rep.Ceiling = rep.CeilingBefore
+	if derived := rep.CeilingBefore * time.Since(start).Seconds(); derived > 0 {
+		rep.CPUPerDerivation = time.Duration(float64(cpuTime()-cpu0) / derived)
+	}
 
 	base, staff := o.URL, o.Staff
 	if o.URL == "" {
@@ -59,9 +63,10 @@ func Run(ctx context.Context, o Options) (rep *Report, err error) {
 	if o.FindCeiling {
 		err = c.findCeiling(ctx, &o, rep)
 	} else {
+		cpu0 := cpuTime()
 		rec, elapsed := c.drive(ctx, phase{mix: o.Mix, rate: o.Rate, concurrency: o.Concurrency,
 			duration: o.Duration, maxRequests: o.MaxRequests})
-		rep.fill(rec, elapsed)
+		rep.fill(rec, elapsed, cpuTime()-cpu0)
 	}
 	rep.ReceiptsOpened = int(c.checked.Load())
 	if rep.SelfHosted {
@@ -86,21 +91,23 @@ func (c *client) findCeiling(ctx context.Context, o *Options, rep *Report) error
 	submitShare := o.Mix.share(OpSubmit, OpAPI)
 	for step := 5; step <= 15 && ctx.Err() == nil; step++ {
 		rate := float64(step) / 10 * rep.Ceiling / derivingShare
+		cpu0 := cpuTime()
 		rec, elapsed := c.drive(ctx, phase{mix: o.Mix, rate: rate, duration: o.StepTime})
+		cpu := cpuTime() - cpu0
 		try := &Report{Ceiling: rep.Ceiling}
-		try.fill(rec, elapsed)
+		try.fill(rec, elapsed, cpu)
 		kept := try.Errors() == 0 && try.SubmitP99 < TargetSubmitP99 && try.Submissions >= 0.95*rate*submitShare
 		fmt.Fprintf(o.Out, "offered %6.1f submissions/s: %6.1f/s answered, p99 %s, %d errors%s\n",
 			rate*submitShare, try.Submissions, round(try.SubmitP99), try.Errors(), map[bool]string{false: ": not kept up"}[kept])
 		if !kept {
 			if rep.Ops == nil {
 				rep.Rate = rate
-				rep.fill(rec, elapsed)
+				rep.fill(rec, elapsed, cpu)
 			}
 			return nil
 		}
 		rep.Rate = rate
-		rep.fill(rec, elapsed)
+		rep.fill(rec, elapsed, cpu)
 	}
 	return ctx.Err()
 }
