@@ -57,7 +57,6 @@ func Run(ctx context.Context, o Options) (rep *Report, err error) {
 		if err := pprof.StartCPUProfile(o.CPUProfile); err != nil {
 			return nil, err
 		}
-		defer pprof.StopCPUProfile()
 	}
 	heap := watchHeap()
 	if o.FindCeiling {
@@ -67,6 +66,9 @@ func Run(ctx context.Context, o Options) (rep *Report, err error) {
 		rec, elapsed := c.drive(ctx, phase{mix: o.Mix, rate: o.Rate, concurrency: o.Concurrency,
 			duration: o.Duration, maxRequests: o.MaxRequests})
 		rep.fill(rec, elapsed, cpuTime()-cpu0)
+	}
+	if o.CPUProfile != nil {
+		pprof.StopCPUProfile()
 	}
 	rep.ReceiptsOpened = int(c.checked.Load())
 	if rep.SelfHosted {
