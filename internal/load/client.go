@@ -204,11 +204,11 @@ var caseLink = regexp.MustCompile(`/staff/requests/([0-9A-Za-z_-]+)`)
 // staffPage shows a staff member, in turn, the inbox and a case from it.
 // It returns which page it asked for.
 func (c *client) staffPage(ctx context.Context) (string, error) {
-	n := c.turn.Add(1)
-	b := c.staff[int(n)%len(c.staff)]
+	n := int(c.turn.Add(1))
+	b := c.staff[n%len(c.staff)]
 	b.mu.Lock()
 	var id string
-	if len(b.cases) > 0 && n%2 == 0 {
+	if len(b.cases) > 0 && n/len(c.staff)%2 == 1 {
 		id = b.cases[rand.IntN(len(b.cases))]
 	}
 	b.mu.Unlock()

@@ -150,10 +150,14 @@ func (r *Report) Print(w io.Writer) {
 			r.PeakRSS>>20, r.PeakHeap>>20)
 	}
 	yes := map[bool]string{true: "yes", false: "NO"}
+	staff := fmt.Sprintf("%s (%s)", yes[r.StaffP99 < TargetStaffP99], round(r.StaffP99))
+	if r.Mix[OpStaff] == 0 {
+		staff = "no staff pages in the mix"
+	}
 	fmt.Fprintf(w, "targets: submissions ≥ %.0f%% of the ceiling: %s (%.1f%%); submission p99 < %s: %s (%s); "+
-		"staff p99 < %s: %s (%s); no errors: %s\n",
+		"staff p99 < %s: %s; no errors: %s\n",
 		100*TargetRatio, yes[r.Ratio() >= TargetRatio], 100*r.Ratio(), TargetSubmitP99, yes[r.SubmitP99 < TargetSubmitP99],
-		round(r.SubmitP99), TargetStaffP99, yes[r.StaffP99 < TargetStaffP99], round(r.StaffP99), yes[r.Errors() == 0])
+		round(r.SubmitP99), TargetStaffP99, staff, yes[r.Errors() == 0])
 	if !r.FoundCeiling && r.Rate > 0 && r.Rate*r.Mix.share(OpSubmit, OpAPI) < TargetRatio*r.Ceiling {
 		fmt.Fprintln(w, "note: the submissions offered were below the target share of the ceiling; "+
 			"use --find-ceiling or --concurrency to learn the most tropa sustains")
