@@ -125,3 +125,22 @@ func TestParseMix(t *testing.T) {
 		})
 	}
 }
+
+// TestRunFindCeiling ramps the offered rate: every step is printed and
+// the report is of a step that ran.
+func TestRunFindCeiling(t *testing.T) {
+	var out bytes.Buffer
+	rep, err := Run(context.Background(), Options{Mix: Mix{OpSubmit: 1}, FindCeiling: true,
+		StepTime: 300 * time.Millisecond, CeilingTime: 50 * time.Millisecond,
+		ReceiptParams: seal.TestParams, PasswordParams: seal.TestParams, Out: &out})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	if steps := strings.Count(out.String(), "offered "); steps == 0 {
+		t.Errorf("no step printed:\n%s", out.String())
+	}
+	if rep.Rate <= 0 || rep.Submissions <= 0 || rep.CeilingAfter <= 0 {
+		t.Errorf("report of no step: rate %.1f, submissions %.1f/s, ceiling after %.1f\n%s",
+			rep.Rate, rep.Submissions, rep.CeilingAfter, out.String())
+	}
+}

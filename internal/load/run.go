@@ -78,7 +78,9 @@ func Run(ctx context.Context, o Options) (rep *Report, err error) {
 	}
 	// On a machine shared with other work the ceiling moves: measured
 	// again after the load, the mean of the two is the fairer yardstick.
-	rep.CeilingAfter = seal.Capacity(ctx, rep.Params, rep.Cores, o.CeilingTime)
+	if !o.FindCeiling {
+		rep.CeilingAfter = seal.Capacity(ctx, rep.Params, rep.Cores, o.CeilingTime)
+	}
 	rep.Ceiling = (rep.CeilingBefore + rep.CeilingAfter) / 2
 	rep.Print(o.Out)
 	return rep, err
@@ -87,29 +89,33 @@ func Run(ctx context.Context, o Options) (rep *Report, err error) {
 // findCeiling offers ever more submissions, from half the ceiling up in
 // tenths of it, each for a step's time, and stops at the first step tropa
 // does not keep up with: fewer than 95% answered, an error, or p99 over a
-// second. The report is of the last step it kept up with.
+// second. The ceiling is measured again after every step, so that each is
+// read against the machine as it was then. The report is of the last step
+// tropa kept up with.
 func (c *client) findCeiling(ctx context.Context, o *Options, rep *Report) error {
 	derivingShare := o.Mix.share(OpSubmit, OpAPI, OpCheck)
 	submitShare := o.Mix.share(OpSubmit, OpAPI)
+	before := rep.CeilingBefore
 	for step := 5; step <= 15 && ctx.Err() == nil; step++ {
-		rate := float64(step) / 10 * rep.Ceiling / derivingShare
+		rate := float64(step) / 10 * before / derivingShare
 		cpu0 := cpuTime()
 		rec, elapsed := c.drive(ctx, phase{mix: o.Mix, rate: rate, duration: o.StepTime})
 		cpu := cpuTime() - cpu0
-		try := &Report{Ceiling: rep.Ceiling}
+		after := seal.Capacity(ctx, rep.Params, rep.Cores, o.CeilingTime)
+		try := &Report{Ceiling: (before + after) / 2}
 		try.fill(rec, elapsed, cpu)
 		kept := try.Errors() == 0 && try.SubmitP99 < TargetSubmitP99 && try.Submissions >= 0.95*rate*submitShare
-		fmt.Fprintf(o.Out, "offered %6.1f submissions/s: %6.1f/s answered, p99 %s, %d errors%s\n",
-			rate*submitShare, try.Submissions, round(try.SubmitP99), try.Errors(), map[bool]string{false: ": not kept up"}[kept])
+		fmt.Fprintf(o.Out, "offered %6.1f submissions/s: %6.1f/s answered (%.0f%% of a ceiling of %.1f), p99 %s, %d errors%s\n",
+			rate*submitShare, try.Submissions, 100*try.Ratio(), try.Ceiling, round(try.SubmitP99), try.Errors(),
+			map[bool]string{false: ": not kept up"}[kept])
+		if kept || rep.Ops == nil {
+			rep.Rate, rep.CeilingBefore, rep.CeilingAfter = rate, before, after
+			rep.fill(rec, elapsed, cpu)
+		}
 		if !kept {
-			if rep.Ops == nil {
-				rep.Rate = rate
-				rep.fill(rec, elapsed, cpu)
-			}
 			return nil
 		}
-		rep.Rate = rate
-		rep.fill(rec, elapsed, cpu)
+		before = after
 	}
 	return ctx.Err()
 }
