@@ -4,16 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/pquerna/otp/totp"
@@ -104,10 +107,15 @@ func (c *client) do(ctx context.Context, hc *http.Client, method, path string, f
 
 func (c *client) send(hc *http.Client, req *http.Request) (*response, error) {
 	resp, err := hc.Do(req)
-	if err != nil {
-		if ue, ok := err.(*url.Error); ok && ue.Timeout() {
-			return nil, failure("timeout")
-		}
+	switch {
+	case err == nil:
+	case errors.Is(err, context.DeadlineExceeded) || os.IsTimeout(err):
+		return nil, failure("timeout")
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return nil, failure("connection refused")
+	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return nil, failure("connection closed by the server")
+	default:
 		return nil, failure("transport error")
 	}
 	defer resp.Body.Close()

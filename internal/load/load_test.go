@@ -144,3 +144,17 @@ func TestRunFindCeiling(t *testing.T) {
 			rep.Rate, rep.Submissions, rep.CeilingAfter, out.String())
 	}
 }
+
+// A server that is not there is an error of its own kind, not a slow answer.
+func TestRunServerGone(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	srv.Close()
+	rep, err := Run(context.Background(), Options{URL: srv.URL, Mix: Mix{OpSubmit: 1}, Rate: 100, MaxRequests: 5,
+		CeilingTime: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if len(rep.Ops) != 1 || rep.Ops[0].Errors["connection refused"] != 5 {
+		t.Errorf("errors = %+v, want 5 × connection refused", rep.Ops)
+	}
+}
