@@ -23,7 +23,7 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	behindTLS := fs.Bool("behind-tls", false, "users reach tropa over HTTPS through a proxy: mark cookies Secure")
 	kdfConcurrency := fs.Int("kdf-concurrency", 0, "argon2id derivations run at once (default: one per CPU)")
 	intakeRate := fs.Float64("intake-rate", 0, "submissions a second from all applicants together "+
-		"(default: a quarter above the argon2id capacity measured at start)")
+		"(default: a quarter above the argon2id capacity measured at start, at least 50)")
 	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
