@@ -90,14 +90,16 @@ func Run(ctx context.Context, o Options) (rep *Report, err error) {
 // tenths of it, each for a step's time, and stops at the first step tropa
 // does not keep up with: fewer than 95% answered, an error, or p99 over a
 // second. The ceiling is measured again after every step, so that each is
-// read against the machine as it was then. The report is of the last step
-// tropa kept up with.
+// read against the machine as it was then; the steps grow from the highest
+// ceiling seen, so that a slow first measurement does not keep them low.
+// The report is of the step kept up with that came closest to its ceiling.
 func (c *client) findCeiling(ctx context.Context, o *Options, rep *Report) error {
 	derivingShare := o.Mix.share(OpSubmit, OpAPI, OpCheck)
 	submitShare := o.Mix.share(OpSubmit, OpAPI)
-	before := rep.CeilingBefore
+	before, base := rep.CeilingBefore, rep.CeilingBefore
+	best := -1.0
 	for step := 5; step <= 15 && ctx.Err() == nil; step++ {
-		rate := float64(step) / 10 * before / derivingShare
+		rate := float64(step) / 10 * base / derivingShare
 		cpu0 := cpuTime()
 		rec, elapsed := c.drive(ctx, phase{mix: o.Mix, rate: rate, duration: o.StepTime})
 		cpu := cpuTime() - cpu0
@@ -108,14 +110,17 @@ func (c *client) findCeiling(ctx context.Context, o *Options, rep *Report) error
 		fmt.Fprintf(o.Out, "offered %6.1f submissions/s: %6.1f/s answered (%.0f%% of a ceiling of %.1f), p99 %s, %d errors%s\n",
 			rate*submitShare, try.Submissions, 100*try.Ratio(), try.Ceiling, round(try.SubmitP99), try.Errors(),
 			map[bool]string{false: ": not kept up"}[kept])
-		if kept || rep.Ops == nil {
+		if (kept && try.Ratio() > best) || rep.Ops == nil {
 			rep.Rate, rep.CeilingBefore, rep.CeilingAfter = rate, before, after
 			rep.fill(rec, elapsed, cpu)
+			if kept {
+				best = try.Ratio()
+			}
 		}
 		if !kept {
 			return nil
 		}
-		before = after
+		before, base = after, max(base, after)
 	}
 	return ctx.Err()
 }
