@@ -41,7 +41,10 @@ type Report struct {
 	// together, staff pages included. Their ratio is the share of the
 	// ceiling tropa would reach on a machine of its own.
 	CPUPerDerivation, CPUPerRequest time.Duration
-	cpu                             time.Duration
+	// SchedP99 is how long goroutines of this process waited to run, at the
+	// 99th percentile: the server's and the clients' together.
+	SchedP99 time.Duration
+	cpu      time.Duration
 }
 
 func (r *Report) fill(rec *recorder, elapsed, cpu time.Duration) {
@@ -144,6 +147,9 @@ func (r *Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "CPU: %s per derivation alone, %s per submission or check under load = %.1f%% "+
 			"(what the ratio would be with the machine to itself)\n", round(r.CPUPerDerivation), round(r.CPUPerRequest),
 			100*r.CPURatio())
+	}
+	if r.SelfHosted && r.SchedP99 > 0 {
+		fmt.Fprintf(w, "Go scheduler: p99 wait for a core %s\n", round(r.SchedP99))
 	}
 	if r.SelfHosted {
 		fmt.Fprintf(w, "memory: peak RSS %d MiB, peak Go heap %d MiB (server and clients in one process)\n",

@@ -58,7 +58,7 @@ func Run(ctx context.Context, o Options) (rep *Report, err error) {
 			return nil, err
 		}
 	}
-	heap := watchHeap()
+	heap, sched := watchHeap(), readSchedLatency()
 	if o.FindCeiling {
 		err = c.findCeiling(ctx, &o, rep)
 	} else {
@@ -71,6 +71,7 @@ func Run(ctx context.Context, o Options) (rep *Report, err error) {
 		pprof.StopCPUProfile()
 	}
 	rep.ReceiptsOpened = int(c.checked.Load())
+	rep.SchedP99 = readSchedLatency().quantileSince(sched, 0.99)
 	if rep.SelfHosted {
 		rep.PeakHeap, rep.PeakRSS = heap.end(), peakRSS()
 	} else {
