@@ -51,7 +51,7 @@ type fixture struct {
 	totpSecrets map[string]string
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -77,7 +77,7 @@ func newFixture(t *testing.T) *fixture {
 // password is the staff member's password in every test.
 func password(name string) string { return name + " walks west at dawn" }
 
-func (f *fixture) addStaff(t *testing.T, name string, role tropa.Role, intake bool) *tropa.Staff {
+func (f *fixture) addStaff(t testing.TB, name string, role tropa.Role, intake bool) *tropa.Staff {
 	t.Helper()
 	s, err := f.desk.AddStaff(context.Background(), tropa.Staff{Name: name, Role: role, Intake: intake}, password(name))
 	if err != nil {
@@ -88,7 +88,7 @@ func (f *fixture) addStaff(t *testing.T, name string, role tropa.Role, intake bo
 
 // enroll logs a new staff member in for the first time, enrols their TOTP
 // secret and returns the session, which may then do everything.
-func (f *fixture) enroll(t *testing.T, name string) *desk.Session {
+func (f *fixture) enroll(t testing.TB, name string) *desk.Session {
 	t.Helper()
 	ctx := context.Background()
 	s, err := f.desk.Login(ctx, name, password(name), "")
@@ -114,7 +114,7 @@ func (f *fixture) enroll(t *testing.T, name string) *desk.Session {
 }
 
 // caseworker adds an intake caseworker and enrols them.
-func (f *fixture) caseworker(t *testing.T, name string) *desk.Session {
+func (f *fixture) caseworker(t testing.TB, name string) *desk.Session {
 	t.Helper()
 	f.addStaff(t, name, tropa.RoleCaseworker, true)
 	return f.enroll(t, name)
@@ -138,7 +138,7 @@ func submission(contact, message string) tropa.Submission {
 }
 
 // submit sends a request and returns its receipt and id.
-func (f *fixture) submit(t *testing.T, sub tropa.Submission) (seal.Receipt, string) {
+func (f *fixture) submit(t testing.TB, sub tropa.Submission) (seal.Receipt, string) {
 	t.Helper()
 	ctx := context.Background()
 	r, err := f.desk.Submit(ctx, sub)

@@ -52,6 +52,11 @@ func (d *Desk) submit(ctx context.Context, sub tropa.Submission, enteredBy *Sess
 	if err != nil {
 		return seal.Receipt{}, "", busy(err)
 	}
+	// The argon2id work is done. A deadline set for waiting for it must not
+	// now throw the work away, nor turn "busy" into an internal error when
+	// it passes during the commit, as it does for the last ones let in
+	// under a flood.
+	ctx = context.WithoutCancel(ctx)
 
 	now := d.now()
 	requestID, messageID := tropa.NewID(), tropa.NewID()

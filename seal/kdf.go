@@ -55,6 +55,11 @@ func NewKDF(concurrency int) *KDF {
 	return &KDF{slots: make(chan struct{}, max(concurrency, 1))}
 }
 
+// Concurrency is how many derivations run at once.
+func (k *KDF) Concurrency() int {
+	return cap(k.slots)
+}
+
 // derive returns n bytes of argon2id output for secret and salt.
 func (k *KDF) derive(ctx context.Context, secret, salt []byte, p Params, n uint32) ([]byte, error) {
 	if p.Time == 0 || p.Threads == 0 {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"tropa"
+	"tropa/web"
 )
 
 // The documented body limit is 128 KiB: a body of exactly that size is read,
@@ -127,5 +128,33 @@ func TestAPIErrorsAreJSONEverywhere(t *testing.T) {
 	}
 	if n := len(ts.storedRequests(t)); n != 0 {
 		t.Errorf("stored requests = %d, want 0", n)
+	}
+}
+
+// The intake limit for all applicants together is the configured rate,
+// with two seconds' worth of burst; beyond it, submissions are refused at
+// once as busy. Loopback, where Tor delivers every applicant, has no limit of its
+// own, so this is the only one a flood through Tor meets.
+func TestIntakeRate(t *testing.T) {
+	t.Parallel()
+	for _, rate := range []float64{3, 60} {
+		t.Run(fmt.Sprint(rate), func(t *testing.T) {
+			t.Parallel()
+			ts := newTestServer(t, func(c *web.Config) { c.IntakeRate = rate })
+			b := ts.browser(loopback)
+			valid := `{"kind":"legal","situation":"front","message":"hi"}`
+			burst := int(2 * rate)
+			for i := range burst {
+				if status, out := b.api(t, apiCall{method: "POST", path: "/api/v1/requests", body: valid}); status != http.StatusCreated {
+					t.Fatalf("submission %d of %d = %d %v, want 201", i+1, burst, status, out)
+				}
+			}
+			if status, out := b.api(t, apiCall{method: "POST", path: "/api/v1/requests", body: valid}); status != http.StatusServiceUnavailable || !strings.Contains(fmt.Sprint(out), "code:busy") {
+				t.Errorf("submission %d = %d %v, want 503 busy: the whole intake is saturated", burst+1, status, out)
+			}
+			if n := len(ts.storedRequests(t)); n != burst {
+				t.Errorf("stored requests = %d, want %d", n, burst)
+			}
+		})
 	}
 }

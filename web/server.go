@@ -42,6 +42,29 @@ type Config struct {
 	// ProofBits is the difficulty of the applicant form's proof of work,
 	// in zero bits per puzzle; 0 is DefaultProofBits.
 	ProofBits int
+	// IntakeRate is how many submissions a second all applicants together
+	// may start, beyond which they are told at once to come back later;
+	// zero means DefaultIntakeRate. See IntakeRateFor.
+	IntakeRate float64
+}
+
+// DefaultIntakeRate is the intake limit of a server not told its machine's
+// capacity, and the least IntakeRateFor gives: about what one core's
+// argon2id work for receipts allows.
+const DefaultIntakeRate = 50
+
+// IntakeRateFor is the intake limit for a machine that derives capacity
+// receipt keys a second. Every submission costs one derivation, so the
+// work, not the limit, must be what bounds a flood: the limit sits a
+// quarter above the capacity. Submissions let through beyond the capacity
+// wait for the KDF (at most intakeWait, then the applicant is told the
+// desk is busy), so the queue stays bounded by a few seconds of work, and
+// anything beyond the limit is refused at once without costing any. It is
+// never below DefaultIntakeRate: a capacity measured while the machine was
+// busy with something else (starting up, say) must not set it lower than
+// a fixed limit would.
+func IntakeRateFor(capacity float64) float64 {
+	return max(capacity*1.25, DefaultIntakeRate)
 }
 
 // Timeouts are the real server's limits on slow clients. A client that
@@ -99,6 +122,9 @@ func New(c Config) (*Server, error) {
 	if c.PhotoMemory == 0 {
 		c.PhotoMemory = photoMemory
 	}
+	if c.IntakeRate <= 0 {
+		c.IntakeRate = DefaultIntakeRate
+	}
 	loc, err := loadLocales()
 	if err != nil {
 		return nil, err
@@ -116,7 +142,7 @@ func New(c Config) (*Server, error) {
 		// guessers together twenty a second, which bounds argon2id work.
 		receipts: newLimiter(20*time.Second, 10, 20),
 		logins:   newLimiter(20*time.Second, 10, 10),
-		intake:   newLimiter(time.Minute, 5, 50),
+		intake:   newLimiter(time.Minute, 5, c.IntakeRate),
 		photos:   &budget{free: c.PhotoMemory},
 		proof:    proofs{bits: c.ProofBits, spent: pow.NewSpent(proofSpentMax)},
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"tropa/desk"
+	"tropa/seal"
 	"tropa/web"
 )
 
@@ -21,6 +22,8 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	keyFile := fs.String("tls-key", "", "TLS private key file")
 	behindTLS := fs.Bool("behind-tls", false, "users reach tropa over HTTPS through a proxy: mark cookies Secure")
 	kdfConcurrency := fs.Int("kdf-concurrency", 0, "argon2id derivations run at once (default: one per CPU)")
+	intakeRate := fs.Float64("intake-rate", 0, "submissions a second from all applicants together "+
+		"(default: a quarter above the argon2id capacity measured at start, at least 50)")
 	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -37,34 +40,53 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	} else if !ok {
 		return fmt.Errorf("the database is not set up: run tropa init %s first", at.flags())
 	}
-	return e.listenAndServe(ctx, d, *addr, *certFile, *keyFile, *behindTLS || *certFile != "", func(url string) {
+	return e.listenAndServe(ctx, d, listen{addr: *addr, certFile: *certFile, keyFile: *keyFile,
+		tls: *behindTLS || *certFile != "", intakeRate: *intakeRate}, func(url string) {
 		fmt.Fprintf(e.stdout, "tropa is serving on %s (staff: %sstaff/)\n", url, url)
 	})
 }
 
-// listenAndServe serves d on addr until ctx ends, calling ready with the
-// site's URL once it accepts connections.
-func (e *cmdEnv) listenAndServe(ctx context.Context, d *desk.Desk, addr, certFile, keyFile string, tls bool, ready func(url string)) error {
+// listen is how a server is reached.
+type listen struct {
+	addr, certFile, keyFile string
+	tls                     bool
+	// intakeRate is the submissions a second allowed; 0 measures it.
+	intakeRate float64
+}
+
+// capacityTime is how long serve measures argon2id at start to set the
+// intake limit: long enough for a few derivations on every core.
+const capacityTime = 300 * time.Millisecond
+
+// listenAndServe serves d until ctx ends, calling ready with the site's URL
+// once it accepts connections.
+func (e *cmdEnv) listenAndServe(ctx context.Context, d *desk.Desk, at listen, ready func(url string)) error {
 	logger := e.logger()
-	srv, err := web.New(web.Config{Desk: d, Logger: logger, TLS: tls})
+	if at.intakeRate <= 0 {
+		capacity := seal.Capacity(ctx, d.ReceiptParams, d.KDF.Concurrency(), capacityTime)
+		at.intakeRate = web.IntakeRateFor(capacity)
+		logger.Info("intake limit set from argon2id capacity", "derivations_per_s", int(capacity),
+			"submissions_per_s", int(at.intakeRate))
+	}
+	srv, err := web.New(web.Config{Desk: d, Logger: logger, TLS: at.tls, IntakeRate: at.intakeRate})
 	if err != nil {
 		return err
 	}
 	if n, err := d.Store.IntakeRecipients(ctx); err == nil && len(n) == 0 {
 		logger.Warn("no active intake staff: new requests are readable with the recovery key only")
 	}
-	l, err := net.Listen("tcp", addr)
+	l, err := net.Listen("tcp", at.addr)
 	if err != nil {
 		return err
 	}
 	scheme := "http"
-	if certFile != "" {
+	if at.certFile != "" {
 		scheme = "https"
 	}
 	ready(fmt.Sprintf("%s://%s/", scheme, l.Addr()))
 	go sweepSessions(ctx, d, logger)
 	go applyRetention(ctx, d, logger)
-	return srv.Serve(ctx, l, certFile, keyFile)
+	return srv.Serve(ctx, l, at.certFile, at.keyFile)
 }
 
 // retentionEvery is how often the retention policy is applied. Its rules
