@@ -63,10 +63,11 @@ func (s *Server) requestSubmit(w http.ResponseWriter, r *http.Request) error {
 		err = sub.Validate()
 	}
 	if err == nil {
-		if answered, perr := s.proveForm(w, r, p, sub); answered || perr != nil {
+		v, answered, perr := s.proveForm(w, r, p, sub)
+		if answered || perr != nil {
 			return perr
 		}
-		err = s.admitIntake(r)
+		err = s.admitProved(r, v)
 	}
 	if err == nil {
 		ctx, cancel := context.WithTimeout(r.Context(), intakeWait)

@@ -144,7 +144,7 @@ func New(c Config) (*Server, error) {
 		logins:   newLimiter(20*time.Second, 10, 10),
 		intake:   newLimiter(time.Minute, 5, c.IntakeRate),
 		photos:   &budget{free: c.PhotoMemory},
-		proof:    proofs{bits: c.ProofBits, spent: pow.NewSpent(proofSpentMax)},
+		proof:    proofs{bits: c.ProofBits, spent: pow.NewSpent(proofSpentFor(c.IntakeRate))},
 
 		staticHandler: http.FileServerFS(staticFiles),
 	}, nil
