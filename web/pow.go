@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"tropa"
 	"tropa/desk"
 	"tropa/internal/pow"
@@ -30,12 +32,18 @@ const (
 	proofSpentMin = 1 << 16
 	// proofSkew allows a challenge from a node whose clock runs ahead.
 	proofSkew = time.Minute
+	// unsolvedRate and unsolvedBurst bound the unsolved challenges a node
+	// accepts, all applicants together: waiting costs a flooder nothing,
+	// and people without JavaScript are few.
+	unsolvedRate  = 3
+	unsolvedBurst = 15
 )
 
 // proofs is a node's side of the proof of work.
 type proofs struct {
-	bits  int
-	spent *pow.Spent
+	bits     int
+	spent    *pow.Spent
+	unsolved *rate.Limiter
 
 	mu  sync.Mutex
 	key []byte
@@ -61,7 +69,9 @@ func proofSpentFor(rate float64) int {
 // challenge to mature, or a refusal that says why. An accepted challenge
 // is not yet spent.
 type verdict struct {
-	ok        bool
+	ok bool
+	// unsolved says the challenge was let through by waiting.
+	unsolved  bool
 	wait      time.Duration
 	challenge pow.Challenge
 	err       error
@@ -156,18 +166,29 @@ func (s *Server) checkProof(ctx context.Context, token, solution string, unsolve
 		if age := now.Sub(c.Issued); age < proofWait {
 			return verdict{wait: proofWait - age, challenge: c}, nil
 		}
+		return verdict{ok: true, unsolved: true, challenge: c}, nil
 	}
 	return verdict{ok: true, challenge: c}, nil
 }
 
 // admitProved takes a submission's try from the intake limits, then spends
 // the challenge v accepted, if any. Spending only what the limits admitted
-// keeps a flood of posts from filling the spent set.
+// keeps a flood of posts from filling the spent set. An unsolved challenge
+// first meets its own limit, so that such a flood leaves the intake's
+// tries to those who solve.
 func (s *Server) admitProved(r *http.Request, v verdict) error {
+	now := s.Now()
+	if v.unsolved {
+		res := s.proof.unsolved.ReserveN(now, 1)
+		if d := res.DelayFrom(now); d > 0 {
+			res.CancelAt(now)
+			s.saturated.mark(now)
+			return retryLater(tropa.EBUSY, "ErrIntakeBusy", d)
+		}
+	}
 	if err := s.admitIntake(r); err != nil || !v.ok {
 		return err
 	}
-	now := s.Now()
 	switch err := s.proof.spent.Spend(v.challenge, v.challenge.Issued.Add(proofValidity), now); {
 	case errors.Is(err, pow.ErrFull):
 		s.saturated.mark(now)

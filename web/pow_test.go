@@ -403,35 +403,3 @@ func TestProofScriptPolicy(t *testing.T) {
 		t.Errorf("GET /static/pow.js = %d %q, want 200 JavaScript", js.status, ct)
 	}
 }
-
-// A submission the intake limits turn away keeps its challenge unspent:
-// sent again once the limit allows, the same page gets its receipt. A
-// challenge spent before the limits would let a flood that no limit
-// counted fill the set of spent challenges and shut out everyone.
-func TestProofSpentOnlyWhenAdmitted(t *testing.T) {
-	t.Parallel()
-	ts, _ := proofServer(t, "on")
-	b := ts.browser(remoteAddr)
-	b.header.Set("Accept-Language", "en")
-	solved := func() url.Values {
-		token := attr(t, b.get(t, "/").doc(t), "form.request input[name=pow_token]", "value")
-		return requestForm("pow_token", token, "pow_solution", pow.Solve(token, testProofBits))
-	}
-	for i := range 5 {
-		if resp := b.post(t, "/", solved()); count(t, resp.doc(t), "p.receipt") != 1 {
-			t.Fatalf("submission %d of the network's five = %d, want a receipt", i+1, resp.status)
-		}
-	}
-	form := solved()
-	resp := b.post(t, "/", form)
-	if resp.status != http.StatusTooManyRequests {
-		t.Fatalf("the sixth submission in a minute = %d, want 429", resp.status)
-	}
-	htmlcheck.HasText(t, resp.doc(t), "p.error", "Too many attempts")
-
-	ts.clock.Advance(time.Minute)
-	resp = b.post(t, "/", form)
-	if count(t, resp.doc(t), "p.receipt") != 1 {
-		t.Errorf("the refused page sent again a minute later = %d, want a receipt; body:\n%.400s", resp.status, resp.body)
-	}
-}
