@@ -5,6 +5,7 @@ import (
 	"image"
 	_ "image/jpeg"
 	_ "image/png"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
@@ -339,5 +340,39 @@ func TestLargeBodyOnlyWithPhotos(t *testing.T) {
 	}
 	if n := len(ts.storedRequests(t)); n != 0 {
 		t.Errorf("stored requests = %d, want 0", n)
+	}
+}
+
+// countingReader counts the bytes read from it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// A form with photos refused before its handler, as one sent from another
+// site is, is not read: choosing the language of the refusal must not pull
+// megabytes into memory outside the photos' budget.
+func TestRefusedUploadNotRead(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	b := ts.browser(loopback)
+	b.header.Set("Sec-Fetch-Site", "cross-site")
+	body, ct := multipartBody(t, "", requestForm("lang", "uk"), []photo{{"big.jpg", bytes.Repeat([]byte{0xff}, tropa.MaxAttachmentSize)}})
+	sent := &countingReader{r: bytes.NewReader(body)}
+	req := newRequest(t, http.MethodPost, "/", sent)
+	req.Header.Set("Content-Type", ct)
+	req.ContentLength = int64(len(body))
+	resp := b.do(t, req, false)
+	if resp.status != http.StatusForbidden {
+		t.Errorf("cross-site form with a photo = %d, want 403", resp.status)
+	}
+	if sent.n > 64<<10 {
+		t.Errorf("the refusal read %d bytes of the %d sent, want none of the photo", sent.n, len(body))
 	}
 }
