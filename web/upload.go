@@ -93,11 +93,10 @@ func (s *Server) readPhotos(w http.ResponseWriter, r *http.Request) (files []tro
 	if err != nil {
 		return nil, release, errBadForm
 	}
-	rc := http.NewResponseController(w)
-	// Not every ResponseWriter can; then the server's own timeouts hold.
-	rc.SetReadDeadline(time.Now().Add(uploadTimeout))
-	rc.SetWriteDeadline(time.Now().Add(uploadTimeout + time.Minute))
-
+	// The connection gets uploadTimeout once a photo starts to arrive with
+	// room in the budget for it, and not before: the number of connections
+	// held that long is then bounded by the photos' memory.
+	extended := false
 	var refused error
 	text := int64(maxBody)
 	for parts := 0; ; parts++ {
@@ -137,6 +136,14 @@ func (s *Server) readPhotos(w http.ResponseWriter, r *http.Request) (files []tro
 		}
 		const reserved = tropa.MaxAttachmentSize + 1
 		taken += reserved
+		if !extended {
+			rc := http.NewResponseController(w)
+			// Not every ResponseWriter can; then the server's own
+			// timeouts hold.
+			rc.SetReadDeadline(time.Now().Add(uploadTimeout))
+			rc.SetWriteDeadline(time.Now().Add(uploadTimeout + time.Minute))
+			extended = true
+		}
 		data, err := io.ReadAll(io.LimitReader(part, reserved))
 		if err != nil {
 			return nil, release, formError(err)
