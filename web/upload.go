@@ -41,6 +41,10 @@ const photoField = "photos"
 // uploads is then told to retry instead of exhausting the server's memory.
 const photoMemory = 32 * tropa.MaxAttachmentSize
 
+// photosRetry is when an applicant whose photos found no memory is asked
+// to send them again: "in a few minutes".
+const photosRetry = 3 * time.Minute
+
 // budget is memory that requests take from and give back.
 type budget struct {
 	mu   sync.Mutex
@@ -169,7 +173,7 @@ func (s *Server) readPhotos(w http.ResponseWriter, r *http.Request) (files []tro
 var (
 	errBadForm        = tropa.UserError(tropa.EINVALID, "ErrBadForm", nil)
 	errBodyTooLarge   = tropa.UserError(tropa.ETOOLARGE, "ErrBodyTooLarge", nil)
-	errPhotosBusy     = tropa.UserError(tropa.EBUSY, "ErrPhotosBusy", nil)
+	errPhotosBusy     = retryLater(tropa.EBUSY, "ErrPhotosBusy", photosRetry)
 	errUploadTooLarge = tropa.UserError(tropa.ETOOLARGE, "ErrUploadTooLarge",
 		map[string]any{"Max": tropa.MaxAttachments, "MiB": tropa.MaxAttachmentSize >> 20})
 )

@@ -234,6 +234,9 @@ func TestPhotosBusy(t *testing.T) {
 	if resp.status != http.StatusServiceUnavailable {
 		t.Fatalf("POST / with more photos than memory for them = %d, want 503", resp.status)
 	}
+	if got := resp.header.Get("Retry-After"); got != "180" {
+		t.Errorf("Retry-After = %q, want 180: the page asks for a few minutes", got)
+	}
 	doc := resp.doc(t)
 	htmlcheck.HasText(t, doc, "p.error", "Ваш текст сохранён")
 	if got := htmlcheck.Text(htmlcheck.HasOne(t, doc, "textarea#message")); got != form.Get("message") {
