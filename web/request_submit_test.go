@@ -212,3 +212,12 @@ func TestRefusedPhotoKeepsTries(t *testing.T) {
 		t.Errorf("the sixth form, with a photo = %d, want a receipt", resp.status)
 	}
 }
+
+// Sizes are written as people write them: МБ in Russian and Ukrainian.
+func TestPhotoSizeUnits(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	for lang, want := range map[string]string{"ru": "не больше 4 МБ", "uk": "не більше 4 МБ", "en": "at most 4 MiB"} {
+		htmlcheck.HasText(t, ts.browser(loopback).get(t, "/?lang="+lang).doc(t), "form.request p.hint", want)
+	}
+}

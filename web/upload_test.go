@@ -177,11 +177,11 @@ func TestPhotosRefused(t *testing.T) {
 			http.StatusUnprocessableEntity, "«скан.jpg» — не фото"},
 		"decompression bomb": {[]photo{{"бомба.png", scrubtest.PNGBomb(200_000, 200_000)}},
 			http.StatusUnprocessableEntity, "«бомба.png» слишком большое разрешение"},
-		"too large": {[]photo{{"огромное.jpg", large}}, http.StatusRequestEntityTooLarge, "«огромное.jpg» больше 4 МиБ"},
+		"too large": {[]photo{{"огромное.jpg", large}}, http.StatusRequestEntityTooLarge, "«огромное.jpg» больше 4 МБ"},
 		"too many": {slices.Repeat([]photo{{"стр.jpg", jpg}}, tropa.MaxAttachments+1),
 			http.StatusUnprocessableEntity, "не больше 3 фото"},
 		"over the whole body's cap": {slices.Repeat([]photo{{"стр.jpg", large[:tropa.MaxAttachmentSize]}}, tropa.MaxAttachments+1),
-			http.StatusRequestEntityTooLarge, "не больше 3 фото по 4 МиБ"},
+			http.StatusRequestEntityTooLarge, "не больше 3 фото по 4 МБ"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			form := requestForm("kind", "surrender", "message", "Текст, который нельзя терять", "contact", "signal: ivan.42")
