@@ -9,11 +9,41 @@ import (
 	"tropa/seal"
 )
 
+// Checked is a submission that passed Check: valid, with its photos
+// cleaned, ready to be sealed.
+type Checked struct {
+	sub   tropa.Submission
+	files []cleanFile
+}
+
+// Check validates sub and cleans its photos. It does no key work, so that a
+// caller can refuse a bad submission, a wrong file chosen among them,
+// before spending anything on it, such as a try from its intake limits.
+func Check(sub tropa.Submission) (*Checked, error) {
+	if err := sub.Validate(); err != nil {
+		return nil, err
+	}
+	files, err := cleanUploads(sub.Files)
+	if err != nil {
+		return nil, err
+	}
+	return &Checked{sub: sub, files: files}, nil
+}
+
 // Submit takes an applicant's request, seals it under a new case key, wraps
 // that key to the intake group, the recovery key and the receipt, and
 // returns the receipt once all of it is committed. It uses public keys only.
 func (d *Desk) Submit(ctx context.Context, sub tropa.Submission) (seal.Receipt, error) {
-	r, _, err := d.submit(ctx, sub, nil)
+	c, err := Check(sub)
+	if err != nil {
+		return seal.Receipt{}, err
+	}
+	return d.SubmitChecked(ctx, c)
+}
+
+// SubmitChecked is Submit of a submission already checked.
+func (d *Desk) SubmitChecked(ctx context.Context, c *Checked) (seal.Receipt, error) {
+	r, _, err := d.submit(ctx, c, nil)
 	return r, err
 }
 
@@ -26,17 +56,15 @@ func (d *Desk) EnterRequest(ctx context.Context, s *Session, sub tropa.Submissio
 		return seal.Receipt{}, "", err
 	}
 	sub.Channel = tropa.ChannelHotline
-	return d.submit(ctx, sub, s)
-}
-
-func (d *Desk) submit(ctx context.Context, sub tropa.Submission, enteredBy *Session) (seal.Receipt, string, error) {
-	if err := sub.Validate(); err != nil {
-		return seal.Receipt{}, "", err
-	}
-	files, err := cleanUploads(sub.Files)
+	c, err := Check(sub)
 	if err != nil {
 		return seal.Receipt{}, "", err
 	}
+	return d.submit(ctx, c, s)
+}
+
+func (d *Desk) submit(ctx context.Context, c *Checked, enteredBy *Session) (seal.Receipt, string, error) {
+	sub, files := c.sub, c.files
 	recipients, err := d.intakeRecipients(ctx)
 	if err != nil {
 		return seal.Receipt{}, "", err

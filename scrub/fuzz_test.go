@@ -14,6 +14,7 @@ import (
 // whole still decodes whole, to the same bounds, once cleaned.
 func FuzzClean(f *testing.F) {
 	f.Add(scrubtest.JPEG(f, 8, 8))
+	f.Add(scrubtest.JPEGOriented(f, 8, 8, 6))
 	f.Add(scrubtest.PNG(f, 8, 8))
 	f.Add(scrubtest.PNGBomb(4, 4))
 	f.Add([]byte("\xFF\xD8\xFF\xFE\x00\x02\xFF\xD9"))

@@ -1,6 +1,9 @@
 package scrub
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // JPEG markers kept or rewritten.
 const (
@@ -8,6 +11,7 @@ const (
 	markerEOI  = 0xD9
 	markerSOS  = 0xDA
 	markerAPP0 = 0xE0
+	markerAPP1 = 0xE1
 	markerAPPE = 0xEE
 )
 
@@ -20,12 +24,15 @@ const (
 
 // stripJPEG copies the segments a decoder needs to show the picture: the
 // frame, tables and scans, the JFIF header without its thumbnail and the
-// Adobe colour transform. Everything else (APP1 EXIF and XMP, APP2 ICC
-// profiles, APP13 IPTC, the other APPn, comments, data after the end) is
-// dropped. A scan cut short is ended, as decoders end it anyway.
+// Adobe colour transform, and of EXIF only the orientation, in an APP1
+// built anew, so that a photo taken upright shows upright. Everything else
+// (the rest of APP1 EXIF and XMP, APP2 ICC profiles, APP13 IPTC, the other
+// APPn, comments, data after the end) is dropped. A scan cut short is
+// ended, as decoders end it anyway.
 func stripJPEG(b []byte) ([]byte, error) {
 	out := make([]byte, 0, len(b))
 	out = append(out, 0xFF, markerSOI)
+	oriented := false
 	i := 2
 	for {
 		if i >= len(b) || b[i] != 0xFF {
@@ -56,6 +63,10 @@ func stripJPEG(b []byte) ([]byte, error) {
 		if n < 2 || i+n > len(b) {
 			return nil, ErrMalformed
 		}
+		if o := exifOrientation(m, b[i+2:i+n]); o != 0 && !oriented {
+			out = appendSegment(out, markerAPP1, orientationEXIF(o))
+			oriented = true
+		}
 		out = keepSegment(out, m, b[i+2:i+n])
 		i += n
 		if m != markerSOS {
@@ -85,9 +96,60 @@ func keepSegment(out []byte, m byte, p []byte) []byte {
 	default:
 		return out
 	}
+	return appendSegment(out, m, p)
+}
+
+func appendSegment(out []byte, m byte, p []byte) []byte {
 	n := len(p) + 2
 	out = append(out, 0xFF, m, byte(n>>8), byte(n))
 	return append(out, p...)
+}
+
+// exifOrientation is the Orientation tag of the first IFD of segment m
+// with payload p, if m is an APP1 EXIF segment and the tag turns or flips
+// the picture (2 to 8); otherwise 0.
+func exifOrientation(m byte, p []byte) uint16 {
+	tiff, ok := bytes.CutPrefix(p, []byte("Exif\x00\x00"))
+	if m != markerAPP1 || !ok || len(tiff) < 8 {
+		return 0
+	}
+	var order binary.ByteOrder
+	switch string(tiff[:4]) {
+	case "II*\x00":
+		order = binary.LittleEndian
+	case "MM\x00*":
+		order = binary.BigEndian
+	default:
+		return 0
+	}
+	ifd := int64(order.Uint32(tiff[4:]))
+	if ifd+2 > int64(len(tiff)) {
+		return 0
+	}
+	entries := tiff[ifd+2:]
+	for range order.Uint16(tiff[ifd:]) {
+		if len(entries) < 12 {
+			return 0
+		}
+		const tagOrientation, typeShort = 0x0112, 3
+		if order.Uint16(entries) == tagOrientation {
+			if o := order.Uint16(entries[8:]); order.Uint16(entries[2:]) == typeShort && order.Uint32(entries[4:]) == 1 && o >= 2 && o <= 8 {
+				return o
+			}
+			return 0
+		}
+		entries = entries[12:]
+	}
+	return 0
+}
+
+// orientationEXIF is the payload of an APP1 segment that holds nothing but
+// the Orientation tag o: a big-endian TIFF header and one IFD of one entry.
+func orientationEXIF(o uint16) []byte {
+	return []byte{'E', 'x', 'i', 'f', 0, 0,
+		'M', 'M', 0, 42, 0, 0, 0, 8,
+		0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, byte(o >> 8), byte(o), 0, 0,
+		0, 0, 0, 0}
 }
 
 // isFrameOrTable reports whether m is a marker of the picture itself: a

@@ -2,7 +2,8 @@
 // PNG by their content, refuses images whose declared size would take too
 // much memory to open, and drops every part of the file that is not needed
 // to show the picture (EXIF with its GPS position, XMP, IPTC, comments,
-// text chunks, thumbnails, trailing data). It copies the image data as it
+// text chunks, thumbnails, trailing data); of a JPEG's EXIF it keeps only
+// the orientation, rewritten alone. It copies the image data as it
 // is, never decoding and re-encoding it, so that a photo of a document
 // keeps every detail and a bomb costs nothing to refuse.
 package scrub

@@ -91,3 +91,55 @@ func TestCleanAtPixelLimit(t *testing.T) {
 		t.Errorf("Clean = %+v, %v; want the image", img, err)
 	}
 }
+
+// withSegment is jpg with a segment inserted right after its start.
+func withSegment(jpg []byte, marker byte, payload []byte) []byte {
+	n := len(payload) + 2
+	out := append([]byte{0xFF, 0xD8, 0xFF, marker, byte(n >> 8), byte(n)}, payload...)
+	return append(out, jpg[2:]...)
+}
+
+// TestCleanKeepsOrientation keeps a photo taken sideways upright: of its
+// EXIF only the orientation is left, alone in a segment of its own, and the
+// camera, the GPS position and everything else are gone.
+func TestCleanKeepsOrientation(t *testing.T) {
+	t.Parallel()
+	bigEndian := func(o byte) []byte {
+		return []byte("Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x02" +
+			"\x01\x0F\x00\x02\x00\x00\x00\x04TRO\x00" +
+			"\x01\x12\x00\x03\x00\x00\x00\x01\x00" + string(o) + "\x00\x00\x00\x00\x00\x00")
+	}
+	plain := scrubtest.JPEG(t, 32, 24)
+	for name, tc := range map[string]struct {
+		in   []byte
+		want uint16 // 0 for no orientation kept
+	}{
+		"phone, little-endian, turned right": {scrubtest.JPEGOriented(t, 32, 24, 6), 6},
+		"phone, little-endian, upside down":  {scrubtest.JPEGOriented(t, 32, 24, 3), 3},
+		"phone, upright":                     {scrubtest.JPEGOriented(t, 32, 24, 1), 0},
+		"big-endian, turned left":            {withSegment(plain, 0xE1, bigEndian(8)), 8},
+		"out of range":                       {withSegment(plain, 0xE1, bigEndian(9)), 0},
+		"IFD past the end":                   {withSegment(plain, 0xE1, []byte("Exif\x00\x00MM\x00*\xFF\xFF\xFF\xF0")), 0},
+		"XMP, not EXIF":                      {withSegment(plain, 0xE1, []byte("http://ns.adobe.com/xap/1.0/\x00\x01\x12\x00\x03")), 0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			img, err := scrub.Clean(tc.in, maxPixels)
+			if err != nil {
+				t.Fatalf("Clean: %v", err)
+			}
+			if left := scrubtest.Leftovers(img.Data); len(left) > 0 {
+				t.Errorf("left in the cleaned image: %v", left)
+			}
+			kept := bytes.Count(img.Data, []byte("\xFF\xE1"))
+			switch {
+			case tc.want == 0 && kept != 0:
+				t.Errorf("cleaned image holds %d APP1 segments, want none", kept)
+			case tc.want != 0 && (kept != 1 || !bytes.Contains(img.Data, scrubtest.OrientationSegment(tc.want))):
+				t.Errorf("cleaned image holds %d APP1 segments, want one with orientation %d alone", kept, tc.want)
+			}
+			if before, after := decode(t, tc.in), decode(t, img.Data); !reflect.DeepEqual(before, after) {
+				t.Errorf("the cleaned image shows other pixels than the original")
+			}
+		})
+	}
+}

@@ -77,10 +77,11 @@ func (s *Server) apiRequestSubmit(r *http.Request) (int, any, error) {
 	if err := sub.Validate(); err != nil {
 		return 0, nil, err
 	}
-	if err := s.proveAPI(r); err != nil {
+	v, err := s.proveAPI(r)
+	if err != nil {
 		return 0, nil, err
 	}
-	if err := s.admitIntake(r); err != nil {
+	if err := s.admitProved(r, v); err != nil {
 		return 0, nil, err
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), intakeWait)

@@ -22,7 +22,7 @@ func (s *Server) receiptEraseContact(w http.ResponseWriter, r *http.Request) err
 	}
 	receipt := r.PostForm.Get("receipt")
 	if !eraseConfirmed(r) {
-		s.showThread(w, r, receipt, "", s.locales.translator(pickLanguage(r)).explain(errEraseUnconfirmed))
+		s.showThread(w, r, receipt, "", errEraseUnconfirmed)
 		return nil
 	}
 	if !s.receipts.allow(r, s.Now()) {

@@ -35,22 +35,30 @@ func (ts *testServer) serve(req *http.Request) *httptest.ResponseRecorder {
 func FuzzRequestForm(f *testing.F) {
 	ts := newFuzzServer(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		rec := ts.serve(req)
-		want := []int{http.StatusOK, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge,
-			http.StatusTooManyRequests}
-		if !slices.Contains(want, rec.Code) {
-			t.Fatalf("POST / with %q = %d, want one of %v; body:\n%s", body, rec.Code, want, rec.Body)
-		}
-		doc := htmlcheck.Parse(t, rec.Body.String())
-		if rec.Code == http.StatusOK {
-			htmlcheck.HasOne(t, doc, "p.receipt")
-		} else {
-			htmlcheck.HasOne(t, doc, "p.error")
-		}
-		htmlcheck.HasNone(t, doc, "script")
+		ts.postApplicantForm(t, "application/x-www-form-urlencoded", body)
 	})
+}
+
+// postApplicantForm posts body as the applicant form, sent as contentType,
+// and checks the answer: a receipt or a page that explains what to
+// correct, never a server error, and never a page with markup from body.
+func (ts *testServer) postApplicantForm(t *testing.T, contentType string, body []byte) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	rec := ts.serve(req)
+	want := []int{http.StatusOK, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge,
+		http.StatusTooManyRequests}
+	if !slices.Contains(want, rec.Code) {
+		t.Fatalf("POST / with %q = %d, want one of %v; body:\n%s", body, rec.Code, want, rec.Body)
+	}
+	doc := htmlcheck.Parse(t, rec.Body.String())
+	if rec.Code == http.StatusOK {
+		htmlcheck.HasOne(t, doc, "p.receipt")
+	} else {
+		htmlcheck.HasOne(t, doc, "p.error")
+	}
+	htmlcheck.HasNone(t, doc, "script")
 }
 
 // FuzzAPISubmit posts arbitrary bytes as JSON: the answer is a receipt or a

@@ -58,10 +58,12 @@ func pickLanguage(r *http.Request) string {
 	return languages[i].String()
 }
 
-// explicitLanguage is the ?lang= a user chose, or "".
+// explicitLanguage is the ?lang= a user chose, or "". A form with photos
+// is read only by its handler, within the photos' budget: when it has not
+// been, its lang field is not looked for.
 func explicitLanguage(r *http.Request) string {
 	l := r.URL.Query().Get("lang")
-	if l == "" && r.Method == http.MethodPost {
+	if l == "" && r.Method == http.MethodPost && (r.PostForm != nil || !isMultipart(r)) {
 		l = r.PostFormValue("lang")
 	}
 	for _, tag := range languages {

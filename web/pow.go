@@ -3,8 +3,11 @@ package web
 import (
 	"context"
 	"errors"
+	"net/http"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"tropa"
 	"tropa/desk"
@@ -24,17 +27,23 @@ const (
 	// proofValidity is how long a challenge may be used: time to write a
 	// long message on a phone. A later one gets the wait page again.
 	proofValidity = time.Hour
-	// proofSpentMax bounds the solutions each node remembers: more than an
-	// hour of the global intake limit.
-	proofSpentMax = 1 << 18
+	// proofSpentMin is the least number of solutions a node remembers;
+	// see proofSpentFor.
+	proofSpentMin = 1 << 16
 	// proofSkew allows a challenge from a node whose clock runs ahead.
 	proofSkew = time.Minute
+	// unsolvedRate and unsolvedBurst bound the unsolved challenges a node
+	// accepts, all applicants together: waiting costs a flooder nothing,
+	// and people without JavaScript are few.
+	unsolvedRate  = 3
+	unsolvedBurst = 15
 )
 
 // proofs is a node's side of the proof of work.
 type proofs struct {
-	bits  int
-	spent *pow.Spent
+	bits     int
+	spent    *pow.Spent
+	unsolved *rate.Limiter
 
 	mu  sync.Mutex
 	key []byte
@@ -47,10 +56,22 @@ type proofView struct {
 	Parts int
 }
 
+// proofSpentFor is how many solutions a node remembers when it admits
+// rate submissions a second. A challenge is spent only once its submission
+// is admitted, and forgotten when it expires, so this holds every spend
+// within proofValidity at the intake limit, with a minute to spare for the
+// set's sweeps.
+func proofSpentFor(rate float64) int {
+	return max(int(rate*(proofValidity+time.Minute).Seconds()), proofSpentMin)
+}
+
 // verdict is what a posted proof earns: acceptance, a wait for the
-// challenge to mature, or a refusal that says why.
+// challenge to mature, or a refusal that says why. An accepted challenge
+// is not yet spent.
 type verdict struct {
-	ok        bool
+	ok bool
+	// unsolved says the challenge was let through by waiting.
+	unsolved  bool
 	wait      time.Duration
 	challenge pow.Challenge
 	err       error
@@ -113,10 +134,10 @@ func (s *Server) formProof(ctx context.Context) (*proofView, error) {
 	return viewOf(c), nil
 }
 
-// judge weighs a posted challenge and solution. unsolvedOK lets an
-// unsolved challenge through once it is proofWait old; otherwise it is
-// told how long is left. An accepted challenge is spent.
-func (s *Server) judge(ctx context.Context, token, solution string, unsolvedOK bool) (verdict, error) {
+// checkProof weighs a posted challenge and solution without spending it.
+// unsolvedOK lets an unsolved challenge through once it is proofWait old;
+// otherwise it is told how long is left.
+func (s *Server) checkProof(ctx context.Context, token, solution string, unsolvedOK bool) (verdict, error) {
 	if token == "" {
 		return verdict{err: errProofMissing}, nil
 	}
@@ -133,6 +154,10 @@ func (s *Server) judge(ctx context.Context, token, solution string, unsolvedOK b
 		return verdict{err: errProofExpired}, nil
 	case c.Bits < s.proof.bits:
 		return verdict{err: errProofInvalid}, nil
+	case s.proof.spent.Used(c, now):
+		// Told before the limits, a second press of the button costs
+		// the applicant none of his tries.
+		return verdict{err: errProofUsed}, nil
 	case solution != "" && !c.Solves(solution):
 		return verdict{err: errProofWrong}, nil
 	case solution == "" && !unsolvedOK:
@@ -141,13 +166,35 @@ func (s *Server) judge(ctx context.Context, token, solution string, unsolvedOK b
 		if age := now.Sub(c.Issued); age < proofWait {
 			return verdict{wait: proofWait - age, challenge: c}, nil
 		}
+		return verdict{ok: true, unsolved: true, challenge: c}, nil
 	}
-	switch err := s.proof.spent.Spend(c, c.Issued.Add(proofValidity), now); {
+	return verdict{ok: true, challenge: c}, nil
+}
+
+// admitProved takes a submission's try from the intake limits, then spends
+// the challenge v accepted, if any. Spending only what the limits admitted
+// keeps a flood of posts from filling the spent set. An unsolved challenge
+// first meets its own limit, so that such a flood leaves the intake's
+// tries to those who solve.
+func (s *Server) admitProved(r *http.Request, v verdict) error {
+	now := s.Now()
+	if v.unsolved {
+		res := s.proof.unsolved.ReserveN(now, 1)
+		if d := res.DelayFrom(now); d > 0 {
+			res.CancelAt(now)
+			s.saturated.mark(now)
+			return retryLater(tropa.EBUSY, "ErrIntakeBusy", d)
+		}
+	}
+	if err := s.admitIntake(r); err != nil || !v.ok {
+		return err
+	}
+	switch err := s.proof.spent.Spend(v.challenge, v.challenge.Issued.Add(proofValidity), now); {
 	case errors.Is(err, pow.ErrFull):
 		s.saturated.mark(now)
-		return verdict{err: retryLater(tropa.EBUSY, "ErrIntakeBusy", time.Minute)}, nil
+		return retryLater(tropa.EBUSY, "ErrIntakeBusy", time.Minute)
 	case err != nil:
-		return verdict{err: errProofUsed}, nil
+		return errProofUsed
 	}
-	return verdict{ok: true}, nil
+	return nil
 }

@@ -263,53 +263,6 @@ func TestProofModes(t *testing.T) {
 	}
 }
 
-// In automatic mode a node asks for the proof once its intake has turned
-// someone away for want of capacity, and stops a quarter of an hour later.
-func TestProofAutomaticUnderFlood(t *testing.T) {
-	t.Parallel()
-	ts, admin := proofServer(t, "auto")
-	b := ts.browser(loopback)
-	b.header.Set("Accept-Language", "en")
-	if hasChallenge(t, b) {
-		t.Fatal("automatic mode asks for a proof before any flood")
-	}
-	// Loopback, where Tor delivers everyone, meets only the global limit.
-	var refused *response
-	for i := 0; i < 500 && refused == nil; i++ {
-		if resp := b.post(t, "/", requestForm("message", "flood "+strconv.Itoa(i))); resp.status != http.StatusOK {
-			refused = resp
-		}
-	}
-	if refused == nil {
-		t.Fatal("500 submissions at one instant were all taken")
-	}
-	if refused.status != http.StatusServiceUnavailable {
-		t.Errorf("saturated intake = %d, want 503", refused.status)
-	}
-	doc := refused.doc(t)
-	htmlcheck.HasText(t, doc, "p.error", "Your message was not sent. Please try again in 1 min.")
-	if got := htmlcheck.Text(htmlcheck.HasOne(t, doc, "textarea#message")); !strings.HasPrefix(got, "flood ") {
-		t.Errorf("the busy page keeps %q, want his message", got)
-	}
-	if ra := refused.header.Get("Retry-After"); ra != "1" {
-		t.Errorf("Retry-After = %q, want 1 (second)", ra)
-	}
-
-	if !hasChallenge(t, b) {
-		t.Error("automatic mode asks for no proof right after the intake was saturated")
-	}
-	htmlcheck.HasOne(t, admin.get(t, "/staff/settings").doc(t), "#proof p.warning")
-	ts.clock.Advance(14 * time.Minute)
-	if !hasChallenge(t, b) {
-		t.Error("automatic mode stopped asking 14 minutes after the flood")
-	}
-	ts.clock.Advance(2 * time.Minute)
-	if hasChallenge(t, b) {
-		t.Error("automatic mode still asks 16 minutes after the flood")
-	}
-	htmlcheck.HasNone(t, admin.get(t, "/staff/settings").doc(t), "#proof p.warning")
-}
-
 // A program solves a challenge from the API and sends it in a header.
 func TestProofAPI(t *testing.T) {
 	t.Parallel()

@@ -36,7 +36,7 @@ func (s *Server) receiptCheck(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	receipt := r.PostForm.Get("receipt")
-	s.showThread(w, r, receipt, "", "")
+	s.showThread(w, r, receipt, "", nil)
 	return nil
 }
 
@@ -52,7 +52,7 @@ func (s *Server) receiptReply(w http.ResponseWriter, r *http.Request) error {
 		err = tropa.ValidateText(body, "message", 1, tropa.MaxMessageLen)
 	}
 	if err != nil {
-		s.showThread(w, r, receipt, body, s.locales.translator(pickLanguage(r)).explain(err))
+		s.showThread(w, r, receipt, body, err)
 		return nil
 	}
 	if !s.receipts.allow(r, s.Now()) {
@@ -99,8 +99,8 @@ func (s *Server) showDone(w http.ResponseWriter, r *http.Request, c *desk.Applic
 }
 
 // showThread checks a receipt and shows the request it opens, with draft in
-// the reply box and errMsg above it.
-func (s *Server) showThread(w http.ResponseWriter, r *http.Request, receipt, draft, errMsg string) {
+// the reply box and why it was refused, if it was, above it.
+func (s *Server) showThread(w http.ResponseWriter, r *http.Request, receipt, draft string, refused error) {
 	if !s.receipts.allow(r, s.Now()) {
 		s.receiptFailed(w, r, receipt, draft, errTooMany)
 		return
@@ -111,11 +111,12 @@ func (s *Server) showThread(w http.ResponseWriter, r *http.Request, receipt, dra
 		return
 	}
 	p := s.newPage(r)
-	p.Error = errMsg
 	p.Data = threadData{Receipt: receipt, Thread: t, Draft: draft, MaxMessage: tropa.MaxMessageLen}
 	status := http.StatusOK
-	if errMsg != "" {
-		status = http.StatusUnprocessableEntity
+	if refused != nil {
+		p.Error = p.explain(refused)
+		status = s.errorStatus(r, refused)
+		setRetryAfter(w, refused)
 	}
 	s.render(w, status, "thread", p)
 }

@@ -4,11 +4,15 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"tropa"
 	"tropa/internal/htmlcheck"
+	"tropa/scrub/scrubtest"
+	"tropa/web"
 )
 
 // otherSecret is receipt with the same lookup part and a different secret.
@@ -185,5 +189,43 @@ func TestThreadSaysWhenNoReplyYet(t *testing.T) {
 	staff.post(t, links[0]+"/reply", url.Values{"message": {"Получили, ответим сегодня."}})
 	if hasHint(t) {
 		t.Errorf("after a reply: %q still shown", noReply)
+	}
+}
+
+// A reply whose photos are refused shows the request again with the reply
+// as typed, answered with the status that says why: too large is 413, no
+// memory for photos now is 503 with when to come back.
+func TestReplyPhotosRefusedStatus(t *testing.T) {
+	t.Parallel()
+	jpg := scrubtest.JPEG(t, 8, 8)
+	tests := []struct {
+		name           string
+		photoMemory    int64
+		photo          []byte
+		wantStatus     int
+		wantRetryAfter string
+	}{
+		{"too large", 0, append(slices.Clip(jpg), make([]byte, tropa.MaxAttachmentSize)...), http.StatusRequestEntityTooLarge, ""},
+		{"no memory for photos", 1, jpg, http.StatusServiceUnavailable, "180"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ts := newTestServer(t, func(c *web.Config) { c.PhotoMemory = tt.photoMemory })
+			b := ts.browser(loopback)
+			receipt := b.submit(t, requestForm())
+			resp := b.postPhotos(t, "/check/reply", url.Values{"receipt": {receipt}, "message": {"Вот повестка"}}, photo{"повестка.jpg", tt.photo})
+			if resp.status != tt.wantStatus {
+				t.Errorf("reply = %d, want %d", resp.status, tt.wantStatus)
+			}
+			if got := resp.header.Get("Retry-After"); got != tt.wantRetryAfter {
+				t.Errorf("Retry-After = %q, want %q", got, tt.wantRetryAfter)
+			}
+			doc := resp.doc(t)
+			htmlcheck.HasText(t, doc, "p.error", "Ваш текст сохранён")
+			if got := htmlcheck.Text(htmlcheck.HasOne(t, doc, "form#reply textarea")); got != "Вот повестка" {
+				t.Errorf("reply shown again = %q", got)
+			}
+		})
 	}
 }

@@ -29,16 +29,17 @@ func (s *Server) requestFormFor(ctx context.Context, sub tropa.Submission) (*req
 }
 
 // proveForm checks the proof of work a posted form carries, when one is
-// asked for. If the proof does not let the submission through, it answers
-// with the wait page and reports that it did; nothing is stored.
-func (s *Server) proveForm(w http.ResponseWriter, r *http.Request, p *page, sub tropa.Submission) (answered bool, err error) {
+// asked for, and returns the verdict for admitProved. If the proof does not
+// let the submission through, it answers with the wait page and reports
+// that it did; nothing is stored.
+func (s *Server) proveForm(w http.ResponseWriter, r *http.Request, p *page, sub tropa.Submission) (v verdict, answered bool, err error) {
 	on, err := s.proofOn(r.Context())
 	if err != nil || !on {
-		return false, err
+		return verdict{}, false, err
 	}
-	v, err := s.judge(r.Context(), r.PostForm.Get("pow_token"), r.PostForm.Get("pow_solution"), true)
+	v, err = s.checkProof(r.Context(), r.PostForm.Get("pow_token"), r.PostForm.Get("pow_solution"), true)
 	if err != nil || v.ok {
-		return false, err
+		return v, false, err
 	}
 	status, c, wait := http.StatusOK, v.challenge, v.wait
 	if v.err != nil {
@@ -50,31 +51,32 @@ func (s *Server) proveForm(w http.ResponseWriter, r *http.Request, p *page, sub 
 			setRetryAfter(w, v.err)
 		}
 		if c, err = s.challenge(r.Context()); err != nil {
-			return false, err
+			return verdict{}, false, err
 		}
 		wait = proofWait
 	}
 	p.Data = waitData{Submission: sub, Seconds: int((wait + time.Second - 1) / time.Second), Proof: viewOf(c)}
 	s.render(w, status, "request_wait", p)
-	return true, nil
+	return verdict{}, true, nil
 }
 
 // proofHeader carries a solved challenge to the API: "token:solution".
 const proofHeader = "Tropa-Proof"
 
 // proveAPI checks the solved challenge an API submission carries, when one
-// is asked for. Programs get no wait: they solve.
-func (s *Server) proveAPI(r *http.Request) error {
+// is asked for, and returns the verdict for admitProved. Programs get no
+// wait: they solve.
+func (s *Server) proveAPI(r *http.Request) (verdict, error) {
 	on, err := s.proofOn(r.Context())
 	if err != nil || !on {
-		return err
+		return verdict{}, err
 	}
 	token, solution, _ := strings.Cut(r.Header.Get(proofHeader), ":")
-	v, err := s.judge(r.Context(), token, solution, false)
-	if err != nil {
-		return err
+	v, err := s.checkProof(r.Context(), token, solution, false)
+	if err == nil && v.err != nil {
+		err = v.err
 	}
-	return v.err
+	return v, err
 }
 
 // apiChallenge is a challenge for a program to solve.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tropa"
+	"tropa/desk"
 )
 
 // intakeWait is how long a submission may wait for argon2id work before the
@@ -59,19 +60,23 @@ func (s *Server) requestSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.newPage(r)
 	err := readErr
+	var checked *desk.Checked
 	if err == nil {
-		err = sub.Validate()
+		// Photos are checked before the limits: choosing a wrong file
+		// costs the applicant none of his tries.
+		checked, err = desk.Check(sub)
 	}
 	if err == nil {
-		if answered, perr := s.proveForm(w, r, p, sub); answered || perr != nil {
+		v, answered, perr := s.proveForm(w, r, p, sub)
+		if answered || perr != nil {
 			return perr
 		}
-		err = s.admitIntake(r)
+		err = s.admitProved(r, v)
 	}
 	if err == nil {
 		ctx, cancel := context.WithTimeout(r.Context(), intakeWait)
 		defer cancel()
-		receipt, serr := s.Desk.Submit(ctx, sub)
+		receipt, serr := s.Desk.SubmitChecked(ctx, checked)
 		if serr == nil {
 			p.HideLanguages = true
 			p.Data = receiptData{Groups: receipt.Groups()}

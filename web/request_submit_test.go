@@ -9,6 +9,7 @@ import (
 
 	"tropa"
 	"tropa/internal/htmlcheck"
+	"tropa/scrub/scrubtest"
 )
 
 func TestRequestFormLanguages(t *testing.T) {
@@ -190,5 +191,33 @@ func TestNotFoundPage(t *testing.T) {
 				t.Errorf("link back = %q, want one to the start", href)
 			}
 		})
+	}
+}
+
+// A photo refused, a wrong file chosen, costs the applicant none of his
+// network's five tries a minute: his sixth form in the minute, sent with
+// the right file, is taken.
+func TestRefusedPhotoKeepsTries(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	b := ts.browser(remoteAddr)
+	wrong := photo{"повестка.pdf", []byte("%PDF-1.7 not a photo")}
+	for i := range 5 {
+		if resp := b.postPhotos(t, "/", requestForm(), wrong); resp.status != http.StatusUnprocessableEntity {
+			t.Fatalf("form %d with a wrong file = %d, want 422", i+1, resp.status)
+		}
+	}
+	resp := b.postPhotos(t, "/", requestForm(), photo{"повестка.jpg", scrubtest.JPEG(t, 8, 8)})
+	if count(t, resp.doc(t), "p.receipt") != 1 {
+		t.Errorf("the sixth form, with a photo = %d, want a receipt", resp.status)
+	}
+}
+
+// Sizes are written as people write them: МБ in Russian and Ukrainian.
+func TestPhotoSizeUnits(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	for lang, want := range map[string]string{"ru": "не больше 4 МБ", "uk": "не більше 4 МБ", "en": "at most 4 MiB"} {
+		htmlcheck.HasText(t, ts.browser(loopback).get(t, "/?lang="+lang).doc(t), "form.request p.hint", want)
 	}
 }

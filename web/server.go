@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"tropa"
 	"tropa/desk"
 	"tropa/internal/pow"
@@ -144,7 +146,8 @@ func New(c Config) (*Server, error) {
 		logins:   newLimiter(20*time.Second, 10, 10),
 		intake:   newLimiter(time.Minute, 5, c.IntakeRate),
 		photos:   &budget{free: c.PhotoMemory},
-		proof:    proofs{bits: c.ProofBits, spent: pow.NewSpent(proofSpentMax)},
+		proof: proofs{bits: c.ProofBits, spent: pow.NewSpent(proofSpentFor(c.IntakeRate)),
+			unsolved: rate.NewLimiter(unsolvedRate, unsolvedBurst)},
 
 		staticHandler: http.FileServerFS(staticFiles),
 	}, nil

@@ -104,6 +104,10 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 		{"headers trickled", "GET / HTTP/1.1\r\nHost: tropa.test\r\nX-Slow: "},
 		{"body trickled", fmt.Sprintf("POST / HTTP/1.1\r\nHost: tropa.test\r\nContent-Type: application/x-www-form-urlencoded\r\n"+
 			"Content-Length: %d\r\n\r\nkind=legal&situation=front&message=", 35+len(trickle))},
+		// A form with photos gets longer only once a photo arrives.
+		{"form with photos trickled before any photo", fmt.Sprintf("POST / HTTP/1.1\r\nHost: tropa.test\r\n"+
+			"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: %d\r\n\r\n"+
+			"--b\r\nContent-Disposition: form-data; name=\"message\"\r\n\r\n", 100+len(trickle))},
 	}
 	type result struct {
 		name   string

@@ -41,6 +41,10 @@ const photoField = "photos"
 // uploads is then told to retry instead of exhausting the server's memory.
 const photoMemory = 32 * tropa.MaxAttachmentSize
 
+// photosRetry is when an applicant whose photos found no memory is asked
+// to send them again: "in a few minutes".
+const photosRetry = 3 * time.Minute
+
 // budget is memory that requests take from and give back.
 type budget struct {
 	mu   sync.Mutex
@@ -93,11 +97,10 @@ func (s *Server) readPhotos(w http.ResponseWriter, r *http.Request) (files []tro
 	if err != nil {
 		return nil, release, errBadForm
 	}
-	rc := http.NewResponseController(w)
-	// Not every ResponseWriter can; then the server's own timeouts hold.
-	rc.SetReadDeadline(time.Now().Add(uploadTimeout))
-	rc.SetWriteDeadline(time.Now().Add(uploadTimeout + time.Minute))
-
+	// The connection gets uploadTimeout once a photo starts to arrive with
+	// room in the budget for it, and not before: the number of connections
+	// held that long is then bounded by the photos' memory.
+	extended := false
 	var refused error
 	text := int64(maxBody)
 	for parts := 0; ; parts++ {
@@ -137,6 +140,14 @@ func (s *Server) readPhotos(w http.ResponseWriter, r *http.Request) (files []tro
 		}
 		const reserved = tropa.MaxAttachmentSize + 1
 		taken += reserved
+		if !extended {
+			rc := http.NewResponseController(w)
+			// Not every ResponseWriter can; then the server's own
+			// timeouts hold.
+			rc.SetReadDeadline(time.Now().Add(uploadTimeout))
+			rc.SetWriteDeadline(time.Now().Add(uploadTimeout + time.Minute))
+			extended = true
+		}
 		data, err := io.ReadAll(io.LimitReader(part, reserved))
 		if err != nil {
 			return nil, release, formError(err)
@@ -162,7 +173,7 @@ func (s *Server) readPhotos(w http.ResponseWriter, r *http.Request) (files []tro
 var (
 	errBadForm        = tropa.UserError(tropa.EINVALID, "ErrBadForm", nil)
 	errBodyTooLarge   = tropa.UserError(tropa.ETOOLARGE, "ErrBodyTooLarge", nil)
-	errPhotosBusy     = tropa.UserError(tropa.EBUSY, "ErrPhotosBusy", nil)
+	errPhotosBusy     = retryLater(tropa.EBUSY, "ErrPhotosBusy", photosRetry)
 	errUploadTooLarge = tropa.UserError(tropa.ETOOLARGE, "ErrUploadTooLarge",
 		map[string]any{"Max": tropa.MaxAttachments, "MiB": tropa.MaxAttachmentSize >> 20})
 )

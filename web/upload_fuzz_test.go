@@ -1,13 +1,8 @@
 package web_test
 
 import (
-	"bytes"
-	"net/http"
-	"net/http/httptest"
-	"slices"
 	"testing"
 
-	"tropa/internal/htmlcheck"
 	"tropa/scrub/scrubtest"
 )
 
@@ -31,20 +26,6 @@ func FuzzPhotoForm(f *testing.F) {
 	f.Add(photoFormSeed(f, photo{"bomb.png", scrubtest.PNGBomb(1<<20, 1<<20)}))
 	f.Add(photoFormSeed(f))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "multipart/form-data; boundary="+fuzzBoundary)
-		rec := ts.serve(req)
-		want := []int{http.StatusOK, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge,
-			http.StatusTooManyRequests}
-		if !slices.Contains(want, rec.Code) {
-			t.Fatalf("POST / with %q = %d, want one of %v; body:\n%s", body, rec.Code, want, rec.Body)
-		}
-		doc := htmlcheck.Parse(t, rec.Body.String())
-		if rec.Code == http.StatusOK {
-			htmlcheck.HasOne(t, doc, "p.receipt")
-		} else {
-			htmlcheck.HasOne(t, doc, "p.error")
-		}
-		htmlcheck.HasNone(t, doc, "script")
+		ts.postApplicantForm(t, "multipart/form-data; boundary="+fuzzBoundary, body)
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"image"
 	_ "image/jpeg"
 	_ "image/png"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
@@ -176,11 +177,11 @@ func TestPhotosRefused(t *testing.T) {
 			http.StatusUnprocessableEntity, "«скан.jpg» — не фото"},
 		"decompression bomb": {[]photo{{"бомба.png", scrubtest.PNGBomb(200_000, 200_000)}},
 			http.StatusUnprocessableEntity, "«бомба.png» слишком большое разрешение"},
-		"too large": {[]photo{{"огромное.jpg", large}}, http.StatusRequestEntityTooLarge, "«огромное.jpg» больше 4 МиБ"},
+		"too large": {[]photo{{"огромное.jpg", large}}, http.StatusRequestEntityTooLarge, "«огромное.jpg» больше 4 МБ"},
 		"too many": {slices.Repeat([]photo{{"стр.jpg", jpg}}, tropa.MaxAttachments+1),
 			http.StatusUnprocessableEntity, "не больше 3 фото"},
 		"over the whole body's cap": {slices.Repeat([]photo{{"стр.jpg", large[:tropa.MaxAttachmentSize]}}, tropa.MaxAttachments+1),
-			http.StatusRequestEntityTooLarge, "не больше 3 фото по 4 МиБ"},
+			http.StatusRequestEntityTooLarge, "не больше 3 фото по 4 МБ"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			form := requestForm("kind", "surrender", "message", "Текст, который нельзя терять", "contact", "signal: ivan.42")
@@ -232,6 +233,9 @@ func TestPhotosBusy(t *testing.T) {
 	resp := ts.browser(loopback).postPhotos(t, "/", form, photo{"1.jpg", jpg}, photo{"2.jpg", jpg}, photo{"3.jpg", jpg})
 	if resp.status != http.StatusServiceUnavailable {
 		t.Fatalf("POST / with more photos than memory for them = %d, want 503", resp.status)
+	}
+	if got := resp.header.Get("Retry-After"); got != "180" {
+		t.Errorf("Retry-After = %q, want 180: the page asks for a few minutes", got)
 	}
 	doc := resp.doc(t)
 	htmlcheck.HasText(t, doc, "p.error", "Ваш текст сохранён")
@@ -339,5 +343,39 @@ func TestLargeBodyOnlyWithPhotos(t *testing.T) {
 	}
 	if n := len(ts.storedRequests(t)); n != 0 {
 		t.Errorf("stored requests = %d, want 0", n)
+	}
+}
+
+// countingReader counts the bytes read from it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// A form with photos refused before its handler, as one sent from another
+// site is, is not read: choosing the language of the refusal must not pull
+// megabytes into memory outside the photos' budget.
+func TestRefusedUploadNotRead(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	b := ts.browser(loopback)
+	b.header.Set("Sec-Fetch-Site", "cross-site")
+	body, ct := multipartBody(t, "", requestForm("lang", "uk"), []photo{{"big.jpg", bytes.Repeat([]byte{0xff}, tropa.MaxAttachmentSize)}})
+	sent := &countingReader{r: bytes.NewReader(body)}
+	req := newRequest(t, http.MethodPost, "/", sent)
+	req.Header.Set("Content-Type", ct)
+	req.ContentLength = int64(len(body))
+	resp := b.do(t, req, false)
+	if resp.status != http.StatusForbidden {
+		t.Errorf("cross-site form with a photo = %d, want 403", resp.status)
+	}
+	if sent.n > 64<<10 {
+		t.Errorf("the refusal read %d bytes of the %d sent, want none of the photo", sent.n, len(body))
 	}
 }

@@ -112,8 +112,17 @@ func TestSpent(t *testing.T) {
 	s := NewSpent(2)
 	a, b, c := Issue(testKey, 1, testNow), Issue(testKey, 1, testNow), Issue(testKey, 1, testNow)
 	until := testNow.Add(time.Hour)
+	if s.Used(a, testNow) {
+		t.Error("a challenge not yet spent counts as used")
+	}
 	if err := s.Spend(a, until, testNow); err != nil {
 		t.Fatalf("first use: %v", err)
+	}
+	if !s.Used(a, testNow.Add(time.Minute)) || s.Used(b, testNow.Add(time.Minute)) {
+		t.Error("Used does not tell the spent challenge from the other")
+	}
+	if s.Used(a, until) {
+		t.Error("a spent challenge counts as used after it expired")
 	}
 	if err := s.Spend(a, until, testNow.Add(time.Minute)); err != ErrReplayed {
 		t.Errorf("second use: %v, want %v", err, ErrReplayed)

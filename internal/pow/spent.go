@@ -27,6 +27,14 @@ var (
 	ErrFull     = errors.New("pow: too many challenges in use to remember another")
 )
 
+// Used reports whether c was spent and is still remembered.
+func (s *Spent) Used(c Challenge, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.until[c.Nonce]
+	return ok && now.Before(t)
+}
+
 // Spend marks c used until until, when it stops being valid anyway. It
 // refuses c if it was used before, or if the set is full of challenges
 // still valid: a challenge that cannot be remembered is not accepted.

@@ -45,6 +45,7 @@ func jpegParts(b []byte) []string {
 				found = append(found, "JFIF thumbnail")
 			}
 		case m == 0xEE && bytes.HasPrefix(p, []byte("Adobe")):
+		case m == 0xE1 && isOrientation(b[i:min(i+2+n, len(b))]):
 		case m >= 0xC0 && m <= 0xDF && m != 0xC8 && m != 0xDE && m != 0xDF:
 		default:
 			found = append(found, fmt.Sprintf("JPEG segment %#x", m))
@@ -77,4 +78,15 @@ func pngParts(b []byte) []string {
 		}
 	}
 	return append(found, "no end")
+}
+
+// isOrientation reports whether seg is OrientationSegment of a value that
+// turns or flips the picture.
+func isOrientation(seg []byte) bool {
+	for o := uint16(2); o <= 8; o++ {
+		if bytes.Equal(seg, OrientationSegment(o)) {
+			return true
+		}
+	}
+	return false
 }
