@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -156,5 +157,33 @@ func TestRunServerGone(t *testing.T) {
 	}
 	if len(rep.Ops) != 1 || rep.Ops[0].Errors["connection refused"] != 5 {
 		t.Errorf("errors = %+v, want 5 × connection refused", rep.Ops)
+	}
+}
+
+// The ramp climbs by tenths of the ceiling and, at the first step not kept
+// up with, tries once halfway back, whatever that step shows.
+func TestRamp(t *testing.T) {
+	for _, tc := range []struct {
+		kept []bool
+		want []float64
+	}{
+		{kept: []bool{false}, want: []float64{5}},
+		{kept: []bool{true, true, false, true}, want: []float64{5, 6, 7, 6.5}},
+		{kept: []bool{true, false, false}, want: []float64{5, 6, 5.5}},
+	} {
+		r := ramp{tenths: 5}
+		var got []float64
+		for _, kept := range tc.kept {
+			got = append(got, r.tenths)
+			if !r.next(kept) {
+				break
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("steps for %v = %v, want %v", tc.kept, got, tc.want)
+		}
+		if !r.halfway && tc.kept[0] {
+			t.Errorf("steps for %v: ended without the halfway step", tc.kept)
+		}
 	}
 }

@@ -75,6 +75,15 @@ func (r *Report) CPURatio() float64 {
 	return float64(r.CPUPerDerivation) / float64(r.CPUPerRequest)
 }
 
+// Answered counts the requests of every op answered without error.
+func (r *Report) Answered() int {
+	n := 0
+	for _, s := range r.Ops {
+		n += s.OK
+	}
+	return n
+}
+
 // Errors counts the failed requests of every op.
 func (r *Report) Errors() int {
 	n := 0

@@ -88,10 +88,12 @@ func Run(ctx context.Context, o Options) (rep *Report, err error) {
 }
 
 // findCeiling offers ever more submissions, from half the ceiling up in
-// tenths of it, each for a step's time, and stops at the first step tropa
-// does not keep up with: fewer than 95% answered, an error, or p99 over a
-// second. The ceiling is measured again after every step, so that each is
-// read against the machine as it was then; the steps grow from the highest
+// tenths of it, each for a step's time, until a step tropa does not keep up
+// with: fewer than 95% of the requests sent answered, an error, or p99 over
+// a second. It then tries once halfway between that step and the one
+// before, so that the figure found is within a twentieth of the ceiling.
+// The ceiling is measured again after every step, so that each is read
+// against the machine as it was then; the steps grow from the highest
 // ceiling seen, so that a slow first measurement does not keep them low.
 // The report is of the step kept up with that came closest to its ceiling.
 func (c *client) findCeiling(ctx context.Context, o *Options, rep *Report) error {
@@ -99,15 +101,16 @@ func (c *client) findCeiling(ctx context.Context, o *Options, rep *Report) error
 	submitShare := o.Mix.share(OpSubmit, OpAPI)
 	before, base := rep.CeilingBefore, rep.CeilingBefore
 	best := -1.0
-	for step := 5; step <= 15 && ctx.Err() == nil; step++ {
-		rate := float64(step) / 10 * base / derivingShare
+	for r := (ramp{tenths: 5}); r.tenths <= 15 && ctx.Err() == nil; {
+		rate := r.tenths / 10 * base / derivingShare
 		cpu0 := cpuTime()
 		rec, elapsed := c.drive(ctx, phase{mix: o.Mix, rate: rate, duration: o.StepTime})
 		cpu := cpuTime() - cpu0
 		after := seal.Capacity(ctx, rep.Params, rep.Cores, o.CeilingTime)
 		try := &Report{Ceiling: (before + after) / 2}
 		try.fill(rec, elapsed, cpu)
-		kept := try.Errors() == 0 && try.SubmitP99 < TargetSubmitP99 && try.Submissions >= 0.95*rate*submitShare
+		kept := try.Errors() == 0 && try.SubmitP99 < TargetSubmitP99 &&
+			float64(try.Answered()) >= 0.95*rate*o.StepTime.Seconds()
 		fmt.Fprintf(o.Out, "offered %6.1f submissions/s: %6.1f/s answered (%.0f%% of a ceiling of %.1f), p99 %s, %d errors%s\n",
 			rate*submitShare, try.Submissions, 100*try.Ratio(), try.Ceiling, round(try.SubmitP99), try.Errors(),
 			map[bool]string{false: ": not kept up"}[kept])
@@ -118,10 +121,37 @@ func (c *client) findCeiling(ctx context.Context, o *Options, rep *Report) error
 				best = try.Ratio()
 			}
 		}
-		if !kept {
+		before = after
+		if !r.next(kept) {
 			return nil
 		}
-		before, base = after, max(base, after)
+		if kept {
+			base = max(base, after)
+		}
 	}
 	return ctx.Err()
+}
+
+// ramp is findCeiling's schedule of offered rates, in tenths of the
+// ceiling.
+type ramp struct {
+	tenths  float64
+	kept    bool // some step was kept up with
+	halfway bool // the step between the last kept and the first not is taken
+}
+
+// next moves to the step after one that was or was not kept up with, and
+// says whether there is one.
+func (r *ramp) next(kept bool) bool {
+	switch {
+	case r.halfway || (!kept && !r.kept):
+		return false
+	case !kept:
+		r.halfway = true
+		r.tenths -= 0.5
+	default:
+		r.kept = true
+		r.tenths++
+	}
+	return true
 }
