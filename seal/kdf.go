@@ -2,7 +2,9 @@ package seal
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -43,16 +45,27 @@ func ParseParams(s string) (Params, error) {
 	return p, nil
 }
 
+// DefaultMaxWait is how long a derivation waits for a free slot: past it,
+// the person waiting is better told to come back than left looking at a
+// page that does not load while the work piles up behind him.
+const DefaultMaxWait = 20 * time.Second
+
+// ErrSaturated means every slot stayed taken for the KDF's MaxWait.
+var ErrSaturated = errors.New("seal: no argon2id slot came free in time")
+
 // KDF runs argon2id with a bound on how many derivations run at once, so
-// that a burst of logins or receipt checks cannot exhaust memory: the rest
-// wait, and give up when their request does.
+// that a burst of submissions, logins or receipt checks cannot exhaust
+// memory: the rest wait, and give up when their request does or after
+// MaxWait, whichever comes first.
 type KDF struct {
-	slots chan struct{}
+	slots   chan struct{}
+	MaxWait time.Duration
 }
 
-// NewKDF returns a KDF that runs at most concurrency derivations at once.
+// NewKDF returns a KDF that runs at most concurrency derivations at once,
+// each waiting at most DefaultMaxWait for its turn.
 func NewKDF(concurrency int) *KDF {
-	return &KDF{slots: make(chan struct{}, max(concurrency, 1))}
+	return &KDF{slots: make(chan struct{}, max(concurrency, 1)), MaxWait: DefaultMaxWait}
 }
 
 // Concurrency is how many derivations run at once.
@@ -72,11 +85,28 @@ func (k *KDF) derive(ctx context.Context, secret, salt []byte, p Params, n uint3
 	}
 	select {
 	case k.slots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	default:
+		if err := k.await(ctx); err != nil {
+			return nil, err
+		}
 	}
 	defer func() { <-k.slots }()
 	return argon2.IDKey(secret, salt, p.Time, p.MemoryKiB, p.Threads, n), nil
+}
+
+// await takes a slot once one comes free, unless ctx ends or MaxWait
+// passes first.
+func (k *KDF) await(ctx context.Context) error {
+	timer := time.NewTimer(k.MaxWait)
+	defer timer.Stop()
+	select {
+	case k.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return ErrSaturated
+	}
 }
 
 // PasswordKey derives the key that seals a staff member's private key.

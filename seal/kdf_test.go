@@ -242,3 +242,25 @@ func TestKDFGivesUpWhenRequestDoes(t *testing.T) {
 		}
 	})
 }
+
+// A derivation kept waiting by a saturated KDF gives up after MaxWait even
+// when its request would wait longer, so that a flood cannot build a queue
+// longer than that.
+func TestKDFGivesUpAfterMaxWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		k := NewKDF(1)
+		release := holdSlot(k)
+		defer release()
+		start := time.Now()
+		key, err := k.PasswordKey(context.Background(), "pw", []byte("salt"), TestParams)
+		if !errors.Is(err, ErrSaturated) || key != nil {
+			t.Errorf("PasswordKey with every slot held = %v, %v; want nil, ErrSaturated", key, err)
+		}
+		if waited := time.Since(start); waited != DefaultMaxWait {
+			t.Errorf("gave up after %v, want %v", waited, DefaultMaxWait)
+		}
+		if len(k.slots) != 1 {
+			t.Errorf("%d slots held after giving up, want only the one held", len(k.slots))
+		}
+	})
+}

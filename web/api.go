@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -84,9 +83,7 @@ func (s *Server) apiRequestSubmit(r *http.Request) (int, any, error) {
 	if err := s.admitProved(r, v); err != nil {
 		return 0, nil, err
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), intakeWait)
-	defer cancel()
-	receipt, err := s.Desk.Submit(ctx, sub)
+	receipt, err := s.Desk.Submit(r.Context(), sub)
 	if err != nil {
 		return 0, nil, s.intakeFailed(err)
 	}
@@ -120,7 +117,7 @@ func (s *Server) apiRequestSelf(r *http.Request) (int, any, error) {
 	}
 	t, err := s.Desk.ApplicantThread(r.Context(), receipt)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, checkFailed(err)
 	}
 	out := apiThread{Kind: string(t.Request.Kind), Situation: string(t.Request.Situation), Stage: string(t.Request.Stage),
 		CreatedAt: t.Request.CreatedAt, Contact: t.Contact, Messages: make([]apiMessage, 0, len(t.Messages))}
@@ -151,7 +148,7 @@ func (s *Server) apiRequestReply(r *http.Request) (int, any, error) {
 		return 0, nil, errTooMany
 	}
 	if err := s.Desk.ApplicantReply(r.Context(), receipt, in.Message); err != nil {
-		return 0, nil, err
+		return 0, nil, checkFailed(err)
 	}
 	return http.StatusCreated, struct{}{}, nil
 }

@@ -74,10 +74,34 @@ func (s *Server) admitIntake(r *http.Request) error {
 // that could not start in time means the node is saturated: the applicant
 // is told when to come back.
 func (s *Server) intakeFailed(err error) error {
-	var e *tropa.Error
-	if errors.As(err, &e) && e.Code == tropa.EBUSY && e.MessageID == "ErrBusy" {
+	if kdfBusy(err) {
 		s.saturated.mark(s.Now())
 		return retryLater(tropa.EBUSY, "ErrIntakeBusy", kdfRetry)
 	}
 	return err
+}
+
+// checkFailed explains a receipt the desk could not check, telling the
+// applicant when to come back if it had no argon2id time for it.
+func checkFailed(err error) error {
+	if kdfBusy(err) {
+		return retryLater(tropa.EBUSY, "ErrCheckBusy", kdfRetry)
+	}
+	return err
+}
+
+// passwordFailed is checkFailed for a staff member's password, at login or
+// when changing it.
+func passwordFailed(err error) error {
+	if kdfBusy(err) {
+		return retryLater(tropa.EBUSY, "ErrPasswordBusy", kdfRetry)
+	}
+	return err
+}
+
+// kdfBusy reports the desk's error for argon2id work that could not start
+// in time.
+func kdfBusy(err error) bool {
+	var e *tropa.Error
+	return errors.As(err, &e) && e.Code == tropa.EBUSY && e.MessageID == "ErrBusy"
 }

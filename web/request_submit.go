@@ -1,19 +1,13 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"tropa"
 	"tropa/desk"
 )
-
-// intakeWait is how long a submission may wait for argon2id work before the
-// applicant is told the desk is busy; his text is then shown back to him.
-const intakeWait = 20 * time.Second
 
 // requestFormData fills the applicant form, keeping what he typed.
 type requestFormData struct {
@@ -74,9 +68,7 @@ func (s *Server) requestSubmit(w http.ResponseWriter, r *http.Request) error {
 		err = s.admitProved(r, v)
 	}
 	if err == nil {
-		ctx, cancel := context.WithTimeout(r.Context(), intakeWait)
-		defer cancel()
-		receipt, serr := s.Desk.SubmitChecked(ctx, checked)
+		receipt, serr := s.Desk.SubmitChecked(r.Context(), checked)
 		if serr == nil {
 			p.HideLanguages = true
 			p.Data = receiptData{Groups: receipt.Groups()}

@@ -59,7 +59,7 @@ const DefaultIntakeRate = 50
 // receipt keys a second. Every submission costs one derivation, so the
 // work, not the limit, must be what bounds a flood: the limit sits a
 // quarter above the capacity. Submissions let through beyond the capacity
-// wait for the KDF (at most intakeWait, then the applicant is told the
+// wait for the KDF (at most its MaxWait, then the applicant is told the
 // desk is busy), so the queue stays bounded by a few seconds of work, and
 // anything beyond the limit is refused at once without costing any. It is
 // never below DefaultIntakeRate: a capacity measured while the machine was

@@ -29,6 +29,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		sess, err = s.Desk.Login(r.Context(), name, r.PostForm.Get("password"), r.PostForm.Get("code"))
 	}
 	if err != nil {
+		err = passwordFailed(err)
+		setRetryAfter(w, err)
 		p := s.newPage(r)
 		p.Error = p.explain(err)
 		p.Data = loginData{Name: name}
