@@ -117,7 +117,7 @@ func (s *Server) apiRequestSelf(r *http.Request) (int, any, error) {
 	}
 	t, err := s.Desk.ApplicantThread(r.Context(), receipt)
 	if err != nil {
-		return 0, nil, checkFailed(err)
+		return 0, nil, busyRetry(err, "ErrCheckBusy")
 	}
 	out := apiThread{Kind: string(t.Request.Kind), Situation: string(t.Request.Situation), Stage: string(t.Request.Stage),
 		CreatedAt: t.Request.CreatedAt, Contact: t.Contact, Messages: make([]apiMessage, 0, len(t.Messages))}
@@ -148,7 +148,7 @@ func (s *Server) apiRequestReply(r *http.Request) (int, any, error) {
 		return 0, nil, errTooMany
 	}
 	if err := s.Desk.ApplicantReply(r.Context(), receipt, in.Message); err != nil {
-		return 0, nil, checkFailed(err)
+		return 0, nil, busyRetry(err, "ErrCheckBusy")
 	}
 	return http.StatusCreated, struct{}{}, nil
 }

@@ -76,25 +76,16 @@ func (s *Server) admitIntake(r *http.Request) error {
 func (s *Server) intakeFailed(err error) error {
 	if kdfBusy(err) {
 		s.saturated.mark(s.Now())
-		return retryLater(tropa.EBUSY, "ErrIntakeBusy", kdfRetry)
 	}
-	return err
+	return busyRetry(err, "ErrIntakeBusy")
 }
 
-// checkFailed explains a receipt the desk could not check, telling the
-// applicant when to come back if it had no argon2id time for it.
-func checkFailed(err error) error {
+// busyRetry explains, with messageID, argon2id work the desk could not
+// start in time, and when to come back; other errors are returned as they
+// are.
+func busyRetry(err error, messageID string) error {
 	if kdfBusy(err) {
-		return retryLater(tropa.EBUSY, "ErrCheckBusy", kdfRetry)
-	}
-	return err
-}
-
-// passwordFailed is checkFailed for a staff member's password, at login or
-// when changing it.
-func passwordFailed(err error) error {
-	if kdfBusy(err) {
-		return retryLater(tropa.EBUSY, "ErrPasswordBusy", kdfRetry)
+		return retryLater(tropa.EBUSY, messageID, kdfRetry)
 	}
 	return err
 }

@@ -124,7 +124,7 @@ func (s *Server) showThread(w http.ResponseWriter, r *http.Request, receipt, dra
 // receiptFailed shows the receipt form again with why it did not open. An
 // unknown receipt and a wrong one read alike.
 func (s *Server) receiptFailed(w http.ResponseWriter, r *http.Request, receipt, draft string, err error) {
-	err = checkFailed(err)
+	err = busyRetry(err, "ErrCheckBusy")
 	setRetryAfter(w, err)
 	p := s.newPage(r)
 	p.Error = p.explain(err)

@@ -87,7 +87,7 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request, sess *de
 		// password is a guess at it.
 		err = errTooMany
 	default:
-		err = passwordFailed(s.Desk.ChangePassword(r.Context(), sess, r.PostForm.Get("current"), next))
+		err = busyRetry(s.Desk.ChangePassword(r.Context(), sess, r.PostForm.Get("current"), next), "ErrPasswordBusy")
 	}
 	if err != nil {
 		return s.accountRefused(w, r, sess, err)

@@ -29,7 +29,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		sess, err = s.Desk.Login(r.Context(), name, r.PostForm.Get("password"), r.PostForm.Get("code"))
 	}
 	if err != nil {
-		err = passwordFailed(err)
+		err = busyRetry(err, "ErrPasswordBusy")
 		setRetryAfter(w, err)
 		p := s.newPage(r)
 		p.Error = p.explain(err)
