@@ -84,13 +84,9 @@ func newRef() string {
 // openThread opens a request and its messages with its case key; internal
 // notes only when withNotes is set.
 func (d *Desk) openThread(ctx context.Context, rr *tropa.RequestRecord, key *seal.Key, withNotes bool) (*tropa.Thread, error) {
-	// An erased contact has nothing left to open.
-	var contact string
-	if rr.ContactErasedAt.IsZero() {
-		var err error
-		if contact, err = seal.OpenString(key, rr.SealedContact, contactAAD(rr.ID)); err != nil {
-			return nil, tropa.Errorf(tropa.EINTERNAL, "open contact of request: %v", err)
-		}
+	contact, err := openContact(key, rr)
+	if err != nil {
+		return nil, err
 	}
 	records, err := d.Store.Messages(ctx, rr.ID, withNotes)
 	if err != nil {
@@ -125,6 +121,10 @@ func (d *Desk) addMessage(ctx context.Context, key *seal.Key, m tropa.Message, f
 
 func contactAAD(requestID string) seal.AAD {
 	return seal.AAD{Table: "requests", Row: requestID, Field: "contact"}
+}
+
+func contactKeyAAD(requestID string) seal.AAD {
+	return seal.AAD{Table: "requests", Row: requestID, Field: "contact_key"}
 }
 
 // bodyAAD binds a message's body to its author too, so that a row changed
