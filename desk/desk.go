@@ -32,11 +32,17 @@ type Config struct {
 	MaxSessionAge time.Duration
 	// TOTPIssuer names the organization in staff authenticator apps.
 	TOTPIssuer string
+	// ReclaimDelay is how long after ReclaimSoon the disk is reclaimed.
+	ReclaimDelay time.Duration
+	// After is the timer that ReclaimDelay is waited with; tests fire it.
+	After func(time.Duration) <-chan time.Time
 }
 
 // Desk is tropa's use-cases.
 type Desk struct {
 	Config
+	// reclaimWanted holds one ask for a reclaim not yet run.
+	reclaimWanted chan struct{}
 }
 
 // New returns a Desk, filling unset fields with tropa's defaults.
@@ -59,7 +65,13 @@ func New(c Config) *Desk {
 	if c.TOTPIssuer == "" {
 		c.TOTPIssuer = "tropa"
 	}
-	return &Desk{Config: c}
+	if c.ReclaimDelay == 0 {
+		c.ReclaimDelay = DefaultReclaimDelay
+	}
+	if c.After == nil {
+		c.After = time.After
+	}
+	return &Desk{Config: c, reclaimWanted: make(chan struct{}, 1)}
 }
 
 func (d *Desk) now() time.Time {
