@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"golang.org/x/crypto/chacha20poly1305"
 )
@@ -67,7 +68,7 @@ type AAD struct {
 // part of it, so that a padded value whose first byte is changed to 1 does
 // not open as an unpadded one.
 func (a AAD) bytes(version byte) []byte {
-	b := fmt.Appendf(nil, "tropa-aad-v%d", version)
+	b := strconv.AppendUint([]byte("tropa-aad-v"), uint64(version), 10)
 	for _, s := range []string{a.Table, a.Row, a.Field} {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
