@@ -217,3 +217,38 @@ func (f *fixture) recoveryCaseKey(t *testing.T, recovery *seal.Identity, request
 	}
 	return k
 }
+
+// TestContactStoredBefore opens and erases a contact stored as requests
+// made before contacts had keys of their own store it: sealed under the
+// case key, with no contact key.
+func TestContactStoredBefore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t)
+	olga := f.caseworker(t, "olga")
+	_, id := f.submit(t, submission("@old_style", "Помогите"))
+	recovery, err := seal.ParseIdentity(f.recovery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caseKey := f.recoveryCaseKey(t, recovery, id)
+	f.exec(t, `UPDATE requests SET sealed_contact = ?, sealed_contact_key = NULL WHERE id = ?`,
+		seal.SealString(caseKey, "@old_style", seal.AAD{Table: "requests", Row: id, Field: "contact"}), id)
+	contact := func() string {
+		t.Helper()
+		th, err := openThread(ctx, f, olga, id)
+		if err != nil {
+			t.Fatalf("OpenCase: %v", err)
+		}
+		return th.Contact
+	}
+	if got := contact(); got != "@old_style" {
+		t.Fatalf("the contact stored before opens as %q", got)
+	}
+	if err := f.desk.EraseContact(ctx, olga, id); err != nil {
+		t.Fatalf("EraseContact: %v", err)
+	}
+	if got := contact(); got != "" {
+		t.Errorf("after the erasure the case opens with contact %q", got)
+	}
+}
