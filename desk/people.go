@@ -136,7 +136,9 @@ func (d *Desk) EndOtherSessions(ctx context.Context, s *Session) (int64, error) 
 	if err != nil {
 		return 0, err
 	}
-	d.ReclaimSoon()
+	if n > 0 {
+		d.ReclaimSoon()
+	}
 	return n, d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionSessionEnd,
 		Detail: fmt.Sprintf("others=%d", n)})
 }

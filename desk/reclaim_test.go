@@ -123,3 +123,65 @@ func TestReclaimsCoalesce(t *testing.T) {
 		t.Errorf("%d reclaims after the stop, want 5", n)
 	}
 }
+
+// TestSessionEndsAskForReclaim ends sessions every way there is: each asks
+// for a reclaim, so that the private key sealed in the row does not wait
+// on the disk for the cookie that opens it.
+func TestSessionEndsAskForReclaim(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t)
+	f.caseworker(t, "olga")
+	tests := []struct {
+		name string
+		end  func(d *desk.Desk, s *desk.Session) error
+	}{
+		{"logout", func(d *desk.Desk, s *desk.Session) error { return d.Logout(ctx, s) }},
+		{"log out everywhere else", func(d *desk.Desk, s *desk.Session) error {
+			if _, err := d.Login(ctx, "olga", password("olga"), f.code(t, "olga")); err != nil {
+				return err
+			}
+			_, err := d.EndOtherSessions(ctx, s)
+			return err
+		}},
+		{"expired, swept", func(d *desk.Desk, s *desk.Session) error {
+			f.clock.Advance(d.IdleTimeout + time.Minute)
+			_, err := d.SweepSessions(ctx)
+			return err
+		}},
+		{"expired, refused", func(d *desk.Desk, s *desk.Session) error {
+			f.clock.Advance(d.IdleTimeout + time.Minute)
+			if _, err := d.Session(ctx, s.Token()); !tropa.IsCode(err, tropa.EUNAUTHORIZED) {
+				t.Errorf("an expired session: %v", err)
+			}
+			return nil
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			timer := &fakeTimer{started: make(chan chan time.Time, 1), delays: make(chan time.Duration, 1)}
+			d := desk.New(desk.Config{Store: f.store, KDF: seal.NewKDF(1), PasswordParams: seal.TestParams,
+				Now: f.clock.Now, After: timer.After})
+			s, err := d.Login(ctx, "olga", password("olga"), f.code(t, "olga"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			runCtx, stop := context.WithCancel(ctx)
+			done := make(chan struct{})
+			go func() {
+				d.RunReclaims(runCtx, func(err error) { t.Errorf("reclaim: %v", err) })
+				close(done)
+			}()
+			defer func() { stop(); <-done }()
+			if err := tt.end(d, s); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-timer.started:
+				<-timer.delays
+			case <-time.After(10 * time.Second):
+				t.Error("no reclaim was asked for")
+			}
+		})
+	}
+}
