@@ -38,8 +38,8 @@ type Attachment struct {
 	Data      []byte
 }
 
-// AttachmentRecord is an attachment as stored: its name and content are
-// sealed; its type and size are all that is plain.
+// AttachmentRecord is an attachment as stored: its name, exact size and
+// content are sealed; its type and padded size are all that is plain.
 type AttachmentRecord struct {
 	ID         string
 	RequestID  string

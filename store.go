@@ -15,6 +15,11 @@ import (
 type RequestRecord struct {
 	Request
 	SealedContact []byte
+	// SealedContactKey is the key SealedContact is sealed under, sealed
+	// under the case key. It is nil once the contact is erased, and for a
+	// contact sealed under the case key itself, as before contacts had keys
+	// of their own.
+	SealedContactKey []byte
 	// SealedDetails holds the case's CaseDetails; nil until first saved.
 	SealedDetails []byte
 }

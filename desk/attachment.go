@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 
 	"tropa"
@@ -41,17 +42,41 @@ func cleanUploads(files []tropa.Upload) ([]cleanFile, error) {
 	return clean, nil
 }
 
-// sealFiles seals cleaned photos under a case key.
+// sealFiles seals cleaned photos under a case key. The clear size is the
+// padded size of the sealed content, which its length tells anyway; the
+// exact size, which pages show, is sealed with the name.
 func (d *Desk) sealFiles(key *seal.Key, files []cleanFile) []tropa.AttachmentRecord {
 	now := d.now()
 	list := make([]tropa.AttachmentRecord, len(files))
 	for i, f := range files {
 		id := tropa.NewID()
-		list[i] = tropa.AttachmentRecord{ID: id, Type: f.img.Type, Size: int64(len(f.img.Data)), CreatedAt: now,
-			SealedName: seal.SealString(key, f.name, attachmentAAD(id, "name")),
+		size := len(f.img.Data)
+		list[i] = tropa.AttachmentRecord{ID: id, Type: f.img.Type, Size: int64(seal.PaddedLen(size)), CreatedAt: now,
+			SealedName: seal.Seal(key, append(binary.AppendUvarint(nil, uint64(size)), f.name...), attachmentAAD(id, fieldSizeName)),
 			SealedData: seal.Seal(key, f.img.Data, attachmentAAD(id, "data"))}
 	}
 	return list
+}
+
+// fieldSizeName is the sealed field that holds an attachment's exact size
+// and its name. Attachments stored before sizes were padded seal the name
+// alone as field "name", and their size column is exact.
+const fieldSizeName = "size+name"
+
+// openName opens an attachment's name and exact size.
+func openName(key *seal.Key, r *tropa.AttachmentRecord) (string, int64, error) {
+	b, err := seal.Open(key, r.SealedName, attachmentAAD(r.ID, fieldSizeName))
+	if errors.Is(err, seal.ErrOpen) {
+		name, err := seal.OpenString(key, r.SealedName, attachmentAAD(r.ID, "name"))
+		return name, r.Size, err
+	} else if err != nil {
+		return "", 0, err
+	}
+	size, n := binary.Uvarint(b)
+	if n <= 0 {
+		return "", 0, seal.ErrOpen
+	}
+	return string(b[n:]), int64(size), nil
 }
 
 func attachmentAAD(id, field string) seal.AAD {
@@ -79,12 +104,12 @@ func (d *Desk) openAttachments(ctx context.Context, key *seal.Key, requestID str
 // openAttachment opens a stored attachment's name, and its content if the
 // record carries it.
 func openAttachment(key *seal.Key, r *tropa.AttachmentRecord) (*tropa.Attachment, error) {
-	name, err := seal.OpenString(key, r.SealedName, attachmentAAD(r.ID, "name"))
+	name, size, err := openName(key, r)
 	if err != nil {
 		return nil, tropa.Errorf(tropa.EINTERNAL, "open attachment name: %v", err)
 	}
 	a := &tropa.Attachment{ID: r.ID, RequestID: r.RequestID, MessageID: r.MessageID, Name: name, Type: r.Type,
-		Size: r.Size, CreatedAt: r.CreatedAt}
+		Size: size, CreatedAt: r.CreatedAt}
 	if r.SealedData != nil {
 		if a.Data, err = seal.Open(key, r.SealedData, attachmentAAD(r.ID, "data")); err != nil {
 			return nil, tropa.Errorf(tropa.EINTERNAL, "open attachment: %v", err)

@@ -47,7 +47,13 @@ func (d *Desk) commit(ctx context.Context, s *Session, key *seal.Key, u *tropa.C
 		u.Audit = append(u.Audit, tropa.AuditEvent{At: at, Actor: s.Staff.ID, Action: auditAction(ev.Action),
 			RequestID: u.RequestID, Detail: detail})
 	}
-	return d.Store.UpdateCase(ctx, u)
+	if err := d.Store.UpdateCase(ctx, u); err != nil {
+		return err
+	}
+	if len(u.RemoveHolders) > 0 {
+		d.ReclaimSoon()
+	}
+	return nil
 }
 
 func auditAction(a tropa.CaseAction) string {

@@ -32,11 +32,17 @@ type Config struct {
 	MaxSessionAge time.Duration
 	// TOTPIssuer names the organization in staff authenticator apps.
 	TOTPIssuer string
+	// ReclaimDelay is how long after ReclaimSoon the disk is reclaimed.
+	ReclaimDelay time.Duration
+	// After is the timer that ReclaimDelay is waited with; tests fire it.
+	After func(time.Duration) <-chan time.Time
 }
 
 // Desk is tropa's use-cases.
 type Desk struct {
 	Config
+	// reclaimWanted holds one ask for a reclaim not yet run.
+	reclaimWanted chan struct{}
 }
 
 // New returns a Desk, filling unset fields with tropa's defaults.
@@ -59,7 +65,13 @@ func New(c Config) *Desk {
 	if c.TOTPIssuer == "" {
 		c.TOTPIssuer = "tropa"
 	}
-	return &Desk{Config: c}
+	if c.ReclaimDelay == 0 {
+		c.ReclaimDelay = DefaultReclaimDelay
+	}
+	if c.After == nil {
+		c.After = time.After
+	}
+	return &Desk{Config: c, reclaimWanted: make(chan struct{}, 1)}
 }
 
 func (d *Desk) now() time.Time {
@@ -84,13 +96,9 @@ func newRef() string {
 // openThread opens a request and its messages with its case key; internal
 // notes only when withNotes is set.
 func (d *Desk) openThread(ctx context.Context, rr *tropa.RequestRecord, key *seal.Key, withNotes bool) (*tropa.Thread, error) {
-	// An erased contact has nothing left to open.
-	var contact string
-	if rr.ContactErasedAt.IsZero() {
-		var err error
-		if contact, err = seal.OpenString(key, rr.SealedContact, contactAAD(rr.ID)); err != nil {
-			return nil, tropa.Errorf(tropa.EINTERNAL, "open contact of request: %v", err)
-		}
+	contact, err := openContact(key, rr)
+	if err != nil {
+		return nil, err
 	}
 	records, err := d.Store.Messages(ctx, rr.ID, withNotes)
 	if err != nil {
@@ -125,6 +133,10 @@ func (d *Desk) addMessage(ctx context.Context, key *seal.Key, m tropa.Message, f
 
 func contactAAD(requestID string) seal.AAD {
 	return seal.AAD{Table: "requests", Row: requestID, Field: "contact"}
+}
+
+func contactKeyAAD(requestID string) seal.AAD {
+	return seal.AAD{Table: "requests", Row: requestID, Field: "contact_key"}
 }
 
 // bodyAAD binds a message's body to its author too, so that a row changed

@@ -93,7 +93,6 @@ func (d *Desk) submit(ctx context.Context, c *Checked, enteredBy *Session) (seal
 			Request: tropa.Request{ID: requestID, Kind: sub.Kind, Situation: sub.Situation, Channel: sub.Channel,
 				Stage: tropa.StageNew, Urgency: tropa.InitialUrgency(sub.Kind, sub.Situation),
 				CreatedAt: now, LastApplicantAt: now},
-			SealedContact: seal.SealString(&caseKey, sub.Contact, contactAAD(requestID)),
 		},
 		First: tropa.MessageRecord{ID: messageID, RequestID: requestID, Author: tropa.AuthorApplicant, CreatedAt: now,
 			SealedBody:  seal.SealString(&caseKey, sub.Message, bodyAAD(messageID, tropa.AuthorApplicant)),
@@ -114,6 +113,7 @@ func (d *Desk) submit(ctx context.Context, c *Checked, enteredBy *Session) (seal
 			Wrapped: wrapped, CreatedAt: now})
 	}
 
+	n.Request.SealedContact, n.Request.SealedContactKey = sealContact(&caseKey, requestID, sub.Contact)
 	if enteredBy != nil {
 		n.Audit = &tropa.AuditEvent{At: now, Actor: enteredBy.Staff.ID, Action: tropa.ActionRequestEnter, RequestID: requestID}
 	}

@@ -64,8 +64,12 @@ func (d *Desk) ResetTOTP(ctx context.Context, s *Session, staffID string) error 
 	if err != nil {
 		return err
 	}
-	return d.Store.ResetTOTP(ctx, st.ID, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID,
-		Action: tropa.ActionTOTPReset, Detail: st.ID})
+	if err := d.Store.ResetTOTP(ctx, st.ID, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID,
+		Action: tropa.ActionTOTPReset, Detail: st.ID}); err != nil {
+		return err
+	}
+	d.ReclaimSoon()
+	return nil
 }
 
 // ChangePassword re-seals the staff member's private key under a new
@@ -117,7 +121,7 @@ func (d *Desk) EndSession(ctx context.Context, s *Session, id string) error {
 	} else if err != nil {
 		return err
 	}
-	if err := d.Store.DeleteSession(ctx, id); err != nil {
+	if err := d.deleteSession(ctx, id); err != nil {
 		return err
 	}
 	return d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionSessionEnd})
@@ -131,6 +135,9 @@ func (d *Desk) EndOtherSessions(ctx context.Context, s *Session) (int64, error) 
 	n, err := d.Store.DeleteStaffSessions(ctx, s.Staff.ID, s.ID)
 	if err != nil {
 		return 0, err
+	}
+	if n > 0 {
+		d.ReclaimSoon()
 	}
 	return n, d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionSessionEnd,
 		Detail: fmt.Sprintf("others=%d", n)})

@@ -111,8 +111,12 @@ func (c *ApplicantCase) EraseContact(ctx context.Context) error {
 
 func (d *Desk) eraseContact(ctx context.Context, requestID, actor string) error {
 	now := d.now()
-	return d.Store.EraseContact(ctx, &tropa.ContactErasure{RequestID: requestID, At: now,
+	if err := d.Store.EraseContact(ctx, &tropa.ContactErasure{RequestID: requestID, At: now,
 		Event: tropa.CaseEventRecord{ID: tropa.NewID(), RequestID: requestID, At: now, Actor: actor,
 			Action: tropa.CaseEraseContact},
-		Audit: tropa.AuditEvent{At: now, Actor: actor, Action: tropa.ActionContactErase, RequestID: requestID}})
+		Audit: tropa.AuditEvent{At: now, Actor: actor, Action: tropa.ActionContactErase, RequestID: requestID}}); err != nil {
+		return err
+	}
+	d.ReclaimSoon()
+	return nil
 }

@@ -144,7 +144,7 @@ func (d *Desk) Session(ctx context.Context, token string) (*Session, error) {
 var errNoSession = tropa.Errorf(tropa.EUNAUTHORIZED, "no valid session")
 
 func (d *Desk) endSession(ctx context.Context, id string) error {
-	if err := d.Store.DeleteSession(ctx, id); err != nil {
+	if err := d.deleteSession(ctx, id); err != nil {
 		return err
 	}
 	return errNoSession
@@ -152,7 +152,29 @@ func (d *Desk) endSession(ctx context.Context, id string) error {
 
 // Logout ends a session; the sealed private key in its row goes with it.
 func (d *Desk) Logout(ctx context.Context, s *Session) error {
-	return d.Store.DeleteSession(ctx, s.ID)
+	return d.deleteSession(ctx, s.ID)
+}
+
+// deleteSession deletes a session's row, and soon what is left of it on
+// the disk: the private key sealed in it opens with the key in a cookie
+// that may still exist.
+func (d *Desk) deleteSession(ctx context.Context, id string) error {
+	if err := d.Store.DeleteSession(ctx, id); err != nil {
+		return err
+	}
+	d.ReclaimSoon()
+	return nil
+}
+
+// SweepSessions ends every session idle longer than IdleTimeout, so that
+// the sealed keys of people who walked away do not wait in the database
+// for their return. It returns how many ended.
+func (d *Desk) SweepSessions(ctx context.Context) (int64, error) {
+	n, err := d.Store.DeleteSessionsBefore(ctx, d.now().Add(-d.IdleTimeout))
+	if n > 0 {
+		d.ReclaimSoon()
+	}
+	return n, err
 }
 
 func sessionAAD(id, field string) seal.AAD {

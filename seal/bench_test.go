@@ -6,24 +6,35 @@ import (
 	"testing"
 )
 
+// benchSizes are a contact, a short and a long message, and a phone's
+// photo.
+var benchSizes = []int{40, 1000, 5000, 3 << 20}
+
 func BenchmarkSeal(b *testing.B) {
 	k := NewKey()
-	plaintext := make([]byte, 1024)
-	b.SetBytes(int64(len(plaintext)))
-	for b.Loop() {
-		Seal(&k, plaintext, placeAAD)
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("bytes=%d", n), func(b *testing.B) {
+			plaintext := make([]byte, n)
+			b.SetBytes(int64(n))
+			for b.Loop() {
+				Seal(&k, plaintext, placeAAD)
+			}
+		})
 	}
 }
 
 func BenchmarkOpen(b *testing.B) {
 	k := NewKey()
-	plaintext := make([]byte, 1024)
-	sealed := Seal(&k, plaintext, placeAAD)
-	b.SetBytes(int64(len(plaintext)))
-	for b.Loop() {
-		if _, err := Open(&k, sealed, placeAAD); err != nil {
-			b.Fatal(err)
-		}
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("bytes=%d", n), func(b *testing.B) {
+			sealed := Seal(&k, make([]byte, n), placeAAD)
+			b.SetBytes(int64(n))
+			for b.Loop() {
+				if _, err := Open(&k, sealed, placeAAD); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

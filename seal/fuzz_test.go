@@ -2,9 +2,12 @@ package seal
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"testing"
+
+	"golang.org/x/crypto/chacha20poly1305"
 )
 
 // Seeds for these targets are committed under testdata/fuzz/<FuzzName>/.
@@ -55,7 +58,7 @@ func FuzzOpen(f *testing.F) {
 				t.Fatalf("Open(golden) = %q, want %q", plaintext, want)
 			}
 		case errors.Is(err, ErrWrongKey):
-			if len(data) < 1+keyIDLen || data[0] != Version || bytes.Equal(data[1:1+keyIDLen], id[:]) {
+			if len(data) < 1+keyIDLen || data[0] != Version && data[0] != versionUnpadded || bytes.Equal(data[1:1+keyIDLen], id[:]) {
 				t.Fatalf("ErrWrongKey for %x, which is not a well-formed value under another key id", data)
 			}
 		case errors.Is(err, ErrOpen):
@@ -64,6 +67,37 @@ func FuzzOpen(f *testing.F) {
 		}
 		if err != nil && plaintext != nil {
 			t.Fatalf("Open returned %d bytes of plaintext with error %v", len(plaintext), err)
+		}
+	})
+}
+
+// FuzzOpenPadded seals arbitrary bytes as the padded part of a Version 2
+// value, as a writer other than Seal could, and opens it: Open either
+// refuses it or returns a plaintext that Seal pads to exactly those bytes,
+// so that every plaintext has one padded form and its length one bucket.
+func FuzzOpenPadded(f *testing.F) {
+	k := testKey(0)
+	aead, err := chacha20poly1305.NewX(k[:])
+	if err != nil {
+		f.Fatal(err)
+	}
+	id := k.ID()
+	f.Fuzz(func(t *testing.T, inner []byte) {
+		sealed := append([]byte{Version}, id[:]...)
+		nonce := make([]byte, aead.NonceSize())
+		sealed = aead.Seal(append(sealed, nonce...), nonce, inner, placeAAD.bytes(Version))
+		plaintext, err := Open(&k, sealed, placeAAD)
+		if err != nil {
+			if !errors.Is(err, ErrOpen) || plaintext != nil {
+				t.Fatalf("Open = %d bytes, %v; want nil, ErrOpen", len(plaintext), err)
+			}
+			return
+		}
+		padded := make([]byte, lengthLen+PaddedLen(len(plaintext)))
+		binary.BigEndian.PutUint32(padded, uint32(len(plaintext)))
+		copy(padded[lengthLen:], plaintext)
+		if !bytes.Equal(padded, inner) {
+			t.Fatalf("Open accepted %x, which is not how Seal pads its %d-byte plaintext", inner, len(plaintext))
 		}
 	})
 }

@@ -34,7 +34,7 @@ func TestSealOpenRoundTrip(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sealed := Seal(&k, tt.plaintext, placeAAD)
-			if want := 1 + keyIDLen + chacha20poly1305.NonceSizeX + len(tt.plaintext) + chacha20poly1305.Overhead; len(sealed) != want {
+			if want := sealedLen(len(tt.plaintext)); len(sealed) != want {
 				t.Fatalf("len(sealed) = %d, want %d", len(sealed), want)
 			}
 			if sealed[0] != Version {
@@ -57,6 +57,46 @@ func TestSealOpenRoundTrip(t *testing.T) {
 	}
 }
 
+// sealedLen is the length of a value sealed from n bytes.
+func sealedLen(n int) int {
+	return 1 + keyIDLen + chacha20poly1305.NonceSizeX + lengthLen + PaddedLen(n) + chacha20poly1305.Overhead
+}
+
+// TestSealedLengthIsTheBucket plays someone who reads a stored value's
+// length to learn what it holds: within a bucket every length seals to the
+// same size, and a bucket holds every length up to a power of two.
+func TestSealedLengthIsTheBucket(t *testing.T) {
+	k := NewKey()
+	buckets := []struct{ from, to int }{{0, MinPadded}, {MinPadded + 1, 2 * MinPadded}, {(1 << 20) + 1, 2 << 20}, {(2 << 20) + 1, 4 << 20}}
+	for _, b := range buckets {
+		want := len(Seal(&k, make([]byte, b.from), placeAAD))
+		for _, n := range []int{b.from, b.from + 1, (b.from + b.to) / 2, b.to - 1, b.to} {
+			plaintext := bytes.Repeat([]byte{'x'}, n)
+			sealed := Seal(&k, plaintext, placeAAD)
+			if len(sealed) != want {
+				t.Errorf("%d bytes sealed to %d, but %d bytes of the same bucket to %d", n, len(sealed), b.from, want)
+			}
+			if got, err := Open(&k, sealed, placeAAD); err != nil || !bytes.Equal(got, plaintext) {
+				t.Errorf("%d bytes: Open = %d bytes, %v", n, len(got), err)
+			}
+		}
+		if next := len(Seal(&k, make([]byte, b.to+1), placeAAD)); next == want {
+			t.Errorf("%d bytes sealed to %d, as long as the bucket below", b.to+1, next)
+		}
+	}
+}
+
+func TestPaddedLen(t *testing.T) {
+	tests := []struct{ n, want int }{
+		{0, 256}, {1, 256}, {256, 256}, {257, 512}, {4000, 4096}, {4 << 20, 4 << 20}, {(4 << 20) + 1, 8 << 20},
+	}
+	for _, tt := range tests {
+		if got := PaddedLen(tt.n); got != tt.want {
+			t.Errorf("PaddedLen(%d) = %d, want %d", tt.n, got, tt.want)
+		}
+	}
+}
+
 func TestSealOpenString(t *testing.T) {
 	k := NewKey()
 	const s = "Олена Петренко, вул. Хрещатик 1"
@@ -76,6 +116,7 @@ func TestSealOpenString(t *testing.T) {
 var goldenSealed = map[string]string{
 	"016a9164ae6d8d1f07f1b175fd14ddd01e0fe3bc21995b1954dff03f27c17ed6b861cd3204615c1970f8b249c90771fcee5704030cd5f7691be844d2": "tropa golden v1",
 	"016a9164ae05deddc3aa6c4fca96f796cbcfd146d9125629df2a03ba6913c451b2a8dfa16db4b257d42cd50088":                               "",
+	"026a9164ae925eaeed944ed2bc0d2c2276e3945aecec7e2d1235e8912cb6fe9df134416587307fca836d76cccdb11c2321edef7fd594af16de4def0e4878f8c76638d2188f3caf977c89d3ba4a3de761aca433414951e26a67ea087db87795aae093fd1080568ee594b0a2ffa0e23fcd8cd6afbebbcfed53e69e5484bd5abf55ed200b0aa8d445f212c156efd49319fc3d3b11f665dff409458cf8f633a34c04e61330ab42e0a861bb4a3e2c8e28453ec013a7457b59e2cd21149eb82a8c4f571d0521aa670f27d3a87d852f46a0d3a7955705632bcc5a9acfd27e5e448e7ccc87cc53378342aacbe173bcaa02ec33892122d828b390f14f120a9dba3c21fbdf76bc990b90c3f9f9a17b47a87b7f2d63b1cdfc862d8d557bb7de8b8144fdf2d2b3b05ce70f29db9093994100f1f53a68f9": "tropa golden v2",
 }
 
 func TestOpenGolden(t *testing.T) {
@@ -176,7 +217,7 @@ func TestOpenRejectsMalformed(t *testing.T) {
 			t.Errorf("truncated to %d bytes: err = %v, want ErrOpen", n, err)
 		}
 	}
-	for _, v := range []byte{0, 2, 0x81, 0xff} {
+	for _, v := range []byte{0, versionUnpadded, 3, 0x81, 0xff} {
 		changed := bytes.Clone(sealed)
 		changed[0] = v
 		if _, err := Open(&k, changed, placeAAD); !errors.Is(err, ErrOpen) {
@@ -223,7 +264,7 @@ func TestAADNoCollisions(t *testing.T) {
 			if i == j {
 				continue
 			}
-			if bytes.Equal(a.bytes(), b.bytes()) {
+			if bytes.Equal(a.bytes(Version), b.bytes(Version)) {
 				t.Errorf("AAD %q and %q encode the same", a, b)
 			}
 			if _, err := Open(&k, sealed, b); !errors.Is(err, ErrOpen) {

@@ -83,8 +83,8 @@ func OpenForLoad(ctx context.Context, where string) (*DB, error) {
 		}
 		return connectPostgres(ctx, pool)
 	}
-	if err := os.MkdirAll(where, 0o700); err != nil {
-		return nil, fmt.Errorf("store: data directory: %w", err)
+	if err := privateDataDir(where); err != nil {
+		return nil, err
 	}
 	// Made as a server makes it: auto_vacuum, for one, is chosen before the
 	// first table.

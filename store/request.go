@@ -36,12 +36,12 @@ func (db *DB) CreateRequest(ctx context.Context, n *tropa.NewRequest) error {
 		r := &n.Request
 		if _, err := tx.ExecContext(ctx, `INSERT INTO requests (id, ref, kind, situation, channel, stage, urgency, created_at,
 			last_applicant_at, last_staff_at, sealed_contact, disposition, outcome, owner_id, due_at, closed_at,
-			updated_at, version, sealed_details)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $8, 1, $17)`,
+			updated_at, version, sealed_details, sealed_contact_key)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $8, 1, $17, $18)`,
 			r.ID, r.Ref, string(r.Kind), string(r.Situation), string(r.Channel), string(r.Stage), int(r.Urgency),
 			micros(r.CreatedAt), micros(r.LastApplicantAt), micros(r.LastStaffAt), r.SealedContact,
 			string(r.Disposition), string(r.Outcome), r.OwnerID, int64(noDeadline), micros(r.ClosedAt),
-			r.SealedDetails); err != nil {
+			r.SealedDetails, r.SealedContactKey); err != nil {
 			return mapErr(err)
 		}
 		if err := insertMessage(ctx, tx, &n.First); err != nil {
@@ -92,9 +92,9 @@ func (db *DB) ReceiptByLookup(ctx context.Context, lookup string) (*tropa.Receip
 // RequestByID returns a request, or ENOTFOUND.
 func (db *DB) RequestByID(ctx context.Context, id string) (*tropa.RequestRecord, error) {
 	var rr tropa.RequestRecord
-	row := db.read.QueryRowContext(ctx, `SELECT `+requestColumns+`, r.sealed_contact, r.sealed_details
+	row := db.read.QueryRowContext(ctx, `SELECT `+requestColumns+`, r.sealed_contact, r.sealed_details, r.sealed_contact_key
 		FROM requests r WHERE r.id = $1`, id)
-	if err := scanRequest(row, &rr.Request, &rr.SealedContact, &rr.SealedDetails); err != nil {
+	if err := scanRequest(row, &rr.Request, &rr.SealedContact, &rr.SealedDetails, &rr.SealedContactKey); err != nil {
 		return nil, err
 	}
 	return &rr, nil

@@ -195,7 +195,9 @@ func (b *sqlBuilder) in(ids []string) string {
 }
 
 // erasedContact replaces an erased contact: no bytes at all, so that
-// nothing of the sealed value is left, not even its length.
+// nothing of the sealed value is left, not even its length. Its key goes
+// with it, so that a copy of the sealed value left elsewhere cannot be
+// opened.
 var erasedContact = []byte{}
 
 // eraseDueContacts erases the contacts of requests closed at or before
@@ -211,7 +213,7 @@ func (db *DB) eraseDueContacts(ctx context.Context, tx *sql.Tx, b *tropa.Retenti
 		return 0, err
 	}
 	var q sqlBuilder
-	set := `UPDATE requests SET sealed_contact = ` + q.arg(erasedContact) + `, contact_erased_at = ` + q.arg(micros(b.At))
+	set := `UPDATE requests SET sealed_contact = ` + q.arg(erasedContact) + `, sealed_contact_key = NULL, contact_erased_at = ` + q.arg(micros(b.At))
 	if _, err := tx.ExecContext(ctx, set+` WHERE id `+q.in(ids), q.args...); err != nil {
 		return 0, mapErr(err)
 	}
@@ -241,8 +243,8 @@ func queryIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]str
 // stay as they are, and nothing is recorded again.
 func (db *DB) EraseContact(ctx context.Context, e *tropa.ContactErasure) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		n, err := affected(tx.ExecContext(ctx, `UPDATE requests SET sealed_contact = $1, contact_erased_at = $2
-			WHERE id = $3 AND contact_erased_at = 0`, erasedContact, micros(e.At), e.RequestID))
+		n, err := affected(tx.ExecContext(ctx, `UPDATE requests SET sealed_contact = $1, sealed_contact_key = NULL,
+			contact_erased_at = $2 WHERE id = $3 AND contact_erased_at = 0`, erasedContact, micros(e.At), e.RequestID))
 		if err != nil {
 			return err
 		}
@@ -287,8 +289,10 @@ func (db *DB) Reclaim(ctx context.Context) error {
 // VACUUM FULL rewrites a table into new files and drops the old ones, so
 // that the bytes of its dead rows leave the database: that is done to the
 // tables that hold case keys (key_wraps, receipts), without which whatever
-// remains of a deleted case cannot be opened, and to requests, whose erased
-// contacts were sealed under keys that live on. It holds an ACCESS
+// remains of a deleted case cannot be opened, to requests, whose erased
+// contacts and their keys were sealed under case keys that live on, to
+// staff, whose private keys sealed under a password given up linger
+// otherwise, and to sessions. It holds an ACCESS
 // EXCLUSIVE lock on each table while it copies it, so intake and the queue
 // wait for it: these tables hold a few small rows per request. The other
 // tables hold only what was sealed under destroyed keys and get a plain
@@ -296,8 +300,8 @@ func (db *DB) Reclaim(ctx context.Context) error {
 // in a transaction.
 func (db *DB) vacuumPostgres(ctx context.Context) error {
 	for _, query := range []string{
-		`VACUUM FULL key_wraps, receipts, requests`,
-		`VACUUM messages, deadlines, case_events, case_links`,
+		`VACUUM FULL key_wraps, receipts, requests, staff, sessions`,
+		`VACUUM messages, deadlines, case_events, case_links, attachments`,
 	} {
 		if _, err := db.write.ExecContext(ctx, query); err != nil {
 			return mapErr(err)

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -46,8 +45,8 @@ var _ tropa.Store = (*DB)(nil)
 // OpenSQLite opens (creating if needed) the database in the data directory
 // dir and brings its schema up to date.
 func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("store: data directory: %w", err)
+	if err := privateDataDir(dir); err != nil {
+		return nil, err
 	}
 	dsn := sqliteDSN(dir)
 	read, err := sql.Open("sqlite", dsn)

@@ -17,7 +17,9 @@ import (
 	"tropa/store"
 )
 
-const backupHelp = `usage: tropa backup (--data DIR | --db URL) --out FILE [--to NAME,NAME]
+const backupUsage = `usage: tropa backup (--data DIR | --db URL) (--out FILE | --dir FOLDER [--keep N] [--keep-days D]) [--to NAME,NAME]`
+
+const backupHelp = backupUsage + `
        tropa backup verify (--recovery-key-file F | --admin-password) FILE
 
 backup writes the whole database to FILE, encrypted to the recovery key and
@@ -26,6 +28,13 @@ file names none of them). It reads
 one consistent snapshot and can run while tropa serves. Sessions are left
 out: after a restore everyone logs in again. A backup of either database
 restores into either (see tropa restore -h).
+
+With --dir, the backup is a new file in FOLDER named for the time it was
+made, and older backups in FOLDER are deleted beyond the newest N (--keep)
+or once older than D days (--keep-days). Only files that are tropa backups
+by name and content are deleted. What was erased in the database stays
+readable in the backups made before, until they are deleted: the days
+backups are kept bound how long a deletion takes to be complete.
 
 verify decrypts FILE and checks it whole without restoring it: that nothing
 is missing or changed, that the audit log's chain holds, and that every
@@ -48,12 +57,27 @@ func (e *cmdEnv) backup(ctx context.Context, args []string) error {
 	fs := newFlagSet("backup", backupHelp)
 	at := addDatabaseFlags(fs, "data directory to back up")
 	out := fs.String("out", "", "file to write; it must not exist yet")
+	dir := fs.String("dir", "", "folder to write a new backup into, named for the time it is made")
+	var keep backupKeep
+	fs.IntVar(&keep.count, "keep", 0, "with --dir: delete older backups beyond this many (0: keep all)")
+	keepDays := fs.Int("keep-days", 0, "with --dir: delete backups older than this many days (0: keep all)")
 	to := fs.String("to", "", "admins who can open the backup, comma-separated (default: every active admin)")
 	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *out == "" || fs.NArg() > 0 {
-		return errors.New("usage: tropa backup (--data DIR | --db URL) --out FILE [--to NAME,NAME]")
+	keep.age = time.Duration(*keepDays) * 24 * time.Hour
+	if (*out == "") == (*dir == "") || fs.NArg() > 0 {
+		return errors.New(backupUsage)
+	}
+	if err := checkKeepFlags(*dir, keep); err != nil {
+		return err
+	}
+	now := time.Now()
+	if *dir != "" {
+		if err := os.MkdirAll(*dir, 0o700); err != nil {
+			return err
+		}
+		*out = filepath.Join(*dir, backupName(now))
 	}
 	where, err := at.where()
 	if err != nil {
@@ -77,7 +101,7 @@ func (e *cmdEnv) backup(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	h := backup.Header{Created: time.Now().UTC().Truncate(time.Second)}
+	h := backup.Header{Created: now.UTC().Truncate(time.Second)}
 	names := make([]string, len(admins))
 	for i, a := range admins {
 		h.Admins = append(h.Admins, backup.AdminKey{ID: a.ID, KDF: a.KDF, Salt: a.Salt, SealedPrivate: a.SealedPrivate,
@@ -96,7 +120,12 @@ func (e *cmdEnv) backup(ctx context.Context, args []string) error {
 			strings.Join(names, ", "))
 	}
 	fmt.Fprintf(e.stdout, "Check it with: tropa backup verify --recovery-key-file KEYFILE %s\n", *out)
-	return nil
+	if *dir == "" || keep == (backupKeep{}) {
+		return nil
+	}
+	deleted, err := keep.prune(*dir, now)
+	fmt.Fprintln(e.stdout, describeDeleted(deleted))
+	return err
 }
 
 // backupAdmins returns the admins named in list, or every active admin

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	"tropa/desk"
@@ -24,17 +25,23 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	kdfConcurrency := fs.Int("kdf-concurrency", 0, "argon2id derivations run at once (default: one per CPU)")
 	intakeRate := fs.Float64("intake-rate", 0, "submissions a second from all applicants together "+
 		"(default: a quarter above the argon2id capacity measured at start, at least 50)")
+	reclaimDelay := fs.Duration("reclaim-delay", desk.DefaultReclaimDelay,
+		"how soon after an erasure, a removed key or an ended session its traces are reclaimed from the disk")
 	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if (*certFile == "") != (*keyFile == "") {
 		return errors.New("--tls-cert and --tls-key go together")
 	}
+	if *reclaimDelay <= 0 {
+		return errors.New("--reclaim-delay must be positive")
+	}
 	d, db, err := openDesk(ctx, at, *kdfConcurrency)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	d.ReclaimDelay = *reclaimDelay
 	if ok, err := d.Initialised(ctx); err != nil {
 		return err
 	} else if !ok {
@@ -84,9 +91,19 @@ func (e *cmdEnv) listenAndServe(ctx context.Context, d *desk.Desk, at listen, re
 		scheme = "https"
 	}
 	ready(fmt.Sprintf("%s://%s/", scheme, l.Addr()))
-	go sweepSessions(ctx, d, logger)
-	go applyRetention(ctx, d, logger)
-	return srv.Serve(ctx, l, at.certFile, at.keyFile)
+	// The background work stops with the server, and before the store
+	// closes, so that a reclaim asked for just before the stop still runs.
+	ctx, stop := context.WithCancel(ctx)
+	var background sync.WaitGroup
+	background.Go(func() { sweepSessions(ctx, d, logger) })
+	background.Go(func() { applyRetention(ctx, d, logger) })
+	background.Go(func() {
+		d.RunReclaims(ctx, func(err error) { logger.Error("reclaim", "err", err) })
+	})
+	err = srv.Serve(ctx, l, at.certFile, at.keyFile)
+	stop()
+	background.Wait()
+	return err
 }
 
 // retentionEvery is how often the retention policy is applied. Its rules
@@ -133,7 +150,7 @@ func sweepSessions(ctx context.Context, d *desk.Desk, logger *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := d.Store.DeleteSessionsBefore(ctx, d.Now().Add(-d.IdleTimeout)); err != nil && ctx.Err() == nil {
+			if _, err := d.SweepSessions(ctx); err != nil && ctx.Err() == nil {
 				logger.Error("sweep sessions", "err", err)
 			}
 		}
