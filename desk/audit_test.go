@@ -31,9 +31,9 @@ func TestCaseworkIsAudited(t *testing.T) {
 	ctx := context.Background()
 	f, staffID, requestID := auditedCasework(t)
 
-	// Init audits nothing; then ivan is added, logs in, enrols TOTP, and
-	// opens and answers the request.
-	want := []string{tropa.ActionStaffAdd, tropa.ActionLogin, tropa.ActionTOTPEnroll,
+	// Init audits nothing; then ivan is added, logs in, which registers his
+	// signing key, enrols TOTP, and opens and answers the request.
+	want := []string{tropa.ActionStaffAdd, tropa.ActionLogin, tropa.ActionSigningKey, tropa.ActionTOTPEnroll,
 		tropa.ActionRequestOpen, tropa.ActionRequestReply}
 	var actions []string
 	if err := f.store.AuditEntries(ctx, func(e *tropa.AuditEntry) error {
@@ -50,7 +50,7 @@ func TestCaseworkIsAudited(t *testing.T) {
 	if !slices.Equal(actions, want) {
 		t.Errorf("audited actions = %q, want %q", actions, want)
 	}
-	if rep, err := desk.VerifyAudit(ctx, f.store); err != nil || rep.Entries != int64(len(want)) {
+	if rep, err := desk.VerifyAudit(ctx, f.store, nil); err != nil || rep.Entries != int64(len(want)) {
 		t.Errorf("VerifyAudit = %+v, %v; want %d entries checked", rep, err, len(want))
 	}
 }
@@ -71,7 +71,7 @@ func TestAuditTamperingShows(t *testing.T) {
 			t.Parallel()
 			f, _, _ := auditedCasework(t)
 			f.exec(t, tt.query)
-			if rep, err := desk.VerifyAudit(context.Background(), f.store); err == nil {
+			if rep, err := desk.VerifyAudit(context.Background(), f.store, nil); err == nil {
 				t.Errorf("VerifyAudit = %+v, nil after %s; want an error", rep, tt.name)
 			}
 		})

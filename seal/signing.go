@@ -12,6 +12,9 @@ import (
 // member's signing key.
 const signingLabel = "tropa audit signing key v1"
 
+// SigningPublicKeySize is the length of a public signing key.
+const SigningPublicKeySize = ed25519.PublicKeySize
+
 // SigningKey is an Ed25519 key derived from a staff member's identity, so
 // that whoever can open the identity (with the password, or a session) and
 // no one else can sign with it. An X25519 key cannot sign by itself.
