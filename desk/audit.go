@@ -198,7 +198,8 @@ func (v *signatureCheck) end(last int64) error {
 		if k, ok := v.keys[s.Fingerprint]; ok {
 			name = k.Name
 		}
-		return fmt.Errorf("%s signed audit entry %d, but the log ends at entry %d: entries were removed", name, s.Seq, last)
+		return fmt.Errorf("the signature of audit entry %d by %s is past the log's end, entry %d: entries were removed",
+			s.Seq, name, last)
 	}
 	if v.list != nil && !v.headSeen && v.list.HeadSeq > 0 {
 		return fmt.Errorf("the signer list was exported at audit entry %d, but the log ends at entry %d: entries were removed",

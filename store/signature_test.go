@@ -178,7 +178,7 @@ func TestRewrittenLogBreaksSignatures(t *testing.T) {
 		}, "signature of audit entry 4 by alice"},
 		{"the signed entries cut off", func(_ *signedLog, list []tropa.AuditEntry) []tropa.AuditEntry {
 			return list[:6]
-		}, "bob signed audit entry 7, but the log ends at entry 6"},
+		}, "signature of audit entry 7 by bob is past the log's end, entry 6"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
