@@ -130,6 +130,10 @@ func ParseSigners(r io.Reader) (*SignerList, error) {
 
 func parseHead(s string) (int64, []byte, error) {
 	f := strings.Fields(s)
+	if len(f) == 1 && f[0] == "0" {
+		// A list exported before anything was audited.
+		return 0, nil, nil
+	}
 	if len(f) != 2 {
 		return 0, nil, fmt.Errorf("want head SEQ HASH")
 	}
