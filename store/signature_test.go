@@ -262,3 +262,47 @@ func TestDroppedSignaturesCaughtByListHead(t *testing.T) {
 		}
 	})
 }
+
+// An installation from before signatures is migrated: its log, signed by
+// no one, still verifies and is reported as vouched for by no one; the
+// first login after the upgrade signs it whole.
+func TestUpgradeThenSign(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		t.Parallel()
+		ctx := context.Background()
+		where := b.New(t)
+		old, err := store.Open(ctx, where)
+		if err != nil {
+			t.Fatal(err)
+		}
+		alice := newStaff("alice", tropa.RoleCaseworker, true)
+		mustCreateStaff(t, old, alice)
+		for i := range 3 {
+			if err := old.Audit(ctx, tropa.AuditEvent{At: base.Add(time.Duration(i) * time.Minute), Actor: alice.ID,
+				Action: tropa.ActionLogin}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, q := range []string{`DROP TABLE audit_signatures`, `DROP TABLE audit_signing_keys`,
+			`DELETE FROM goose_db_version WHERE version_id = 9`} {
+			if _, err := store.Writer(old).Exec(q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		if err := old.Close(); err != nil {
+			t.Fatal(err)
+		}
+
+		l := &signedLog{s: storetest.Open(t, where), alice: alice, keys: map[string]*seal.SigningKey{}}
+		rep, err := desk.VerifyAudit(ctx, l.s, nil)
+		if err != nil || rep.Entries != 4 || rep.Vouched != 0 {
+			t.Fatalf("VerifyAudit after the upgrade = %d entries, vouched to %d, %v; want 4, none", rep.Entries, rep.Vouched, err)
+		}
+		l.login(t, alice)
+		rep, err = desk.VerifyAudit(ctx, l.s, nil)
+		if err != nil || rep.Vouched != rep.Entries || rep.Entries != 6 {
+			t.Errorf("VerifyAudit after the first login = %d entries, vouched to %d, %v; want all 6", rep.Entries, rep.Vouched, err)
+		}
+	})
+}
