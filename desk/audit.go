@@ -50,10 +50,16 @@ type SignerReport struct {
 // one before it, hashes to what is stored, and that the last one is the one
 // the head records. Then it checks every signature against the hash the
 // walk computed at its entry: a log rewritten after a signature, every
-// later hash recomputed, no longer matches it. With list, the keys that
-// signed must be the ones the list holds and the log must still hash, at
-// the list's head, to what it did when the list was exported.
-func VerifyAudit(ctx context.Context, store tropa.Store, list *SignerList) (AuditReport, error) {
+// later hash recomputed, no longer matches it.
+func VerifyAudit(ctx context.Context, store tropa.Store) (AuditReport, error) {
+	return VerifyAuditAgainst(ctx, store, nil)
+}
+
+// VerifyAuditAgainst checks the audit log as VerifyAudit does and, when
+// list is not nil, against it: the keys on it must be in the database as
+// listed, only their signatures count, and the log must still hash, at the
+// list's head, to what it did when the list was exported.
+func VerifyAuditAgainst(ctx context.Context, store tropa.Store, list *SignerList) (AuditReport, error) {
 	rep := AuditReport{Listed: list}
 	v, err := newSignatureCheck(ctx, store, list)
 	if err != nil {

@@ -49,7 +49,7 @@ func TestLoginSignsAuditHead(t *testing.T) {
 		t.Errorf("the second login's signature is of entry %d, or does not verify; want the head, %d, after the login", last.Seq, seq)
 	}
 
-	rep, err := desk.VerifyAudit(ctx, f.store, nil)
+	rep, err := desk.VerifyAudit(ctx, f.store)
 	if err != nil || rep.Vouched != seq || len(rep.Signers) != 1 || rep.Signers[0].Name != "ivan" {
 		t.Errorf("VerifyAudit = vouched to %d by %+v, %v; want every entry, by ivan", rep.Vouched, rep.Signers, err)
 	}
@@ -97,7 +97,7 @@ func TestInsiderRewriteBreaksLoginSignature(t *testing.T) {
 			storetest.RewriteAudit(t, f.rawDB(t), func(list []tropa.AuditEntry) []tropa.AuditEntry {
 				return tt.edit(list, requestID)
 			})
-			_, err = desk.VerifyAudit(ctx, f.store, nil)
+			_, err = desk.VerifyAudit(ctx, f.store)
 			if err == nil || !strings.Contains(err.Error(), "signature of audit entry") || !strings.Contains(err.Error(), "by ivan") {
 				t.Errorf("VerifyAudit after the rewrite: %v; want ivan's signature of entry %d broken", err, seq)
 			}
@@ -123,7 +123,7 @@ func TestNewIdentityRegistersNewSigningKey(t *testing.T) {
 	if err != nil || len(keys) != 2 || keys[0].StaffID != keys[1].StaffID || bytes.Equal(keys[0].PublicKey, keys[1].PublicKey) {
 		t.Fatalf("SigningKeys after a new key pair = %+v, %v; want ivan's old key and his new one", keys, err)
 	}
-	rep, err := desk.VerifyAudit(ctx, f.store, nil)
+	rep, err := desk.VerifyAudit(ctx, f.store)
 	if err != nil || len(rep.Signers) != 2 || rep.Signers[0].Last.Seq >= rep.Signers[1].Last.Seq {
 		t.Errorf("VerifyAudit = %+v, %v; want both of ivan's keys, the new one vouching for more", rep.Signers, err)
 	}

@@ -23,7 +23,7 @@ func testAuditChain(t *testing.T, b storetest.Backend) {
 	t.Parallel()
 	ctx := context.Background()
 	var s tropa.Store = mustOpenStore(t, b)
-	if _, err := desk.VerifyAudit(ctx, s, nil); err != nil {
+	if _, err := desk.VerifyAudit(ctx, s); err != nil {
 		t.Fatalf("VerifyAudit of an empty log: %v", err)
 	}
 
@@ -67,7 +67,7 @@ func testAuditChain(t *testing.T, b storetest.Backend) {
 	if err != nil || seq != int64(len(events)) || !bytes.Equal(head, prev) {
 		t.Errorf("AuditHead = %d, %x, %v; want %d, %x", seq, head, err, len(events), prev)
 	}
-	rep, err := desk.VerifyAudit(ctx, s, nil)
+	rep, err := desk.VerifyAudit(ctx, s)
 	if err != nil || rep.Entries != int64(len(events)) || !bytes.Equal(rep.Head, prev) {
 		t.Errorf("VerifyAudit = %+v, %v", rep, err)
 	}
@@ -127,7 +127,7 @@ func testAuditConcurrent(t *testing.T, b storetest.Backend) {
 			t.Fatalf("Audit: %v", err)
 		}
 	}
-	rep, err := desk.VerifyAudit(ctx, s, nil)
+	rep, err := desk.VerifyAudit(ctx, s)
 	if err != nil || rep.Entries != writers*each {
 		t.Errorf("VerifyAudit = %+v, %v; want %d entries", rep, err, writers*each)
 	}

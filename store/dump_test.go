@@ -123,7 +123,7 @@ func testDumpLoad(t *testing.T, b storetest.Backend) {
 			if _, err := s.SessionByID(ctx, sessionID); !tropa.IsCode(err, tropa.ENOTFOUND) {
 				t.Errorf("SessionByID after Load: %v, want ENOTFOUND: a session came back", err)
 			}
-			if rep, err := desk.VerifyAudit(ctx, s, nil); err != nil || rep.Entries != auditLength(t, src) {
+			if rep, err := desk.VerifyAudit(ctx, s); err != nil || rep.Entries != auditLength(t, src) {
 				t.Errorf("VerifyAudit after Load = %+v, %v; want %d entries", rep, err, auditLength(t, src))
 			}
 			queue, err := s.Queue(ctx, tropa.QueueFilter{})

@@ -135,7 +135,7 @@ func TestSignedLogVerifies(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		t.Parallel()
 		l := newSignedLog(t, b)
-		rep, err := desk.VerifyAudit(context.Background(), l.s, nil)
+		rep, err := desk.VerifyAudit(context.Background(), l.s)
 		if err != nil {
 			t.Fatalf("VerifyAudit: %v", err)
 		}
@@ -189,7 +189,7 @@ func TestRewrittenLogBreaksSignatures(t *testing.T) {
 				storetest.RewriteAudit(t, store.Writer(l.s), func(list []tropa.AuditEntry) []tropa.AuditEntry {
 					return tt.edit(l, list)
 				})
-				_, err := desk.VerifyAudit(context.Background(), l.s, nil)
+				_, err := desk.VerifyAudit(context.Background(), l.s)
 				if err == nil || !strings.Contains(err.Error(), tt.want) {
 					t.Errorf("VerifyAudit after the rewrite: %v; want an error naming %q", err, tt.want)
 				}
@@ -211,7 +211,7 @@ func TestSwappedSigningKeyCaughtByList(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Signers: %v", err)
 		}
-		if _, err := desk.VerifyAudit(ctx, l.s, list); err != nil {
+		if _, err := desk.VerifyAuditAgainst(ctx, l.s, list); err != nil {
 			t.Fatalf("VerifyAudit against the list before any rewrite: %v", err)
 		}
 
@@ -221,10 +221,10 @@ func TestSwappedSigningKeyCaughtByList(t *testing.T) {
 			return list
 		})
 		storetest.SwapSigningKeys(t, raw, map[string]*seal.SigningKey{l.alice.ID: newSigningKey(t), l.bob.ID: newSigningKey(t)})
-		if _, err := desk.VerifyAudit(ctx, l.s, nil); err != nil {
+		if _, err := desk.VerifyAudit(ctx, l.s); err != nil {
 			t.Fatalf("VerifyAudit without the list: %v; the swap was meant to pass it", err)
 		}
-		_, err = desk.VerifyAudit(ctx, l.s, list)
+		_, err = desk.VerifyAuditAgainst(ctx, l.s, list)
 		if err == nil || !strings.Contains(err.Error(), "is not in the database") {
 			t.Errorf("VerifyAudit against the list: %v; want the listed key missing from the database", err)
 		}
@@ -252,11 +252,11 @@ func TestDroppedSignaturesCaughtByListHead(t *testing.T) {
 		if _, err := raw.Exec(`DELETE FROM audit_signatures WHERE seq >= 5`); err != nil {
 			t.Fatal(err)
 		}
-		rep, err := desk.VerifyAudit(ctx, l.s, nil)
+		rep, err := desk.VerifyAudit(ctx, l.s)
 		if err != nil || rep.Vouched != 4 {
 			t.Fatalf("VerifyAudit without the list = vouched to %d, %v; want entry 4, before the change", rep.Vouched, err)
 		}
-		_, err = desk.VerifyAudit(ctx, l.s, list)
+		_, err = desk.VerifyAuditAgainst(ctx, l.s, list)
 		if err == nil || !strings.Contains(err.Error(), "audit entry 10 no longer hashes to what the signer list recorded") {
 			t.Errorf("VerifyAudit against the list: %v; want the list's head not matching", err)
 		}
@@ -295,12 +295,12 @@ func TestUpgradeThenSign(t *testing.T) {
 		}
 
 		l := &signedLog{s: storetest.Open(t, where), alice: alice, keys: map[string]*seal.SigningKey{}}
-		rep, err := desk.VerifyAudit(ctx, l.s, nil)
+		rep, err := desk.VerifyAudit(ctx, l.s)
 		if err != nil || rep.Entries != 4 || rep.Vouched != 0 {
 			t.Fatalf("VerifyAudit after the upgrade = %d entries, vouched to %d, %v; want 4, none", rep.Entries, rep.Vouched, err)
 		}
 		l.login(t, alice)
-		rep, err = desk.VerifyAudit(ctx, l.s, nil)
+		rep, err = desk.VerifyAudit(ctx, l.s)
 		if err != nil || rep.Vouched != rep.Entries || rep.Entries != 6 {
 			t.Errorf("VerifyAudit after the first login = %d entries, vouched to %d, %v; want all 6", rep.Entries, rep.Vouched, err)
 		}

@@ -172,7 +172,7 @@ func testReopen(t *testing.T, b storetest.Backend) {
 		if queue, err := db.Queue(ctx, tropa.QueueFilter{Holder: alice.ID}); err != nil || len(queue) != 1 {
 			t.Errorf("reopen %d: Queue = %+v, %v; want the request", i+1, queue, err)
 		}
-		if _, err := desk.VerifyAudit(ctx, db, nil); err != nil {
+		if _, err := desk.VerifyAudit(ctx, db); err != nil {
 			t.Errorf("reopen %d: VerifyAudit: %v", i+1, err)
 		}
 		if err := db.Close(); err != nil {
@@ -280,7 +280,7 @@ func testTimesRoundTrip(t *testing.T, b storetest.Backend) {
 					t.Errorf("%s at %v, want %v", what, got, want)
 				}
 			}
-			if _, err := desk.VerifyAudit(ctx, s, nil); err != nil {
+			if _, err := desk.VerifyAudit(ctx, s); err != nil {
 				t.Errorf("VerifyAudit: %v", err)
 			}
 		})

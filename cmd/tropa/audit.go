@@ -49,7 +49,7 @@ func (e *cmdEnv) auditVerify(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	rep, err := desk.VerifyAudit(ctx, db, list)
+	rep, err := desk.VerifyAuditAgainst(ctx, db, list)
 	if err != nil {
 		return fmt.Errorf("audit log is NOT intact: %w", err)
 	}

@@ -49,7 +49,7 @@ func (e *cmdEnv) backupVerify(ctx context.Context, args []string) error {
 	if err := db.Load(ctx, r); err != nil {
 		return fmt.Errorf("the backup is NOT intact: %w", err)
 	}
-	audit, err := desk.VerifyAudit(ctx, db, nil)
+	audit, err := desk.VerifyAudit(ctx, db)
 	if err != nil {
 		return fmt.Errorf("the audit log in the backup is NOT intact: %w", err)
 	}
