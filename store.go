@@ -344,4 +344,10 @@ func NewID() string {
 	return idEncoding.EncodeToString(b[:])
 }
 
+// ValidID reports whether s could be an id NewID made.
+func ValidID(s string) bool {
+	b, err := idEncoding.DecodeString(s)
+	return err == nil && len(b) == 16
+}
+
 var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)

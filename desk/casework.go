@@ -120,10 +120,16 @@ func (d *Desk) caseKey(ctx context.Context, s *Session, requestID string, p trop
 
 // refuse records in the audit log that s was refused a case when asking
 // for p, and why, then returns refusal. A refusal that cannot be recorded
-// fails with the store's error instead: no attempt goes unrecorded.
+// fails with the store's error instead: no attempt goes unrecorded. An id
+// no request could have, taken from a URL, is recorded as such, not copied
+// into the log.
 func (d *Desk) refuse(ctx context.Context, s *Session, requestID string, p tropa.Permission, why string, refusal error) error {
+	detail := fmt.Sprintf("asked=%s reason=%s", p, why)
+	if !tropa.ValidID(requestID) {
+		requestID, detail = "", detail+" id=malformed"
+	}
 	if err := d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionRequestRefused,
-		RequestID: requestID, Detail: fmt.Sprintf("asked=%s reason=%s", p, why)}); err != nil {
+		RequestID: requestID, Detail: detail}); err != nil {
 		return err
 	}
 	return refusal

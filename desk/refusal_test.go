@@ -3,6 +3,7 @@ package desk_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"tropa"
@@ -73,6 +74,15 @@ func TestRefusedCaseAccessIsAudited(t *testing.T) {
 		}) {
 			t.Errorf("%s: audited %+v; want %+v", tt.name, entries, want)
 		}
+	}
+
+	// Whatever a URL held in place of an id stays out of the log.
+	if err := f.desk.Assign(ctx, oksana, "../"+strings.Repeat("x", 1000)+"\xff", olga.Staff.ID); err == nil {
+		t.Fatal("an operator assigned a case")
+	}
+	last := lastAudit(t, f)
+	if last.Action != tropa.ActionRequestRefused || last.RequestID != "" || last.Detail != "asked=assign reason=role id=malformed" {
+		t.Errorf("a refusal of a malformed id audited as %+v; want no id, marked malformed", last)
 	}
 }
 
