@@ -35,6 +35,15 @@ const (
 	// ActionAttachmentOpen records a staff member downloading an
 	// attachment; its detail is the attachment's id.
 	ActionAttachmentOpen = "attachment.open"
+
+	// ActionRequestRefused records a staff member refused a case: their
+	// role may not do what they asked, or they hold no key to it. Its
+	// detail says why and what was asked, never anything of the case.
+	ActionRequestRefused = "request.refused"
+
+	// ActionSigningKey records a staff member's audit signing key seen for
+	// the first time; its detail is the key's fingerprint.
+	ActionSigningKey = "staff.signing_key"
 )
 
 // AuditEvent is something staff did, to be appended to the audit log.
@@ -74,4 +83,31 @@ func ChainHash(prev []byte, seq int64, e AuditEvent) []byte {
 	writeField([]byte(e.RequestID))
 	writeField([]byte(e.Detail))
 	return h.Sum(nil)
+}
+
+// SigningKey is the public half of a key a staff member signs the audit
+// log's head with. Fingerprint names it in the audit entry that registered
+// it.
+type SigningKey struct {
+	Fingerprint string
+	StaffID     string
+	PublicKey   []byte
+	CreatedAt   time.Time
+}
+
+// AuditSignature is a staff member's signature of HeadMessage(Seq, hash of
+// entry Seq), made with the signing key Fingerprint names.
+type AuditSignature struct {
+	Seq         int64
+	Fingerprint string
+	At          time.Time
+	Signature   []byte
+}
+
+// HeadMessage is what a signer of the audit log signs: an entry's number
+// and hash, which stand for every entry up to it.
+func HeadMessage(seq int64, hash []byte) []byte {
+	msg := []byte("tropa-audit-head-v1")
+	msg = binary.BigEndian.AppendUint64(msg, uint64(seq))
+	return append(msg, hash...)
 }

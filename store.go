@@ -302,15 +302,31 @@ type CaseStore interface {
 	Counts(ctx context.Context, from, to time.Time) (*Counts, error)
 }
 
-// AuditStore keeps the hash-chained audit log.
+// AuditStore keeps the hash-chained audit log, and the signatures by which
+// staff vouch for it.
 type AuditStore interface {
-	Audit(ctx context.Context, ev AuditEvent) error
+	// Audit appends events to the log, all or none.
+	Audit(ctx context.Context, evs ...AuditEvent) error
 	// AuditEntries calls fn for every entry in order, stopping at its first
 	// error.
 	AuditEntries(ctx context.Context, fn func(*AuditEntry) error) error
 	// AuditHead returns the number and hash of the last entry as recorded
 	// apart from the entries, so that cutting entries off the end shows.
 	AuditHead(ctx context.Context) (seq int64, hash []byte, err error)
+
+	// AddSigningKey stores a staff member's new signing key with ev, the
+	// audit entry that registers it, in one transaction; ECONFLICT when the
+	// key is already stored.
+	AddSigningKey(ctx context.Context, k *SigningKey, ev AuditEvent) error
+	// SigningKey returns the key a fingerprint names, or ENOTFOUND.
+	SigningKey(ctx context.Context, fingerprint string) (*SigningKey, error)
+	// SigningKeys lists every signing key, oldest first.
+	SigningKeys(ctx context.Context) ([]SigningKey, error)
+	// AddAuditSignature stores a signature of the head; the same key
+	// signing the same entry again changes nothing.
+	AddAuditSignature(ctx context.Context, s *AuditSignature) error
+	// AuditSignatures lists every signature by the entry it signs.
+	AuditSignatures(ctx context.Context) ([]AuditSignature, error)
 }
 
 // Store is everything tropa keeps.
@@ -331,6 +347,12 @@ func NewID() string {
 	var b [16]byte
 	rand.Read(b[:])
 	return idEncoding.EncodeToString(b[:])
+}
+
+// ValidID reports whether s could be an id NewID made.
+func ValidID(s string) bool {
+	b, err := idEncoding.DecodeString(s)
+	return err == nil && len(b) == 16
 }
 
 var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)

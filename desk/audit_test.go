@@ -31,9 +31,9 @@ func TestCaseworkIsAudited(t *testing.T) {
 	ctx := context.Background()
 	f, staffID, requestID := auditedCasework(t)
 
-	// Init audits nothing; then ivan is added, logs in, enrols TOTP, and
-	// opens and answers the request.
-	want := []string{tropa.ActionStaffAdd, tropa.ActionLogin, tropa.ActionTOTPEnroll,
+	// Init audits nothing; then ivan is added, logs in, which registers his
+	// signing key, enrols TOTP, and opens and answers the request.
+	want := []string{tropa.ActionStaffAdd, tropa.ActionLogin, tropa.ActionSigningKey, tropa.ActionTOTPEnroll,
 		tropa.ActionRequestOpen, tropa.ActionRequestReply}
 	var actions []string
 	if err := f.store.AuditEntries(ctx, func(e *tropa.AuditEntry) error {

@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 
 	"tropa"
 	"tropa/seal"
@@ -97,22 +98,41 @@ func (d *Desk) write(ctx context.Context, s *Session, requestID string, author t
 }
 
 // caseKey unwraps a case's key for a staff member whose role allows p.
-// Without a wrap row there is nothing to unwrap, whatever the role.
+// Without a wrap row there is nothing to unwrap, whatever the role. Every
+// refusal is audited.
 func (d *Desk) caseKey(ctx context.Context, s *Session, requestID string, p tropa.Permission) (*seal.Key, error) {
 	if err := require(s, p); err != nil {
-		return nil, err
+		return nil, d.refuse(ctx, s, requestID, p, "role", err)
 	}
 	w, err := d.Store.KeyWrap(ctx, requestID, s.Staff.ID)
 	if tropa.IsCode(err, tropa.ENOTFOUND) {
-		return nil, tropa.UserError(tropa.EFORBIDDEN, "ErrNoKey", nil)
+		return nil, d.refuse(ctx, s, requestID, p, "no_key", tropa.UserError(tropa.EFORBIDDEN, "ErrNoKey", nil))
 	} else if err != nil {
 		return nil, err
 	}
 	key, err := s.identity.UnwrapKey(w.Wrapped)
 	if err != nil {
-		return nil, tropa.Errorf(tropa.EINTERNAL, "unwrap case key: %v", err)
+		return nil, d.refuse(ctx, s, requestID, p, "key_does_not_open",
+			tropa.Errorf(tropa.EINTERNAL, "unwrap case key: %v", err))
 	}
 	return key, nil
+}
+
+// refuse records in the audit log that s was refused a case when asking
+// for p, and why, then returns refusal. A refusal that cannot be recorded
+// fails with the store's error instead: no attempt goes unrecorded. An id
+// no request could have, taken from a URL, is recorded as such, not copied
+// into the log.
+func (d *Desk) refuse(ctx context.Context, s *Session, requestID string, p tropa.Permission, why string, refusal error) error {
+	detail := fmt.Sprintf("asked=%s reason=%s", p, why)
+	if !tropa.ValidID(requestID) {
+		requestID, detail = "", detail+" id=malformed"
+	}
+	if err := d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionRequestRefused,
+		RequestID: requestID, Detail: detail}); err != nil {
+		return err
+	}
+	return refusal
 }
 
 // require refuses a session that has not finished logging in or whose
@@ -141,12 +161,16 @@ func (d *Desk) StaffNames(ctx context.Context, s *Session) (map[string]string, e
 	if err := requireFull(s); err != nil {
 		return nil, err
 	}
-	list, err := d.Store.ListStaff(ctx)
+	return staffNames(ctx, d.Store)
+}
+
+func staffNames(ctx context.Context, store tropa.StaffStore) (map[string]string, error) {
+	staff, err := store.ListStaff(ctx)
 	if err != nil {
 		return nil, err
 	}
-	names := make(map[string]string, len(list))
-	for _, st := range list {
+	names := make(map[string]string, len(staff))
+	for _, st := range staff {
 		names[st.ID] = st.Name
 	}
 	return names, nil

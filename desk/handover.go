@@ -84,7 +84,7 @@ func (d *Desk) Refer(ctx context.Context, s *Session, requestID, staffID string)
 		return err
 	}
 	if !s.Staff.Role.Can(tropa.PermAssign) && rr.OwnerID != s.Staff.ID {
-		return tropa.UserError(tropa.EFORBIDDEN, "ErrReferNotOwner", nil)
+		return d.refuse(ctx, s, requestID, tropa.PermRefer, "not_owner", tropa.UserError(tropa.EFORBIDDEN, "ErrReferNotOwner", nil))
 	}
 	to, err := d.colleague(ctx, staffID)
 	if err != nil {

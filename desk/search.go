@@ -23,7 +23,9 @@ func (d *Desk) findRef(ctx context.Context, s *Session, ref string) (*tropa.Requ
 		return r, nil
 	}
 	if _, err := d.Store.KeyWrap(ctx, r.ID, s.Staff.ID); tropa.IsCode(err, tropa.ENOTFOUND) {
-		return nil, tropa.UserError(tropa.ENOTFOUND, "ErrRefUnknown", nil)
+		// The same answer as for a reference that names nothing, so that
+		// guessing references does not tell which exist; the log knows.
+		return nil, d.refuse(ctx, s, r.ID, tropa.PermQueue, "no_key", tropa.UserError(tropa.ENOTFOUND, "ErrRefUnknown", nil))
 	} else if err != nil {
 		return nil, err
 	}
@@ -58,7 +60,8 @@ const (
 // Search looks for text in the sealed fields of the cases a staff member
 // holds: the contact, the messages and notes, the route and the deadlines.
 // Each case is opened on the server with the staff member's own key, for
-// them only; the search and every case it shows are audited.
+// them only; the search and every case it opens are audited before any
+// hit is shown.
 func (d *Desk) Search(ctx context.Context, s *Session, query string) ([]SearchHit, error) {
 	query = strings.TrimSpace(query)
 	if utf8.RuneCountInString(query) < minSearchLen {
@@ -80,28 +83,39 @@ func (d *Desk) Search(ctx context.Context, s *Session, query string) ([]SearchHi
 	}
 	needle := strings.ToLower(query)
 	var hits []SearchHit
+	var opened []tropa.AuditEvent
+	var searchErr error
 	for _, r := range cases {
 		if len(hits) == searchHits {
 			break
 		}
 		field, text, err := d.searchCase(ctx, s, r.ID, needle)
 		if err != nil {
-			return nil, err
+			searchErr = err
+			break
 		}
+		ev := tropa.AuditEvent{Actor: s.Staff.ID, Action: tropa.ActionRequestOpen, RequestID: r.ID, Detail: "search"}
 		if field != "" {
 			hits = append(hits, SearchHit{Request: r, Field: field, Excerpt: excerpt(text, needle)})
+			ev.Detail = "search hit=" + field
 		}
+		opened = append(opened, ev)
 	}
+	// Every case the search opened is recorded, not only those it shows:
+	// a sweep through all of one's cases for a name shows as such, and a
+	// search that failed part way records what it had opened.
 	now := d.now()
-	if err := d.Store.Audit(ctx, tropa.AuditEvent{At: now, Actor: s.Staff.ID, Action: tropa.ActionCaseSearch,
-		Detail: fmt.Sprintf("cases=%d hits=%d", len(cases), len(hits))}); err != nil {
+	events := []tropa.AuditEvent{{At: now, Actor: s.Staff.ID, Action: tropa.ActionCaseSearch,
+		Detail: fmt.Sprintf("cases=%d hits=%d", len(opened), len(hits))}}
+	for _, ev := range opened {
+		ev.At = now
+		events = append(events, ev)
+	}
+	if err := d.Store.Audit(ctx, events...); err != nil {
 		return nil, err
 	}
-	for _, h := range hits {
-		if err := d.Store.Audit(ctx, tropa.AuditEvent{At: now, Actor: s.Staff.ID, Action: tropa.ActionRequestOpen,
-			RequestID: h.Request.ID, Detail: "search"}); err != nil {
-			return nil, err
-		}
+	if searchErr != nil {
+		return nil, searchErr
 	}
 	return hits, nil
 }

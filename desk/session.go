@@ -83,6 +83,9 @@ func (d *Desk) Login(ctx context.Context, name, password, code string) (*Session
 	if err := d.Store.CreateSession(ctx, rec, tropa.AuditEvent{At: now, Actor: staff.ID, Action: tropa.ActionLogin}); err != nil {
 		return nil, err
 	}
+	if err := d.signAudit(ctx, staff.ID, identity); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

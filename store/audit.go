@@ -8,9 +8,17 @@ import (
 	"tropa"
 )
 
-// Audit appends one event to the audit log in its own transaction.
-func (db *DB) Audit(ctx context.Context, ev tropa.AuditEvent) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error { return appendAudit(ctx, tx, ev) })
+// Audit appends events to the audit log, in order, in one transaction of
+// their own.
+func (db *DB) Audit(ctx context.Context, evs ...tropa.AuditEvent) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, ev := range evs {
+			if err := appendAudit(ctx, tx, ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // appendAudit chains ev onto the log inside tx. Updating audit_head first

@@ -64,8 +64,8 @@ func (e *cmdEnv) backupVerify(ctx context.Context, args []string) error {
 	fmt.Fprintf(e.stdout, `backup intact: made %s, schema version %d
   %d tables, %d rows
   %d requests, each with its key wrapped to the recovery key
-  %d audit entries in an unbroken chain
-`, b.Header.Created.Format(time.RFC3339), m.Schema, len(m.Tables), m.Rows(), requests, audit.Entries)
+  %d audit entries in an unbroken chain, %d staff signatures matching it
+`, b.Header.Created.Format(time.RFC3339), m.Schema, len(m.Tables), m.Rows(), requests, audit.Entries, audit.Signatures)
 	return nil
 }
 

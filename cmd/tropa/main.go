@@ -46,7 +46,8 @@ commands:
   serve       serve the applicant and staff sites
   user add    add a staff member
   user list   list staff members
-  audit verify  check the audit log's hash chain
+  audit verify  check the audit log's hash chain and the staff signatures of it
+  audit signers  print the signing keys and the log's head, to keep off the server
   backup      write an encrypted backup, also while serving
   backup verify  check a backup whole without restoring it
   restore     bring a backup back into an empty data directory or database
