@@ -75,3 +75,8 @@ func ChainHash(prev []byte, seq int64, e AuditEvent) []byte {
 	writeField([]byte(e.Detail))
 	return h.Sum(nil)
 }
+
+// ActorApplicant is the audit actor of what an applicant does himself,
+// with his receipt. His entries are times of his life: the stores keep
+// them to the day, like every other time that describes a request.
+const ActorApplicant = "applicant"

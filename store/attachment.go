@@ -13,7 +13,7 @@ func insertAttachments(ctx context.Context, tx *sql.Tx, m *tropa.MessageRecord) 
 	for i, a := range m.Attachments {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO attachments (id, request_id, message_id, position, type, size,
 			created_at, sealed_name, sealed_data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			a.ID, m.RequestID, m.ID, i, a.Type, a.Size, micros(a.CreatedAt), a.SealedName, a.SealedData); err != nil {
+			a.ID, m.RequestID, m.ID, i, a.Type, a.Size, day(a.CreatedAt), a.SealedName, a.SealedData); err != nil {
 			return mapErr(err)
 		}
 	}
