@@ -158,7 +158,8 @@ func insertLink(ctx context.Context, tx *sql.Tx, u *tropa.CaseUpdate, linkedID s
 	return mapErr(err)
 }
 
-// KeyWraps lists who holds a request's key, first granted first.
+// KeyWraps lists who holds a request's key, first granted first as far as
+// the day tells, then by holder.
 func (db *DB) KeyWraps(ctx context.Context, requestID string) ([]tropa.KeyWrap, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+wrapColumns+` FROM key_wraps
 		WHERE request_id = $1 ORDER BY created_at, holder`, requestID)
