@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"tropa"
 	"tropa/web"
@@ -98,4 +99,6 @@ type cmdEnv struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// now is the clock a server's desk keeps time by; nil is the system's.
+	now func() time.Time
 }

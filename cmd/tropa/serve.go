@@ -35,6 +35,9 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if e.now != nil {
+		d.Now = e.now
+	}
 	if ok, err := d.Initialised(ctx); err != nil {
 		return err
 	} else if !ok {
