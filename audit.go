@@ -111,3 +111,8 @@ func HeadMessage(seq int64, hash []byte) []byte {
 	msg = binary.BigEndian.AppendUint64(msg, uint64(seq))
 	return append(msg, hash...)
 }
+
+// ActorApplicant is the audit actor of what an applicant does himself,
+// with his receipt. His entries are times of his life: the stores keep
+// them to the day, like every other time that describes a request.
+const ActorApplicant = "applicant"

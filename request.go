@@ -91,6 +91,10 @@ type Request struct {
 	// LastApplicantAt and LastStaffAt are zero until someone writes.
 	LastApplicantAt time.Time
 	LastStaffAt     time.Time
+	// LastAuthor is who wrote last, the applicant or staff: the times
+	// above are kept to the day, which cannot tell who answered whom
+	// within one.
+	LastAuthor Author
 
 	// Casework. Disposition is "" until triage; OwnerID is "" until the
 	// case is assigned; DueAt is the earliest open deadline, zero if none;
@@ -114,7 +118,7 @@ func (r *Request) Open() bool { return r.ClosedAt.IsZero() }
 
 // AwaitingReply reports whether the applicant wrote last.
 func (r *Request) AwaitingReply() bool {
-	return r.LastApplicantAt.After(r.LastStaffAt)
+	return r.LastAuthor == AuthorApplicant
 }
 
 // Field limits, in characters. They are generous for a man typing on a phone

@@ -26,11 +26,14 @@ type RequestRecord struct {
 
 // MessageRecord is a message as stored.
 type MessageRecord struct {
-	ID         string
-	RequestID  string
-	Author     Author
-	StaffID    string
+	ID        string
+	RequestID string
+	Author    Author
+	StaffID   string
+	// CreatedAt is kept to the day; SealedAt holds the exact time under
+	// the case key, nil in messages written before times were sealed.
 	CreatedAt  time.Time
+	SealedAt   []byte
 	SealedBody []byte
 	// Attachments are written with the message.
 	Attachments []AttachmentRecord
@@ -142,7 +145,11 @@ type QueueFilter struct {
 // OwnerNone in QueueFilter.Owner selects cases that nobody owns yet.
 const OwnerNone = "-"
 
-// DeadlineRecord is a deadline as stored.
+// DeadlineRecord is a deadline as stored. Its exact times are in
+// SealedTimes, under the case key; in clear, StartsAt and DueAt are kept at
+// most to the hour (and left zero when sealed), DoneAt and CreatedAt to the
+// day. A deadline written before times were sealed has no SealedTimes and
+// only the clear times, coarsened.
 type DeadlineRecord struct {
 	ID          string
 	RequestID   string
@@ -150,12 +157,15 @@ type DeadlineRecord struct {
 	StartsAt    time.Time
 	DueAt       time.Time
 	SealedLabel []byte
+	SealedTimes []byte
 	DoneAt      time.Time
 	CreatedBy   string
 	CreatedAt   time.Time
 }
 
-// CaseEventRecord is a history entry as stored.
+// CaseEventRecord is a history entry as stored. At is kept to the day; the
+// exact time, when the change was made with the case key, is sealed with
+// the note. Entries are read in the order they were written.
 type CaseEventRecord struct {
 	ID         string
 	RequestID  string
@@ -182,11 +192,16 @@ type CaseUpdate struct {
 	Outcome     *Outcome
 	OwnerID     *string
 	ClosedAt    *time.Time
+	// DueAt, when not nil, is the case's earliest open deadline, zero for
+	// none: only the desk, which opens the deadlines, knows it. It is kept
+	// to the hour.
+	DueAt *time.Time
 	// SealedDetails, when not nil, replaces the sealed case details.
 	SealedDetails []byte
 	AddWraps      []KeyWrap
 	RemoveHolders []string
-	// Deadlines are added, or replace the deadline with the same id.
+	// Deadlines are added, or replace the deadline with the same id; DueAt
+	// goes with them.
 	Deadlines []DeadlineRecord
 	// Links are requests to link to this one, both ways.
 	Links  []string

@@ -199,6 +199,7 @@ func sealDetails(key *seal.Key, requestID string, det tropa.CaseDetails) []byte 
 	return seal.Seal(key, b, detailsAAD(requestID))
 }
 
+// openDeadlines opens a case's deadlines, earliest due first.
 func (d *Desk) openDeadlines(ctx context.Context, key *seal.Key, requestID string) ([]tropa.Deadline, error) {
 	records, err := d.Store.Deadlines(ctx, requestID)
 	if err != nil {
@@ -206,13 +207,13 @@ func (d *Desk) openDeadlines(ctx context.Context, key *seal.Key, requestID strin
 	}
 	list := make([]tropa.Deadline, 0, len(records))
 	for _, r := range records {
-		label, err := seal.OpenString(key, r.SealedLabel, deadlineAAD(r.ID))
+		dl, err := openDeadline(key, r)
 		if err != nil {
-			return nil, tropa.Errorf(tropa.EINTERNAL, "open deadline: %v", err)
+			return nil, err
 		}
-		list = append(list, tropa.Deadline{ID: r.ID, RequestID: r.RequestID, Kind: r.Kind, StartsAt: r.StartsAt,
-			DueAt: r.DueAt, Label: label, DoneAt: r.DoneAt, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt})
+		list = append(list, dl)
 	}
+	sortDeadlines(list)
 	return list, nil
 }
 

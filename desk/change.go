@@ -9,12 +9,14 @@ import (
 	"tropa/seal"
 )
 
-// sealedEvent is what a history entry keeps under the case key.
+// sealedEvent is what a history entry keeps under the case key, its exact
+// time among it: the store keeps only its day.
 type sealedEvent struct {
-	Subject string `json:"s,omitempty"`
-	From    string `json:"f,omitempty"`
-	To      string `json:"t,omitempty"`
-	Note    string `json:"n,omitempty"`
+	Subject string    `json:"s,omitempty"`
+	From    string    `json:"f,omitempty"`
+	To      string    `json:"t,omitempty"`
+	Note    string    `json:"n,omitempty"`
+	At      time.Time `json:"a,omitzero"`
 }
 
 // commit writes a change to a case with the history entries and audit
@@ -22,13 +24,10 @@ type sealedEvent struct {
 // metadata only; anything about the person stays sealed in the history.
 func (d *Desk) commit(ctx context.Context, s *Session, key *seal.Key, u *tropa.CaseUpdate, events ...tropa.CaseEvent) error {
 	u.At = d.now()
-	for i, ev := range events {
-		// A microsecond apart, so that the history reads in the order the
-		// change made its entries.
-		at := u.At.Add(time.Duration(i) * time.Microsecond)
-		rec := tropa.CaseEventRecord{ID: tropa.NewID(), RequestID: u.RequestID, At: at, Actor: s.Staff.ID,
+	for _, ev := range events {
+		rec := tropa.CaseEventRecord{ID: tropa.NewID(), RequestID: u.RequestID, At: u.At, Actor: s.Staff.ID,
 			Action: ev.Action}
-		secret := sealedEvent{Subject: ev.Subject, Note: ev.Note}
+		secret := sealedEvent{Subject: ev.Subject, Note: ev.Note, At: u.At}
 		detail := string(ev.Action)
 		if ev.Action.SealsValues() {
 			secret.From, secret.To = ev.From, ev.To
@@ -36,15 +35,13 @@ func (d *Desk) commit(ctx context.Context, s *Session, key *seal.Key, u *tropa.C
 			rec.From, rec.To = ev.From, ev.To
 			detail += " " + ev.From + " -> " + ev.To
 		}
-		if secret != (sealedEvent{}) {
-			b, err := json.Marshal(secret)
-			if err != nil {
-				return err
-			}
-			rec.SealedNote = seal.Seal(key, b, eventAAD(rec.ID))
+		b, err := json.Marshal(secret)
+		if err != nil {
+			return err
 		}
+		rec.SealedNote = seal.Seal(key, b, eventAAD(rec.ID))
 		u.Events = append(u.Events, rec)
-		u.Audit = append(u.Audit, tropa.AuditEvent{At: at, Actor: s.Staff.ID, Action: auditAction(ev.Action),
+		u.Audit = append(u.Audit, tropa.AuditEvent{At: u.At, Actor: s.Staff.ID, Action: auditAction(ev.Action),
 			RequestID: u.RequestID, Detail: detail})
 	}
 	if err := d.Store.UpdateCase(ctx, u); err != nil {
@@ -81,6 +78,9 @@ func openEvent(key *seal.Key, r tropa.CaseEventRecord) (tropa.CaseEvent, error) 
 		return ev, tropa.Errorf(tropa.EINTERNAL, "case event: %v", err)
 	}
 	ev.Subject, ev.Note = secret.Subject, secret.Note
+	if !secret.At.IsZero() {
+		ev.At = secret.At.UTC()
+	}
 	if r.Action.SealsValues() {
 		ev.From, ev.To = secret.From, secret.To
 	}

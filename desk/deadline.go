@@ -29,22 +29,21 @@ func (d *Desk) RecordLeftUnit(ctx context.Context, s *Session, requestID string,
 	if err != nil {
 		return err
 	}
-	records, err := d.Store.Deadlines(ctx, requestID)
+	list, err := d.openDeadlines(ctx, key, requestID)
 	if err != nil {
 		return err
 	}
-	dl := tropa.DeadlineRecord{ID: tropa.NewID(), RequestID: requestID, Kind: tropa.DeadlineWanted,
+	dl := tropa.Deadline{ID: tropa.NewID(), RequestID: requestID, Kind: tropa.DeadlineWanted,
 		CreatedBy: s.Staff.ID, CreatedAt: now}
 	var from string
-	for _, r := range records {
-		if r.Kind == tropa.DeadlineWanted && r.DoneAt.IsZero() {
+	for _, r := range list {
+		if r.Kind == tropa.DeadlineWanted && r.Open() {
 			dl.ID, dl.CreatedAt, from = r.ID, r.CreatedAt, formatTime(r.StartsAt)
 		}
 	}
 	dl.StartsAt = leftAt.UTC().Truncate(time.Microsecond)
 	dl.DueAt = dl.StartsAt.Add(v.WantedAfter)
-	dl.SealedLabel = seal.SealString(key, "", deadlineAAD(dl.ID))
-	u := &tropa.CaseUpdate{RequestID: requestID, Deadlines: []tropa.DeadlineRecord{dl}}
+	u := deadlineUpdate(key, list, dl)
 	events := []tropa.CaseEvent{{Action: tropa.CaseDeadline, Subject: string(tropa.DeadlineWanted), From: from,
 		To: formatTime(dl.StartsAt)}}
 	if rr.Urgency != tropa.UrgencyHigh {
@@ -56,8 +55,8 @@ func (d *Desk) RecordLeftUnit(ctx context.Context, s *Session, requestID string,
 }
 
 // AddDeadline adds a dated task or an arranged meeting to a case. The
-// label (what is due, or where to meet) is sealed; the time is not,
-// because the queue is ordered by it.
+// label (what is due, or where to meet) and the time are sealed; the queue
+// is ordered by the case's earliest due hour.
 func (d *Desk) AddDeadline(ctx context.Context, s *Session, requestID string, kind tropa.DeadlineKind, due time.Time, label string) error {
 	if kind != tropa.DeadlineTask && kind != tropa.DeadlineMeeting {
 		return tropa.UserError(tropa.EINVALID, "ErrDeadlineKind", nil)
@@ -74,10 +73,13 @@ func (d *Desk) AddDeadline(ctx context.Context, s *Session, requestID string, ki
 	if err != nil {
 		return err
 	}
-	dl := tropa.DeadlineRecord{ID: tropa.NewID(), RequestID: requestID, Kind: kind,
+	list, err := d.openDeadlines(ctx, key, requestID)
+	if err != nil {
+		return err
+	}
+	dl := tropa.Deadline{ID: tropa.NewID(), RequestID: requestID, Kind: kind, Label: label,
 		DueAt: due.UTC().Truncate(time.Microsecond), CreatedBy: s.Staff.ID, CreatedAt: now}
-	dl.SealedLabel = seal.SealString(key, label, deadlineAAD(dl.ID))
-	return d.commit(ctx, s, key, &tropa.CaseUpdate{RequestID: requestID, Deadlines: []tropa.DeadlineRecord{dl}},
+	return d.commit(ctx, s, key, deadlineUpdate(key, list, dl),
 		tropa.CaseEvent{Action: tropa.CaseDeadline, Subject: label, To: formatTime(dl.DueAt)})
 }
 
@@ -88,29 +90,39 @@ func (d *Desk) CompleteDeadline(ctx context.Context, s *Session, requestID, dead
 	if err != nil {
 		return err
 	}
-	records, err := d.Store.Deadlines(ctx, requestID)
+	list, err := d.openDeadlines(ctx, key, requestID)
 	if err != nil {
 		return err
 	}
-	for _, r := range records {
-		if r.ID != deadlineID {
+	for _, dl := range list {
+		if dl.ID != deadlineID {
 			continue
 		}
-		if !r.DoneAt.IsZero() {
+		if !dl.Open() {
 			return nil
 		}
-		label, err := seal.OpenString(key, r.SealedLabel, deadlineAAD(r.ID))
-		if err != nil {
-			return tropa.Errorf(tropa.EINTERNAL, "open deadline: %v", err)
-		}
-		r.DoneAt = d.now()
-		if r.Kind == tropa.DeadlineWanted {
+		dl.DoneAt = d.now()
+		label := dl.Label
+		if dl.Kind == tropa.DeadlineWanted {
 			label = string(tropa.DeadlineWanted)
 		}
-		return d.commit(ctx, s, key, &tropa.CaseUpdate{RequestID: requestID, Deadlines: []tropa.DeadlineRecord{r}},
-			tropa.CaseEvent{Action: tropa.CaseDone, Subject: label, To: formatTime(r.DueAt)})
+		return d.commit(ctx, s, key, deadlineUpdate(key, list, dl),
+			tropa.CaseEvent{Action: tropa.CaseDone, Subject: label, To: formatTime(dl.DueAt)})
 	}
 	return tropa.UserError(tropa.ENOTFOUND, "ErrDeadlineUnknown", nil)
+}
+
+// deadlineUpdate is the update that adds dl to a case whose deadlines are
+// list, or replaces the one with its id, with the case's new due time.
+func deadlineUpdate(key *seal.Key, list []tropa.Deadline, dl tropa.Deadline) *tropa.CaseUpdate {
+	after := []tropa.Deadline{dl}
+	for _, other := range list {
+		if other.ID != dl.ID {
+			after = append(after, other)
+		}
+	}
+	due := earliestDue(after)
+	return &tropa.CaseUpdate{RequestID: dl.RequestID, Deadlines: []tropa.DeadlineRecord{sealDeadline(key, dl)}, DueAt: &due}
 }
 
 // formatTime writes a time into a sealed history entry.

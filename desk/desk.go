@@ -114,10 +114,32 @@ func (d *Desk) openThread(ctx context.Context, rr *tropa.RequestRecord, key *sea
 		if err != nil {
 			return nil, tropa.Errorf(tropa.EINTERNAL, "open message: %v", err)
 		}
+		at, err := openTime(key, m.SealedAt, messageTimeAAD(m.ID), m.CreatedAt)
+		if err != nil {
+			return nil, err
+		}
 		t.Messages = append(t.Messages, tropa.Message{ID: m.ID, RequestID: m.RequestID, Author: m.Author,
-			StaffID: m.StaffID, CreatedAt: m.CreatedAt, Body: body, Attachments: attachments[m.ID]})
+			StaffID: m.StaffID, CreatedAt: at, Body: body, Attachments: attachments[m.ID]})
 	}
+	exactThreadTimes(t)
 	return t, nil
+}
+
+// exactThreadTimes gives the request, which the store keeps to the day, the
+// exact times of its messages now that they are open: it arrived with the
+// first, and each side last wrote with its last.
+func exactThreadTimes(t *tropa.Thread) {
+	for i, m := range t.Messages {
+		if i == 0 {
+			t.Request.CreatedAt = m.CreatedAt
+		}
+		switch m.Author {
+		case tropa.AuthorApplicant:
+			t.Request.LastApplicantAt = m.CreatedAt
+		case tropa.AuthorStaff:
+			t.Request.LastStaffAt = m.CreatedAt
+		}
+	}
 }
 
 // addMessage seals and stores a message with its photos.
@@ -127,8 +149,8 @@ func (d *Desk) addMessage(ctx context.Context, key *seal.Key, m tropa.Message, f
 	}
 	m.ID = tropa.NewID()
 	return d.Store.AddMessage(ctx, &tropa.MessageRecord{ID: m.ID, RequestID: m.RequestID, Author: m.Author,
-		StaffID: m.StaffID, CreatedAt: m.CreatedAt, SealedBody: seal.SealString(key, m.Body, bodyAAD(m.ID, m.Author)),
-		Attachments: d.sealFiles(key, files)}, ev)
+		StaffID: m.StaffID, CreatedAt: m.CreatedAt, SealedAt: sealTime(key, m.CreatedAt, messageTimeAAD(m.ID)),
+		SealedBody: seal.SealString(key, m.Body, bodyAAD(m.ID, m.Author)), Attachments: d.sealFiles(key, files)}, ev)
 }
 
 func contactAAD(requestID string) seal.AAD {

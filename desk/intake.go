@@ -95,6 +95,7 @@ func (d *Desk) submit(ctx context.Context, c *Checked, enteredBy *Session) (seal
 				CreatedAt: now, LastApplicantAt: now},
 		},
 		First: tropa.MessageRecord{ID: messageID, RequestID: requestID, Author: tropa.AuthorApplicant, CreatedAt: now,
+			SealedAt:    sealTime(&caseKey, now, messageTimeAAD(messageID)),
 			SealedBody:  seal.SealString(&caseKey, sub.Message, bodyAAD(messageID, tropa.AuthorApplicant)),
 			Attachments: d.sealFiles(&caseKey, files)},
 		Receipt: tropa.ReceiptRecord{RequestID: requestID, KDF: d.ReceiptParams.String(), Salt: salt,

@@ -13,7 +13,7 @@ const settingRetention = "retention"
 // acting with his receipt.
 const (
 	ActorRetention = "retention"
-	ActorApplicant = "applicant"
+	ActorApplicant = tropa.ActorApplicant
 )
 
 // RetentionBatch is the most requests one transaction of the retention job

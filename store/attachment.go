@@ -13,20 +13,20 @@ func insertAttachments(ctx context.Context, tx *sql.Tx, m *tropa.MessageRecord) 
 	for i, a := range m.Attachments {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO attachments (id, request_id, message_id, position, type, size,
 			created_at, sealed_name, sealed_data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			a.ID, m.RequestID, m.ID, i, a.Type, a.Size, micros(a.CreatedAt), a.SealedName, a.SealedData); err != nil {
+			a.ID, m.RequestID, m.ID, i, a.Type, a.Size, day(a.CreatedAt), a.SealedName, a.SealedData); err != nil {
 			return mapErr(err)
 		}
 	}
 	return nil
 }
 
-const attachmentColumns = `id, request_id, message_id, type, size, created_at, sealed_name`
+const attachmentColumns = `a.id, a.request_id, a.message_id, a.type, a.size, a.created_at, a.sealed_name`
 
 // Attachments lists a request's attachments, oldest first and each
 // message's in the order they were sent, without their content.
 func (db *DB) Attachments(ctx context.Context, requestID string) ([]tropa.AttachmentRecord, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+attachmentColumns+` FROM attachments
-		WHERE request_id = $1 ORDER BY created_at, message_id, position`, requestID)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+attachmentColumns+` FROM attachments a
+		JOIN messages m ON m.id = a.message_id WHERE a.request_id = $1 ORDER BY m.seq, a.position`, requestID)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -46,8 +46,8 @@ func (db *DB) Attachments(ctx context.Context, requestID string) ([]tropa.Attach
 // ENOTFOUND, also when it belongs to another request.
 func (db *DB) Attachment(ctx context.Context, requestID, id string) (*tropa.AttachmentRecord, error) {
 	var a tropa.AttachmentRecord
-	row := db.read.QueryRowContext(ctx, `SELECT `+attachmentColumns+`, sealed_data FROM attachments
-		WHERE request_id = $1 AND id = $2`, requestID, id)
+	row := db.read.QueryRowContext(ctx, `SELECT `+attachmentColumns+`, a.sealed_data FROM attachments a
+		WHERE a.request_id = $1 AND a.id = $2`, requestID, id)
 	if err := scanAttachment(row, &a, &a.SealedData); err != nil {
 		return nil, err
 	}

@@ -56,7 +56,7 @@ func testAttachments(t *testing.T, b storetest.Backend) {
 	}{{first, n.First.ID}, {second, n.First.ID}, {reply.Attachments[0], reply.ID}} {
 		got := list[i]
 		if got.ID != want.rec.ID || got.MessageID != want.message || got.RequestID != n.Request.ID ||
-			got.Type != want.rec.Type || got.Size != want.rec.Size || !got.CreatedAt.Equal(us(want.rec.CreatedAt)) ||
+			got.Type != want.rec.Type || got.Size != want.rec.Size || !got.CreatedAt.Equal(tropa.Day(want.rec.CreatedAt)) ||
 			!bytes.Equal(got.SealedName, want.rec.SealedName) {
 			t.Errorf("attachment %d = %+v, want %+v of message %s", i, got, want.rec, want.message)
 		}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"time"
 
 	"tropa"
 )
@@ -32,7 +31,7 @@ func appendAudit(ctx context.Context, tx *sql.Tx, ev tropa.AuditEvent) error {
 	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &prev); err != nil {
 		return mapErr(err)
 	}
-	ev.At = ev.At.Truncate(time.Microsecond)
+	ev.At = auditTime(ev)
 	hash := tropa.ChainHash(prev, seq, ev)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor, action, request_id, detail, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,

@@ -51,7 +51,7 @@ func (db *DB) UpdateCase(ctx context.Context, u *tropa.CaseUpdate) error {
 				return mapErr(err)
 			}
 		}
-		if err := upsertDeadlines(ctx, tx, u.RequestID, u.Deadlines); err != nil {
+		if err := upsertDeadlines(ctx, tx, u); err != nil {
 			return err
 		}
 		for _, id := range u.Links {
@@ -74,10 +74,10 @@ func (db *DB) UpdateCase(ctx context.Context, u *tropa.CaseUpdate) error {
 }
 
 // updateRequest sets the fields of u that are not nil, adds one to the
-// version and sets the time of the update.
+// version and sets the day of the update.
 func updateRequest(ctx context.Context, tx *sql.Tx, u *tropa.CaseUpdate) error {
 	var q sqlBuilder
-	set := []string{`version = version + 1`, `updated_at = ` + q.arg(micros(u.At))}
+	set := []string{`version = version + 1`, `updated_at = ` + q.arg(day(u.At))}
 	if u.Stage != nil {
 		set = append(set, `stage = `+q.arg(string(*u.Stage)))
 	}
@@ -94,7 +94,10 @@ func updateRequest(ctx context.Context, tx *sql.Tx, u *tropa.CaseUpdate) error {
 		set = append(set, `owner_id = `+q.arg(*u.OwnerID))
 	}
 	if u.ClosedAt != nil {
-		set = append(set, `closed_at = `+q.arg(micros(*u.ClosedAt)))
+		set = append(set, `closed_at = `+q.arg(day(*u.ClosedAt)))
+	}
+	if u.DueAt != nil {
+		set = append(set, `due_at = `+q.arg(dueValue(*u.DueAt)))
 	}
 	if u.SealedDetails != nil {
 		set = append(set, `sealed_details = `+q.arg(u.SealedDetails))
@@ -113,17 +116,21 @@ func updateRequest(ctx context.Context, tx *sql.Tx, u *tropa.CaseUpdate) error {
 	return tropa.UserError(tropa.ECONFLICT, "ErrCaseChanged", nil)
 }
 
-// insertCaseEvent adds an entry to the history of request requestID.
+// insertCaseEvent adds an entry to the history of request requestID, after
+// its others, on its day.
 func insertCaseEvent(ctx context.Context, tx *sql.Tx, requestID string, e tropa.CaseEventRecord) error {
 	if err := sameRequest(&e.RequestID, requestID); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO case_events
-		(id, request_id, at, actor, action, from_value, to_value, sealed_note)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		e.ID, e.RequestID, micros(e.At), e.Actor, string(e.Action), e.From, e.To, e.SealedNote)
+		(id, request_id, at, actor, action, from_value, to_value, sealed_note, seq)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, `+nextEventSeq+`)`,
+		e.ID, e.RequestID, day(e.At), e.Actor, string(e.Action), e.From, e.To, e.SealedNote)
 	return mapErr(err)
 }
+
+// nextEventSeq numbers a new history entry of the request $2.
+const nextEventSeq = `(SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE request_id = $2)`
 
 // sameRequest fills in a record's request id, or refuses one that names
 // another request than the case being updated.
@@ -147,11 +154,12 @@ func insertLink(ctx context.Context, tx *sql.Tx, u *tropa.CaseUpdate, linkedID s
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO case_links (request_id, linked_id, created_at)
-		VALUES ($1, $2, $3), ($2, $1, $3) ON CONFLICT DO NOTHING`, u.RequestID, linkedID, micros(u.At))
+		VALUES ($1, $2, $3), ($2, $1, $3) ON CONFLICT DO NOTHING`, u.RequestID, linkedID, day(u.At))
 	return mapErr(err)
 }
 
-// KeyWraps lists who holds a request's key, first granted first.
+// KeyWraps lists who holds a request's key, first granted first as far as
+// the day tells, then by holder.
 func (db *DB) KeyWraps(ctx context.Context, requestID string) ([]tropa.KeyWrap, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+wrapColumns+` FROM key_wraps
 		WHERE request_id = $1 ORDER BY created_at, holder`, requestID)
@@ -170,10 +178,10 @@ func (db *DB) KeyWraps(ctx context.Context, requestID string) ([]tropa.KeyWrap, 
 	return list, mapErr(rows.Err())
 }
 
-// CaseEvents returns a case's history, oldest first.
+// CaseEvents returns a case's history in the order it was written.
 func (db *DB) CaseEvents(ctx context.Context, requestID string) ([]tropa.CaseEventRecord, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, request_id, at, actor, action, from_value, to_value, sealed_note
-		FROM case_events WHERE request_id = $1 ORDER BY at, id`, requestID)
+		FROM case_events WHERE request_id = $1 ORDER BY seq, id`, requestID)
 	if err != nil {
 		return nil, mapErr(err)
 	}

@@ -103,16 +103,16 @@ func testUpdateCase(t *testing.T, b storetest.Backend) {
 
 	r := mustRequest(t, s, id)
 	if r.Stage != tropa.StageCounselling || r.Urgency != tropa.UrgencyHigh || r.Disposition != tropa.DispositionCase ||
-		r.Outcome != tropa.OutcomeLeftCountry || r.OwnerID != "bob" || !r.ClosedAt.Equal(us(closed)) || r.Open() ||
-		!r.UpdatedAt.Equal(us(at)) || r.Version != 2 || !bytes.Equal(r.SealedDetails, u.SealedDetails) {
+		r.Outcome != tropa.OutcomeLeftCountry || r.OwnerID != "bob" || !r.ClosedAt.Equal(tropa.Day(closed)) || r.Open() ||
+		!r.UpdatedAt.Equal(tropa.Day(at)) || r.Version != 2 || !bytes.Equal(r.SealedDetails, u.SealedDetails) {
 		t.Errorf("after UpdateCase: %+v; want every field set and version 2", r)
 	}
 	if r.Kind != n.Request.Kind || r.Ref != n.Request.Ref || !bytes.Equal(r.SealedContact, n.Request.SealedContact) {
 		t.Errorf("after UpdateCase: %+v; want kind, ref and contact unchanged", r)
 	}
 	w, err := s.KeyWrap(ctx, id, "bob")
-	if err != nil || w.Reason != tropa.AccessOwner || !bytes.Equal(w.Wrapped, []byte("wrapped to bob")) || !w.CreatedAt.Equal(us(at)) {
-		t.Errorf("KeyWrap(bob) = %+v, %v; want the owner's wrap made at %v", w, err, us(at))
+	if err != nil || w.Reason != tropa.AccessOwner || !bytes.Equal(w.Wrapped, []byte("wrapped to bob")) || !w.CreatedAt.Equal(tropa.Day(at)) {
+		t.Errorf("KeyWrap(bob) = %+v, %v; want the owner's wrap made at %v", w, err, tropa.Day(at))
 	}
 	events, err := s.CaseEvents(ctx, id)
 	if err != nil || len(events) != 2 {
@@ -120,7 +120,7 @@ func testUpdateCase(t *testing.T, b storetest.Backend) {
 	}
 	for i, want := range []tropa.CaseEventRecord{event, noted} {
 		got := events[slices.IndexFunc(events, func(e tropa.CaseEventRecord) bool { return e.ID == want.ID })]
-		if got.RequestID != id || !got.At.Equal(us(want.At)) || got.Actor != want.Actor || got.Action != want.Action ||
+		if got.RequestID != id || !got.At.Equal(tropa.Day(want.At)) || got.Actor != want.Actor || got.Action != want.Action ||
 			got.From != want.From || got.To != want.To || !bytes.Equal(got.SealedNote, want.SealedNote) {
 			t.Errorf("event %d = %+v, want %+v", i, got, want)
 		}
@@ -136,7 +136,7 @@ func testUpdateCase(t *testing.T, b storetest.Backend) {
 	reopened := base.Add(3 * time.Hour)
 	mustUpdateCase(t, s, &tropa.CaseUpdate{RequestID: id, At: reopened, ClosedAt: &time.Time{}, Stage: ptr(tropa.StageExitPlan)})
 	r = mustRequest(t, s, id)
-	if r.Stage != tropa.StageExitPlan || !r.Open() || r.Version != 3 || !r.UpdatedAt.Equal(us(reopened)) ||
+	if r.Stage != tropa.StageExitPlan || !r.Open() || r.Version != 3 || !r.UpdatedAt.Equal(tropa.Day(reopened)) ||
 		r.Urgency != tropa.UrgencyHigh || r.OwnerID != "bob" || r.Outcome != tropa.OutcomeLeftCountry ||
 		!bytes.Equal(r.SealedDetails, u.SealedDetails) {
 		t.Errorf("after reopening: %+v; want stage exit_plan, open, version 3, other fields kept", r)
@@ -188,7 +188,7 @@ func testUpdateCaseRefused(t *testing.T, b storetest.Backend) {
 			id := n.Request.ID
 			otherDeadline := newDeadline(linked.Request.ID, base.Add(time.Hour))
 			mustUpdateCase(t, s, &tropa.CaseUpdate{RequestID: linked.Request.ID, At: base,
-				Deadlines: []tropa.DeadlineRecord{otherDeadline}})
+				Deadlines: []tropa.DeadlineRecord{otherDeadline}, DueAt: ptr(otherDeadline.DueAt)})
 			mustUpdateCase(t, s, &tropa.CaseUpdate{RequestID: id, Version: 1, At: base, Stage: ptr(tropa.StageTriage)})
 			mustHaveHolders(t, s, []tropa.KeyWrap{{Holder: "bob"}})
 			before := mustRequest(t, s, id)
@@ -201,6 +201,7 @@ func testUpdateCaseRefused(t *testing.T, b storetest.Backend) {
 					{Holder: "alice", Reason: tropa.AccessOwner, Wrapped: []byte("again to alice")}},
 				RemoveHolders: []string{"carol"},
 				Deadlines:     []tropa.DeadlineRecord{newDeadline(id, base.Add(2*time.Hour))},
+				DueAt:         ptr(base.Add(2 * time.Hour)),
 				Links:         []string{linked.Request.ID},
 				Events:        []tropa.CaseEventRecord{{ID: tropa.NewID(), At: base, Actor: "alice", Action: tropa.CaseAssign}},
 				Audit:         []tropa.AuditEvent{{At: base, Actor: "alice", Action: tropa.ActionCaseChange, RequestID: id}},
@@ -235,10 +236,10 @@ func testUpdateCaseRefused(t *testing.T, b storetest.Backend) {
 			if ds, err := s.Deadlines(ctx, id); err != nil || len(ds) != 0 {
 				t.Errorf("Deadlines after a refused update = %+v, %v; want none", ds, err)
 			}
-			if ds, err := s.Deadlines(ctx, linked.Request.ID); err != nil || len(ds) != 1 || !ds[0].DueAt.Equal(us(otherDeadline.DueAt)) {
+			if ds, err := s.Deadlines(ctx, linked.Request.ID); err != nil || len(ds) != 1 || !ds[0].DueAt.Equal(tropa.DueHour(otherDeadline.DueAt)) {
 				t.Errorf("other request's deadlines after a refused update = %+v, %v; want %+v unchanged", ds, err, otherDeadline)
 			}
-			if r := mustRequest(t, s, linked.Request.ID); !r.DueAt.Equal(us(otherDeadline.DueAt)) {
+			if r := mustRequest(t, s, linked.Request.ID); !r.DueAt.Equal(tropa.DueHour(otherDeadline.DueAt)) {
 				t.Errorf("other request due %v after a refused update, want %v", r.DueAt, otherDeadline.DueAt)
 			}
 			for _, rid := range []string{id, linked.Request.ID} {
@@ -293,11 +294,12 @@ func testUpdateCaseWraps(t *testing.T, b storetest.Backend) {
 		}
 		got = append(got, wrap{w.Holder, w.Reason, string(w.Wrapped), w.CreatedAt})
 	}
+	// Granted on one day, which is all the store keeps of when: by holder.
 	want := []wrap{
-		{"alice", tropa.AccessReferral, "again to alice", us(base)},
-		{tropa.HolderRecovery, tropa.AccessIntake, "wrapped to recovery", us(base)},
-		{"bob", tropa.AccessOwner, "to bob", us(later)},
-		{"dave", tropa.AccessIntake, "to dave", us(base.Add(2 * time.Hour))},
+		{"alice", tropa.AccessReferral, "again to alice", tropa.Day(base)},
+		{"bob", tropa.AccessOwner, "to bob", tropa.Day(later)},
+		{"dave", tropa.AccessIntake, "to dave", tropa.Day(base.Add(2 * time.Hour))},
+		{tropa.HolderRecovery, tropa.AccessIntake, "wrapped to recovery", tropa.Day(base)},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("KeyWraps = %+v\nwant %+v", got, want)
@@ -320,10 +322,11 @@ func testUpdateCaseLinks(t *testing.T, backend storetest.Backend) {
 	t.Parallel()
 	ctx := context.Background()
 	var s tropa.Store = mustOpenStore(t, backend)
+	// A day apart, so that oldest first is told by what the store keeps.
 	a := newRequest(base, tropa.UrgencyNormal, "alice")
-	b := newRequest(base.Add(time.Minute), tropa.UrgencyNormal, "alice")
-	c := newRequest(base.Add(2*time.Minute), tropa.UrgencyNormal, "alice")
-	other := newRequest(base.Add(3*time.Minute), tropa.UrgencyNormal, "alice")
+	b := newRequest(base.AddDate(0, 0, 1), tropa.UrgencyNormal, "alice")
+	c := newRequest(base.AddDate(0, 0, 2), tropa.UrgencyNormal, "alice")
+	other := newRequest(base.AddDate(0, 0, 3), tropa.UrgencyNormal, "alice")
 	for _, n := range []*tropa.NewRequest{a, b, c, other} {
 		mustCreateRequest(t, s, n)
 	}

@@ -19,7 +19,8 @@ func testCounts(t *testing.T, b storetest.Backend) {
 	t.Parallel()
 	ctx := context.Background()
 	var s tropa.Store = mustOpenStore(t, b)
-	h := func(hours int) time.Time { return base.Add(time.Duration(hours) * time.Hour) }
+	// The figures count whole UTC days, the grain of the times they count.
+	h := func(hours int) time.Time { return tropa.Day(base).Add(time.Duration(hours) * time.Hour) }
 	from, to := h(0), h(24)
 
 	empty, err := s.Counts(ctx, from, to)

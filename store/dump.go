@@ -228,8 +228,8 @@ func (db *DB) Load(ctx context.Context, r DumpReader) error {
 	if err := db.inTx(ctx, func(tx *sql.Tx) error { return loadRows(ctx, tx, tables, r) }); err != nil {
 		return err
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
+	if err := db.up(ctx, p); err != nil {
+		return err
 	}
 	// PostgreSQL plans from table statistics, which a bulk load leaves
 	// empty until autovacuum comes round: until then a queue of 100,000

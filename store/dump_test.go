@@ -56,6 +56,7 @@ func fill(tb testing.TB, s tropa.Store) (sessionID string) {
 	mustUpdateCase(tb, s, &tropa.CaseUpdate{RequestID: a.Request.ID, Version: 1, At: at,
 		Stage: ptr(tropa.StageCounselling), OwnerID: ptr(alice.ID), SealedDetails: []byte("sealed details"),
 		Deadlines: []tropa.DeadlineRecord{newDeadline(a.Request.ID, at.Add(48*time.Hour))},
+		DueAt:     ptr(at.Add(48 * time.Hour)),
 		Events:    []tropa.CaseEventRecord{{ID: tropa.NewID(), At: at, Actor: alice.ID, Action: tropa.CaseStage}},
 		Links:     []string{b.Request.ID},
 		Audit:     []tropa.AuditEvent{{At: at, Actor: alice.ID, Action: tropa.ActionCaseChange, RequestID: a.Request.ID}}})

@@ -1,6 +1,9 @@
 package store
 
-import "database/sql"
+import (
+	"context"
+	"database/sql"
+)
 
 // SetFewKeys sets below how many keys Queue finds a holder's cases from
 // their keys, so that tests can take both ways: 0 never does, and a large
@@ -13,3 +16,21 @@ func Writer(db *DB) *sql.DB { return db.write }
 
 // NoDeadline is the due time of a case without one.
 const NoDeadline = noDeadline
+
+// OpenAt opens the database at where with its schema built up to version
+// and no further, as an older tropa left it, for tests of upgrading.
+func OpenAt(ctx context.Context, where string, version int64) (*DB, error) {
+	db, err := OpenForLoad(ctx, where)
+	if err != nil {
+		return nil, err
+	}
+	p, err := db.provider()
+	if err == nil {
+		_, err = p.UpTo(ctx, version)
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}

@@ -20,7 +20,13 @@ func testQueue(t *testing.T, b storetest.Backend) {
 	t.Parallel()
 	ctx := context.Background()
 	s := mustOpenStore(t, b)
-	at := func(m int) time.Time { return base.Add(time.Duration(m) * time.Minute) }
+	// Requests arrive days apart: the day is all the store keeps of when.
+	at := func(days int) time.Time { return base.AddDate(0, 0, days) }
+	// Cases are due to the hour: dueLater and dueLaterUrgent in the same
+	// one, the urgent one later within it; dueSoon in the hour before.
+	dueHour := tropa.DueHour(base.AddDate(0, 0, 40))
+	dues := map[string]time.Time{"soon": dueHour.Add(-time.Microsecond), "later": dueHour.Add(5 * time.Minute),
+		"later urgent": dueHour.Add(50 * time.Minute)}
 
 	dueSoon := newRequest(at(0), tropa.UrgencyNormal, "alice")
 	dueLater := newRequest(at(1), tropa.UrgencyNormal, "alice", "bob")
@@ -37,16 +43,16 @@ func testQueue(t *testing.T, b storetest.Backend) {
 	for _, n := range all {
 		mustCreateRequest(t, s, n)
 	}
-	for n, due := range map[*tropa.NewRequest]time.Time{dueSoon: at(60), dueLater: at(300), dueLaterUrgent: at(300)} {
+	for n, due := range map[*tropa.NewRequest]time.Time{dueSoon: dues["soon"], dueLater: dues["later"], dueLaterUrgent: dues["later urgent"]} {
 		mustUpdateCase(t, s, &tropa.CaseUpdate{RequestID: n.Request.ID, At: at(10),
-			Deadlines: []tropa.DeadlineRecord{newDeadline(n.Request.ID, due)}})
+			Deadlines: []tropa.DeadlineRecord{newDeadline(n.Request.ID, due)}, DueAt: &due})
 	}
 	for n, owner := range map[*tropa.NewRequest]string{dueLater: "alice", newUrgent: "alice", oldNormal: "bob"} {
 		mustUpdateCase(t, s, &tropa.CaseUpdate{RequestID: n.Request.ID, At: at(10), OwnerID: ptr(owner)})
 	}
 	for n, closed := range map[*tropa.NewRequest]time.Time{closedFirst: at(20), closedLast: at(30)} {
 		mustUpdateCase(t, s, &tropa.CaseUpdate{RequestID: n.Request.ID, At: closed, ClosedAt: ptr(closed),
-			Stage: ptr(tropa.StageClosed), Deadlines: []tropa.DeadlineRecord{newDeadline(n.Request.ID, at(1))}})
+			Stage: ptr(tropa.StageClosed), Deadlines: []tropa.DeadlineRecord{newDeadline(n.Request.ID, at(1))}, DueAt: ptr(at(1))})
 	}
 	open := []*tropa.NewRequest{dueSoon, dueLaterUrgent, dueLater, newUrgent, oldUrgent, newNormal, oldNormal}
 
@@ -55,7 +61,7 @@ func testQueue(t *testing.T, b storetest.Backend) {
 		filter tropa.QueueFilter
 		want   []*tropa.NewRequest
 	}{
-		{"deadline first, then urgent, then newest", tropa.QueueFilter{}, open},
+		{"due hour first, then urgent, then newest", tropa.QueueFilter{}, open},
 		{"holder", tropa.QueueFilter{Holder: "alice"}, open},
 		{"other holder", tropa.QueueFilter{Holder: "bob"}, []*tropa.NewRequest{dueLater, oldNormal}},
 		{"holder without wraps", tropa.QueueFilter{Holder: "carol"}, nil},
@@ -66,8 +72,11 @@ func testQueue(t *testing.T, b storetest.Backend) {
 		{"situation", tropa.QueueFilter{Situation: tropa.SituationAbsent}, []*tropa.NewRequest{newNormal}},
 		{"owner", tropa.QueueFilter{Owner: "alice"}, []*tropa.NewRequest{dueLater, newUrgent}},
 		{"nobody's", tropa.QueueFilter{Owner: tropa.OwnerNone}, []*tropa.NewRequest{dueSoon, dueLaterUrgent, oldUrgent, newNormal}},
-		{"due before", tropa.QueueFilter{DueBefore: at(300)}, []*tropa.NewRequest{dueSoon}},
-		{"due before later", tropa.QueueFilter{DueBefore: at(301)}, []*tropa.NewRequest{dueSoon, dueLaterUrgent, dueLater}},
+		{"due before", tropa.QueueFilter{DueBefore: dueHour}, []*tropa.NewRequest{dueSoon}},
+		// Known only to the hour, a case counts as due from its hour on,
+		// never later than it is.
+		{"due before, within the hour", tropa.QueueFilter{DueBefore: dueHour.Add(time.Minute)},
+			[]*tropa.NewRequest{dueSoon, dueLaterUrgent, dueLater}},
 		{"closed, last closed first", tropa.QueueFilter{Closed: true}, []*tropa.NewRequest{closedLast, closedFirst}},
 		{"closed of a holder", tropa.QueueFilter{Closed: true, Holder: "bob"}, []*tropa.NewRequest{closedFirst}},
 		{"limit", tropa.QueueFilter{Limit: 3}, open[:3]},
@@ -101,8 +110,9 @@ func testQueue(t *testing.T, b storetest.Backend) {
 	if err != nil || len(q) != 1 {
 		t.Fatalf("Queue(first) = %+v, %v", q, err)
 	}
-	if got := q[0]; !got.DueAt.Equal(us(at(60))) || got.Version != 2 || !got.UpdatedAt.Equal(us(at(10))) {
-		t.Errorf("Queue(first) = %+v; want due %v, version 2, updated %v", got, us(at(60)), us(at(10)))
+	wantDue, wantUpdated := dueHour.Add(-time.Hour), tropa.Day(at(10))
+	if got := q[0]; !got.DueAt.Equal(wantDue) || got.Version != 2 || !got.UpdatedAt.Equal(wantUpdated) {
+		t.Errorf("Queue(first) = %+v; want due %v, version 2, updated %v", got, wantDue, wantUpdated)
 	}
 }
 

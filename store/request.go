@@ -12,7 +12,7 @@ import (
 // requestColumns are read from "requests r" in the order scanRequest takes.
 const requestColumns = `r.id, r.ref, r.kind, r.situation, r.channel, r.stage, r.urgency, r.created_at,
 	r.last_applicant_at, r.last_staff_at, r.disposition, r.outcome, r.owner_id, r.due_at, r.closed_at,
-	r.updated_at, r.version, r.contact_erased_at`
+	r.updated_at, r.version, r.contact_erased_at, r.last_author`
 
 // noDeadline is requests.due_at of a case without an open deadline: the
 // largest BIGINT, so that the queue's index orders such cases last.
@@ -30,18 +30,19 @@ func fromDueMicros(us int64) time.Time {
 // its receipt and its audit entry, if any, in one transaction: when it returns nil the request is on
 // disk, and only then may the applicant see his receipt. The request starts
 // at version 1, updated when created, with no deadline: deadlines come with
-// UpdateCase.
+// UpdateCase. Its times are kept to the day, its last author is the first
+// message's.
 func (db *DB) CreateRequest(ctx context.Context, n *tropa.NewRequest) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		r := &n.Request
 		if _, err := tx.ExecContext(ctx, `INSERT INTO requests (id, ref, kind, situation, channel, stage, urgency, created_at,
 			last_applicant_at, last_staff_at, sealed_contact, disposition, outcome, owner_id, due_at, closed_at,
-			updated_at, version, sealed_details, sealed_contact_key)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $8, 1, $17, $18)`,
+			updated_at, version, sealed_details, sealed_contact_key, last_author)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $8, 1, $17, $18, $19)`,
 			r.ID, r.Ref, string(r.Kind), string(r.Situation), string(r.Channel), string(r.Stage), int(r.Urgency),
-			micros(r.CreatedAt), micros(r.LastApplicantAt), micros(r.LastStaffAt), r.SealedContact,
-			string(r.Disposition), string(r.Outcome), r.OwnerID, int64(noDeadline), micros(r.ClosedAt),
-			r.SealedDetails, r.SealedContactKey); err != nil {
+			day(r.CreatedAt), day(r.LastApplicantAt), day(r.LastStaffAt), r.SealedContact,
+			string(r.Disposition), string(r.Outcome), r.OwnerID, int64(noDeadline), day(r.ClosedAt),
+			r.SealedDetails, r.SealedContactKey, string(n.First.Author)); err != nil {
 			return mapErr(err)
 		}
 		if err := insertMessage(ctx, tx, &n.First); err != nil {
@@ -64,7 +65,7 @@ func (db *DB) CreateRequest(ctx context.Context, n *tropa.NewRequest) error {
 		rc := &n.Receipt
 		if _, err := tx.ExecContext(ctx, `INSERT INTO receipts (lookup, request_id, kdf, salt, verifier, sealed_key, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			rc.Lookup, rc.RequestID, rc.KDF, rc.Salt, rc.Verifier, rc.SealedKey, micros(rc.CreatedAt)); err != nil {
+			rc.Lookup, rc.RequestID, rc.KDF, rc.Salt, rc.Verifier, rc.SealedKey, day(rc.CreatedAt)); err != nil {
 			return mapErr(err)
 		}
 		if n.Audit == nil {
@@ -102,12 +103,12 @@ func (db *DB) RequestByID(ctx context.Context, id string) (*tropa.RequestRecord,
 
 // scanRequest reads requestColumns, then extra.
 func scanRequest(row scanner, r *tropa.Request, extra ...any) error {
-	var kind, situation, channel, stage, disposition, outcome string
+	var kind, situation, channel, stage, disposition, outcome, lastAuthor string
 	var urgency int
 	var created, lastApplicant, lastStaff, due, closed, updated, erased int64
 	dest := append([]any{&r.ID, &r.Ref, &kind, &situation, &channel, &stage, &urgency,
 		&created, &lastApplicant, &lastStaff, &disposition, &outcome, &r.OwnerID, &due, &closed,
-		&updated, &r.Version, &erased}, extra...)
+		&updated, &r.Version, &erased, &lastAuthor}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return mapErr(err)
 	}
@@ -117,6 +118,7 @@ func scanRequest(row scanner, r *tropa.Request, extra ...any) error {
 	r.CreatedAt, r.LastApplicantAt, r.LastStaffAt = fromMicros(created), fromMicros(lastApplicant), fromMicros(lastStaff)
 	r.DueAt, r.ClosedAt, r.UpdatedAt = fromDueMicros(due), fromMicros(closed), fromMicros(updated)
 	r.ContactErasedAt = fromMicros(erased)
+	r.LastAuthor = tropa.Author(lastAuthor)
 	return nil
 }
 
@@ -134,15 +136,15 @@ func scanRequests(rows *sql.Rows) ([]tropa.Request, error) {
 	return list, mapErr(rows.Err())
 }
 
-// Messages returns a request's messages, oldest first, with the internal
-// notes only when withNotes is set.
+// Messages returns a request's messages in the order they were written,
+// with the internal notes only when withNotes is set.
 func (db *DB) Messages(ctx context.Context, requestID string, withNotes bool) ([]tropa.MessageRecord, error) {
 	notes, args := ``, []any{requestID}
 	if !withNotes {
 		notes, args = ` AND author <> $2`, append(args, string(tropa.AuthorNote))
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, request_id, author, COALESCE(staff_id, ''), created_at, sealed_body
-		FROM messages WHERE request_id = $1`+notes+` ORDER BY created_at, id`, args...)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, request_id, author, COALESCE(staff_id, ''), created_at, sealed_at,
+		sealed_body FROM messages WHERE request_id = $1`+notes+` ORDER BY seq, id`, args...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -152,7 +154,7 @@ func (db *DB) Messages(ctx context.Context, requestID string, withNotes bool) ([
 		var m tropa.MessageRecord
 		var author string
 		var created int64
-		if err := rows.Scan(&m.ID, &m.RequestID, &author, &m.StaffID, &created, &m.SealedBody); err != nil {
+		if err := rows.Scan(&m.ID, &m.RequestID, &author, &m.StaffID, &created, &m.SealedAt, &m.SealedBody); err != nil {
 			return nil, mapErr(err)
 		}
 		m.Author = tropa.Author(author)
@@ -163,8 +165,9 @@ func (db *DB) Messages(ctx context.Context, requestID string, withNotes bool) ([
 }
 
 // AddMessage appends a message to a request's thread and notes who wrote
-// last, unless the message is an internal note, which the applicant never
-// sees; ev, when not nil, goes into the audit log in the same transaction.
+// last, and on what day, unless the message is an internal note, which the
+// applicant never sees; ev, when not nil, goes into the audit log in the
+// same transaction.
 func (db *DB) AddMessage(ctx context.Context, m *tropa.MessageRecord, ev *tropa.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -172,11 +175,11 @@ func (db *DB) AddMessage(ctx context.Context, m *tropa.MessageRecord, ev *tropa.
 		case tropa.AuthorNote:
 			err = requestExists(ctx, tx, m.RequestID)
 		case tropa.AuthorStaff:
-			err = mustAffect(tx.ExecContext(ctx, `UPDATE requests SET last_staff_at = $1 WHERE id = $2`,
-				micros(m.CreatedAt), m.RequestID))
+			err = mustAffect(tx.ExecContext(ctx, `UPDATE requests SET last_staff_at = $1, last_author = $2 WHERE id = $3`,
+				day(m.CreatedAt), string(m.Author), m.RequestID))
 		default:
-			err = mustAffect(tx.ExecContext(ctx, `UPDATE requests SET last_applicant_at = $1 WHERE id = $2`,
-				micros(m.CreatedAt), m.RequestID))
+			err = mustAffect(tx.ExecContext(ctx, `UPDATE requests SET last_applicant_at = $1, last_author = $2 WHERE id = $3`,
+				day(m.CreatedAt), string(m.Author), m.RequestID))
 		}
 		if err != nil {
 			return err
@@ -197,13 +200,15 @@ func requestExists(ctx context.Context, tx *sql.Tx, id string) error {
 	return mapErr(tx.QueryRowContext(ctx, `SELECT 1 FROM requests WHERE id = $1`, id).Scan(&one))
 }
 
+// insertMessage writes a message after the request's others, on its day.
 func insertMessage(ctx context.Context, tx *sql.Tx, m *tropa.MessageRecord) error {
 	var staffID any
 	if m.StaffID != "" {
 		staffID = m.StaffID
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO messages (id, request_id, author, staff_id, created_at, sealed_body)
-		VALUES ($1, $2, $3, $4, $5, $6)`, m.ID, m.RequestID, string(m.Author), staffID, micros(m.CreatedAt), m.SealedBody)
+	_, err := tx.ExecContext(ctx, `INSERT INTO messages (id, request_id, author, staff_id, created_at, sealed_at, sealed_body, seq)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE request_id = $2))`,
+		m.ID, m.RequestID, string(m.Author), staffID, day(m.CreatedAt), m.SealedAt, m.SealedBody)
 	if err != nil {
 		return mapErr(err)
 	}
@@ -271,6 +276,6 @@ func insertWrap(ctx context.Context, tx *sql.Tx, w tropa.KeyWrap, replace bool) 
 	if replace {
 		query += ` ON CONFLICT (request_id, holder) DO UPDATE SET reason = excluded.reason, wrapped = excluded.wrapped`
 	}
-	_, err := tx.ExecContext(ctx, query, w.RequestID, w.Holder, reason, w.Wrapped, micros(w.CreatedAt))
+	_, err := tx.ExecContext(ctx, query, w.RequestID, w.Holder, reason, w.Wrapped, day(w.CreatedAt))
 	return mapErr(err)
 }

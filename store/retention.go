@@ -213,7 +213,7 @@ func (db *DB) eraseDueContacts(ctx context.Context, tx *sql.Tx, b *tropa.Retenti
 		return 0, err
 	}
 	var q sqlBuilder
-	set := `UPDATE requests SET sealed_contact = ` + q.arg(erasedContact) + `, sealed_contact_key = NULL, contact_erased_at = ` + q.arg(micros(b.At))
+	set := `UPDATE requests SET sealed_contact = ` + q.arg(erasedContact) + `, sealed_contact_key = NULL, contact_erased_at = ` + q.arg(day(b.At))
 	if _, err := tx.ExecContext(ctx, set+` WHERE id `+q.in(ids), q.args...); err != nil {
 		return 0, mapErr(err)
 	}
@@ -244,7 +244,7 @@ func queryIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]str
 func (db *DB) EraseContact(ctx context.Context, e *tropa.ContactErasure) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		n, err := affected(tx.ExecContext(ctx, `UPDATE requests SET sealed_contact = $1, sealed_contact_key = NULL,
-			contact_erased_at = $2 WHERE id = $3 AND contact_erased_at = 0`, erasedContact, micros(e.At), e.RequestID))
+			contact_erased_at = $2 WHERE id = $3 AND contact_erased_at = 0`, erasedContact, day(e.At), e.RequestID))
 		if err != nil {
 			return err
 		}

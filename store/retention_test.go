@@ -45,6 +45,7 @@ func mustAge(tb testing.TB, s tropa.Store, a aged) *tropa.NewRequest {
 		tb.Fatalf("AddMessage: %v", err)
 	}
 	u := &tropa.CaseUpdate{RequestID: id, At: a.created, Deadlines: []tropa.DeadlineRecord{newDeadline(id, a.created.Add(day))},
+		DueAt: ptr(a.created.Add(day)),
 		Events: []tropa.CaseEventRecord{{ID: tropa.NewID(), At: a.created, Actor: "alice", Action: tropa.CaseTriage,
 			To: string(a.disposition), SealedNote: []byte("sealed reason of " + id)}}}
 	if a.disposition != "" {

@@ -116,13 +116,15 @@ func (db *DB) DeactivateStaff(ctx context.Context, id string, ev tropa.AuditEven
 		}
 		// Each case they leave records it in its history, and a case they
 		// owned is left without an owner, for a coordinator to reassign.
-		if _, err := tx.ExecContext(ctx, `INSERT INTO case_events (id, request_id, at, actor, action, from_value, to_value)
-			SELECT $1 || request_id, request_id, $2, $3, $4, holder, '' FROM key_wraps WHERE holder = $5`,
-			tropa.NewID()+"-", micros(ev.At), ev.Actor, string(tropa.CaseRemove), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_events (id, request_id, at, actor, action, from_value, to_value, seq)
+			SELECT $1 || request_id, request_id, $2, $3, $4, holder, '',
+				(SELECT COALESCE(MAX(e.seq), 0) + 1 FROM case_events e WHERE e.request_id = key_wraps.request_id)
+			FROM key_wraps WHERE holder = $5`,
+			tropa.NewID()+"-", day(ev.At), ev.Actor, string(tropa.CaseRemove), id); err != nil {
 			return mapErr(err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE requests SET owner_id = '', version = version + 1, updated_at = $1
-			WHERE owner_id = $2`, micros(ev.At), id); err != nil {
+			WHERE owner_id = $2`, day(ev.At), id); err != nil {
 			return mapErr(err)
 		}
 		var err error

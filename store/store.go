@@ -101,6 +101,7 @@ func (db *DB) provider(opts ...goose.ProviderOption) (*goose.Provider, error) {
 	if db.postgres {
 		dialect = goose.DialectPostgres
 	}
+	opts = append(opts, goose.WithGoMigrations(timesMigration()))
 	p, err := goose.NewProvider(dialect, db.write, sub, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("store: migrations: %w", err)
@@ -108,13 +109,15 @@ func (db *DB) provider(opts ...goose.ProviderOption) (*goose.Provider, error) {
 	return p, nil
 }
 
+// migrate brings the schema up to date, and then clears what an upgrade
+// coarsened out of the files.
 func (db *DB) migrate(ctx context.Context, opts ...goose.ProviderOption) error {
 	p, err := db.provider(opts...)
 	if err != nil {
 		return err
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
+	if err := db.up(ctx, p); err != nil {
+		return err
 	}
 	pending, err := p.HasPending(ctx)
 	if err != nil {
@@ -122,6 +125,27 @@ func (db *DB) migrate(ctx context.Context, opts ...goose.ProviderOption) error {
 	}
 	if pending {
 		return errors.New("store: schema is not up to date after migrating")
+	}
+	return nil
+}
+
+// up applies p's pending migrations; when the one that coarsens times is
+// among them, and the database held anything before, it then rewrites the
+// files (see rewriteAfterUpgrade).
+func (db *DB) up(ctx context.Context, p *goose.Provider) error {
+	results, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	if len(results) == 0 || results[0].Source.Version == 1 {
+		return nil
+	}
+	for _, r := range results {
+		if r.Source.Version == timesVersion {
+			if err := db.rewriteAfterUpgrade(ctx); err != nil {
+				return fmt.Errorf("store: clear old times after upgrading: %w", err)
+			}
+		}
 	}
 	return nil
 }

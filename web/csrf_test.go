@@ -89,6 +89,7 @@ func TestCrossOriginProbeEveryRoute(t *testing.T) {
 	ts.addStaff(t, coordinatorName, tropa.RoleCoordinator, true)
 	ts.addStaff(t, adminName, tropa.RoleAdmin, false)
 	receipt := ts.browser(loopback).submit(t, requestForm())
+	ts.newestCase(t)
 	caseURL := ts.newCase(t, requestForm())
 	olenaID := ts.staffID(t, caseworkerName)
 	b := map[string]*browser{

@@ -84,6 +84,9 @@ type testServer struct {
 	tls       bool       // users reach it over HTTPS
 	clock     *testClock // the web server's, for rate limits; it stands still
 	deskClock *testClock // a millisecond later at every reading
+	// cases are the requests newestCase has seen, and the last it gave.
+	cases      map[string]bool
+	lastCaseID string
 }
 
 func newTestServer(tb testing.TB, opts ...func(*web.Config)) *testServer {

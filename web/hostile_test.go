@@ -68,16 +68,31 @@ func newHostileSite(t *testing.T) *hostileSite {
 }
 
 // newestCase is the staff link of the request that arrived last.
+// The store keeps only the day a request arrived, so the newest is the one
+// that was not there at the last call.
 func (ts *testServer) newestCase(tb testing.TB) string {
 	tb.Helper()
-	list := ts.storedRequests(tb)
-	newest := list[0]
-	for _, r := range list {
-		if r.CreatedAt.After(newest.CreatedAt) {
-			newest = r
+	var fresh []string
+	for _, r := range ts.storedRequests(tb) {
+		if !ts.cases[r.ID] {
+			fresh = append(fresh, r.ID)
 		}
 	}
-	return "/staff/requests/" + newest.ID
+	if ts.cases == nil {
+		ts.cases = map[string]bool{}
+	}
+	for _, id := range fresh {
+		ts.cases[id] = true
+	}
+	switch {
+	case len(fresh) == 1:
+		ts.lastCaseID = fresh[0]
+	case len(fresh) > 1:
+		tb.Fatalf("%d requests arrived since the newest was last asked for; which is newest is not told", len(fresh))
+	case ts.lastCaseID == "":
+		tb.Fatal("no request stored")
+	}
+	return "/staff/requests/" + ts.lastCaseID
 }
 
 // view is a page where a field's text is shown, and where on it.

@@ -150,10 +150,15 @@ func (p *page) Languages() []struct{ Code, Name string } {
 	return []struct{ Code, Name string }{{"ru", "Русский"}, {"uk", "Українська"}, {"en", "English"}}
 }
 
-// Date formats a time for people, in UTC, which the page says.
+// Date formats a time for people, in UTC, which the page says. A time
+// known only to the day, as the store keeps what the viewer cannot open,
+// is shown as its date.
 func (p *page) Date(t time.Time) string {
-	if t.IsZero() {
+	switch {
+	case t.IsZero():
 		return ""
+	case tropa.IsDay(t):
+		return t.UTC().Format("2006-01-02")
 	}
 	return t.UTC().Format("2006-01-02 15:04 UTC")
 }

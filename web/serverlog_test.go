@@ -2,9 +2,11 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestServerErrorLogHidesAddresses(t *testing.T) {
@@ -29,5 +31,24 @@ func TestServerErrorLogHidesAddresses(t *testing.T) {
 				t.Errorf("log line lost its meaning: %s", out)
 			}
 		})
+	}
+}
+
+// A log line says when to the minute, not to the millisecond at which an
+// applicant did something.
+func TestLoggerKeepsTheMinute(t *testing.T) {
+	var buf bytes.Buffer
+	at := time.Date(2026, 12, 4, 22, 15, 37, 123456000, time.UTC)
+	r := slog.NewRecord(at, slog.LevelInfo, "http", 0)
+	r.AddAttrs(slog.String("pattern", "POST /check/reply"))
+	if err := NewLogger(&buf).Handler().Handle(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if strings.Contains(out, "22:15:37") || strings.Contains(out, ".123") {
+		t.Errorf("log line keeps the second: %s", out)
+	}
+	if !strings.Contains(out, "time=2026-12-04T22:15:00") || !strings.Contains(out, `pattern="POST /check/reply"`) {
+		t.Errorf("log line lost its minute or its route: %s", out)
 	}
 }

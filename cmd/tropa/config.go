@@ -13,6 +13,7 @@ import (
 	"tropa/desk"
 	"tropa/seal"
 	"tropa/store"
+	"tropa/web"
 )
 
 // parseFlags parses args, then fills every flag not given on the command
@@ -105,5 +106,5 @@ func openDesk(ctx context.Context, at database, kdfConcurrency int) (*desk.Desk,
 }
 
 func (e *cmdEnv) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(e.stderr, nil))
+	return web.NewLogger(e.stderr)
 }

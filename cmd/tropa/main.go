@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"tropa"
 	"tropa/web"
@@ -99,4 +100,6 @@ type cmdEnv struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// now is the clock a server's desk keeps time by; nil is the system's.
+	now func() time.Time
 }

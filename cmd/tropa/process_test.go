@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"os"
 	"os/exec"
+	"os/signal"
 	"runtime"
 	"strings"
 	"syscall"
@@ -14,9 +16,12 @@ import (
 // arguments it was given, so that a test can start a real tropa process and
 // kill it. fileSizeEnv, set to a number of bytes, caps every file that
 // process writes, as a full disk would.
+// clockEnv, set to a file's path, makes that process's desk keep time by
+// the time written in the file (RFC 3339), read afresh at every reading.
 const (
 	asTropaEnv  = "TROPA_TEST_AS_TROPA"
 	fileSizeEnv = "TROPA_TEST_FILE_SIZE_LIMIT"
+	clockEnv    = "TROPA_TEST_CLOCK_FILE"
 )
 
 func TestMain(m *testing.M) {
@@ -27,10 +32,36 @@ func TestMain(m *testing.M) {
 				os.Exit(2)
 			}
 		}
+		if path := os.Getenv(clockEnv); path != "" {
+			serveWithClock(path)
+		}
 		main()
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
+}
+
+// serveWithClock runs "tropa serve" as main would, with the desk's clock
+// read from the file at path.
+func serveWithClock(path string) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	env := &cmdEnv{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, now: func() time.Time {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			panic(err)
+		}
+		t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(string(b)))
+		if err != nil {
+			panic(err)
+		}
+		return t
+	}}
+	if err := env.serve(ctx, os.Args[2:]); err != nil {
+		os.Stderr.WriteString("tropa: " + err.Error() + "\n")
+		os.Exit(1)
+	}
+	os.Exit(0)
 }
 
 // process is "tropa serve" running as a process of its own.

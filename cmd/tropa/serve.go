@@ -42,6 +42,9 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	d.ReclaimDelay = *reclaimDelay
+	if e.now != nil {
+		d.Now = e.now
+	}
 	if ok, err := d.Initialised(ctx); err != nil {
 		return err
 	} else if !ok {
