@@ -102,7 +102,8 @@ func addDemoStaff(ctx context.Context, d *desk.Desk) (map[string]string, map[str
 	secrets := make(map[string]string)
 	sessions := make(map[string]*desk.Session)
 	for _, s := range demoStaff {
-		if _, err := d.AddStaff(ctx, tropa.Staff{Name: s.name, Role: s.role, Intake: s.intake}, demoPassword); err != nil {
+		added, err := d.AddStaff(ctx, tropa.Staff{Name: s.name, Role: s.role, Intake: s.intake}, demoPassword)
+		if err != nil {
 			return nil, nil, err
 		}
 		sess, err := d.Login(ctx, s.name, demoPassword, "")
@@ -120,7 +121,7 @@ func addDemoStaff(ctx context.Context, d *desk.Desk) (map[string]string, map[str
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := d.ConfirmTOTP(ctx, sess, code); err != nil {
+		if err := d.ConfirmTOTP(ctx, sess, added.EnrolCode, code); err != nil {
 			return nil, nil, err
 		}
 		secrets[s.name] = key.Secret()
