@@ -73,7 +73,7 @@ func (d *Desk) ResetTOTP(ctx context.Context, s *Session, staffID string) (strin
 func (d *Desk) ResetTOTPByName(ctx context.Context, name string) (string, error) {
 	st, err := d.Store.StaffByName(ctx, name)
 	if tropa.IsCode(err, tropa.ENOTFOUND) {
-		return "", tropa.UserError(tropa.ENOTFOUND, "ErrStaffUnknown", nil)
+		return "", tropa.Errorf(tropa.ENOTFOUND, "no staff member is called %q", name)
 	} else if err != nil {
 		return "", err
 	}

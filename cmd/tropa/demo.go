@@ -80,7 +80,7 @@ func (e *cmdEnv) demo(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	return e.listenAndServe(ctx, d, listen{addr: *addr}, func(url string) {
+	return e.listenAndServe(ctx, d, listen{addr: *addr}, func(url, _ string) {
 		fmt.Fprintf(e.stdout, "tropa DEMO with FAKE data in %s (deleted when you stop it with Ctrl-C)\n\n", dir)
 		fmt.Fprintf(e.stdout, "  Applicant site: %s\n  Staff site:     %sstaff/\n\n", url, url)
 		fmt.Fprintf(e.stdout, "Demo staff, all with the password %q:\n", demoPassword)
