@@ -1,6 +1,9 @@
 package store
 
-import "database/sql"
+import (
+	"context"
+	"database/sql"
+)
 
 // SetFewKeys sets below how many keys Queue finds a holder's cases from
 // their keys, so that tests can take both ways: 0 never does, and a large
@@ -13,3 +16,14 @@ func Writer(db *DB) *sql.DB { return db.write }
 
 // NoDeadline is the due time of a case without one.
 const NoDeadline = noDeadline
+
+// MigrateTo brings a database opened with OpenForLoad to version, as an
+// older tropa would have left it.
+func MigrateTo(ctx context.Context, db *DB, version int64) error {
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	_, err = p.UpTo(ctx, version)
+	return err
+}
