@@ -154,7 +154,7 @@ func New(c Config) (*Server, error) {
 		// guessers together twenty a second, which bounds argon2id work.
 		receipts: newLimiter(20*time.Second, 10, 20),
 		logins:   newLimiter(20*time.Second, 10, 10),
-		// Tries at one account, from anywhere: see accountTries.
+		// Tries at one account, from anywhere: see accountEvery.
 		accounts: newBuckets(accountEvery, accountBurst),
 		intake:   newLimiter(time.Minute, 5, c.IntakeRate),
 		photos:   &budget{free: c.PhotoMemory},
