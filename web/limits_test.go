@@ -60,6 +60,11 @@ func TestLoginFloodBehindProxyLeavesOthersIn(t *testing.T) {
 	resp := ts.forwardedFor("198.51.100.9").postNoFollow(t, "/staff/login",
 		url.Values{"name": {caseworkerName}, "password": {caseworkerPassword}})
 	wantRedirect(t, "a staff member's login from another client during the flood", resp, "/staff/totp")
+	for _, addr := range []string{"203.0.113", "198.51.100"} {
+		if strings.Contains(ts.logs.String(), addr) {
+			t.Errorf("the log holds a client's address %s", addr)
+		}
+	}
 }
 
 // Without a trusted proxy, X-Forwarded-For is anyone's to write, and is
@@ -224,6 +229,9 @@ func TestProxyProtocolCircuitsLimitedApart(t *testing.T) {
 	}
 	if got := login(2, "guess-on-2"); got != http.StatusUnauthorized {
 		t.Errorf("first login over circuit 2 = %d, want 401: its own limit, not circuit 1's", got)
+	}
+	if strings.Contains(ts.logs.String(), "4dad") {
+		t.Error("the log holds a circuit's address")
 	}
 	// Without the header, from loopback where Tor is, nothing is served.
 	if resp, err := http.Get("http://" + addr + "/staff/login"); err == nil {
