@@ -11,8 +11,13 @@ const (
 	ActionRequestOpen  = "request.open"
 	ActionRequestReply = "request.reply"
 	ActionLogin        = "staff.login"
-	ActionTOTPEnroll   = "staff.totp_enroll"
-	ActionStaffAdd     = "staff.add"
+	// ActionLoginFailed records a refused login or TOTP enrolment; its
+	// actor is the staff member whose name was given (desk.ActorUnknown
+	// for a name no one has), its detail what was wrong, never what was
+	// typed.
+	ActionLoginFailed = "staff.login_failed"
+	ActionTOTPEnroll  = "staff.totp_enroll"
+	ActionStaffAdd    = "staff.add"
 
 	ActionRequestEnter  = "request.enter"
 	ActionCaseNote      = "case.note"

@@ -90,6 +90,27 @@ type StaffRecord struct {
 	SealedPrivate []byte
 	SealedTOTP    []byte
 	TOTPLastStep  int64
+	// EnrolCode is the code that must come with the first TOTP code; it
+	// is the zero EnrolCode once enrolled.
+	EnrolCode EnrolCode
+}
+
+// EnrolCode is what is kept of a staff member's one-time enrolment code:
+// a hash of it, and when it stops being valid.
+type EnrolCode struct {
+	Hash      []byte
+	ExpiresAt time.Time
+}
+
+// Enrollment finishes a staff member's TOTP enrolment from a session in
+// the enroll stage.
+type Enrollment struct {
+	SessionID  string
+	SealedTOTP []byte
+	// CodeHash is the hash of the enrolment code given: it must be the one
+	// stored, still valid at the audit event's time. It is then cleared,
+	// so that a code works once.
+	CodeHash []byte
 }
 
 // Recipient is a staff member's public key.
@@ -254,9 +275,10 @@ type StaffStore interface {
 	// transaction, ends their sessions, takes them off intake and deletes
 	// every case key wrapped to them. It returns how many keys went.
 	DeactivateStaff(ctx context.Context, id string, ev AuditEvent) (int64, error)
-	// ResetTOTP forgets a staff member's TOTP secret and ends their
-	// sessions; they enrol again at their next login.
-	ResetTOTP(ctx context.Context, id string, ev AuditEvent) error
+	// ResetTOTP forgets a staff member's TOTP secret, ends their sessions
+	// and keeps code as their new enrolment code; they enrol again with it
+	// at their next login.
+	ResetTOTP(ctx context.Context, id string, code EnrolCode, ev AuditEvent) error
 	ChangePassword(ctx context.Context, c *PasswordChange, ev AuditEvent) error
 	// UseTOTPStep records step as used; it fails with ECONFLICT if step is
 	// not later than the last one used, so that no code is accepted twice.
@@ -269,7 +291,11 @@ type SessionStore interface {
 	// log: there is no session without its login on record.
 	CreateSession(ctx context.Context, s *SessionRecord, ev AuditEvent) error
 	SessionByID(ctx context.Context, id string) (*SessionRecord, error)
-	CompleteEnrollment(ctx context.Context, id string, sealedTOTP []byte, ev AuditEvent) error
+	// CompleteEnrollment keeps the first TOTP secret of ev.Actor and lets
+	// the session do everything, or fails with ECONFLICT when the staff
+	// member is enrolled already or the code is not the one stored or no
+	// longer valid.
+	CompleteEnrollment(ctx context.Context, e *Enrollment, ev AuditEvent) error
 	TouchSession(ctx context.Context, id string, at time.Time) error
 	DeleteSession(ctx context.Context, id string) error
 	DeleteSessionsBefore(ctx context.Context, lastSeen time.Time) (int64, error)

@@ -53,8 +53,9 @@ func validPassword(password string) error {
 }
 
 // AddStaff creates a staff member with a new key pair whose private half is
-// sealed under their password. They enrol TOTP at first login.
-func (d *Desk) AddStaff(ctx context.Context, s tropa.Staff, password string) (*tropa.Staff, error) {
+// sealed under their password. They enrol TOTP at first login, with the
+// enrolment code returned.
+func (d *Desk) AddStaff(ctx context.Context, s tropa.Staff, password string) (*AddedStaff, error) {
 	s.ID = tropa.NewID()
 	s.Active = true
 	s.CreatedAt = d.now()
@@ -74,8 +75,9 @@ func (d *Desk) AddStaff(ctx context.Context, s tropa.Staff, password string) (*t
 	if err != nil {
 		return nil, busy(err)
 	}
+	code, kept := d.newEnrolCode(s.ID)
 	rec := &tropa.StaffRecord{Staff: s, KDF: d.PasswordParams.String(), Salt: salt,
-		SealedPrivate: seal.SealIdentity(kek, identity, staffAAD(s.ID))}
+		SealedPrivate: seal.SealIdentity(kek, identity, staffAAD(s.ID)), EnrolCode: kept}
 	err = d.Store.CreateStaff(ctx, rec, tropa.AuditEvent{At: s.CreatedAt, Actor: ActorCLI, Action: tropa.ActionStaffAdd,
 		Detail: string(s.Role)})
 	if tropa.IsCode(err, tropa.ECONFLICT) {
@@ -83,5 +85,5 @@ func (d *Desk) AddStaff(ctx context.Context, s tropa.Staff, password string) (*t
 	} else if err != nil {
 		return nil, err
 	}
-	return &s, nil
+	return &AddedStaff{Staff: s, EnrolCode: code}, nil
 }

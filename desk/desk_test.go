@@ -49,6 +49,8 @@ type fixture struct {
 	// totpSecrets holds each enrolled staff member's TOTP secret, by name,
 	// as their authenticator app would.
 	totpSecrets map[string]string
+	// enrolCodes holds the enrolment code each staff member was given.
+	enrolCodes map[string]string
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -71,7 +73,8 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatalf("Init: %v", err)
 	}
-	return &fixture{desk: d, store: db, dir: dir, clock: c, recovery: recovery, totpSecrets: map[string]string{}}
+	return &fixture{desk: d, store: db, dir: dir, clock: c, recovery: recovery, totpSecrets: map[string]string{},
+		enrolCodes: map[string]string{}}
 }
 
 // password is the staff member's password in every test.
@@ -83,7 +86,8 @@ func (f *fixture) addStaff(t testing.TB, name string, role tropa.Role, intake bo
 	if err != nil {
 		t.Fatalf("AddStaff(%q): %v", name, err)
 	}
-	return s
+	f.enrolCodes[name] = s.EnrolCode
+	return &s.Staff
 }
 
 // enroll logs a new staff member in for the first time, enrols their TOTP
@@ -106,7 +110,7 @@ func (f *fixture) enroll(t testing.TB, name string) *desk.Session {
 	if err != nil {
 		t.Fatalf("GenerateCode: %v", err)
 	}
-	if err := f.desk.ConfirmTOTP(ctx, s, code); err != nil {
+	if err := f.desk.ConfirmTOTP(ctx, s, f.enrolCodes[name], code); err != nil {
 		t.Fatalf("ConfirmTOTP(%q): %v", name, err)
 	}
 	f.totpSecrets[name] = key.Secret()

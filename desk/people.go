@@ -57,21 +57,6 @@ func (d *Desk) Deactivate(ctx context.Context, s *Session, staffID string) (int6
 	return n, d.Store.Reclaim(ctx)
 }
 
-// ResetTOTP forgets a staff member's TOTP secret, for one who lost their
-// phone; their sessions end and they enrol again at their next login.
-func (d *Desk) ResetTOTP(ctx context.Context, s *Session, staffID string) error {
-	st, err := d.managed(ctx, s, staffID)
-	if err != nil {
-		return err
-	}
-	if err := d.Store.ResetTOTP(ctx, st.ID, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID,
-		Action: tropa.ActionTOTPReset, Detail: st.ID}); err != nil {
-		return err
-	}
-	d.ReclaimSoon()
-	return nil
-}
-
 // ChangePassword re-seals the staff member's private key under a new
 // password. Nothing else changes: case keys stay wrapped to the same key
 // pair. Every other session of theirs ends.

@@ -142,7 +142,7 @@ func TestAccountChanges(t *testing.T) {
 	}
 	f.addStaff(t, "admin", tropa.RoleAdmin, false)
 	admin := f.enroll(t, "admin")
-	if err := f.desk.ResetTOTP(ctx, admin, again.Staff.ID); err != nil {
+	if _, err := f.desk.ResetTOTP(ctx, admin, again.Staff.ID); err != nil {
 		t.Fatalf("ResetTOTP: %v", err)
 	}
 	if _, err := f.desk.Session(ctx, again.Token()); !tropa.IsCode(err, tropa.EUNAUTHORIZED) {

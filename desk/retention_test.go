@@ -34,7 +34,8 @@ func newFixtureOn(t *testing.T, b storetest.Backend) *fixture {
 	if err != nil {
 		t.Fatalf("Init: %v", err)
 	}
-	return &fixture{desk: d, store: db, dir: where, clock: c, recovery: recovery, totpSecrets: map[string]string{}}
+	return &fixture{desk: d, store: db, dir: where, clock: c, recovery: recovery, totpSecrets: map[string]string{},
+		enrolCodes: map[string]string{}}
 }
 
 func (f *fixture) applyRetention(t *testing.T) tropa.RetentionCounts {

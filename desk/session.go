@@ -40,6 +40,31 @@ func parseToken(token string) (id string, key seal.Key, ok bool) {
 
 var errLogin = tropa.UserError(tropa.EUNAUTHORIZED, "ErrLoginFailed", nil)
 
+// ActorUnknown is the audit actor of a failed login under a name no staff
+// member has. The name typed is not kept: it may be a password typed into
+// the wrong field, or a real name tried against the wrong installation.
+const ActorUnknown = "unknown"
+
+// What failed in a failed login, as its audit entry's detail.
+const (
+	failName      = "name"
+	failPassword  = "password"
+	failInactive  = "inactive"
+	failTOTP      = "totp"
+	failEnrolCode = "enrol_code"
+)
+
+// loginFailed records a failed login, or enrolment, in the audit log,
+// without anything typed, and returns refusal. Guesses leave a trace that
+// an administrator sees; how fast they come is bounded by the callers.
+func (d *Desk) loginFailed(ctx context.Context, actor, what string, refusal error) error {
+	if err := d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: actor, Action: tropa.ActionLoginFailed,
+		Detail: what}); err != nil {
+		return err
+	}
+	return refusal
+}
+
 // Login checks a staff member's name, password and (once enrolled) TOTP
 // code and starts a session. Every failure gives the same error.
 func (d *Desk) Login(ctx context.Context, name, password, code string) (*Session, error) {
@@ -50,16 +75,18 @@ func (d *Desk) Login(ctx context.Context, name, password, code string) (*Session
 		if _, err := d.KDF.PasswordKey(ctx, password, decoySalt, d.PasswordParams); err != nil {
 			return nil, busy(err)
 		}
-		return nil, errLogin
+		return nil, d.loginFailed(ctx, ActorUnknown, failName, errLogin)
 	} else if err != nil {
 		return nil, err
 	}
 	identity, err := d.unlock(ctx, staff, password)
-	if err != nil {
+	if tropa.IsCode(err, tropa.EUNAUTHORIZED) {
+		return nil, d.loginFailed(ctx, staff.ID, failPassword, err)
+	} else if err != nil {
 		return nil, err
 	}
 	if !staff.Active {
-		return nil, errLogin
+		return nil, d.loginFailed(ctx, staff.ID, failInactive, errLogin)
 	}
 	stage := tropa.SessionFull
 	if staff.TOTPEnrolled {

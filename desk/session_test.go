@@ -44,8 +44,8 @@ func TestFirstLoginEnrolsTOTP(t *testing.T) {
 		t.Fatalf("GenerateCode: %v", err)
 	}
 	wrong := otherDigit(code)
-	wantError(t, "ConfirmTOTP with a wrong code", f.desk.ConfirmTOTP(ctx, s, wrong), tropa.EINVALID, "ErrTOTPWrong")
-	if err := f.desk.ConfirmTOTP(ctx, s, code); err != nil {
+	wantError(t, "ConfirmTOTP with a wrong code", f.desk.ConfirmTOTP(ctx, s, f.enrolCodes["ivan"], wrong), tropa.EINVALID, "ErrTOTPWrong")
+	if err := f.desk.ConfirmTOTP(ctx, s, f.enrolCodes["ivan"], code); err != nil {
 		t.Fatalf("ConfirmTOTP: %v", err)
 	}
 	if s.Stage != tropa.SessionFull {
@@ -245,7 +245,7 @@ func TestStaleEnrolSessionCannotReplaceTOTP(t *testing.T) {
 		if err != nil {
 			t.Fatalf("GenerateCode: %v", err)
 		}
-		if err := f.desk.ConfirmTOTP(ctx, stale, code); err == nil {
+		if err := f.desk.ConfirmTOTP(ctx, stale, f.enrolCodes["ivan"], code); err == nil {
 			t.Fatalf("BUG: an enrol session opened before ivan enrolled replaced his TOTP secret afterwards and became "+
 				"a full session (stage %q) without his second factor; ConfirmTOTP / store.CompleteEnrollment must refuse "+
 				"once the staff member is enrolled", stale.Stage)

@@ -41,10 +41,10 @@ func (d *Desk) checkTOTP(ctx context.Context, staff *tropa.StaffRecord, identity
 	}
 	step, ok := matchTOTP(key.Secret(), code, d.now())
 	if !ok {
-		return errLogin
+		return d.loginFailed(ctx, staff.ID, failTOTP, errLogin)
 	}
 	if err := d.Store.UseTOTPStep(ctx, staff.ID, step); tropa.IsCode(err, tropa.ECONFLICT) {
-		return errLogin
+		return d.loginFailed(ctx, staff.ID, failTOTP, errLogin)
 	} else if err != nil {
 		return err
 	}
@@ -80,10 +80,12 @@ func (d *Desk) PendingTOTP(ctx context.Context, s *Session) (*otp.Key, error) {
 	return otp.NewKeyFromURL(url)
 }
 
-// ConfirmTOTP finishes enrolment when code matches the pending key: the
-// secret is then kept encrypted to the staff member's own public key, so
-// that only their password opens it.
-func (d *Desk) ConfirmTOTP(ctx context.Context, s *Session, code string) error {
+// ConfirmTOTP finishes enrolment when code matches the pending key and
+// enrolCode is the staff member's enrolment code, still valid: the password
+// alone enrols no one. The secret is then kept encrypted to the staff
+// member's own public key, so that only their password opens it, and the
+// enrolment code is used up.
+func (d *Desk) ConfirmTOTP(ctx context.Context, s *Session, enrolCode, code string) error {
 	key, err := d.PendingTOTP(ctx, s)
 	if err != nil {
 		return err
@@ -96,8 +98,11 @@ func (d *Desk) ConfirmTOTP(ctx context.Context, s *Session, code string) error {
 	if err != nil {
 		return err
 	}
-	err = d.Store.CompleteEnrollment(ctx, s.ID, sealed, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionTOTPEnroll})
-	if err != nil {
+	err = d.Store.CompleteEnrollment(ctx, &tropa.Enrollment{SessionID: s.ID, SealedTOTP: sealed,
+		CodeHash: enrolHash(s.Staff.ID, enrolCode)}, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionTOTPEnroll})
+	if tropa.IsCode(err, tropa.ECONFLICT) {
+		return d.loginFailed(ctx, s.Staff.ID, failEnrolCode, errEnrolCode)
+	} else if err != nil {
 		return err
 	}
 	s.Stage = tropa.SessionFull

@@ -24,13 +24,20 @@ func OpenAt(ctx context.Context, where string, version int64) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := db.provider()
-	if err == nil {
-		_, err = p.UpTo(ctx, version)
-	}
-	if err != nil {
+	if err := MigrateTo(ctx, db, version); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// MigrateTo brings a database opened with OpenForLoad to version, as an
+// older tropa would have left it.
+func MigrateTo(ctx context.Context, db *DB, version int64) error {
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	_, err = p.UpTo(ctx, version)
+	return err
 }

@@ -84,20 +84,23 @@ func deleteStaffSessions(ctx context.Context, tx *sql.Tx, staffID, except string
 
 // CompleteEnrollment stores the staff member's first TOTP secret and lets
 // the session do everything, in one transaction. It refuses if the staff
-// member is enrolled already, and ends their other sessions still waiting to
-// enrol: those were opened with the password alone, and must not replace the
-// second factor the owner has just set up.
-func (db *DB) CompleteEnrollment(ctx context.Context, id string, sealedTOTP []byte, ev tropa.AuditEvent) error {
+// member is enrolled already, or the enrolment code is not theirs or has
+// expired, and clears the code, so that it works once. It ends their other
+// sessions still waiting to enrol: those were opened with the password
+// alone, and must not replace the second factor the owner has just set up.
+func (db *DB) CompleteEnrollment(ctx context.Context, e *tropa.Enrollment, ev tropa.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE staff SET sealed_totp = $1, totp_last_step = 0
-			WHERE id = $2 AND sealed_totp IS NULL`, sealedTOTP, ev.Actor)
+		res, err := tx.ExecContext(ctx, `UPDATE staff SET sealed_totp = $1, totp_last_step = 0,
+			enrol_code_hash = NULL, enrol_code_expires_at = 0
+			WHERE id = $2 AND sealed_totp IS NULL AND enrol_code_hash = $3 AND enrol_code_expires_at > $4`,
+			e.SealedTOTP, ev.Actor, e.CodeHash, micros(ev.At))
 		if err := mustAffect(res, err); tropa.IsCode(err, tropa.ENOTFOUND) {
-			return tropa.Errorf(tropa.ECONFLICT, "TOTP already enrolled")
+			return tropa.Errorf(tropa.ECONFLICT, "TOTP already enrolled, or no such enrolment code")
 		} else if err != nil {
 			return err
 		}
 		res, err = tx.ExecContext(ctx, `UPDATE sessions SET stage = $1, sealed_pending_totp = NULL
-			WHERE id = $2 AND staff_id = $3 AND stage = $4`, string(tropa.SessionFull), id, ev.Actor, string(tropa.SessionEnroll))
+			WHERE id = $2 AND staff_id = $3 AND stage = $4`, string(tropa.SessionFull), e.SessionID, ev.Actor, string(tropa.SessionEnroll))
 		if err := mustAffect(res, err); err != nil {
 			return err
 		}

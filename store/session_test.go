@@ -134,7 +134,29 @@ func testCompleteEnrollment(t *testing.T, b storetest.Backend) {
 
 	sealed := []byte("totp secret encrypted to alice")
 	ev := tropa.AuditEvent{At: base, Actor: alice.ID, Action: tropa.ActionTOTPEnroll}
-	if err := s.CompleteEnrollment(ctx, rec.ID, sealed, ev); err != nil {
+	// The password alone opened the session; without the enrolment code,
+	// or with it too late, it enrols nothing.
+	refused := []struct {
+		name string
+		hash []byte
+		at   time.Time
+	}{
+		{"no code", nil, base},
+		{"another's code", enrolHash("bob"), base},
+		{"an expired code", enrolHash("alice"), base.Add(72 * time.Hour)},
+	}
+	for _, r := range refused {
+		e := &tropa.Enrollment{SessionID: rec.ID, SealedTOTP: []byte("the attacker's TOTP"), CodeHash: r.hash}
+		refusedEv := ev
+		refusedEv.At = r.at
+		if err := s.CompleteEnrollment(ctx, e, refusedEv); !tropa.IsCode(err, tropa.ECONFLICT) {
+			t.Errorf("CompleteEnrollment with %s: error = %v, want ECONFLICT", r.name, err)
+		}
+	}
+	if st, err := s.StaffByID(ctx, alice.ID); err != nil || st.TOTPEnrolled {
+		t.Fatalf("alice after refused enrolments = %+v, %v; want not enrolled", st, err)
+	}
+	if err := s.CompleteEnrollment(ctx, &tropa.Enrollment{SessionID: rec.ID, SealedTOTP: sealed, CodeHash: enrolHash("alice")}, ev); err != nil {
 		t.Fatalf("CompleteEnrollment: %v", err)
 	}
 	got, err := s.SessionByID(ctx, rec.ID)
@@ -142,8 +164,9 @@ func testCompleteEnrollment(t *testing.T, b storetest.Backend) {
 		t.Errorf("session after CompleteEnrollment = %+v, %v; want stage full, no pending TOTP", got, err)
 	}
 	st, err := s.StaffByID(ctx, alice.ID)
-	if err != nil || !st.TOTPEnrolled || !bytes.Equal(st.SealedTOTP, sealed) {
-		t.Errorf("staff after CompleteEnrollment = %+v, %v; want the TOTP secret stored", st, err)
+	if err != nil || !st.TOTPEnrolled || !bytes.Equal(st.SealedTOTP, sealed) || st.EnrolCode.Hash != nil ||
+		!st.EnrolCode.ExpiresAt.IsZero() {
+		t.Errorf("staff after CompleteEnrollment = %+v, %v; want the TOTP secret stored and the code gone", st, err)
 	}
 	if n := auditLength(t, s); n != before+1 {
 		t.Errorf("audit log has %d entries, want %d", n, before+1)
@@ -154,7 +177,8 @@ func testCompleteEnrollment(t *testing.T, b storetest.Backend) {
 	mustCreateStaff(t, s, bob)
 	bobs := newSession(bob.ID, tropa.SessionEnroll, base)
 	mustCreateSession(t, s, bobs)
-	if err := s.CompleteEnrollment(ctx, bobs.ID, []byte("other"), ev); err == nil {
+	if err := s.CompleteEnrollment(ctx, &tropa.Enrollment{SessionID: bobs.ID, SealedTOTP: []byte("other"),
+		CodeHash: enrolHash("alice")}, ev); err == nil {
 		t.Errorf("CompleteEnrollment of bob's session as alice succeeded")
 	}
 	if st, err := s.StaffByID(ctx, alice.ID); err != nil || !bytes.Equal(st.SealedTOTP, sealed) {

@@ -8,15 +8,15 @@ import (
 )
 
 const staffColumns = `id, name, role, intake, active, public_key, kdf, salt, sealed_private,
-	sealed_totp, totp_last_step, created_at`
+	sealed_totp, totp_last_step, created_at, enrol_code_hash, enrol_code_expires_at`
 
 // CreateStaff adds a staff member.
 func (db *DB) CreateStaff(ctx context.Context, s *tropa.StaffRecord, ev tropa.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO staff (`+staffColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 			s.ID, s.Name, string(s.Role), s.Intake, s.Active, s.PublicKey, s.KDF, s.Salt, s.SealedPrivate,
-			s.SealedTOTP, s.TOTPLastStep, micros(s.CreatedAt))
+			s.SealedTOTP, s.TOTPLastStep, micros(s.CreatedAt), s.EnrolCode.Hash, enrolExpiry(s.EnrolCode))
 		if err != nil {
 			return mapErr(err)
 		}
@@ -39,14 +39,17 @@ type scanner interface{ Scan(dest ...any) error }
 func scanStaff(row scanner) (*tropa.StaffRecord, error) {
 	var s tropa.StaffRecord
 	var role string
-	var created int64
+	var created, expires int64
 	err := row.Scan(&s.ID, &s.Name, &role, &s.Intake, &s.Active, &s.PublicKey, &s.KDF, &s.Salt,
-		&s.SealedPrivate, &s.SealedTOTP, &s.TOTPLastStep, &created)
+		&s.SealedPrivate, &s.SealedTOTP, &s.TOTPLastStep, &created, &s.EnrolCode.Hash, &expires)
 	if err != nil {
 		return nil, mapErr(err)
 	}
 	s.Role = tropa.Role(role)
 	s.CreatedAt = fromMicros(created)
+	if expires != 0 {
+		s.EnrolCode.ExpiresAt = fromMicros(expires)
+	}
 	s.TOTPEnrolled = len(s.SealedTOTP) > 0
 	return &s, nil
 }
@@ -139,11 +142,12 @@ func (db *DB) DeactivateStaff(ctx context.Context, id string, ev tropa.AuditEven
 	return n, nil
 }
 
-// ResetTOTP forgets a staff member's TOTP secret and ends their sessions, or
-// returns ENOTFOUND.
-func (db *DB) ResetTOTP(ctx context.Context, id string, ev tropa.AuditEvent) error {
+// ResetTOTP forgets a staff member's TOTP secret, keeps a new enrolment
+// code and ends their sessions, or returns ENOTFOUND.
+func (db *DB) ResetTOTP(ctx context.Context, id string, code tropa.EnrolCode, ev tropa.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := mustAffect(tx.ExecContext(ctx, `UPDATE staff SET sealed_totp = NULL, totp_last_step = 0 WHERE id = $1`, id)); err != nil {
+		if err := mustAffect(tx.ExecContext(ctx, `UPDATE staff SET sealed_totp = NULL, totp_last_step = 0,
+			enrol_code_hash = $1, enrol_code_expires_at = $2 WHERE id = $3`, code.Hash, enrolExpiry(code), id)); err != nil {
 			return err
 		}
 		if _, err := deleteStaffSessions(ctx, tx, id, ""); err != nil {
@@ -166,6 +170,14 @@ func (db *DB) ChangePassword(ctx context.Context, c *tropa.PasswordChange, ev tr
 		}
 		return appendAudit(ctx, tx, ev)
 	})
+}
+
+// enrolExpiry is when code stops being valid, as stored: 0 for no code.
+func enrolExpiry(code tropa.EnrolCode) int64 {
+	if code.ExpiresAt.IsZero() {
+		return 0
+	}
+	return micros(code.ExpiresAt)
 }
 
 // affected returns how many rows a statement changed.

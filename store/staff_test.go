@@ -292,12 +292,16 @@ func testResetTOTP(t *testing.T, b storetest.Backend) {
 	f := newStaffFixture(t, s)
 	ev := tropa.AuditEvent{At: base, Actor: f.bob.ID, Action: tropa.ActionTOTPReset, Detail: f.alice.ID}
 
-	if err := s.ResetTOTP(ctx, f.alice.ID, ev); err != nil {
+	code := tropa.EnrolCode{Hash: []byte("a new code's hash"), ExpiresAt: base.Add(time.Hour).Truncate(time.Microsecond)}
+	if err := s.ResetTOTP(ctx, f.alice.ID, code, ev); err != nil {
 		t.Fatalf("ResetTOTP: %v", err)
 	}
 	st, err := s.StaffByID(ctx, f.alice.ID)
 	if err != nil || st.TOTPEnrolled || st.SealedTOTP != nil || st.TOTPLastStep != 0 || !st.Active {
 		t.Errorf("alice after ResetTOTP = %+v, %v; want no TOTP, step 0, still active", st, err)
+	}
+	if err == nil && (!bytes.Equal(st.EnrolCode.Hash, code.Hash) || !st.EnrolCode.ExpiresAt.Equal(code.ExpiresAt)) {
+		t.Errorf("alice's enrolment code after ResetTOTP = %+v, want %+v", st.EnrolCode, code)
 	}
 	if list, err := s.StaffSessions(ctx, f.alice.ID); err != nil || len(list) != 0 {
 		t.Errorf("alice's sessions = %+v, %v; want none", list, err)
@@ -313,7 +317,7 @@ func testResetTOTP(t *testing.T, b storetest.Backend) {
 		t.Errorf("bob's TOTP = %+v, %v; want unchanged", bob, err)
 	}
 
-	if err := s.ResetTOTP(ctx, tropa.NewID(), ev); !tropa.IsCode(err, tropa.ENOTFOUND) {
+	if err := s.ResetTOTP(ctx, tropa.NewID(), code, ev); !tropa.IsCode(err, tropa.ENOTFOUND) {
 		t.Errorf("ResetTOTP(unknown): error = %v, want ENOTFOUND", err)
 	}
 	if got := auditLength(t, s); got != f.auditBefore+1 {

@@ -34,8 +34,12 @@ func newStaff(name string, role tropa.Role, intake bool) *tropa.StaffRecord {
 		KDF:           "argon2id$v=19$m=64,t=1,p=1",
 		Salt:          []byte("salt of " + name),
 		SealedPrivate: []byte("sealed private key of " + name),
+		EnrolCode:     tropa.EnrolCode{Hash: enrolHash(name), ExpiresAt: base.Add(72 * time.Hour).Truncate(time.Microsecond)},
 	}
 }
+
+// enrolHash stands for the hash of a staff member's enrolment code.
+func enrolHash(name string) []byte { return []byte("enrol code hash of " + name) }
 
 func mustCreateStaff(tb testing.TB, s tropa.Store, rec *tropa.StaffRecord) {
 	tb.Helper()

@@ -83,7 +83,7 @@ func testUpgradeCoarsensTimes(t *testing.T, b storetest.Backend) {
 		t.Fatalf("PendingTOTP: %v", err)
 	}
 	code, _ := totp.GenerateCode(otpKey.Secret(), clock.Now())
-	if err := d.ConfirmTOTP(ctx, s, code); err != nil {
+	if err := d.ConfirmTOTP(ctx, s, olena.EnrolCode, code); err != nil {
 		t.Fatalf("ConfirmTOTP: %v", err)
 	}
 	copyRows(t, store.Writer(setup), store.Writer(old), `settings`, `key, value`)

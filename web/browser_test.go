@@ -167,7 +167,8 @@ func (b *browser) login(tb testing.TB, name, password string) {
 		tb.Fatalf("first login of %s: %d at %s, want 200 at /staff/totp", name, resp.status, resp.path)
 	}
 	secret := htmlcheck.Text(htmlcheck.HasOne(tb, resp.doc(tb), "code.secret"))
-	resp = b.post(tb, "/staff/totp", url.Values{"code": {totpCode(tb, secret, b.ts.deskClock.Now())}})
+	resp = b.post(tb, "/staff/totp", url.Values{"enrol_code": {b.ts.enrolCode(name)},
+		"code": {totpCode(tb, secret, b.ts.deskClock.Now())}})
 	if resp.status != http.StatusOK || !strings.HasPrefix(resp.path, "/staff/") || resp.path == "/staff/totp" {
 		tb.Fatalf("TOTP enrolment of %s: %d at %s", name, resp.status, resp.path)
 	}

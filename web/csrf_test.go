@@ -120,6 +120,7 @@ func TestCrossOriginProbeEveryRoute(t *testing.T) {
 		"POST /staff/login":                                   {"applicant", url.Values{"name": {caseworkerName}, "password": {caseworkerPassword}}, ""},
 		"POST /staff/logout":                                  {"coordinator", nil, ""},
 		"POST /staff/totp":                                    {"enrolling", url.Values{"code": {"000000"}}, ""},
+		"POST /staff/search":                                  {"coordinator", url.Values{"q": {"forged"}}, ""},
 		"POST /staff/enter":                                   {"coordinator", requestForm(), ""},
 		"POST /staff/requests/{id}/reply":                     {"coordinator", url.Values{"message": {"forged"}}, ""},
 		"POST /staff/requests/{id}/note":                      {"coordinator", url.Values{"note": {"forged"}}, ""},

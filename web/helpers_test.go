@@ -87,6 +87,18 @@ type testServer struct {
 	// cases are the requests newestCase has seen, and the last it gave.
 	cases      map[string]bool
 	lastCaseID string
+	// enrolCodes are the enrolment codes staff were given, by name.
+	enrolCodes *sync.Map
+}
+
+// added keeps the enrolment code of a staff member just added.
+func (ts *testServer) added(a *desk.AddedStaff) { ts.enrolCodes.Store(a.Name, a.EnrolCode) }
+
+// enrolCode is the enrolment code the staff member called name was given.
+func (ts *testServer) enrolCode(name string) string {
+	code, _ := ts.enrolCodes.Load(name)
+	s, _ := code.(string)
+	return s
 }
 
 func newTestServer(tb testing.TB, opts ...func(*web.Config)) *testServer {
@@ -100,8 +112,8 @@ func newTestServerAt(tb testing.TB, where string, opts ...func(*web.Config)) *te
 	tb.Helper()
 	ctx := context.Background()
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	ts := &testServer{where: where, logs: &logBuffer{},
-		clock: &testClock{now: start}, deskClock: &testClock{now: start, step: time.Millisecond}}
+	ts := &testServer{where: where, logs: &logBuffer{}, clock: &testClock{now: start},
+		deskClock: &testClock{now: start, step: time.Millisecond}, enrolCodes: &sync.Map{}}
 	ts.open(tb, opts)
 	if _, err := ts.desk.Init(ctx); err != nil {
 		tb.Fatalf("Init: %v", err)
@@ -114,9 +126,11 @@ func newTestServerAt(tb testing.TB, where string, opts ...func(*web.Config)) *te
 		{tropa.Staff{Name: analystName, Role: tropa.RoleAnalyst}, analystPassword},
 	}
 	for _, st := range staff {
-		if _, err := ts.desk.AddStaff(ctx, st.s, st.password); err != nil {
+		a, err := ts.desk.AddStaff(ctx, st.s, st.password)
+		if err != nil {
 			tb.Fatalf("AddStaff(%q): %v", st.s.Name, err)
 		}
+		ts.added(a)
 	}
 	return ts
 }
@@ -126,7 +140,7 @@ func newTestServerAt(tb testing.TB, where string, opts ...func(*web.Config)) *te
 // that agrees with ts's as synchronised servers' clocks do.
 func (ts *testServer) node(tb testing.TB, opts ...func(*web.Config)) *testServer {
 	tb.Helper()
-	n := &testServer{where: ts.where, logs: &logBuffer{}, clock: ts.clock, deskClock: ts.deskClock}
+	n := &testServer{where: ts.where, logs: &logBuffer{}, clock: ts.clock, deskClock: ts.deskClock, enrolCodes: ts.enrolCodes}
 	n.open(tb, opts)
 	return n
 }

@@ -117,7 +117,7 @@ func applicantThread(selector string) view {
 
 var (
 	searchResults = view{"search results", func(t *testing.T, s *hostileSite, _, _, v string) *response {
-		return s.coordinator.get(t, "/staff/search?q="+url.QueryEscape(v))
+		return s.coordinator.post(t, "/staff/search", url.Values{"q": {v}})
 	}, ".excerpt", ""}
 	inbox = view{"inbox", func(t *testing.T, s *hostileSite, _, _, _ string) *response {
 		return s.coordinator.get(t, "/staff/inbox")
@@ -250,9 +250,9 @@ func hostileFields() []hostileField {
 		{"deadline label", caseForm("/deadlines", "label", "", url.Values{"kind": {"meeting"}, "due_at": {"2026-03-04T05:30"}}),
 			[]view{staffCase("table.deadlines"), searchResults}, ""},
 		{"search box", func(t *testing.T, s *hostileSite, v string) (string, string, *response) {
-			return "", "", s.coordinator.get(t, "/staff/search?q="+url.QueryEscape(v))
+			return "", "", s.coordinator.post(t, "/staff/search", url.Values{"q": {v}})
 		}, []view{{"search page", func(t *testing.T, s *hostileSite, _, _, v string) *response {
-			return s.coordinator.get(t, "/staff/search?q="+url.QueryEscape(v))
+			return s.coordinator.post(t, "/staff/search", url.Values{"q": {v}})
 		}, "input#q", "value"}}, ""},
 	}
 }

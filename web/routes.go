@@ -1,9 +1,7 @@
 package web
 
-import "net/http"
-
-// routes lists every route tropa serves.
-func (s *Server) routes(mux *http.ServeMux) {
+// routes lists every route tropa serves; mux keeps those of its site.
+func (s *Server) routes(mux siteMux) {
 	mux.Handle("GET /static/", s.page(s.static))
 	mux.HandleFunc("GET /health", s.health)
 
@@ -32,7 +30,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// Casework.
 	mux.Handle("GET /staff/inbox", s.staff(s.queue))
 	mux.Handle("GET /staff/find", s.staff(s.caseFind))
-	mux.Handle("GET /staff/search", s.staff(s.caseSearch))
+	mux.Handle("GET /staff/search", s.staff(s.searchForm))
+	mux.Handle("POST /staff/search", s.staff(s.caseSearch))
 	mux.Handle("GET /staff/enter", s.staff(s.enterForm))
 	mux.Handle("POST /staff/enter", s.staff(s.enterRequest))
 	mux.Handle("GET /staff/requests/{id}", s.staff(s.caseShow))

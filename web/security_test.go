@@ -100,22 +100,43 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 }
 
+// Over HTTPS the session cookie is a __Host- cookie: Secure, for the whole
+// host and set by it alone, so that no sibling domain and no page served
+// over plain HTTP can plant or overwrite one; a cookie under the plain name,
+// as such a page could set, is not read. Plain HTTP (loopback only) keeps
+// the plain name, which browsers would refuse otherwise.
 func TestSessionCookie(t *testing.T) {
 	t.Parallel()
-	for _, tls := range []bool{false, true} {
-		ts := newTestServer(t, func(c *web.Config) { c.TLS = tls })
+	for _, tt := range []struct {
+		tls        bool
+		name, path string
+	}{
+		{false, "tropa_staff", "/staff/"},
+		{true, "__Host-tropa_staff", "/"},
+	} {
+		ts := newTestServer(t, func(c *web.Config) { c.TLS = tt.tls })
 		b := ts.browser(loopback)
 		resp := b.postNoFollow(t, "/staff/login", url.Values{"name": {caseworkerName}, "password": {caseworkerPassword}})
 		wantRedirect(t, "login", resp, "/staff/totp")
 		cookies := (&http.Response{Header: resp.header}).Cookies()
 		if len(cookies) != 1 {
-			t.Fatalf("TLS %v: login sets %d cookies, want 1", tls, len(cookies))
+			t.Fatalf("TLS %v: login sets %d cookies, want 1", tt.tls, len(cookies))
 		}
 		c := cookies[0]
-		if c.Value == "" || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Path != "/staff/" ||
-			c.Domain != "" || c.Secure != tls || c.MaxAge != 0 || !c.Expires.IsZero() {
-			t.Errorf("TLS %v: session cookie %q, want HttpOnly; SameSite=Strict; Path=/staff/; no Domain, no expiry; Secure %v",
-				tls, resp.header.Get("Set-Cookie"), tls)
+		if c.Name != tt.name || c.Value == "" || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Path != tt.path ||
+			c.Domain != "" || c.Secure != tt.tls || c.MaxAge != 0 || !c.Expires.IsZero() {
+			t.Errorf("TLS %v: session cookie %q, want %s; HttpOnly; SameSite=Strict; Path=%s; no Domain, no expiry; Secure %v",
+				tt.tls, resp.header.Get("Set-Cookie"), tt.name, tt.path, tt.tls)
+		}
+		if !tt.tls {
+			continue
+		}
+		planted := newRequest(t, http.MethodGet, "/staff/totp", nil)
+		planted.AddCookie(&http.Cookie{Name: "tropa_staff", Value: c.Value})
+		wantRedirect(t, "GET /staff/totp with the session under the plain name", ts.browser(loopback).do(t, planted, false),
+			"/staff/login")
+		if resp := b.getNoFollow(t, "/staff/totp"); resp.status != http.StatusOK {
+			t.Errorf("GET /staff/totp with the __Host- cookie = %d, want 200", resp.status)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -31,8 +32,16 @@ type Config struct {
 	Desk   *desk.Desk
 	Logger *slog.Logger
 	// TLS says that users reach tropa over HTTPS, directly or through a
-	// proxy: cookies are then Secure and browsers told to stay on HTTPS.
+	// proxy: the session cookie is then __Host- and Secure, and browsers
+	// are told to stay on HTTPS.
 	TLS bool
+	// TrustedProxies are the proxies believed when they name the client in
+	// X-Forwarded-For, for the limits per client.
+	TrustedProxies []netip.Prefix
+	// ProxyProtocol makes Serve read a PROXY protocol header from every
+	// connection from loopback or a trusted proxy, as Tor sends with
+	// HiddenServiceExportCircuitID haproxy.
+	ProxyProtocol bool
 	// Now is the clock for rate limits.
 	Now func() time.Time
 	// Timeouts bound how long one client may hold a connection; zero
@@ -97,6 +106,7 @@ type Server struct {
 	templates templates
 	receipts  *limiter
 	logins    *limiter
+	accounts  *buckets
 	intake    *limiter
 	photos    *budget
 	saturated saturation
@@ -144,6 +154,8 @@ func New(c Config) (*Server, error) {
 		// guessers together twenty a second, which bounds argon2id work.
 		receipts: newLimiter(20*time.Second, 10, 20),
 		logins:   newLimiter(20*time.Second, 10, 10),
+		// Tries at one account, from anywhere: see accountEvery.
+		accounts: newBuckets(accountEvery, accountBurst),
 		intake:   newLimiter(time.Minute, 5, c.IntakeRate),
 		photos:   &budget{free: c.PhotoMemory},
 		proof: proofs{bits: c.ProofBits, spent: pow.NewSpent(proofSpentFor(c.IntakeRate)),
@@ -163,18 +175,77 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// Handler returns the whole site with its middleware.
-func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
-	s.routes(mux)
-	return s.logRequests(s.secure(limitBody(mux, s.crossOrigin(mux))))
+// Site is the part of tropa one listener serves.
+type Site int
+
+const (
+	// SiteAll is the applicant site, the API and the staff site together.
+	SiteAll Site = iota
+	// SitePublic is all but the staff site, which is then not there at
+	// all: /staff/ is not found.
+	SitePublic
+	// SiteStaff is the staff site alone, with the static files it uses.
+	SiteStaff
+)
+
+// serves reports whether the route pattern belongs to site.
+func (site Site) serves(pattern string) bool {
+	path := pattern
+	if _, p, ok := strings.Cut(pattern, " "); ok {
+		path = p
+	}
+	staff := strings.HasPrefix(path, "/staff/")
+	switch site {
+	case SitePublic:
+		return !staff
+	case SiteStaff:
+		return staff || path == "/" || path == "/health" || strings.HasPrefix(path, "/static/")
+	}
+	return true
 }
 
-// Serve serves on l until ctx is done, then shuts down gracefully, letting
-// requests in flight (a submission being committed) finish.
+// siteMux registers only the routes of one site.
+type siteMux struct {
+	*http.ServeMux
+	site Site
+}
+
+func (m siteMux) Handle(pattern string, h http.Handler) {
+	if m.site.serves(pattern) {
+		m.ServeMux.Handle(pattern, h)
+	}
+}
+
+func (m siteMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.Handle(pattern, http.HandlerFunc(h))
+}
+
+// Handler returns the whole site with its middleware.
+func (s *Server) Handler() http.Handler {
+	return s.SiteHandler(SiteAll)
+}
+
+// SiteHandler returns one site with its middleware.
+func (s *Server) SiteHandler(site Site) http.Handler {
+	mux := http.NewServeMux()
+	s.routes(siteMux{ServeMux: mux, site: site})
+	return s.logRequests(s.secure(s.realClient(limitBody(mux, s.crossOrigin(mux)))))
+}
+
+// Serve serves the whole site on l until ctx is done, then shuts down
+// gracefully, letting requests in flight (a submission being committed)
+// finish.
 func (s *Server) Serve(ctx context.Context, l net.Listener, certFile, keyFile string) error {
+	return s.ServeSite(ctx, SiteAll, l, certFile, keyFile)
+}
+
+// ServeSite is Serve for one site.
+func (s *Server) ServeSite(ctx context.Context, site Site, l net.Listener, certFile, keyFile string) error {
+	if s.ProxyProtocol {
+		l = proxyProtocol(l, s.TrustedProxies, s.Timeouts.ReadHeader)
+	}
 	srv := &http.Server{
-		Handler:           s.Handler(),
+		Handler:           s.SiteHandler(site),
 		ReadHeaderTimeout: s.Timeouts.ReadHeader,
 		ReadTimeout:       s.Timeouts.Read,
 		WriteTimeout:      s.Timeouts.Write,

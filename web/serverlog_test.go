@@ -18,6 +18,9 @@ func TestServerErrorLogHidesAddresses(t *testing.T) {
 		"IPv4 alone":         {"http: panic serving 198.51.100.23: boom", "198.51.100.23"},
 		"IPv4-mapped IPv6":   {"http: Accept error from [::ffff:192.0.2.1]:80", "192.0.2.1"},
 		"loopback with port": {"http: superfluous response.WriteHeader from 127.0.0.1:8080", "127.0.0.1"},
+		// The address a PROXY protocol header gives a Tor circuit names
+		// the circuit, and is hidden like any other.
+		"Tor circuit": {"http: TLS handshake error from [fc00:dead:beef:4dad::ab:cdef]:80: EOF", "ab:cdef"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -22,9 +22,11 @@ type member struct {
 func (ts *testServer) addMember(tb testing.TB, name string, role tropa.Role, password string) {
 	tb.Helper()
 	st := tropa.Staff{Name: name, Role: role, Intake: role.JoinsIntakeByDefault()}
-	if _, err := ts.desk.AddStaff(context.Background(), st, password); err != nil {
+	a, err := ts.desk.AddStaff(context.Background(), st, password)
+	if err != nil {
 		tb.Fatalf("AddStaff(%q): %v", name, err)
 	}
+	ts.added(a)
 }
 
 // enrol logs a staff member in for the first time, enrolling TOTP, and
@@ -37,7 +39,7 @@ func (ts *testServer) enrol(tb testing.TB, name, password string) (*browser, mem
 		tb.Fatalf("first login of %s: %d at %s, want /staff/totp", name, resp.status, resp.path)
 	}
 	secret := htmlcheck.Text(htmlcheck.HasOne(tb, resp.doc(tb), "code.secret"))
-	resp = b.post(tb, "/staff/totp", url.Values{"code": {totpCode(tb, secret, ts.deskClock.Now())}})
+	resp = b.post(tb, "/staff/totp", url.Values{"enrol_code": {ts.enrolCode(name)}, "code": {totpCode(tb, secret, ts.deskClock.Now())}})
 	if resp.status != http.StatusOK || resp.path == "/staff/totp" {
 		tb.Fatalf("TOTP enrolment of %s: %d at %s", name, resp.status, resp.path)
 	}

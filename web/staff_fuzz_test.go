@@ -55,6 +55,8 @@ func FuzzStaffLogin(f *testing.F) {
 		"code=%EF%BC%91%EF%BC%92%EF%BC%93%EF%BC%94%EF%BC%95%EF%BC%96",
 		"code=+123+456+",
 		"code=" + strings.Repeat("9", 1000),
+		"enrol_code=abcd-efgh-ijkl-mnop&code=000000",
+		"enrol_code=%00%FF" + strings.Repeat("-", 500),
 	} {
 		f.Add(false, []byte(seed))
 		f.Add(true, []byte(seed))
@@ -76,8 +78,9 @@ func FuzzStaffLogin(f *testing.F) {
 	})
 }
 
-// FuzzStaffQuery asks the queue, the search and find-by-reference with an
-// arbitrary raw query string, as a coordinator: the answer is a page, or
+// FuzzStaffQuery asks the queue and find-by-reference with an arbitrary raw
+// query string, and the search with it as its posted form, as a
+// coordinator: the answer is a page, or
 // for find a redirect or "not found", never a server error.
 func FuzzStaffQuery(f *testing.F) {
 	ts := newFuzzServer(f)
@@ -105,6 +108,10 @@ func FuzzStaffQuery(f *testing.F) {
 		// what no client could put in a request line.
 		req := httptest.NewRequest(http.MethodGet, path, nil)
 		req.URL.RawQuery = query
+		if path == "/staff/search" {
+			req = httptest.NewRequest(http.MethodPost, path, strings.NewReader(query))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
 		req.Header.Set("Cookie", "tropa_staff="+token)
 		rec := ts.serve(req)
 		want := []int{http.StatusOK, http.StatusUnprocessableEntity}
@@ -112,7 +119,7 @@ func FuzzStaffQuery(f *testing.F) {
 			want = []int{http.StatusSeeOther, http.StatusNotFound, http.StatusUnprocessableEntity}
 		}
 		if !slices.Contains(want, rec.Code) {
-			t.Fatalf("GET %s?%s = %d, want one of %v; body:\n%s", path, query, rec.Code, want, rec.Body)
+			t.Fatalf("%s %s?%s = %d, want one of %v; body:\n%s", req.Method, path, query, rec.Code, want, rec.Body)
 		}
 		if rec.Code != http.StatusSeeOther {
 			htmlcheck.HasNone(t, htmlcheck.Parse(t, rec.Body.String()), "script")

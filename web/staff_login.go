@@ -2,9 +2,25 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"tropa"
 	"tropa/desk"
+)
+
+// Tries at one account, from wherever they come: someone who mistypes has
+// five at once and one more every 20 seconds; a guesser on as many networks
+// or Tor circuits as he likes gets three a minute at one account, and each
+// try is in the audit log. Only a wrong password or code uses a try up: a
+// login that succeeds, or that could not be checked, gives it back. While
+// someone guesses, the owner competes with him for each try; a minute and
+// a half after he stops, the owner has them all back, with no one to ask.
+// A staff site that only staff can reach (--staff-addr on a private
+// interface, or an onion service with client authorization) keeps the
+// guesser away altogether.
+const (
+	accountEvery = 20 * time.Second
+	accountBurst = 5
 )
 
 type loginData struct {
@@ -24,10 +40,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	name := r.PostForm.Get("name")
 	var sess *desk.Session
-	var err error = errTooMany
-	if s.logins.allow(r, s.Now()) {
+	err := s.accountTry(r, name, func() error {
+		var err error
 		sess, err = s.Desk.Login(r.Context(), name, r.PostForm.Get("password"), r.PostForm.Get("code"))
-	}
+		return err
+	})
 	if err != nil {
 		err = busyRetry(err, "ErrPasswordBusy")
 		setRetryAfter(w, err)
@@ -47,6 +64,26 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	s.setSession(w, sess)
 	http.Redirect(w, r, stageHome(sess.Stage), http.StatusSeeOther)
 	return nil
+}
+
+// accountTry runs try, a login or an enrolment as the account name, if
+// neither the account's tries nor the client's logins are spent. A refusal
+// (EUNAUTHORIZED or EINVALID) uses up one of the account's tries.
+func (s *Server) accountTry(r *http.Request, name string, try func() error) error {
+	now := s.Now()
+	mine, wait := s.accounts.reserve([]byte(name), now)
+	if wait > 0 {
+		return retryLater(tropa.ERATELIMIT, "ErrTooManyRequests", wait)
+	}
+	if !s.logins.allow(r, now) {
+		mine.CancelAt(now)
+		return errTooMany
+	}
+	err := try()
+	if !tropa.IsCode(err, tropa.EUNAUTHORIZED) && !tropa.IsCode(err, tropa.EINVALID) {
+		mine.CancelAt(now)
+	}
+	return err
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {

@@ -12,7 +12,10 @@ import (
 // peopleData is the staff list as someone who manages staff sees it.
 type peopleData struct {
 	People []tropa.Staff
-	viewer tropa.Staff
+	// EnrolCode is the code just made for the person the notice names,
+	// shown this once.
+	EnrolCode string
+	viewer    tropa.Staff
 }
 
 // manages reports whether the viewer may deactivate st or reset their
@@ -32,10 +35,14 @@ func (s *Server) peopleList(w http.ResponseWriter, r *http.Request, sess *desk.S
 	if err != nil {
 		return err
 	}
-	return s.showPeople(w, r, sess, p, http.StatusOK)
+	return s.showPeople(w, r, sess, p, http.StatusOK, enrolShown{})
 }
 
-func (s *Server) showPeople(w http.ResponseWriter, r *http.Request, sess *desk.Session, p *page, status int) error {
+// enrolShown is an enrolment code just made for the staff member who, to
+// be shown once.
+type enrolShown struct{ who, code string }
+
+func (s *Server) showPeople(w http.ResponseWriter, r *http.Request, sess *desk.Session, p *page, status int, shown enrolShown) error {
 	people, err := s.Desk.People(r.Context(), sess)
 	if err != nil {
 		return err
@@ -43,21 +50,19 @@ func (s *Server) showPeople(w http.ResponseWriter, r *http.Request, sess *desk.S
 	if r.Method == http.MethodGet {
 		p.Notice = peopleNotice(p, r.URL.Query(), people)
 	}
+	if shown.code != "" {
+		p.Notice = p.T("NoticeTOTPReset", "Name", staffName(people, shown.who))
+	}
 	// The language links lead to the page, not to where a form posted.
 	p.Path = "/staff/people"
-	p.Data = peopleData{People: people, viewer: sess.Staff}
+	p.Data = peopleData{People: people, EnrolCode: shown.code, viewer: sess.Staff}
 	s.render(w, status, "people", p)
 	return nil
 }
 
 // peopleNotice says what the last change did, to the person it named.
 func peopleNotice(p *page, q url.Values, people []tropa.Staff) string {
-	name := ""
-	for _, st := range people {
-		if st.ID == q.Get("who") {
-			name = st.Name
-		}
-	}
+	name := staffName(people, q.Get("who"))
 	if name == "" {
 		return ""
 	}
@@ -68,8 +73,16 @@ func peopleNotice(p *page, q url.Values, people []tropa.Staff) string {
 			return ""
 		}
 		return p.T("NoticeDeactivated", "Name", name, "Keys", keys)
-	case "totp":
-		return p.T("NoticeTOTPReset", "Name", name)
+	}
+	return ""
+}
+
+// staffName is the name of the staff member with id, or "".
+func staffName(people []tropa.Staff, id string) string {
+	for _, st := range people {
+		if st.ID == id {
+			return st.Name
+		}
 	}
 	return ""
 }
@@ -96,22 +109,26 @@ func (s *Server) personDeactivate(w http.ResponseWriter, r *http.Request, sess *
 	return nil
 }
 
-// personResetTOTP makes a staff member who lost their phone enrol again.
+// personResetTOTP makes a staff member who lost their phone enrol again,
+// and shows the new enrolment code once: in this answer, not behind a
+// redirect whose address a browser's history would keep.
 func (s *Server) personResetTOTP(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	id := r.PathValue("id")
-	if err := s.Desk.ResetTOTP(r.Context(), sess, id); err != nil {
+	code, err := s.Desk.ResetTOTP(r.Context(), sess, r.PathValue("id"))
+	if err != nil {
 		return s.peopleRefused(w, r, sess, err)
 	}
-	q := url.Values{"done": {"totp"}, "who": {id}}
-	http.Redirect(w, r, s.newPage(r).URL("/staff/people?"+q.Encode()), http.StatusSeeOther)
-	return nil
+	p, err := s.staffPage(r, sess)
+	if err != nil {
+		return err
+	}
+	return s.showPeople(w, r, sess, p, http.StatusOK, enrolShown{who: r.PathValue("id"), code: code})
 }
 
 func (s *Server) peopleRefused(w http.ResponseWriter, r *http.Request, sess *desk.Session, err error) error {
 	return s.refuse(w, r, sess, err, func(p *page, status int) error {
-		return s.showPeople(w, r, sess, p, status)
+		return s.showPeople(w, r, sess, p, status, enrolShown{})
 	})
 }

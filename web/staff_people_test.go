@@ -126,14 +126,26 @@ func TestPeopleResetTOTP(t *testing.T) {
 	olenaID := ts.staffID(t, caseworkerName)
 
 	doc := coordinator.get(t, "/staff/people").doc(t)
-	resp := coordinator.post(t, attr(t, doc, personRow(olenaID)+" form.reset-totp", "action"), nil)
-	want := "/staff/people?" + url.Values{"done": {"totp"}, "who": {olenaID}}.Encode()
-	if resp.status != http.StatusOK || resp.path != want {
-		t.Fatalf("reset = %d at %s, want 200 at %s", resp.status, resp.path, want)
+	action := attr(t, doc, personRow(olenaID)+" form.reset-totp", "action")
+	resp := coordinator.postNoFollow(t, action, nil)
+	if resp.status != http.StatusOK {
+		t.Fatalf("reset = %d, want 200 with the new enrolment code", resp.status)
 	}
-	htmlcheck.HasOne(t, resp.doc(t), "p.notice")
+	doc = resp.doc(t)
+	htmlcheck.HasText(t, doc, "p.notice", caseworkerName)
+	code := htmlcheck.Text(htmlcheck.HasOne(t, doc, "code.enrol-code"))
+	if code == "" || code == ts.enrolCode(caseworkerName) {
+		t.Fatalf("enrolment code shown = %q, want a new one", code)
+	}
+	// Shown once: the people page does not show it again.
+	htmlcheck.HasNone(t, coordinator.get(t, "/staff/people").doc(t), "code.enrol-code")
 	wantLoggedOut(t, olena)
-	// Her password alone now leads to enrolling a new key.
+	// Her password and the new code lead to enrolling a new key; the old
+	// code no longer does.
+	if resp := ts.enrolAttempt(t, caseworkerName, caseworkerPassword, ts.enrolCode(caseworkerName)); resp.status != http.StatusUnprocessableEntity {
+		t.Errorf("enrolling with the code from before the reset = %d, want 422", resp.status)
+	}
+	ts.enrolCodes.Store(caseworkerName, code)
 	olena.login(t, caseworkerName, caseworkerPassword)
 	wantLoggedIn(t, olena)
 }

@@ -123,24 +123,38 @@ type searchData struct {
 	Done  bool
 }
 
-// caseSearch searches the sealed text of the cases the staff member holds.
-func (s *Server) caseSearch(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
+// searchForm is the empty search form. What is searched for, a name or a
+// number, is sent only by POST: it never stands in an address, which a
+// browser's history and every log on the way would keep.
+func (s *Server) searchForm(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
 	p, err := s.staffPage(r, sess)
 	if err != nil {
 		return err
 	}
-	query := r.URL.Query().Get("q")
+	p.Data = searchData{}
+	s.render(w, http.StatusOK, "search", p)
+	return nil
+}
+
+// caseSearch searches the sealed text of the cases the staff member holds.
+func (s *Server) caseSearch(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	p, err := s.staffPage(r, sess)
+	if err != nil {
+		return err
+	}
+	query := r.PostForm.Get("q")
 	data := searchData{Query: query}
 	status := http.StatusOK
-	if query != "" {
-		hits, err := s.Desk.Search(r.Context(), sess, query)
-		if tropa.IsCode(err, tropa.EINVALID) {
-			p.Error, status = p.explain(err), s.errorStatus(r, err)
-		} else if err != nil {
-			return err
-		}
-		data.Hits, data.Done = hits, err == nil
+	hits, err := s.Desk.Search(r.Context(), sess, query)
+	if tropa.IsCode(err, tropa.EINVALID) {
+		p.Error, status = p.explain(err), s.errorStatus(r, err)
+	} else if err != nil {
+		return err
 	}
+	data.Hits, data.Done = hits, err == nil
 	p.Data = data
 	s.render(w, status, "search", p)
 	return nil

@@ -8,9 +8,26 @@ import (
 	"tropa/desk"
 )
 
-// sessionCookie holds a staff session's id and key. It is sent only to the
-// staff site, never readable by script, never sent by another site.
-const sessionCookie = "tropa_staff"
+// The cookie that holds a staff session's id and key: never readable by
+// script, never sent by another site. Over HTTPS it is a __Host- cookie,
+// which a browser takes only if Secure, for the whole host and from the
+// host itself: no sibling domain, and no page served over plain HTTP (a
+// network in the middle), can set or overwrite it. Plain HTTP is left only
+// on loopback (see Config.TLS), where browsers would refuse a Secure
+// cookie; it is then sent to the staff site only.
+const (
+	sessionCookie       = "tropa_staff"
+	secureSessionCookie = "__Host-tropa_staff"
+)
+
+// sessionCookie returns the session cookie with value for this server.
+func (s *Server) sessionCookie(value string) *http.Cookie {
+	c := &http.Cookie{Name: sessionCookie, Value: value, Path: "/staff/", HttpOnly: true, SameSite: http.SameSiteStrictMode}
+	if s.TLS {
+		c.Name, c.Path, c.Secure = secureSessionCookie, "/", true
+	}
+	return c
+}
 
 type staffHandler func(w http.ResponseWriter, r *http.Request, sess *desk.Session) error
 
@@ -55,7 +72,7 @@ func stageHome(stage tropa.SessionStage) string {
 }
 
 func (s *Server) session(r *http.Request) (*desk.Session, error) {
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(s.sessionCookie("").Name)
 	if err != nil {
 		return nil, tropa.Errorf(tropa.EUNAUTHORIZED, "no session cookie")
 	}
@@ -63,13 +80,13 @@ func (s *Server) session(r *http.Request) (*desk.Session, error) {
 }
 
 func (s *Server) setSession(w http.ResponseWriter, sess *desk.Session) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.Token(), Path: "/staff/",
-		HttpOnly: true, Secure: s.TLS, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, s.sessionCookie(sess.Token()))
 }
 
 func (s *Server) clearSession(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/staff/", MaxAge: -1,
-		HttpOnly: true, Secure: s.TLS, SameSite: http.SameSiteStrictMode})
+	c := s.sessionCookie("")
+	c.MaxAge = -1
+	http.SetCookie(w, c)
 }
 
 // staffPage is a page for a logged-in staff member.

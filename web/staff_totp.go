@@ -51,7 +51,11 @@ func (s *Server) totpConfirm(w http.ResponseWriter, r *http.Request, sess *desk.
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	if err := s.Desk.ConfirmTOTP(r.Context(), sess, r.PostForm.Get("code")); err != nil {
+	err := s.accountTry(r, sess.Staff.Name, func() error {
+		return s.Desk.ConfirmTOTP(r.Context(), sess, r.PostForm.Get("enrol_code"), r.PostForm.Get("code"))
+	})
+	if err != nil {
+		setRetryAfter(w, err)
 		p := s.newPage(r)
 		return s.showTOTP(w, r, sess, p.explain(err), s.errorStatus(r, err))
 	}

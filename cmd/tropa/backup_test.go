@@ -41,8 +41,8 @@ func testBackupWhileServing(t *testing.T, b storetest.Backend) {
 	if err := os.WriteFile(keyFile, []byte(recoveryKeyLine.FindString(out)+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	mustRun(t, staffPassword+"\n", append([]string{"user", "add", "--name", "olga", "--role", "caseworker", "--password-stdin"},
-		dbFlags(src)...)...)
+	enrolCode := enrolCodeIn(t, mustRun(t, staffPassword+"\n", append([]string{"user", "add", "--name", "olga", "--role",
+		"caseworker", "--password-stdin"}, dbFlags(src)...)...))
 	mustRun(t, adminPassword+"\n", append([]string{"user", "add", "--name", "anna", "--role", "admin", "--password-stdin"},
 		dbFlags(src)...)...)
 
@@ -52,7 +52,7 @@ func testBackupWhileServing(t *testing.T, b storetest.Backend) {
 	staff := newClient(t)
 	page := staff.postForm(srv.url+"staff/login", url.Values{"name": {"olga"}, "password": {staffPassword}})
 	totpSecret := htmlcheck.Text(htmlcheck.HasOne(t, page, "code.secret"))
-	staff.postForm(srv.url+"staff/totp", url.Values{"code": {totpCode(t, totpSecret, -30*time.Second)}})
+	staff.postForm(srv.url+"staff/totp", url.Values{"enrol_code": {enrolCode}, "code": {totpCode(t, totpSecret, -30*time.Second)}})
 
 	subs := startSubmitting(srv.url, 2)
 	subs.waitFor(t, 24)

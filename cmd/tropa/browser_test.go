@@ -105,7 +105,8 @@ func TestBrowsers(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the TOTP page shows the secret %q: %v", secret, err)
 	}
-	do(t, staff, "type the code", chromedp.SendKeys(chromedp.ID("code"), code))
+	do(t, staff, "type the enrolment code and the code", chromedp.SendKeys(chromedp.ID("enrol_code"), s.enrolCode),
+		chromedp.SendKeys(chromedp.ID("code"), code))
 	follow(t, staff, `form[action="/staff/totp"] button[type=submit]`)
 	if loc := location(t, staff); !strings.HasSuffix(loc, "/staff/inbox") {
 		t.Fatalf("after TOTP enrolment the caseworker is at %s, want the inbox", loc)

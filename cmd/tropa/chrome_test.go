@@ -29,7 +29,9 @@ type site struct {
 	origin   string // scheme://host:port, what every request must stay on
 	staff    string
 	password string
-	server   *testServer
+	// enrolCode is what the staff member enrols TOTP with.
+	enrolCode string
+	server    *testServer
 }
 
 // startSite starts a site; each of before runs on its data directory before
@@ -39,7 +41,8 @@ func startSite(t *testing.T, before ...func(t *testing.T, dir string)) *site {
 	dir := t.TempDir()
 	s := &site{staff: "olga", password: "olga keeps the ledger by candlelight"}
 	mustRun(t, "", "init", "--data", dir)
-	mustRun(t, s.password+"\n", "user", "add", "--data", dir, "--name", s.staff, "--role", "caseworker", "--password-stdin")
+	s.enrolCode = enrolCodeIn(t, mustRun(t, s.password+"\n", "user", "add", "--data", dir, "--name", s.staff, "--role",
+		"caseworker", "--password-stdin"))
 	for _, f := range before {
 		f(t, dir)
 	}

@@ -80,7 +80,7 @@ func (e *cmdEnv) demo(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	return e.listenAndServe(ctx, d, listen{addr: *addr}, func(url string) {
+	return e.listenAndServe(ctx, d, listen{addr: *addr}, func(url, _ string) {
 		fmt.Fprintf(e.stdout, "tropa DEMO with FAKE data in %s (deleted when you stop it with Ctrl-C)\n\n", dir)
 		fmt.Fprintf(e.stdout, "  Applicant site: %s\n  Staff site:     %sstaff/\n\n", url, url)
 		fmt.Fprintf(e.stdout, "Demo staff, all with the password %q:\n", demoPassword)
@@ -102,7 +102,8 @@ func addDemoStaff(ctx context.Context, d *desk.Desk) (map[string]string, map[str
 	secrets := make(map[string]string)
 	sessions := make(map[string]*desk.Session)
 	for _, s := range demoStaff {
-		if _, err := d.AddStaff(ctx, tropa.Staff{Name: s.name, Role: s.role, Intake: s.intake}, demoPassword); err != nil {
+		added, err := d.AddStaff(ctx, tropa.Staff{Name: s.name, Role: s.role, Intake: s.intake}, demoPassword)
+		if err != nil {
 			return nil, nil, err
 		}
 		sess, err := d.Login(ctx, s.name, demoPassword, "")
@@ -120,7 +121,7 @@ func addDemoStaff(ctx context.Context, d *desk.Desk) (map[string]string, map[str
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := d.ConfirmTOTP(ctx, sess, code); err != nil {
+		if err := d.ConfirmTOTP(ctx, sess, added.EnrolCode, code); err != nil {
 			return nil, nil, err
 		}
 		secrets[s.name] = key.Secret()

@@ -45,8 +45,9 @@ commands:
   demo        run a server with fake demo data in a temporary directory
   init        set up a data directory and print the recovery key once
   serve       serve the applicant and staff sites
-  user add    add a staff member
+  user add    add a staff member and print their one-time enrolment code
   user list   list staff members
+  user reset-totp  make a staff member set up TOTP again, with a new enrolment code
   audit verify  check the audit log's hash chain and the staff signatures of it
   audit signers  print the signing keys and the log's head, to keep off the server
   backup      write an encrypted backup, also while serving

@@ -35,7 +35,8 @@ func TestRetentionLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
 	const password = "correct horse battery staple"
 	mustRun(t, "", "init", "--data", dir)
-	mustRun(t, password+"\n", "user", "add", "--data", dir, "--name", "olga", "--role", "caseworker", "--password-stdin")
+	enrolCode := enrolCodeIn(t, mustRun(t, password+"\n", "user", "add", "--data", dir, "--name", "olga", "--role", "caseworker",
+		"--password-stdin"))
 	markers := map[string]string{
 		"message":  "MARKER-RET-MESSAGE-5d0c Я в госпитале",
 		"contact":  "MARKER-RET-CONTACT-@handle_9e41",
@@ -58,7 +59,7 @@ func TestRetentionLeavesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page = staff.postForm(srv.url+"staff/totp", url.Values{"code": {code}})
+	page = staff.postForm(srv.url+"staff/totp", url.Values{"enrol_code": {enrolCode}, "code": {code}})
 	link, _ := htmlcheck.Attr(htmlcheck.HasOne(t, page, "table.inbox td a"), "href")
 	caseURL := srv.url + strings.TrimPrefix(link, "/")
 	page = staff.postForm(caseURL+"/reply", url.Values{"message": {markers["reply"]}})

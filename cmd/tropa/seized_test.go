@@ -43,7 +43,8 @@ func TestSeizedDisk(t *testing.T) {
 	t.Setenv("TMPDIR", tmp)
 	const password = "correct horse battery staple"
 	mustRun(t, "", "init", "--data", dir)
-	mustRun(t, password+"\n", "user", "add", "--data", dir, "--name", "olga", "--role", "caseworker", "--password-stdin")
+	enrolCode := enrolCodeIn(t, mustRun(t, password+"\n", "user", "add", "--data", dir, "--name", "olga", "--role", "caseworker",
+		"--password-stdin"))
 
 	srv := startServer(t, dir)
 	markers := map[string]string{
@@ -58,6 +59,8 @@ func TestSeizedDisk(t *testing.T) {
 		"deadline": "MARKER-DEADLINE-4f7a68 встреча у моста",
 		"photo":    "MARKER-PHOTO-2b8e61 выписка.jpg",
 		"photo2":   "MARKER-PHOTO-d71c05 повестка.png",
+		// Only its hash is kept.
+		"enrol code": enrolCode,
 	}
 	jpg, png := scrubtest.JPEG(t, 64, 48), scrubtest.PNG(t, 48, 32)
 
@@ -76,7 +79,7 @@ func TestSeizedDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page = staff.postForm(srv.url+"staff/totp", url.Values{"code": {code}})
+	page = staff.postForm(srv.url+"staff/totp", url.Values{"enrol_code": {enrolCode}, "code": {code}})
 	link, _ := htmlcheck.Attr(htmlcheck.HasOne(t, page, "table.inbox td a"), "href")
 	page = staff.get(srv.url + strings.TrimPrefix(link, "/"))
 	htmlcheck.HasText(t, page, ".message .body", markers["message"])
@@ -128,6 +131,7 @@ func TestSeizedDisk(t *testing.T) {
 	for _, s := range scrubtest.Secrets {
 		secrets["photo metadata "+s] = s
 	}
+	secrets["enrol code undashed"] = strings.ReplaceAll(enrolCode, "-", "")
 	for name, m := range markers {
 		secrets[name] = m
 		// Each distinctive word alone, too: a field split or stored in
@@ -175,6 +179,19 @@ func assertAbsent(t *testing.T, where string, b []byte, secrets map[string]strin
 	}
 }
 
+// enrolCodeLine is how tropa user add and reset-totp print the code.
+var enrolCodeLine = regexp.MustCompile(`(?m)^  ([A-Z2-7]{4}(?:-[A-Z2-7]{4}){3})$`)
+
+// enrolCodeIn is the enrolment code in what tropa user add printed.
+func enrolCodeIn(t *testing.T, out string) string {
+	t.Helper()
+	m := enrolCodeLine.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no enrolment code in:\n%s", out)
+	}
+	return m[1]
+}
+
 // mustRun runs a tropa command to completion.
 func mustRun(t *testing.T, stdin string, args ...string) string {
 	t.Helper()
@@ -215,12 +232,12 @@ type testServer struct {
 var servingLine = regexp.MustCompile(`serving on (http://\S+/)`)
 
 // startServer runs "tropa serve" on a free port of the loopback, on the
-// data directory or PostgreSQL URL where.
-func startServer(t *testing.T, where string) *testServer {
+// data directory or PostgreSQL URL where, with flags added.
+func startServer(t *testing.T, where string, flags ...string) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &testServer{cancel: cancel, done: make(chan error, 1), out: &lockedBuffer{}}
-	args := append([]string{"serve", "--addr", "127.0.0.1:0"}, dbFlags(where)...)
+	args := append(append([]string{"serve", "--addr", "127.0.0.1:0"}, dbFlags(where)...), flags...)
 	go func() {
 		s.done <- run(ctx, args, noEnv, strings.NewReader(""), s.out, s.out)
 	}()

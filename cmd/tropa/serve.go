@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,9 +21,16 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	at := addDatabaseFlags(fs, "data directory (made by tropa init)")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	staffAddr := fs.String("staff-addr", "", "serve the staff site only here, and not on --addr "+
+		"(a private interface, or the target of an onion service of its own)")
+	trustedProxies := fs.String("trusted-proxy", "", "comma-separated CIDRs of reverse proxies whose "+
+		"X-Forwarded-For names the client, for the limits per client")
+	proxyProtocol := fs.Bool("proxy-protocol", false, "read a PROXY protocol header from connections from "+
+		"loopback or a --trusted-proxy, as Tor sends with HiddenServiceExportCircuitID haproxy")
 	certFile := fs.String("tls-cert", "", "TLS certificate file; with --tls-key, serve HTTPS")
 	keyFile := fs.String("tls-key", "", "TLS private key file")
-	behindTLS := fs.Bool("behind-tls", false, "users reach tropa over HTTPS through a proxy: mark cookies Secure")
+	behindTLS := fs.Bool("behind-tls", false, "users reach tropa over HTTPS through a proxy (plain HTTP "+
+		"anywhere but loopback is taken to be so)")
 	kdfConcurrency := fs.Int("kdf-concurrency", 0, "argon2id derivations run at once (default: one per CPU)")
 	intakeRate := fs.Float64("intake-rate", 0, "submissions a second from all applicants together "+
 		"(default: a quarter above the argon2id capacity measured at start, at least 50)")
@@ -35,6 +44,10 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	}
 	if *reclaimDelay <= 0 {
 		return errors.New("--reclaim-delay must be positive")
+	}
+	trusted, err := parsePrefixes(*trustedProxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxy: %w", err)
 	}
 	d, db, err := openDesk(ctx, at, *kdfConcurrency)
 	if err != nil {
@@ -50,37 +63,71 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	} else if !ok {
 		return fmt.Errorf("the database is not set up: run tropa init %s first", at.flags())
 	}
-	return e.listenAndServe(ctx, d, listen{addr: *addr, certFile: *certFile, keyFile: *keyFile,
-		tls: *behindTLS || *certFile != "", intakeRate: *intakeRate}, func(url string) {
-		fmt.Fprintf(e.stdout, "tropa is serving on %s (staff: %sstaff/)\n", url, url)
-	})
+	return e.listenAndServe(ctx, d, listen{addr: *addr, staffAddr: *staffAddr, certFile: *certFile, keyFile: *keyFile,
+		tls: *behindTLS || *certFile != "", intakeRate: *intakeRate, trusted: trusted, proxyProtocol: *proxyProtocol},
+		func(url, staffURL string) {
+			fmt.Fprintf(e.stdout, "tropa is serving on %s (staff: %sstaff/)\n", url, staffURL)
+		})
 }
 
 // listen is how a server is reached.
 type listen struct {
 	addr, certFile, keyFile string
-	tls                     bool
+	// staffAddr, when set, is where the staff site is served instead of
+	// addr.
+	staffAddr string
+	// tls says users reach tropa over HTTPS; plain HTTP on anything but
+	// loopback is taken to be behind an HTTPS proxy too.
+	tls bool
 	// intakeRate is the submissions a second allowed; 0 measures it.
-	intakeRate float64
+	intakeRate    float64
+	trusted       []netip.Prefix
+	proxyProtocol bool
+}
+
+// parsePrefixes parses a comma-separated list of CIDRs; a bare address is
+// taken as the one address.
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for f := range strings.SplitSeq(list, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil {
+				return nil, err
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// plainOnLoopback reports whether the staff site's listener l is on
+// loopback: only then may staff sessions go over plain HTTP. Elsewhere
+// plain HTTP crosses a network, and the session cookie stays Secure: a
+// proxy in front must add HTTPS, or browsers do not send it.
+func plainOnLoopback(l net.Listener) bool {
+	ap, err := netip.ParseAddrPort(l.Addr().String())
+	return err == nil && ap.Addr().IsLoopback()
 }
 
 // capacityTime is how long serve measures argon2id at start to set the
 // intake limit: long enough for a few derivations on every core.
 const capacityTime = 300 * time.Millisecond
 
-// listenAndServe serves d until ctx ends, calling ready with the site's URL
-// once it accepts connections.
-func (e *cmdEnv) listenAndServe(ctx context.Context, d *desk.Desk, at listen, ready func(url string)) error {
+// listenAndServe serves d until ctx ends, calling ready with the URLs of the
+// site and of the staff site once it accepts connections.
+func (e *cmdEnv) listenAndServe(ctx context.Context, d *desk.Desk, at listen, ready func(url, staffURL string)) error {
 	logger := e.logger()
 	if at.intakeRate <= 0 {
 		capacity := seal.Capacity(ctx, d.ReceiptParams, d.KDF.Concurrency(), capacityTime)
 		at.intakeRate = web.IntakeRateFor(capacity)
 		logger.Info("intake limit set from argon2id capacity", "derivations_per_s", int(capacity),
 			"submissions_per_s", int(at.intakeRate))
-	}
-	srv, err := web.New(web.Config{Desk: d, Logger: logger, TLS: at.tls, IntakeRate: at.intakeRate})
-	if err != nil {
-		return err
 	}
 	if n, err := d.Store.IntakeRecipients(ctx); err == nil && len(n) == 0 {
 		logger.Warn("no active intake staff: new requests are readable with the recovery key only")
@@ -89,11 +136,33 @@ func (e *cmdEnv) listenAndServe(ctx context.Context, d *desk.Desk, at listen, re
 	if err != nil {
 		return err
 	}
+	sites := []served{{web.SiteAll, l}}
+	if at.staffAddr != "" {
+		sl, err := net.Listen("tcp", at.staffAddr)
+		if err != nil {
+			l.Close()
+			return err
+		}
+		sites = []served{{web.SitePublic, l}, {web.SiteStaff, sl}}
+	}
+	tls := at.tls || !plainOnLoopback(sites[len(sites)-1].l)
+	if tls && !at.tls {
+		logger.Warn("plain HTTP on an address other than loopback: staff can log in only through an HTTPS proxy in front")
+	}
+	srv, err := web.New(web.Config{Desk: d, Logger: logger, TLS: tls, IntakeRate: at.intakeRate,
+		TrustedProxies: at.trusted, ProxyProtocol: at.proxyProtocol})
+	if err != nil {
+		for _, s := range sites {
+			s.l.Close()
+		}
+		return err
+	}
 	scheme := "http"
 	if at.certFile != "" {
 		scheme = "https"
 	}
-	ready(fmt.Sprintf("%s://%s/", scheme, l.Addr()))
+	url := func(l net.Listener) string { return fmt.Sprintf("%s://%s/", scheme, l.Addr()) }
+	ready(url(sites[0].l), url(sites[len(sites)-1].l))
 	// The background work stops with the server, and before the store
 	// closes, so that a reclaim asked for just before the stop still runs.
 	ctx, stop := context.WithCancel(ctx)
@@ -103,10 +172,35 @@ func (e *cmdEnv) listenAndServe(ctx context.Context, d *desk.Desk, at listen, re
 	background.Go(func() {
 		d.RunReclaims(ctx, func(err error) { logger.Error("reclaim", "err", err) })
 	})
-	err = srv.Serve(ctx, l, at.certFile, at.keyFile)
+	err = serveSites(ctx, srv, sites, at.certFile, at.keyFile)
 	stop()
 	background.Wait()
 	return err
+}
+
+// served is a site and the listener it is served on.
+type served struct {
+	site web.Site
+	l    net.Listener
+}
+
+// serveSites serves each site until ctx ends or one fails, which stops
+// the others.
+func serveSites(ctx context.Context, srv *web.Server, sites []served, certFile, keyFile string) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, len(sites))
+	for _, s := range sites {
+		go func() { errc <- srv.ServeSite(ctx, s.site, s.l, certFile, keyFile) }()
+	}
+	var first error
+	for range sites {
+		if err := <-errc; err != nil && first == nil {
+			first = err
+		}
+		cancel()
+	}
+	return first
 }
 
 // retentionEvery is how often the retention policy is applied. Its rules

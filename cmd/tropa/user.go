@@ -13,19 +13,22 @@ import (
 	"golang.org/x/term"
 
 	"tropa"
+	"tropa/desk"
 )
 
 func (e *cmdEnv) user(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return errors.New(`usage: tropa user add|list --data DIR ...`)
+		return errors.New(`usage: tropa user add|list|reset-totp --data DIR ...`)
 	}
 	switch args[0] {
 	case "add":
 		return e.userAdd(ctx, args[1:])
 	case "list":
 		return e.userList(ctx, args[1:])
+	case "reset-totp":
+		return e.userResetTOTP(ctx, args[1:])
 	default:
-		return fmt.Errorf("unknown user command %q: want add or list", args[0])
+		return fmt.Errorf("unknown user command %q: want add, list or reset-totp", args[0])
 	}
 }
 
@@ -67,7 +70,40 @@ func (e *cmdEnv) userAdd(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Added %s (%s, intake: %v). They set up TOTP at their first login.\n", added.Name, added.Role, added.Intake)
+	e.printEnrolCode(added.Name, added.EnrolCode)
 	return nil
+}
+
+// userResetTOTP makes a staff member set up TOTP again, with a new
+// enrolment code: for a lost phone when no administrator can log in, or a
+// code that expired before its first use.
+func (e *cmdEnv) userResetTOTP(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("user reset-totp", flag.ContinueOnError)
+	at := addDatabaseFlags(fs, "data directory")
+	name := fs.String("name", "", "login name")
+	if err := e.parseFlags(fs, args); err != nil {
+		return err
+	}
+	d, db, err := openDesk(ctx, at, 1)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	code, err := d.ResetTOTPByName(ctx, *name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s's TOTP is reset and their sessions ended. They set it up again at their next login.\n", *name)
+	e.printEnrolCode(*name, code)
+	return nil
+}
+
+// printEnrolCode shows an enrolment code, the one time it exists outside
+// the staff member's hands.
+func (e *cmdEnv) printEnrolCode(name, code string) {
+	fmt.Fprintf(e.stdout, "Enrolment code for %s (shown only now; it works once, for %d hours):\n  %s\n"+
+		"Give it to them in person or over a channel you trust: their password alone does not set up TOTP.\n",
+		name, int(desk.EnrolCodeLifetime.Hours()), code)
 }
 
 // readPassword reads a password from standard input's first line, or

@@ -90,7 +90,8 @@ func enrolStaff(ctx context.Context, d *desk.Desk) ([]Staff, error) {
 	var staff []Staff
 	for _, name := range benchStaff {
 		password := fmt.Sprintf("%x", seal.RandomBytes(16))
-		if _, err := d.AddStaff(ctx, tropa.Staff{Name: name, Role: tropa.RoleCaseworker, Intake: true}, password); err != nil {
+		added, err := d.AddStaff(ctx, tropa.Staff{Name: name, Role: tropa.RoleCaseworker, Intake: true}, password)
+		if err != nil {
 			return nil, err
 		}
 		sess, err := d.Login(ctx, name, password, "")
@@ -105,7 +106,7 @@ func enrolStaff(ctx context.Context, d *desk.Desk) ([]Staff, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := d.ConfirmTOTP(ctx, sess, code); err != nil {
+		if err := d.ConfirmTOTP(ctx, sess, added.EnrolCode, code); err != nil {
 			return nil, err
 		}
 		if err := d.Logout(ctx, sess); err != nil {
