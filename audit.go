@@ -14,15 +14,23 @@ const (
 	ActionTOTPEnroll   = "staff.totp_enroll"
 	ActionStaffAdd     = "staff.add"
 
-	ActionRequestEnter  = "request.enter"
-	ActionCaseNote      = "case.note"
-	ActionCaseSearch    = "case.search"
-	ActionCaseChange    = "case.change"
-	ActionCaseGrant     = "case.grant"
-	ActionCaseRevoke    = "case.revoke"
-	ActionStaffDisable  = "staff.deactivate"
-	ActionTOTPReset     = "staff.totp_reset"
-	ActionPassword      = "staff.password"
+	ActionRequestEnter = "request.enter"
+	ActionCaseNote     = "case.note"
+	ActionCaseSearch   = "case.search"
+	ActionCaseChange   = "case.change"
+	ActionCaseGrant    = "case.grant"
+	ActionCaseRevoke   = "case.revoke"
+	ActionStaffDisable = "staff.deactivate"
+	ActionTOTPReset    = "staff.totp_reset"
+	ActionPassword     = "staff.password"
+	// ActionKeyRotate records a new key pair for a staff member, its detail
+	// why ("asked", "login"); a password change is ActionPassword.
+	// ActionKeyRotated records that no case key is wrapped to the old
+	// one any more, with how many were wrapped again. ActionSuspect marks a
+	// staff member as possibly compromised.
+	ActionKeyRotate     = "staff.key_rotate"
+	ActionKeyRotated    = "staff.key_rotated"
+	ActionSuspect       = "staff.suspect"
 	ActionSessionEnd    = "staff.session_end"
 	ActionSettingChange = "settings.change"
 

@@ -82,6 +82,11 @@ type StaffRecord struct {
 	SealedPrivate []byte
 	SealedTOTP    []byte
 	TOTPLastStep  int64
+	// SealedPrivateOld is the private key a rotation is replacing, sealed
+	// under the same password key, until no case key is wrapped to it.
+	SealedPrivateOld []byte
+	// RotateAtLogin makes the next login replace the key pair first.
+	RotateAtLogin bool
 }
 
 // Recipient is a staff member's public key.
@@ -111,6 +116,9 @@ type SessionRecord struct {
 	// SealedPendingTOTP holds a TOTP secret being enrolled, under the
 	// session key.
 	SealedPendingTOTP []byte
+	// SealedOldIdentity holds, under the session key, the private key an
+	// unfinished rotation is replacing.
+	SealedOldIdentity []byte
 	CreatedAt         time.Time
 	LastSeenAt        time.Time
 }
@@ -189,17 +197,6 @@ type CaseUpdate struct {
 	Audit  []AuditEvent
 }
 
-// PasswordChange re-seals a staff member's private key under a new
-// password; every other session of theirs ends.
-type PasswordChange struct {
-	StaffID       string
-	KDF           string
-	Salt          []byte
-	SealedPrivate []byte
-	// KeepSession is the session that made the change, which stays.
-	KeepSession string
-}
-
 // Counts are what the analysts see: numbers of cases, which name no one.
 type Counts struct {
 	// Received counts requests that arrived in the period, by kind and by
@@ -237,7 +234,9 @@ type StaffStore interface {
 	// ResetTOTP forgets a staff member's TOTP secret and ends their
 	// sessions; they enrol again at their next login.
 	ResetTOTP(ctx context.Context, id string, ev AuditEvent) error
-	ChangePassword(ctx context.Context, c *PasswordChange, ev AuditEvent) error
+	// RequireRotation ends a staff member's sessions and makes their next
+	// login replace their key pair.
+	RequireRotation(ctx context.Context, id string, ev AuditEvent) error
 	// UseTOTPStep records step as used; it fails with ECONFLICT if step is
 	// not later than the last one used, so that no code is accepted twice.
 	UseTOTPStep(ctx context.Context, staffID string, step int64) error
@@ -317,6 +316,7 @@ type Store interface {
 	CaseStore
 	AuditStore
 	RetentionStore
+	RotationStore
 	Close() error
 }
 

@@ -108,7 +108,7 @@ func (d *Desk) caseKey(ctx context.Context, s *Session, requestID string, p trop
 	} else if err != nil {
 		return nil, err
 	}
-	key, err := s.identity.UnwrapKey(w.Wrapped)
+	key, err := s.unwrap(w.Wrapped)
 	if err != nil {
 		return nil, tropa.Errorf(tropa.EINTERNAL, "unwrap case key: %v", err)
 	}
