@@ -103,6 +103,9 @@ func testRotation(t *testing.T, b storetest.Backend) {
 	if err := s.RequireRotation(ctx, f.alice.ID, suspect); err != nil {
 		t.Fatalf("RequireRotation: %v", err)
 	}
+	if got := auditLength(t, s); got != auditBefore+3 {
+		t.Errorf("audit log has %d entries after RequireRotation, want %d", got, auditBefore+3)
+	}
 	if st, err := s.StaffByID(ctx, f.alice.ID); err != nil || !st.RotateAtLogin {
 		t.Errorf("alice after RequireRotation = %+v, %v; want a new key pair due", st, err)
 	}
