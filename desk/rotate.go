@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 
 	"tropa"
@@ -171,6 +172,9 @@ func (d *Desk) rotate(ctx context.Context, st *tropa.StaffRecord, keys *keyring,
 // deletes the old private key; keep, when not nil, is a session that then
 // holds current alone.
 func (d *Desk) complete(ctx context.Context, staffID string, current, old *seal.Identity, keep *Session) error {
+	// A client that stops waiting must not leave the old key usable until
+	// the next login: the work goes on without it.
+	ctx = context.WithoutCancel(ctx)
 	moved, err := d.rewrapHeld(ctx, staffID, current, old)
 	if err != nil {
 		return err
@@ -186,10 +190,13 @@ func (d *Desk) complete(ctx context.Context, staffID string, current, old *seal.
 }
 
 // rewrapHeld walks the case keys staffID holds, in batches, and wraps to
-// current each one that only old opens, until a whole pass finds none. It
+// current each one that old opens, until a whole pass finds none. It
 // returns how many it wrapped again.
 func (d *Desk) rewrapHeld(ctx context.Context, staffID string, current, old *seal.Identity) (int64, error) {
 	var moved int64
+	// settled holds, by request, the wrap a pass left that old does not
+	// open, so that the next pass tries old only on wraps changed since.
+	settled := map[string][sha256.Size]byte{}
 	for range rewrapPasses {
 		found := 0
 		for after := ""; ; {
@@ -197,7 +204,7 @@ func (d *Desk) rewrapHeld(ctx context.Context, staffID string, current, old *sea
 			if err != nil {
 				return moved, err
 			}
-			batch, err := rewrapBatch(wraps, current, old)
+			batch, err := rewrapBatch(wraps, current, old, settled)
 			if err != nil {
 				return moved, err
 			}
@@ -221,23 +228,27 @@ func (d *Desk) rewrapHeld(ctx context.Context, staffID string, current, old *sea
 	return moved, tropa.Errorf(tropa.ECONFLICT, "case keys still wrapped to the old key after %d passes", rewrapPasses)
 }
 
-// rewrapBatch wraps to current the keys of wraps that only old opens. A
-// wrap neither opens is left: no key of the staff member's opens it, the
-// old one included, so it gives the adversary nothing.
-func rewrapBatch(wraps []tropa.KeyWrap, current, old *seal.Identity) ([]tropa.Rewrap, error) {
+// rewrapBatch wraps to current the keys of wraps that old opens, and
+// records in settled what each wrap is once old no longer opens it. Any
+// other wrap, to the new key or to none of the staff member's, gives
+// whoever holds the old key nothing, and is left.
+func rewrapBatch(wraps []tropa.KeyWrap, current, old *seal.Identity, settled map[string][sha256.Size]byte) ([]tropa.Rewrap, error) {
 	var batch []tropa.Rewrap
 	for _, w := range wraps {
-		if _, err := current.UnwrapKey(w.Wrapped); err == nil {
+		sum := sha256.Sum256(w.Wrapped)
+		if prev, ok := settled[w.RequestID]; ok && prev == sum {
 			continue
 		}
 		key, err := old.UnwrapKey(w.Wrapped)
 		if err != nil {
+			settled[w.RequestID] = sum
 			continue
 		}
 		wrapped, err := seal.WrapKey(current.Recipient(), key)
 		if err != nil {
 			return nil, err
 		}
+		settled[w.RequestID] = sha256.Sum256(wrapped)
 		batch = append(batch, tropa.Rewrap{RequestID: w.RequestID, Holder: w.Holder, Old: w.Wrapped, New: wrapped})
 	}
 	return batch, nil
