@@ -44,6 +44,11 @@ type KeyWrap struct {
 	Reason    string
 	Wrapped   []byte
 	CreatedAt time.Time
+	// To is the public key Wrapped was made for, when the holder is a
+	// staff member. It is not stored: the store refuses a wrap made for a
+	// key that a rotation has replaced since it was read. Empty skips the
+	// check.
+	To string
 }
 
 // ReceiptRecord lets an applicant return to his request. Lookup is the public

@@ -367,3 +367,45 @@ func testRotationCutShortResumes(t *testing.T, f *fixture) {
 	readsAll(t, f, again, append(cases, fresh))
 	readsAll(t, f, s, append(cases, fresh))
 }
+
+// rotatingStore replaces olena's keys just before the first request is
+// written: after intake wrapped its key to her public key, before the
+// wrap reaches the database, as happens when intake waits for argon2id
+// under a flood while she changes her password.
+type rotatingStore struct {
+	tropa.Store
+	rotate func() error
+}
+
+func (s *rotatingStore) CreateRequest(ctx context.Context, n *tropa.NewRequest) error {
+	if rotate := s.rotate; rotate != nil {
+		s.rotate = nil
+		if err := rotate(); err != nil {
+			return err
+		}
+	}
+	return s.Store.CreateRequest(ctx, n)
+}
+
+func TestRotationRacesIntake(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		t.Parallel()
+		ctx := context.Background()
+		f := newFixtureAt(t, b.New(t))
+		olena := f.caseworker(t, "olena")
+		oldKey := stealKey(t, f.raw(t), olena.Staff.ID, password("olena"))
+		f.desk.Store = &rotatingStore{Store: f.store, rotate: func() error {
+			return f.desk.RotateKeys(ctx, olena, password("olena"))
+		}}
+		_, id := f.submit(t, submission("@in_flight", "Отправлено во время смены ключей"))
+		f.desk.Store = f.store
+		if olena.Staff.PublicKey == oldKey.Recipient() {
+			t.Fatal("the rotation did not run")
+		}
+		if wraps, _ := opened(t, f.raw(t), oldKey); wraps != 0 {
+			t.Errorf("the old key opens %d case keys: a request in flight was wrapped to it", wraps)
+		}
+		readsAll(t, f, olena, []string{id})
+	})
+}

@@ -58,13 +58,35 @@ func testRotation(t *testing.T, b storetest.Backend) {
 		}
 	}
 
+	// A key wrapped to alice's old public key before the rotation started,
+	// written after, would open with the key the rotation replaces.
+	stale := newRequest(base, tropa.UrgencyNormal, f.alice.ID, f.bob.ID)
+	stale.Wraps[0].To, stale.Wraps[1].To = f.alice.PublicKey, f.bob.PublicKey
+	if err := s.CreateRequest(ctx, stale); !tropa.IsCode(err, tropa.ECONFLICT) {
+		t.Errorf("CreateRequest with a key wrapped to alice's old public key: error = %v, want ECONFLICT", err)
+	}
+	if _, err := s.RequestByID(ctx, stale.Request.ID); !tropa.IsCode(err, tropa.ENOTFOUND) {
+		t.Errorf("the refused request: %v, want ENOTFOUND", err)
+	}
+	stale.Wraps[0].To = r.PublicKey
+	mustCreateRequest(t, s, stale)
+	grant := &tropa.CaseUpdate{RequestID: f.bobsRequest.Request.ID, At: base, AddWraps: []tropa.KeyWrap{{
+		RequestID: f.bobsRequest.Request.ID, Holder: f.alice.ID, Reason: tropa.AccessReferral,
+		Wrapped: []byte("to the old key"), To: f.alice.PublicKey}}}
+	if err := s.UpdateCase(ctx, grant); !tropa.IsCode(err, tropa.ECONFLICT) {
+		t.Errorf("UpdateCase granting a key wrapped to alice's old public key: error = %v, want ECONFLICT", err)
+	}
+	if _, err := s.KeyWrap(ctx, f.bobsRequest.Request.ID, f.alice.ID); !tropa.IsCode(err, tropa.ENOTFOUND) {
+		t.Errorf("the refused grant: %v, want ENOTFOUND", err)
+	}
+
 	held, err := s.HeldWraps(ctx, f.alice.ID, "", 2)
 	if err != nil || len(held) != 2 || held[0].RequestID >= held[1].RequestID || held[0].Holder != f.alice.ID {
 		t.Fatalf("HeldWraps(first 2) = %+v, %v", held, err)
 	}
-	rest, err := s.HeldWraps(ctx, f.alice.ID, held[1].RequestID, 2)
-	if err != nil || len(rest) != 1 || rest[0].RequestID <= held[1].RequestID {
-		t.Fatalf("HeldWraps(after) = %+v, %v; want the third", rest, err)
+	rest, err := s.HeldWraps(ctx, f.alice.ID, held[1].RequestID, 5)
+	if err != nil || len(rest) != 2 || rest[0].RequestID <= held[1].RequestID {
+		t.Fatalf("HeldWraps(after) = %+v, %v; want the other two", rest, err)
 	}
 	n, err := s.Rewrap(ctx, []tropa.Rewrap{
 		{RequestID: held[0].RequestID, Holder: f.alice.ID, Old: held[0].Wrapped, New: []byte("rewrapped 0")},
