@@ -10,16 +10,18 @@ import (
 
 	"tropa"
 	"tropa/desk"
+	"tropa/store/storetest"
 )
 
 // heldForBench is how many cases the staff member holds whose keys the
 // benchmarks replace: a busy caseworker on intake after a year.
 const heldForBench = 10000
 
-// holdingFixture is a desk where olena, on intake, holds n cases.
-func holdingFixture(b *testing.B, n int) (*fixture, *desk.Session) {
+// holdingFixture is a desk on the database where names, on which olena,
+// on intake, holds n cases.
+func holdingFixture(b *testing.B, where string, n int) (*fixture, *desk.Session) {
 	b.Helper()
-	f := newFixture(b)
+	f := newFixtureAt(b, where)
 	olena := f.caseworker(b, "olena")
 	const workers = 4
 	var wg sync.WaitGroup
@@ -47,10 +49,19 @@ func holdingFixture(b *testing.B, n int) (*fixture, *desk.Session) {
 // BenchmarkRotate replaces the key pair of a staff member who holds 10,000
 // cases: the new key pair stored, every case key unwrapped and wrapped
 // again in batches, a second pass that finds none left, the old key
-// deleted.
+// deleted. It runs on SQLite, and on PostgreSQL when TROPA_TEST_POSTGRES
+// names one.
 func BenchmarkRotate(b *testing.B) {
+	for _, backend := range []storetest.Backend{storetest.SQLite, storetest.Postgres} {
+		b.Run(backend.Name, func(b *testing.B) {
+			f, olena := holdingFixture(b, backend.New(b), heldForBench)
+			benchmarkRotate(b, f, olena)
+		})
+	}
+}
+
+func benchmarkRotate(b *testing.B, f *fixture, olena *desk.Session) {
 	ctx := context.Background()
-	f, olena := holdingFixture(b, heldForBench)
 	b.Run(fmt.Sprintf("held=%d", heldForBench), func(b *testing.B) {
 		timed := f.timeBatches(b)
 		for b.Loop() {

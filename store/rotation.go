@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"tropa"
 )
@@ -57,22 +58,33 @@ func (db *DB) HeldWraps(ctx context.Context, holder, after string, limit int) ([
 }
 
 // Rewrap replaces each wrap that still holds what was read, in one short
-// transaction, and returns how many it replaced. Comparing the bytes makes a
-// wrap replaced or removed meanwhile (a transfer, a new grant, a deletion)
-// stay as that change left it.
+// transaction of one statement, and returns how many it replaced.
+// Comparing the bytes makes a wrap replaced or removed meanwhile (a
+// transfer, a new grant, a deletion) stay as that change left it.
 func (db *DB) Rewrap(ctx context.Context, wraps []tropa.Rewrap) (int64, error) {
+	if len(wraps) == 0 {
+		return 0, nil
+	}
+	// PostgreSQL types a VALUES list by its values, and would take the
+	// bytes for text.
+	bytes := ""
+	if db.postgres {
+		bytes = "::bytea"
+	}
+	var q sqlBuilder
+	rows := make([]string, len(wraps))
+	for i, w := range wraps {
+		rows[i] = "(" + q.arg(w.RequestID) + ", " + q.arg(w.Holder) + ", " + q.arg(w.Old) + bytes + ", " +
+			q.arg(w.New) + bytes + ")"
+	}
 	var n int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		n = 0
-		for _, w := range wraps {
-			k, err := affected(tx.ExecContext(ctx, `UPDATE key_wraps SET wrapped = $1
-				WHERE request_id = $2 AND holder = $3 AND wrapped = $4`, w.New, w.RequestID, w.Holder, w.Old))
-			if err != nil {
-				return err
-			}
-			n += k
-		}
-		return nil
+		var err error
+		n, err = affected(tx.ExecContext(ctx, `WITH v (request_id, holder, old, new) AS (VALUES `+strings.Join(rows, ", ")+`)
+			UPDATE key_wraps SET wrapped = v.new FROM v
+			WHERE key_wraps.request_id = v.request_id AND key_wraps.holder = v.holder AND key_wraps.wrapped = v.old`,
+			q.args...))
+		return err
 	})
 	return n, err
 }
