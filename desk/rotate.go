@@ -35,12 +35,11 @@ import (
 // enough that intake, which waits for the same writer, waits milliseconds.
 const rotateBatch = 256
 
-// rewrapPasses bounds the passes over the held keys. A pass after the first
-// finds only keys wrapped to the old public key by a change that read it
-// before step 1 and wrote after the pass went by; each such race is a few
-// milliseconds wide, so a pass that finds some is followed by one that
-// finds none, and a rotation still finding some after this many is left
-// unfinished, to resume at the next login.
+// rewrapPasses bounds the passes over the held keys. The store refuses a
+// key wrapped to a replaced public key, so the pass after the first only
+// checks, without unwrapping, that nothing changed behind it; a rotation
+// still finding keys for the old one after this many is left unfinished,
+// to resume at the next login.
 const rewrapPasses = 4
 
 // ChangePassword gives the staff member a new key pair, sealed under a new
