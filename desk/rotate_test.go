@@ -122,8 +122,13 @@ func testRotationLocksOutTheOldKey(t *testing.T, f *fixture, rc rotationCase) {
 	if err := now.QueryRow(`SELECT count(*) FROM key_wraps WHERE holder = $1`, olena.Staff.ID).Scan(&held); err != nil || held != len(cases) {
 		t.Errorf("olena holds %d case keys (%v), want %d", held, err, len(cases))
 	}
-	// The new key opens her cases where the rotation left her, and at
-	// her next login with the password she has now.
+	// The new key opens her cases in the session the rotation left her,
+	// as its row now holds it, and at her next login with the password she
+	// has now.
+	s, err := f.desk.Session(ctx, s.Token())
+	if err != nil {
+		t.Fatalf("the session after the rotation: %v", err)
+	}
 	readsAll(t, f, s, cases)
 	again, err := f.desk.Login(ctx, "olena", newPassword, f.code(t, "olena"))
 	if err != nil {
