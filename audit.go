@@ -14,23 +14,15 @@ const (
 	ActionTOTPEnroll   = "staff.totp_enroll"
 	ActionStaffAdd     = "staff.add"
 
-	ActionRequestEnter = "request.enter"
-	ActionCaseNote     = "case.note"
-	ActionCaseSearch   = "case.search"
-	ActionCaseChange   = "case.change"
-	ActionCaseGrant    = "case.grant"
-	ActionCaseRevoke   = "case.revoke"
-	ActionStaffDisable = "staff.deactivate"
-	ActionTOTPReset    = "staff.totp_reset"
-	ActionPassword     = "staff.password"
-	// ActionKeyRotate records a new key pair for a staff member, its detail
-	// why ("asked", "login"); a password change is ActionPassword.
-	// ActionKeyRotated records that no case key is wrapped to the old
-	// one any more, with how many were wrapped again. ActionSuspect marks a
-	// staff member as possibly compromised.
-	ActionKeyRotate     = "staff.key_rotate"
-	ActionKeyRotated    = "staff.key_rotated"
-	ActionSuspect       = "staff.suspect"
+	ActionRequestEnter  = "request.enter"
+	ActionCaseNote      = "case.note"
+	ActionCaseSearch    = "case.search"
+	ActionCaseChange    = "case.change"
+	ActionCaseGrant     = "case.grant"
+	ActionCaseRevoke    = "case.revoke"
+	ActionStaffDisable  = "staff.deactivate"
+	ActionTOTPReset     = "staff.totp_reset"
+	ActionPassword      = "staff.password"
 	ActionSessionEnd    = "staff.session_end"
 	ActionSettingChange = "settings.change"
 
@@ -43,6 +35,17 @@ const (
 	// ActionAttachmentOpen records a staff member downloading an
 	// attachment; its detail is the attachment's id.
 	ActionAttachmentOpen = "attachment.open"
+)
+
+// Audit actions of key rotation. ActionKeyRotate records a new key pair for
+// a staff member, its detail why ("asked", "login"); a password change is
+// ActionPassword. ActionKeyRotated records that no case key is wrapped to
+// the old one any more, with how many were wrapped again. ActionSuspect
+// marks a staff member as possibly compromised; its detail is their id.
+const (
+	ActionKeyRotate  = "staff.key_rotate"
+	ActionKeyRotated = "staff.key_rotated"
+	ActionSuspect    = "staff.suspect"
 )
 
 // AuditEvent is something staff did, to be appended to the audit log.
