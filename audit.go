@@ -51,6 +51,17 @@ const (
 	ActionSigningKey = "staff.signing_key"
 )
 
+// Audit actions of key rotation. ActionKeyRotate records a new key pair for
+// a staff member, its detail why ("asked", "login"); a password change is
+// ActionPassword. ActionKeyRotated records that no case key is wrapped to
+// the old one any more, with how many were wrapped again. ActionSuspect
+// marks a staff member as possibly compromised; its detail is their id.
+const (
+	ActionKeyRotate  = "staff.key_rotate"
+	ActionKeyRotated = "staff.key_rotated"
+	ActionSuspect    = "staff.suspect"
+)
+
 // AuditEvent is something staff did, to be appended to the audit log.
 type AuditEvent struct {
 	At        time.Time

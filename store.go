@@ -52,6 +52,11 @@ type KeyWrap struct {
 	Reason    string
 	Wrapped   []byte
 	CreatedAt time.Time
+	// To is the public key Wrapped was made for, when the holder is a
+	// staff member. It is not stored: the store refuses a wrap made for a
+	// key that a rotation has replaced since it was read. Empty skips the
+	// check.
+	To string
 }
 
 // ReceiptRecord lets an applicant return to his request. Lookup is the public
@@ -93,6 +98,11 @@ type StaffRecord struct {
 	// EnrolCode is the code that must come with the first TOTP code; it
 	// is the zero EnrolCode once enrolled.
 	EnrolCode EnrolCode
+	// SealedPrivateOld is the private key a rotation is replacing, sealed
+	// under the same password key, until no case key is wrapped to it.
+	SealedPrivateOld []byte
+	// RotateAtLogin makes the next login replace the key pair first.
+	RotateAtLogin bool
 }
 
 // EnrolCode is what is kept of a staff member's one-time enrolment code:
@@ -140,6 +150,9 @@ type SessionRecord struct {
 	// SealedPendingTOTP holds a TOTP secret being enrolled, under the
 	// session key.
 	SealedPendingTOTP []byte
+	// SealedOldIdentity holds, under the session key, the private key an
+	// unfinished rotation is replacing.
+	SealedOldIdentity []byte
 	CreatedAt         time.Time
 	LastSeenAt        time.Time
 }
@@ -230,17 +243,6 @@ type CaseUpdate struct {
 	Audit  []AuditEvent
 }
 
-// PasswordChange re-seals a staff member's private key under a new
-// password; every other session of theirs ends.
-type PasswordChange struct {
-	StaffID       string
-	KDF           string
-	Salt          []byte
-	SealedPrivate []byte
-	// KeepSession is the session that made the change, which stays.
-	KeepSession string
-}
-
 // Counts are what the analysts see: numbers of cases, which name no one.
 type Counts struct {
 	// Received counts requests that arrived in the period, by kind and by
@@ -275,11 +277,13 @@ type StaffStore interface {
 	// transaction, ends their sessions, takes them off intake and deletes
 	// every case key wrapped to them. It returns how many keys went.
 	DeactivateStaff(ctx context.Context, id string, ev AuditEvent) (int64, error)
-	// ResetTOTP forgets a staff member's TOTP secret, ends their sessions
-	// and keeps code as their new enrolment code; they enrol again with it
-	// at their next login.
+	// ResetTOTP forgets a staff member's TOTP secret, ends their sessions,
+	// keeps code as their new enrolment code and makes their next login
+	// replace their key pair; they enrol again with the code.
 	ResetTOTP(ctx context.Context, id string, code EnrolCode, ev AuditEvent) error
-	ChangePassword(ctx context.Context, c *PasswordChange, ev AuditEvent) error
+	// RequireRotation ends a staff member's sessions and makes their next
+	// login replace their key pair.
+	RequireRotation(ctx context.Context, id string, ev AuditEvent) error
 	// UseTOTPStep records step as used; it fails with ECONFLICT if step is
 	// not later than the last one used, so that no code is accepted twice.
 	UseTOTPStep(ctx context.Context, staffID string, step int64) error
@@ -379,6 +383,7 @@ type Store interface {
 	CaseStore
 	AuditStore
 	RetentionStore
+	RotationStore
 	Close() error
 }
 

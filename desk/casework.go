@@ -110,7 +110,7 @@ func (d *Desk) caseKey(ctx context.Context, s *Session, requestID string, p trop
 	} else if err != nil {
 		return nil, err
 	}
-	key, err := s.identity.UnwrapKey(w.Wrapped)
+	key, err := s.unwrap(w.Wrapped)
 	if err != nil {
 		return nil, d.refuse(ctx, s, requestID, p, "key_does_not_open",
 			tropa.Errorf(tropa.EINTERNAL, "unwrap case key: %v", err))

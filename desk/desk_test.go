@@ -41,8 +41,10 @@ func (c *clock) Advance(d time.Duration) {
 
 // fixture is an initialised desk on a store in its own data directory.
 type fixture struct {
-	desk     *desk.Desk
-	store    *store.DB
+	desk  *desk.Desk
+	store *store.DB
+	// where is the database: a data directory (dir) or a PostgreSQL URL.
+	where    string
 	dir      string
 	clock    *clock
 	recovery string // the recovery secret Init printed
@@ -55,11 +57,16 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
+	return newFixtureAt(t, t.TempDir())
+}
+
+// newFixtureAt is newFixture on the database where names, for store.Open.
+func newFixtureAt(t testing.TB, where string) *fixture {
+	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := store.OpenSQLite(ctx, dir)
+	db, err := store.Open(ctx, where)
 	if err != nil {
-		t.Fatalf("OpenSQLite: %v", err)
+		t.Fatalf("store.Open: %v", err)
 	}
 	t.Cleanup(func() {
 		if err := db.Close(); err != nil {
@@ -73,8 +80,12 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatalf("Init: %v", err)
 	}
-	return &fixture{desk: d, store: db, dir: dir, clock: c, recovery: recovery, totpSecrets: map[string]string{},
+	f := &fixture{desk: d, store: db, where: where, clock: c, recovery: recovery, totpSecrets: map[string]string{},
 		enrolCodes: map[string]string{}}
+	if !store.IsPostgresURL(where) {
+		f.dir = where
+	}
+	return f
 }
 
 // password is the staff member's password in every test.

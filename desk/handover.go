@@ -34,7 +34,8 @@ func (d *Desk) Assign(ctx context.Context, s *Session, requestID, staffID string
 	}
 	now := d.now()
 	u := &tropa.CaseUpdate{RequestID: requestID, OwnerID: &to.ID,
-		AddWraps: []tropa.KeyWrap{{RequestID: requestID, Holder: to.ID, Reason: tropa.AccessOwner, Wrapped: wrapped, CreatedAt: now}}}
+		AddWraps: []tropa.KeyWrap{{RequestID: requestID, Holder: to.ID, Reason: tropa.AccessOwner, Wrapped: wrapped, CreatedAt: now,
+			To: to.PublicKey}}}
 	action := tropa.CaseAssign
 	if rr.OwnerID != "" {
 		action = tropa.CaseTransfer
@@ -100,7 +101,8 @@ func (d *Desk) Refer(ctx context.Context, s *Session, requestID, staffID string)
 		return err
 	}
 	u := &tropa.CaseUpdate{RequestID: requestID,
-		AddWraps: []tropa.KeyWrap{{RequestID: requestID, Holder: to.ID, Reason: tropa.AccessReferral, Wrapped: wrapped, CreatedAt: d.now()}}}
+		AddWraps: []tropa.KeyWrap{{RequestID: requestID, Holder: to.ID, Reason: tropa.AccessReferral, Wrapped: wrapped,
+			CreatedAt: d.now(), To: to.PublicKey}}}
 	return d.commit(ctx, s, key, u, tropa.CaseEvent{Action: tropa.CaseRefer, To: to.ID})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"tropa"
 	"tropa/seal"
@@ -65,14 +66,6 @@ func (d *Desk) EnterRequest(ctx context.Context, s *Session, sub tropa.Submissio
 
 func (d *Desk) submit(ctx context.Context, c *Checked, enteredBy *Session) (seal.Receipt, string, error) {
 	sub, files := c.sub, c.files
-	recipients, err := d.intakeRecipients(ctx)
-	if err != nil {
-		return seal.Receipt{}, "", err
-	}
-	if enteredBy != nil && !slices.ContainsFunc(recipients, func(r tropa.Recipient) bool { return r.StaffID == enteredBy.Staff.ID }) {
-		recipients = append(recipients, tropa.Recipient{StaffID: enteredBy.Staff.ID, PublicKey: enteredBy.Staff.PublicKey,
-			Reason: tropa.AccessEntered})
-	}
 	caseKey := seal.NewKey()
 	receipt := seal.NewReceipt()
 	salt := seal.RandomBytes(16)
@@ -101,28 +94,20 @@ func (d *Desk) submit(ctx context.Context, c *Checked, enteredBy *Session) (seal
 		Receipt: tropa.ReceiptRecord{RequestID: requestID, KDF: d.ReceiptParams.String(), Salt: salt,
 			Verifier: verifier, CreatedAt: now},
 	}
-	for _, r := range recipients {
-		wrapped, err := seal.WrapKey(r.PublicKey, &caseKey)
-		if err != nil {
-			return seal.Receipt{}, "", err
-		}
-		reason := r.Reason
-		if reason == "" {
-			reason = tropa.AccessIntake
-		}
-		n.Wraps = append(n.Wraps, tropa.KeyWrap{RequestID: requestID, Holder: r.StaffID, Reason: reason,
-			Wrapped: wrapped, CreatedAt: now})
-	}
-
 	n.Request.SealedContact, n.Request.SealedContactKey = sealContact(&caseKey, requestID, sub.Contact)
 	if enteredBy != nil {
 		n.Audit = &tropa.AuditEvent{At: now, Actor: enteredBy.Staff.ID, Action: tropa.ActionRequestEnter, RequestID: requestID}
 	}
 
 	// The lookup part and the reference are short enough to collide now and
-	// then; a new pair costs nothing, the argon2id work is kept.
+	// then; a new pair costs nothing, the argon2id work is kept. A key
+	// pair replaced since the recipients were read is refused too: the
+	// keys are wrapped again, to the public keys as they are now.
 	const attempts = 4
 	for i := 1; ; i++ {
+		if n.Wraps, err = d.intakeWraps(ctx, requestID, &caseKey, enteredBy, now); err != nil {
+			return seal.Receipt{}, "", err
+		}
 		n.Request.Ref = newRef()
 		n.Receipt.Lookup = receipt.Lookup
 		n.Receipt.SealedKey = seal.Seal(receiptKey, caseKey[:], receiptAAD(receipt.Lookup))
@@ -135,6 +120,33 @@ func (d *Desk) submit(ctx context.Context, c *Checked, enteredBy *Session) (seal
 		}
 		receipt.Lookup = seal.NewReceipt().Lookup
 	}
+}
+
+// intakeWraps wraps a new request's case key to every intake recipient and
+// to the staff member who entered it, if any.
+func (d *Desk) intakeWraps(ctx context.Context, requestID string, caseKey *seal.Key, enteredBy *Session, now time.Time) ([]tropa.KeyWrap, error) {
+	recipients, err := d.intakeRecipients(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if enteredBy != nil && !slices.ContainsFunc(recipients, func(r tropa.Recipient) bool { return r.StaffID == enteredBy.Staff.ID }) {
+		recipients = append(recipients, tropa.Recipient{StaffID: enteredBy.Staff.ID, PublicKey: enteredBy.Staff.PublicKey,
+			Reason: tropa.AccessEntered})
+	}
+	wraps := make([]tropa.KeyWrap, 0, len(recipients))
+	for _, r := range recipients {
+		wrapped, err := seal.WrapKey(r.PublicKey, caseKey)
+		if err != nil {
+			return nil, err
+		}
+		reason := r.Reason
+		if reason == "" {
+			reason = tropa.AccessIntake
+		}
+		wraps = append(wraps, tropa.KeyWrap{RequestID: requestID, Holder: r.StaffID, Reason: reason,
+			Wrapped: wrapped, CreatedAt: now, To: r.PublicKey})
+	}
+	return wraps, nil
 }
 
 // intakeRecipients are the holders every new request is wrapped to: the

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"tropa"
-	"tropa/seal"
 )
 
 // People lists every staff member, for those who manage them.
@@ -57,33 +56,16 @@ func (d *Desk) Deactivate(ctx context.Context, s *Session, staffID string) (int6
 	return n, d.Store.Reclaim(ctx)
 }
 
-// ChangePassword re-seals the staff member's private key under a new
-// password. Nothing else changes: case keys stay wrapped to the same key
-// pair. Every other session of theirs ends.
-func (d *Desk) ChangePassword(ctx context.Context, s *Session, current, next string) error {
-	if err := requireFull(s); err != nil {
-		return err
-	}
-	if err := validPassword(next); err != nil {
-		return err
-	}
-	st, err := d.Store.StaffByID(ctx, s.Staff.ID)
+// SuspectCompromise is for a staff member whose password or computer may be
+// in the adversary's hands: their sessions end at once, and their next
+// login replaces their key pair before it lets them do anything else.
+func (d *Desk) SuspectCompromise(ctx context.Context, s *Session, staffID string) error {
+	st, err := d.managed(ctx, s, staffID)
 	if err != nil {
 		return err
 	}
-	if _, err := d.unlock(ctx, st, current); tropa.IsCode(err, tropa.EUNAUTHORIZED) {
-		return tropa.UserError(tropa.EINVALID, "ErrPasswordWrong", nil)
-	} else if err != nil {
-		return err
-	}
-	salt := seal.RandomBytes(16)
-	kek, err := d.KDF.PasswordKey(ctx, next, salt, d.PasswordParams)
-	if err != nil {
-		return busy(err)
-	}
-	return d.Store.ChangePassword(ctx, &tropa.PasswordChange{StaffID: st.ID, KDF: d.PasswordParams.String(), Salt: salt,
-		SealedPrivate: seal.SealIdentity(kek, s.identity, staffAAD(st.ID)), KeepSession: s.ID},
-		tropa.AuditEvent{At: d.now(), Actor: st.ID, Action: tropa.ActionPassword})
+	return d.Store.RequireRotation(ctx, st.ID, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID,
+		Action: tropa.ActionSuspect, Detail: st.ID})
 }
 
 // Sessions lists the staff member's own sessions.

@@ -16,7 +16,9 @@ type Session struct {
 	Stage    tropa.SessionStage
 	Staff    tropa.Staff
 	identity *seal.Identity
-	key      seal.Key
+	// old is the private key an unfinished rotation is replacing.
+	old *seal.Identity
+	key seal.Key
 }
 
 // Token is the value of the session cookie: the session's id and the key
@@ -96,6 +98,9 @@ func (d *Desk) Login(ctx context.Context, name, password, code string) (*Session
 	} else {
 		stage = tropa.SessionEnroll
 	}
+	if identity, err = d.rotateAtLogin(ctx, staff, password, identity); err != nil {
+		return nil, err
+	}
 	s := &Session{ID: tropa.NewID(), Stage: stage, Staff: staff.Staff, identity: identity, key: seal.NewKey()}
 	now := d.now()
 	rec := &tropa.SessionRecord{ID: s.ID, StaffID: staff.ID, Stage: stage, CreatedAt: now, LastSeenAt: now,
@@ -119,19 +124,11 @@ func (d *Desk) Login(ctx context.Context, name, password, code string) (*Session
 // unlock opens a staff member's private key with their password; a wrong
 // password fails to open it.
 func (d *Desk) unlock(ctx context.Context, staff *tropa.StaffRecord, password string) (*seal.Identity, error) {
-	params, err := seal.ParseParams(staff.KDF)
+	keys, err := d.unlockKeys(ctx, staff, password)
 	if err != nil {
 		return nil, err
 	}
-	kek, err := d.KDF.PasswordKey(ctx, password, staff.Salt, params)
-	if err != nil {
-		return nil, busy(err)
-	}
-	identity, err := seal.OpenIdentity(kek, staff.SealedPrivate, staffAAD(staff.ID))
-	if err != nil {
-		return nil, errLogin
-	}
-	return identity, nil
+	return keys.current, nil
 }
 
 // Session returns the session a cookie token names, or EUNAUTHORIZED when
@@ -162,13 +159,19 @@ func (d *Desk) Session(ctx context.Context, token string) (*Session, error) {
 	if err != nil {
 		return nil, errNoSession
 	}
+	var old *seal.Identity
+	if rec.SealedOldIdentity != nil {
+		if old, err = seal.OpenIdentity(&key, rec.SealedOldIdentity, sessionAAD(id, "old_identity")); err != nil {
+			return nil, errNoSession
+		}
+	}
 	// Touching on every request would make every page view a write.
 	if now.Sub(rec.LastSeenAt) > d.IdleTimeout/30 {
 		if err := d.Store.TouchSession(ctx, id, now); err != nil {
 			return nil, err
 		}
 	}
-	return &Session{ID: id, Stage: rec.Stage, Staff: staff.Staff, identity: identity, key: key}, nil
+	return &Session{ID: id, Stage: rec.Stage, Staff: staff.Staff, identity: identity, old: old, key: key}, nil
 }
 
 var errNoSession = tropa.Errorf(tropa.EUNAUTHORIZED, "no valid session")

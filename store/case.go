@@ -38,8 +38,11 @@ func (db *DB) UpdateCase(ctx context.Context, u *tropa.CaseUpdate) error {
 			if w.CreatedAt.IsZero() {
 				w.CreatedAt = u.At
 			}
-			if !active[w.Holder] {
+			if _, ok := active[w.Holder]; !ok {
 				return tropa.Errorf(tropa.ECONFLICT, "key holder %s is not an active staff member", w.Holder)
+			}
+			if active.replaced(w) {
+				return tropa.UserError(tropa.ECONFLICT, "ErrCaseChanged", nil)
 			}
 			if err := insertWrap(ctx, tx, w, true); err != nil {
 				return err

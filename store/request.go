@@ -55,8 +55,11 @@ func (db *DB) CreateRequest(ctx context.Context, n *tropa.NewRequest) error {
 		for _, w := range n.Wraps {
 			// Someone deactivated since the recipients were read gets no
 			// key; the request itself must not be lost over it.
-			if !active[w.Holder] {
+			if _, ok := active[w.Holder]; !ok {
 				continue
+			}
+			if active.replaced(w) {
+				return errKeyReplaced
 			}
 			if err := insertWrap(ctx, tx, w, false); err != nil {
 				return err
@@ -235,14 +238,16 @@ func scanWrap(row scanner) (*tropa.KeyWrap, error) {
 }
 
 // activeHolders returns which of the holders of wraps may be given a case
-// key: the recovery key, and active staff members. On PostgreSQL it takes a
-// share lock on their staff rows, so that a deactivation another node has
-// under way is waited for and then seen; without it, that deactivation
-// could sweep a person's keys just before a new one is written. SQLite has
-// one writer at a time, so it sees every committed deactivation anyway. One
-// query serves a whole intake, however many staff receive it.
-func (db *DB) activeHolders(ctx context.Context, tx *sql.Tx, wraps []tropa.KeyWrap) (map[string]bool, error) {
-	active := map[string]bool{tropa.HolderRecovery: true}
+// key, the recovery key and active staff members, with their public keys.
+// On PostgreSQL it takes a share lock on their staff rows, so that a
+// deactivation or a key rotation another node has under way is waited for
+// and then seen; without it, that deactivation could sweep a person's keys
+// just before a new one is written, or that rotation finish just before a
+// key wrapped to the replaced public key is written. SQLite has one writer
+// at a time, so it sees every committed change anyway. One query serves a
+// whole intake, however many staff receive it.
+func (db *DB) activeHolders(ctx context.Context, tx *sql.Tx, wraps []tropa.KeyWrap) (holderKeys, error) {
+	active := holderKeys{tropa.HolderRecovery: ""}
 	var staff []string
 	for _, w := range wraps {
 		if w.Holder != tropa.HolderRecovery {
@@ -253,16 +258,39 @@ func (db *DB) activeHolders(ctx context.Context, tx *sql.Tx, wraps []tropa.KeyWr
 		return active, nil
 	}
 	var q sqlBuilder
-	query := `SELECT id FROM staff WHERE active AND id ` + q.in(staff)
+	query := `SELECT id, public_key FROM staff WHERE active AND id ` + q.in(staff)
 	if db.postgres {
 		query += ` FOR SHARE`
 	}
-	ids, err := queryIDs(ctx, tx, query, q.args...)
-	for _, id := range ids {
-		active[id] = true
+	rows, err := tx.QueryContext(ctx, query, q.args...)
+	if err != nil {
+		return nil, mapErr(err)
 	}
-	return active, err
+	defer rows.Close()
+	for rows.Next() {
+		var id, pk string
+		if err := rows.Scan(&id, &pk); err != nil {
+			return nil, mapErr(err)
+		}
+		active[id] = pk
+	}
+	return active, mapErr(rows.Err())
 }
+
+// holderKeys maps the holders who may be given a case key to their public
+// keys; the recovery key's is not kept here.
+type holderKeys map[string]string
+
+// replaced reports whether w was made for a staff member's public key that
+// has been replaced since.
+func (h holderKeys) replaced(w tropa.KeyWrap) bool {
+	return w.Holder != tropa.HolderRecovery && w.To != "" && w.To != h[w.Holder]
+}
+
+// errKeyReplaced refuses a key wrapped to a public key that a rotation has
+// replaced: its holder's old private key, which may be the adversary's,
+// would open it.
+var errKeyReplaced = tropa.Errorf(tropa.ECONFLICT, "key holder's key pair replaced since it was read")
 
 // insertWrap stores a key wrap, with reason intake when w has none. With
 // replace, a wrap the holder already has is replaced; without, it is a

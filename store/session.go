@@ -12,17 +12,18 @@ import (
 func (db *DB) CreateSession(ctx context.Context, s *tropa.SessionRecord, ev tropa.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions
-			(id, staff_id, stage, sealed_identity, sealed_pending_totp, created_at, last_seen_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			(id, staff_id, stage, sealed_identity, sealed_pending_totp, created_at, last_seen_at, sealed_old_identity)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 			s.ID, s.StaffID, string(s.Stage), s.SealedIdentity, s.SealedPendingTOTP, micros(s.CreatedAt),
-			micros(s.LastSeenAt)); err != nil {
+			micros(s.LastSeenAt), s.SealedOldIdentity); err != nil {
 			return mapErr(err)
 		}
 		return appendAudit(ctx, tx, ev)
 	})
 }
 
-const sessionColumns = `id, staff_id, stage, sealed_identity, sealed_pending_totp, created_at, last_seen_at`
+const sessionColumns = `id, staff_id, stage, sealed_identity, sealed_pending_totp, created_at, last_seen_at,
+	sealed_old_identity`
 
 // SessionByID returns a session, or ENOTFOUND.
 func (db *DB) SessionByID(ctx context.Context, id string) (*tropa.SessionRecord, error) {
@@ -36,7 +37,8 @@ func (db *DB) SessionByID(ctx context.Context, id string) (*tropa.SessionRecord,
 func scanSession(row scanner, s *tropa.SessionRecord) error {
 	var stage string
 	var created, seen int64
-	if err := row.Scan(&s.ID, &s.StaffID, &stage, &s.SealedIdentity, &s.SealedPendingTOTP, &created, &seen); err != nil {
+	if err := row.Scan(&s.ID, &s.StaffID, &stage, &s.SealedIdentity, &s.SealedPendingTOTP, &created, &seen,
+		&s.SealedOldIdentity); err != nil {
 		return mapErr(err)
 	}
 	s.Stage = tropa.SessionStage(stage)

@@ -8,15 +8,15 @@ import (
 )
 
 const staffColumns = `id, name, role, intake, active, public_key, kdf, salt, sealed_private,
-	sealed_totp, totp_last_step, created_at, enrol_code_hash, enrol_code_expires_at`
+	sealed_totp, totp_last_step, created_at, enrol_code_hash, enrol_code_expires_at, sealed_private_old, rotate_at_login`
 
 // CreateStaff adds a staff member.
 func (db *DB) CreateStaff(ctx context.Context, s *tropa.StaffRecord, ev tropa.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO staff (`+staffColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 			s.ID, s.Name, string(s.Role), s.Intake, s.Active, s.PublicKey, s.KDF, s.Salt, s.SealedPrivate,
-			s.SealedTOTP, s.TOTPLastStep, micros(s.CreatedAt), s.EnrolCode.Hash, enrolExpiry(s.EnrolCode))
+			s.SealedTOTP, s.TOTPLastStep, micros(s.CreatedAt), s.EnrolCode.Hash, enrolExpiry(s.EnrolCode), s.SealedPrivateOld, s.RotateAtLogin)
 		if err != nil {
 			return mapErr(err)
 		}
@@ -41,7 +41,7 @@ func scanStaff(row scanner) (*tropa.StaffRecord, error) {
 	var role string
 	var created, expires int64
 	err := row.Scan(&s.ID, &s.Name, &role, &s.Intake, &s.Active, &s.PublicKey, &s.KDF, &s.Salt,
-		&s.SealedPrivate, &s.SealedTOTP, &s.TOTPLastStep, &created, &s.EnrolCode.Hash, &expires)
+		&s.SealedPrivate, &s.SealedTOTP, &s.TOTPLastStep, &created, &s.EnrolCode.Hash, &expires, &s.SealedPrivateOld, &s.RotateAtLogin)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -143,29 +143,28 @@ func (db *DB) DeactivateStaff(ctx context.Context, id string, ev tropa.AuditEven
 }
 
 // ResetTOTP forgets a staff member's TOTP secret, keeps a new enrolment
-// code and ends their sessions, or returns ENOTFOUND.
+// code, ends their sessions and makes their next login replace their key
+// pair, or returns ENOTFOUND.
 func (db *DB) ResetTOTP(ctx context.Context, id string, code tropa.EnrolCode, ev tropa.AuditEvent) error {
+	return db.requireRotation(ctx, `UPDATE staff SET sealed_totp = NULL, totp_last_step = 0, rotate_at_login = $1,
+		enrol_code_hash = $3, enrol_code_expires_at = $4 WHERE id = $2`, id, ev, code.Hash, enrolExpiry(code))
+}
+
+// RequireRotation ends a staff member's sessions and makes their next login
+// replace their key pair, or returns ENOTFOUND.
+func (db *DB) RequireRotation(ctx context.Context, id string, ev tropa.AuditEvent) error {
+	return db.requireRotation(ctx, `UPDATE staff SET rotate_at_login = $1 WHERE id = $2`, id, ev)
+}
+
+// requireRotation runs update, which sets rotate_at_login to $1 for the
+// staff member $2 (and what more args name), ends their sessions and
+// appends ev.
+func (db *DB) requireRotation(ctx context.Context, update, id string, ev tropa.AuditEvent, args ...any) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := mustAffect(tx.ExecContext(ctx, `UPDATE staff SET sealed_totp = NULL, totp_last_step = 0,
-			enrol_code_hash = $1, enrol_code_expires_at = $2 WHERE id = $3`, code.Hash, enrolExpiry(code), id)); err != nil {
+		if err := mustAffect(tx.ExecContext(ctx, update, append([]any{true, id}, args...)...)); err != nil {
 			return err
 		}
 		if _, err := deleteStaffSessions(ctx, tx, id, ""); err != nil {
-			return err
-		}
-		return appendAudit(ctx, tx, ev)
-	})
-}
-
-// ChangePassword stores a staff member's private key re-sealed under a new
-// password and ends their sessions but c.KeepSession, or returns ENOTFOUND.
-func (db *DB) ChangePassword(ctx context.Context, c *tropa.PasswordChange, ev tropa.AuditEvent) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := mustAffect(tx.ExecContext(ctx, `UPDATE staff SET kdf = $1, salt = $2, sealed_private = $3 WHERE id = $4`,
-			c.KDF, c.Salt, c.SealedPrivate, c.StaffID)); err != nil {
-			return err
-		}
-		if _, err := deleteStaffSessions(ctx, tx, c.StaffID, c.KeepSession); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, ev)

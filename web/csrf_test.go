@@ -137,6 +137,8 @@ func TestCrossOriginProbeEveryRoute(t *testing.T) {
 		"POST /staff/requests/{id}/erase-contact":             {"coordinator", url.Values{"confirm": {"yes"}}, ""},
 		"POST /staff/people/{id}/deactivate":                  {"admin", url.Values{"confirm": {"yes"}}, ""},
 		"POST /staff/people/{id}/reset-totp":                  {"admin", nil, ""},
+		"POST /staff/people/{id}/suspect":                     {"admin", nil, ""},
+		"POST /staff/account/keys":                            {"coordinator", url.Values{"password": {staffPassword}}, ""},
 		"POST /staff/account/password": {"coordinator", url.Values{"current": {staffPassword},
 			"new": {"a forged new password"}, "repeat": {"a forged new password"}}, ""},
 		"POST /staff/account/sessions/{id}/end":   {"coordinator", nil, ""},

@@ -35,7 +35,8 @@ type sessionView struct {
 const shortID = 6
 
 // accountNotices are the notices the account page shows after a change.
-var accountNotices = map[string]string{"password": "NoticePasswordChanged", "ended": "NoticeSessionEnded"}
+var accountNotices = map[string]string{"password": "NoticePasswordChanged", "ended": "NoticeSessionEnded",
+	"keys": "NoticeKeysRotated"}
 
 func (s *Server) accountShow(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
 	p, err := s.staffPage(r, sess)
@@ -71,8 +72,9 @@ func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, sess *desk.
 // errPasswordMismatch refuses a new password typed differently twice.
 var errPasswordMismatch = tropa.UserError(tropa.EINVALID, "ErrPasswordMismatch", nil)
 
-// passwordChange re-seals the staff member's key under a new password. The
-// passwords typed are never shown again, not even after a mistake.
+// passwordChange gives the staff member a new key pair under a new
+// password. The passwords typed are never shown again, not even after a
+// mistake.
 func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
 	if err := parseForm(r); err != nil {
 		return err
@@ -93,6 +95,26 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request, sess *de
 		return s.accountRefused(w, r, sess, err)
 	}
 	http.Redirect(w, r, s.newPage(r).URL("/staff/account?done=password"), http.StatusSeeOther)
+	return nil
+}
+
+// keysRotate gives the staff member a new key pair under the same password,
+// for one who fears their computer was seen; the password is asked again.
+func (s *Server) keysRotate(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	var err error
+	if !s.logins.allow(r, s.Now()) {
+		// A wrong password here is a guess at it, as at the login.
+		err = errTooMany
+	} else {
+		err = busyRetry(s.Desk.RotateKeys(r.Context(), sess, r.PostForm.Get("password")), "ErrPasswordBusy")
+	}
+	if err != nil {
+		return s.accountRefused(w, r, sess, err)
+	}
+	http.Redirect(w, r, s.newPage(r).URL("/staff/account?done=keys"), http.StatusSeeOther)
 	return nil
 }
 

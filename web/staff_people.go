@@ -27,7 +27,8 @@ func (d peopleData) manages(st tropa.Staff) bool {
 // CanDeactivate reports whether the page offers to deactivate st.
 func (d peopleData) CanDeactivate(st tropa.Staff) bool { return st.Active && d.manages(st) }
 
-// CanResetTOTP reports whether the page offers to reset st's TOTP.
+// CanResetTOTP reports whether the page offers to reset st's TOTP, or to
+// mark them as possibly compromised.
 func (d peopleData) CanResetTOTP(st tropa.Staff) bool { return st.Active && d.manages(st) }
 
 func (s *Server) peopleList(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
@@ -73,6 +74,8 @@ func peopleNotice(p *page, q url.Values, people []tropa.Staff) string {
 			return ""
 		}
 		return p.T("NoticeDeactivated", "Name", name, "Keys", keys)
+	case "suspect":
+		return p.T("NoticeSuspect", "Name", name)
 	}
 	return ""
 }
@@ -125,6 +128,22 @@ func (s *Server) personResetTOTP(w http.ResponseWriter, r *http.Request, sess *d
 		return err
 	}
 	return s.showPeople(w, r, sess, p, http.StatusOK, enrolShown{who: r.PathValue("id"), code: code})
+}
+
+// personSuspect ends the sessions of a staff member whose password or
+// computer may be in the adversary's hands, and makes their next login
+// replace their key pair.
+func (s *Server) personSuspect(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if err := s.Desk.SuspectCompromise(r.Context(), sess, id); err != nil {
+		return s.peopleRefused(w, r, sess, err)
+	}
+	q := url.Values{"done": {"suspect"}, "who": {id}}
+	http.Redirect(w, r, s.newPage(r).URL("/staff/people?"+q.Encode()), http.StatusSeeOther)
+	return nil
 }
 
 func (s *Server) peopleRefused(w http.ResponseWriter, r *http.Request, sess *desk.Session, err error) error {
