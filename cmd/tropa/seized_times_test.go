@@ -31,7 +31,8 @@ func TestSeizedDiskTimes(t *testing.T) {
 	dir := t.TempDir()
 	const password = "correct horse battery staple"
 	mustRun(t, "", "init", "--data", dir)
-	mustRun(t, password+"\n", "user", "add", "--data", dir, "--name", "olga", "--role", "caseworker", "--password-stdin")
+	enrolCode := enrolCodeIn(t, mustRun(t, password+"\n", "user", "add", "--data", dir, "--name", "olga", "--role", "caseworker",
+		"--password-stdin"))
 
 	moments := map[string]time.Time{
 		"request":   time.Date(2026, 12, 4, 21, 3, 17, 482913000, time.UTC),
@@ -64,7 +65,7 @@ func TestSeizedDiskTimes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page = staff.postForm(p.url+"staff/totp", url.Values{"code": {code}})
+	page = staff.postForm(p.url+"staff/totp", url.Values{"enrol_code": {enrolCode}, "code": {code}})
 	link, _ := htmlcheck.Attr(htmlcheck.HasOne(t, page, "table.inbox td a"), "href")
 	caseURL := p.url + strings.TrimPrefix(link, "/")
 	staff.postForm(caseURL+"/left", url.Values{"left_at": {moments["left unit"].Format("2006-01-02T15:04")}})
