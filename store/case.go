@@ -164,8 +164,13 @@ func insertLink(ctx context.Context, tx *sql.Tx, u *tropa.CaseUpdate, linkedID s
 // KeyWraps lists who holds a request's key, first granted first as far as
 // the day tells, then by holder.
 func (db *DB) KeyWraps(ctx context.Context, requestID string) ([]tropa.KeyWrap, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+wrapColumns+` FROM key_wraps
+	return db.queryWraps(ctx, `SELECT `+wrapColumns+` FROM key_wraps
 		WHERE request_id = $1 ORDER BY created_at, holder`, requestID)
+}
+
+// queryWraps reads the key wraps query selects, wrapColumns first.
+func (db *DB) queryWraps(ctx context.Context, query string, args ...any) ([]tropa.KeyWrap, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, mapErr(err)
 	}

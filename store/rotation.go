@@ -40,21 +40,8 @@ func (db *DB) StartRotation(ctx context.Context, r *tropa.KeyRotation, ev tropa.
 // HeldWraps lists at most limit case keys wrapped to holder, by request id,
 // from the first after after. It reads off the key_wraps_holder index.
 func (db *DB) HeldWraps(ctx context.Context, holder, after string, limit int) ([]tropa.KeyWrap, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+wrapColumns+` FROM key_wraps
+	return db.queryWraps(ctx, `SELECT `+wrapColumns+` FROM key_wraps
 		WHERE holder = $1 AND request_id > $2 ORDER BY request_id LIMIT $3`, holder, after, limit)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	defer rows.Close()
-	var list []tropa.KeyWrap
-	for rows.Next() {
-		w, err := scanWrap(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, *w)
-	}
-	return list, mapErr(rows.Err())
 }
 
 // Rewrap replaces each wrap that still holds what was read, in one short
