@@ -4,8 +4,11 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 
 	"tropa"
 	"tropa/internal/htmlcheck"
@@ -219,5 +222,36 @@ func TestPhotoSizeUnits(t *testing.T) {
 	ts := newTestServer(t)
 	for lang, want := range map[string]string{"ru": "не больше 4 МБ", "uk": "не більше 4 МБ", "en": "at most 4 MiB"} {
 		htmlcheck.HasText(t, ts.browser(loopback).get(t, "/?lang="+lang).doc(t), "form.request p.hint", want)
+	}
+}
+
+// A frightened man on a phone sees where to start at once: below the
+// heading only one line and the way back for those who have a receipt,
+// then the first question; who reads what he writes, and how it is kept,
+// is one tap away in a details element, which opens without JavaScript.
+func TestRequestFormStartsAtOnce(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	for _, lang := range []string{"ru", "uk", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			doc := ts.getPage(t, "/?lang="+lang, "", http.StatusOK).doc(t)
+			var order []string
+			for n := htmlcheck.HasOne(t, doc, "main").FirstChild; n != nil; n = n.NextSibling {
+				if n.Type == html.ElementNode {
+					order = append(order, n.Data)
+				}
+			}
+			if want := []string{"h1", "p", "details", "form"}; !slices.Equal(order, want) {
+				t.Errorf("the form page's parts = %q, want %q: one line before the explanation, folded, then the form", order, want)
+			}
+			htmlcheck.HasOne(t, doc, "main > p.lead a[href^='/check']")
+			if summary := htmlcheck.Text(htmlcheck.HasOne(t, doc, "details.explain > summary")); summary == "" {
+				t.Error("the folded explanation has no summary to tap")
+			}
+			if n := count(t, doc, "details.explain > p"); n != 3 {
+				t.Errorf("paragraphs of explanation under the fold = %d, want 3", n)
+			}
+			htmlcheck.HasNone(t, doc, "details[open]")
+		})
 	}
 }

@@ -70,6 +70,7 @@ func TestBrowsers(t *testing.T) {
 		t.Errorf("the form's heading is %q, want Russian", h)
 	}
 	applicantPage("form")
+	onFirstScreen(t, applicant, `input[name=kind]`, "the form's first question")
 	do(t, applicant, "fill in the form",
 		chromedp.Click(chromedp.CSS(`input[name=kind][value=leave_country]`)),
 		chromedp.Click(chromedp.CSS(`input[name=situation][value=hospital]`)),

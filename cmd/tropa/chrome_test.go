@@ -188,10 +188,28 @@ func speaks(t *testing.T, ctx context.Context, languages string) {
 	}))
 }
 
+// The screen of a small phone, in CSS pixels.
+const phoneWidth, phoneHeight = 360, 740
+
 // phone makes the tab the size of a small phone's screen.
 func phone(t *testing.T, ctx context.Context) {
 	t.Helper()
-	do(t, ctx, "emulate a phone", chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2)))
+	do(t, ctx, "emulate a phone", chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateScale(2)))
+}
+
+// onFirstScreen fails the test unless the element sel selects ends within
+// a phone's first screen, where it is seen without scrolling.
+func onFirstScreen(t *testing.T, ctx context.Context, sel, what string) {
+	t.Helper()
+	box, err := chromedp.Run(ctx, chromedp.Dimensions(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("where %s is: %v", what, err)
+	}
+	// Border is the box's four corners, x and y in turn; the third is the
+	// bottom right.
+	if bottom := box.Border[5]; bottom > phoneHeight {
+		t.Errorf("%s ends %.0f px down a %d px screen: the reader must scroll to find it", what, bottom, phoneHeight)
+	}
 }
 
 // checkWidth fails the test when the page is wider than the window, so
