@@ -3,6 +3,7 @@ package web
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"path"
 
@@ -27,16 +28,32 @@ type locales struct {
 func loadLocales() (*locales, error) {
 	b := i18n.NewBundle(language.Russian)
 	for _, tag := range languages {
-		name := path.Join("locales", tag.String()+".json")
-		data, err := localeFiles.ReadFile(name)
+		names, err := catalogFiles(localeFiles, tag.String())
 		if err != nil {
 			return nil, fmt.Errorf("web: catalog: %w", err)
 		}
-		if _, err := b.ParseMessageFileBytes(data, name); err != nil {
-			return nil, fmt.Errorf("web: catalog %s: %w", name, err)
+		for _, name := range names {
+			data, err := localeFiles.ReadFile(name)
+			if err != nil {
+				return nil, fmt.Errorf("web: catalog: %w", err)
+			}
+			if _, err := b.ParseMessageFileBytes(data, name); err != nil {
+				return nil, fmt.Errorf("web: catalog %s: %w", name, err)
+			}
 		}
 	}
 	return &locales{bundle: b}, nil
+}
+
+// catalogFiles names a language's message files in fsys: locales/<lang>.json,
+// then one locales/<part>.<lang>.json for each part of tropa whose messages
+// are kept apart, in the order of their names.
+func catalogFiles(fsys fs.FS, lang string) ([]string, error) {
+	parts, err := fs.Glob(fsys, path.Join("locales", "*."+lang+".json"))
+	if err != nil {
+		return nil, err
+	}
+	return append([]string{path.Join("locales", lang+".json")}, parts...), nil
 }
 
 // pickLanguage chooses the page language: an explicit ?lang= (carried in

@@ -33,12 +33,26 @@ type catalog struct {
 	msgs map[string]string
 }
 
-// readCatalog parses locales/<lang>.json strictly: one JSON object whose
-// values are all strings, with no id twice (encoding/json would silently keep
-// the last of two equal ids).
+// readCatalog parses a language's message files (see catalogFiles)
+// strictly, as one catalog: each file one JSON object whose values are all
+// strings, with no id twice in all of them (encoding/json would silently
+// keep the last of two equal ids).
 func readCatalog(t *testing.T, lang string) catalog {
 	t.Helper()
-	name := filepath.Join("locales", lang+".json")
+	names, err := catalogFiles(os.DirFS("."), lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := catalog{msgs: make(map[string]string)}
+	for _, name := range names {
+		readCatalogFile(t, name, &c)
+	}
+	return c
+}
+
+// readCatalogFile adds the messages of the file name to c.
+func readCatalogFile(t *testing.T, name string, c *catalog) {
+	t.Helper()
 	data, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
@@ -48,7 +62,6 @@ func readCatalog(t *testing.T, lang string) catalog {
 	if err != nil || tok != json.Delim('{') {
 		t.Fatalf("%s: want a JSON object, got %v (%v)", name, tok, err)
 	}
-	c := catalog{msgs: make(map[string]string)}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -80,7 +93,6 @@ func readCatalog(t *testing.T, lang string) catalog {
 	if _, err := dec.Token(); err == nil {
 		t.Fatalf("%s: data after the object", name)
 	}
-	return c
 }
 
 func readCatalogs(t *testing.T) map[string]catalog {
@@ -104,7 +116,9 @@ func TestCatalogFilesMatchLanguages(t *testing.T) {
 	}
 	var got []string
 	for _, n := range names {
-		got = append(got, strings.TrimSuffix(filepath.Base(n), ".json"))
+		if lang := strings.TrimSuffix(filepath.Base(n), ".json"); !strings.Contains(lang, ".") {
+			got = append(got, lang)
+		}
 	}
 	slices.Sort(got)
 	slices.Sort(want)
