@@ -19,7 +19,7 @@ const MinPasswordLen = 12
 // pair, keeps the public half, and returns the secret half, which exists
 // nowhere else and must be kept offline.
 func (d *Desk) Init(ctx context.Context) (recoverySecret string, err error) {
-	if _, err := d.Store.Setting(ctx, settingRecoveryRecipient); err == nil {
+	if _, err := d.cfg.Store.Setting(ctx, settingRecoveryRecipient); err == nil {
 		return "", tropa.UserError(tropa.ECONFLICT, "ErrAlreadyInitialised", nil)
 	} else if !tropa.IsCode(err, tropa.ENOTFOUND) {
 		return "", err
@@ -28,7 +28,7 @@ func (d *Desk) Init(ctx context.Context) (recoverySecret string, err error) {
 	if err != nil {
 		return "", err
 	}
-	if err := d.Store.SetSetting(ctx, settingRecoveryRecipient, id.Recipient()); err != nil {
+	if err := d.cfg.Store.SetSetting(ctx, settingRecoveryRecipient, id.Recipient()); err != nil {
 		return "", err
 	}
 	return id.Secret(), nil
@@ -36,7 +36,7 @@ func (d *Desk) Init(ctx context.Context) (recoverySecret string, err error) {
 
 // Initialised reports whether Init has run.
 func (d *Desk) Initialised(ctx context.Context) (bool, error) {
-	_, err := d.Store.Setting(ctx, settingRecoveryRecipient)
+	_, err := d.cfg.Store.Setting(ctx, settingRecoveryRecipient)
 	if tropa.IsCode(err, tropa.ENOTFOUND) {
 		return false, nil
 	}
@@ -71,14 +71,14 @@ func (d *Desk) AddStaff(ctx context.Context, s tropa.Staff, password string) (*A
 	}
 	s.PublicKey = identity.Recipient()
 	salt := seal.RandomBytes(16)
-	kek, err := d.KDF.PasswordKey(ctx, password, salt, d.PasswordParams)
+	kek, err := d.cfg.KDF.PasswordKey(ctx, password, salt, d.cfg.PasswordParams)
 	if err != nil {
 		return nil, busy(err)
 	}
 	code, kept := d.newEnrolCode(s.ID)
-	rec := &tropa.StaffRecord{Staff: s, KDF: d.PasswordParams.String(), Salt: salt,
+	rec := &tropa.StaffRecord{Staff: s, KDF: d.cfg.PasswordParams.String(), Salt: salt,
 		SealedPrivate: seal.SealIdentity(kek, identity, staffAAD(s.ID)), EnrolCode: kept}
-	err = d.Store.CreateStaff(ctx, rec, tropa.AuditEvent{At: s.CreatedAt, Actor: ActorCLI, Action: tropa.ActionStaffAdd,
+	err = d.cfg.Store.CreateStaff(ctx, rec, tropa.AuditEvent{At: s.CreatedAt, Actor: ActorCLI, Action: tropa.ActionStaffAdd,
 		Detail: string(s.Role)})
 	if tropa.IsCode(err, tropa.ECONFLICT) {
 		return nil, tropa.UserError(tropa.ECONFLICT, "ErrStaffExists", nil)

@@ -34,7 +34,7 @@ func (d *Desk) ApplicantCase(ctx context.Context, receipt string) (*ApplicantCas
 
 // Thread is the request with every message in it.
 func (c *ApplicantCase) Thread(ctx context.Context) (*tropa.Thread, error) {
-	rr, err := c.d.Store.RequestByID(ctx, c.requestID)
+	rr, err := c.d.cfg.Store.RequestByID(ctx, c.requestID)
 	if err != nil {
 		return nil, err
 	}
@@ -81,9 +81,9 @@ func (d *Desk) receiptKey(ctx context.Context, text string) (string, *seal.Key, 
 	if err != nil {
 		return "", nil, tropa.UserError(tropa.EINVALID, "ErrReceiptFormat", map[string]any{"Digits": seal.ReceiptDigits})
 	}
-	rec, err := d.Store.ReceiptByLookup(ctx, r.Lookup)
+	rec, err := d.cfg.Store.ReceiptByLookup(ctx, r.Lookup)
 	if tropa.IsCode(err, tropa.ENOTFOUND) {
-		if _, _, err := d.KDF.ReceiptKeys(ctx, r.Secret, decoySalt, d.ReceiptParams); err != nil {
+		if _, _, err := d.cfg.KDF.ReceiptKeys(ctx, r.Secret, decoySalt, d.cfg.ReceiptParams); err != nil {
 			return "", nil, busy(err)
 		}
 		return "", nil, errUnknownReceipt
@@ -94,7 +94,7 @@ func (d *Desk) receiptKey(ctx context.Context, text string) (string, *seal.Key, 
 	if err != nil {
 		return "", nil, err
 	}
-	verifier, receiptKey, err := d.KDF.ReceiptKeys(ctx, r.Secret, rec.Salt, params)
+	verifier, receiptKey, err := d.cfg.KDF.ReceiptKeys(ctx, r.Secret, rec.Salt, params)
 	if err != nil {
 		return "", nil, busy(err)
 	}

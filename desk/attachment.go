@@ -86,7 +86,7 @@ func attachmentAAD(id, field string) seal.AAD {
 // openAttachments lists a request's attachments by the message they came
 // with, names opened, content left sealed in the store.
 func (d *Desk) openAttachments(ctx context.Context, key *seal.Key, requestID string) (map[string][]tropa.Attachment, error) {
-	records, err := d.Store.Attachments(ctx, requestID)
+	records, err := d.cfg.Store.Attachments(ctx, requestID)
 	if err != nil {
 		return nil, err
 	}
@@ -126,11 +126,11 @@ func (d *Desk) OpenAttachment(ctx context.Context, s *Session, requestID, id str
 	if err != nil {
 		return nil, err
 	}
-	r, err := d.Store.Attachment(ctx, requestID, id)
+	r, err := d.cfg.Store.Attachment(ctx, requestID, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionAttachmentOpen,
+	if err := d.cfg.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionAttachmentOpen,
 		RequestID: requestID, Detail: id}); err != nil {
 		return nil, err
 	}

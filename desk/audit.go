@@ -224,3 +224,9 @@ func (v *signatureCheck) signers() []SignerReport {
 	slices.SortFunc(list, func(a, b SignerReport) int { return cmp.Compare(a.Registered, b.Registered) })
 	return list
 }
+
+// CheckAudit verifies the desk's audit log, against list when it is given
+// (see VerifyAuditAgainst).
+func (d *Desk) CheckAudit(ctx context.Context, list *SignerList) (AuditReport, error) {
+	return VerifyAuditAgainst(ctx, d.cfg.Store, list)
+}

@@ -35,7 +35,7 @@ func BenchmarkSubmit(b *testing.B) {
 		sub := submission("@handle", strings.Repeat("I left the unit and need advice. ", 30))
 		for _, cost := range kdfCosts {
 			b.Run(fmt.Sprintf("recipients=%d/%s", n, cost.name), func(b *testing.B) {
-				f.desk.ReceiptParams = cost.params
+				f.desk.SetReceiptParams(cost.params)
 				ctx := context.Background()
 				for b.Loop() {
 					if _, err := f.desk.Submit(ctx, sub); err != nil {

@@ -25,7 +25,7 @@ func (d *Desk) Queue(ctx context.Context, s *Session, f tropa.QueueFilter) ([]tr
 	if f.Limit <= 0 || f.Limit > QueuePage {
 		f.Limit = QueuePage
 	}
-	return d.Store.Queue(ctx, f)
+	return d.cfg.Store.Queue(ctx, f)
 }
 
 // OpenCase opens a case for a staff member who holds its key, and writes
@@ -35,11 +35,11 @@ func (d *Desk) OpenCase(ctx context.Context, s *Session, requestID string) (*tro
 	if err != nil {
 		return nil, err
 	}
-	if err := d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionRequestOpen,
+	if err := d.cfg.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionRequestOpen,
 		RequestID: requestID}); err != nil {
 		return nil, err
 	}
-	rr, err := d.Store.RequestByID(ctx, requestID)
+	rr, err := d.cfg.Store.RequestByID(ctx, requestID)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func (d *Desk) OpenCase(ctx context.Context, s *Session, requestID string) (*tro
 	if c.History, err = d.openHistory(ctx, key, requestID); err != nil {
 		return nil, err
 	}
-	wraps, err := d.Store.KeyWraps(ctx, requestID)
+	wraps, err := d.cfg.Store.KeyWraps(ctx, requestID)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func (d *Desk) OpenCase(ctx context.Context, s *Session, requestID string) (*tro
 			c.Holders = append(c.Holders, tropa.Holder{StaffID: w.Holder, Reason: w.Reason, CreatedAt: w.CreatedAt})
 		}
 	}
-	if c.Links, err = d.Store.Links(ctx, requestID); err != nil {
+	if c.Links, err = d.cfg.Store.Links(ctx, requestID); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -104,7 +104,7 @@ func (d *Desk) caseKey(ctx context.Context, s *Session, requestID string, p trop
 	if err := require(s, p); err != nil {
 		return nil, d.refuse(ctx, s, requestID, p, "role", err)
 	}
-	w, err := d.Store.KeyWrap(ctx, requestID, s.Staff.ID)
+	w, err := d.cfg.Store.KeyWrap(ctx, requestID, s.Staff.ID)
 	if tropa.IsCode(err, tropa.ENOTFOUND) {
 		return nil, d.refuse(ctx, s, requestID, p, "no_key", tropa.UserError(tropa.EFORBIDDEN, "ErrNoKey", nil))
 	} else if err != nil {
@@ -128,7 +128,7 @@ func (d *Desk) refuse(ctx context.Context, s *Session, requestID string, p tropa
 	if !tropa.ValidID(requestID) {
 		requestID, detail = "", detail+" id=malformed"
 	}
-	if err := d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionRequestRefused,
+	if err := d.cfg.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionRequestRefused,
 		RequestID: requestID, Detail: detail}); err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func (d *Desk) StaffNames(ctx context.Context, s *Session) (map[string]string, e
 	if err := requireFull(s); err != nil {
 		return nil, err
 	}
-	return staffNames(ctx, d.Store)
+	return staffNames(ctx, d.cfg.Store)
 }
 
 func staffNames(ctx context.Context, store tropa.StaffStore) (map[string]string, error) {
@@ -201,7 +201,7 @@ func sealDetails(key *seal.Key, requestID string, det tropa.CaseDetails) []byte 
 
 // openDeadlines opens a case's deadlines, earliest due first.
 func (d *Desk) openDeadlines(ctx context.Context, key *seal.Key, requestID string) ([]tropa.Deadline, error) {
-	records, err := d.Store.Deadlines(ctx, requestID)
+	records, err := d.cfg.Store.Deadlines(ctx, requestID)
 	if err != nil {
 		return nil, err
 	}
@@ -218,7 +218,7 @@ func (d *Desk) openDeadlines(ctx context.Context, key *seal.Key, requestID strin
 }
 
 func (d *Desk) openHistory(ctx context.Context, key *seal.Key, requestID string) ([]tropa.CaseEvent, error) {
-	records, err := d.Store.CaseEvents(ctx, requestID)
+	records, err := d.cfg.Store.CaseEvents(ctx, requestID)
 	if err != nil {
 		return nil, err
 	}

@@ -44,7 +44,7 @@ func (d *Desk) commit(ctx context.Context, s *Session, key *seal.Key, u *tropa.C
 		u.Audit = append(u.Audit, tropa.AuditEvent{At: u.At, Actor: s.Staff.ID, Action: auditAction(ev.Action),
 			RequestID: u.RequestID, Detail: detail})
 	}
-	if err := d.Store.UpdateCase(ctx, u); err != nil {
+	if err := d.cfg.Store.UpdateCase(ctx, u); err != nil {
 		return err
 	}
 	if len(u.RemoveHolders) > 0 {
@@ -93,7 +93,7 @@ func (d *Desk) openCase(ctx context.Context, s *Session, requestID string, p tro
 	if err != nil {
 		return nil, nil, err
 	}
-	rr, err := d.Store.RequestByID(ctx, requestID)
+	rr, err := d.cfg.Store.RequestByID(ctx, requestID)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -7,6 +7,7 @@ package desk
 import (
 	"context"
 	"crypto/rand"
+	"log/slog"
 	"time"
 
 	"tropa"
@@ -34,13 +35,18 @@ type Config struct {
 	TOTPIssuer string
 	// ReclaimDelay is how long after ReclaimSoon the disk is reclaimed.
 	ReclaimDelay time.Duration
-	// After is the timer that ReclaimDelay is waited with; tests fire it.
+	// After is the timer that background work waits with; tests fire it.
 	After func(time.Duration) <-chan time.Time
+	// Logger takes what background work has to report: counts and errors,
+	// never case data.
+	Logger *slog.Logger
 }
 
-// Desk is tropa's use-cases.
+// Desk is tropa's use-cases. Its configuration is its own: commands and
+// channels reach the store only through its methods, which check who may
+// do what.
 type Desk struct {
-	Config
+	cfg Config
 	// reclaimWanted holds one ask for a reclaim not yet run.
 	reclaimWanted chan struct{}
 }
@@ -71,11 +77,14 @@ func New(c Config) *Desk {
 	if c.After == nil {
 		c.After = time.After
 	}
-	return &Desk{Config: c, reclaimWanted: make(chan struct{}, 1)}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Desk{cfg: c, reclaimWanted: make(chan struct{}, 1)}
 }
 
 func (d *Desk) now() time.Time {
-	return d.Now().UTC().Truncate(time.Microsecond)
+	return d.cfg.Now().UTC().Truncate(time.Microsecond)
 }
 
 // refAlphabet leaves out letters and digits that are confused when read
@@ -100,7 +109,7 @@ func (d *Desk) openThread(ctx context.Context, rr *tropa.RequestRecord, key *sea
 	if err != nil {
 		return nil, err
 	}
-	records, err := d.Store.Messages(ctx, rr.ID, withNotes)
+	records, err := d.cfg.Store.Messages(ctx, rr.ID, withNotes)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +157,7 @@ func (d *Desk) addMessage(ctx context.Context, key *seal.Key, m tropa.Message, f
 		return err
 	}
 	m.ID = tropa.NewID()
-	return d.Store.AddMessage(ctx, &tropa.MessageRecord{ID: m.ID, RequestID: m.RequestID, Author: m.Author,
+	return d.cfg.Store.AddMessage(ctx, &tropa.MessageRecord{ID: m.ID, RequestID: m.RequestID, Author: m.Author,
 		StaffID: m.StaffID, CreatedAt: m.CreatedAt, SealedAt: sealTime(key, m.CreatedAt, messageTimeAAD(m.ID)),
 		SealedBody: seal.SealString(key, m.Body, bodyAAD(m.ID, m.Author)), Attachments: d.sealFiles(key, files)}, ev)
 }
@@ -181,4 +190,10 @@ func eventAAD(id string) seal.AAD {
 
 func receiptAAD(lookup string) seal.AAD {
 	return seal.AAD{Table: "receipts", Row: lookup, Field: "case_key"}
+}
+
+// Capacity measures for about t how many receipt derivations a second this
+// machine runs with the desk's argon2id slots, to set intake's limit from.
+func (d *Desk) Capacity(ctx context.Context, t time.Duration) float64 {
+	return seal.Capacity(ctx, d.cfg.ReceiptParams, d.cfg.KDF.Concurrency(), t)
 }

@@ -71,7 +71,7 @@ func (d *Desk) ResetTOTP(ctx context.Context, s *Session, staffID string) (strin
 // command line: for a staff member whose code has expired, or an
 // installation with no one left who can log in to reset it.
 func (d *Desk) ResetTOTPByName(ctx context.Context, name string) (string, error) {
-	st, err := d.Store.StaffByName(ctx, name)
+	st, err := d.cfg.Store.StaffByName(ctx, name)
 	if tropa.IsCode(err, tropa.ENOTFOUND) {
 		return "", tropa.Errorf(tropa.ENOTFOUND, "no staff member is called %q", name)
 	} else if err != nil {
@@ -82,7 +82,7 @@ func (d *Desk) ResetTOTPByName(ctx context.Context, name string) (string, error)
 
 func (d *Desk) resetTOTP(ctx context.Context, staffID, actor string) (string, error) {
 	code, kept := d.newEnrolCode(staffID)
-	err := d.Store.ResetTOTP(ctx, staffID, kept, tropa.AuditEvent{At: d.now(), Actor: actor,
+	err := d.cfg.Store.ResetTOTP(ctx, staffID, kept, tropa.AuditEvent{At: d.now(), Actor: actor,
 		Action: tropa.ActionTOTPReset, Detail: staffID})
 	if err != nil {
 		return "", err

@@ -53,11 +53,11 @@ func (d *Desk) Assign(ctx context.Context, s *Session, requestID, staffID string
 // intakeHoldersToDrop lists the caseworkers who hold a case's key only
 // because they were on intake when it arrived.
 func (d *Desk) intakeHoldersToDrop(ctx context.Context, requestID string, keep ...string) ([]string, error) {
-	wraps, err := d.Store.KeyWraps(ctx, requestID)
+	wraps, err := d.cfg.Store.KeyWraps(ctx, requestID)
 	if err != nil {
 		return nil, err
 	}
-	staff, err := d.Store.ListStaff(ctx)
+	staff, err := d.cfg.Store.ListStaff(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +91,7 @@ func (d *Desk) Refer(ctx context.Context, s *Session, requestID, staffID string)
 	if err != nil {
 		return err
 	}
-	if _, err := d.Store.KeyWrap(ctx, requestID, to.ID); err == nil {
+	if _, err := d.cfg.Store.KeyWrap(ctx, requestID, to.ID); err == nil {
 		return tropa.UserError(tropa.ECONFLICT, "ErrAlreadyHolds", nil)
 	} else if !tropa.IsCode(err, tropa.ENOTFOUND) {
 		return err
@@ -120,7 +120,7 @@ func (d *Desk) RemoveAccess(ctx context.Context, s *Session, requestID, staffID 
 	if staffID == tropa.HolderRecovery {
 		return tropa.UserError(tropa.ENOTFOUND, "ErrNotHolder", nil)
 	}
-	if _, err := d.Store.KeyWrap(ctx, requestID, staffID); tropa.IsCode(err, tropa.ENOTFOUND) {
+	if _, err := d.cfg.Store.KeyWrap(ctx, requestID, staffID); tropa.IsCode(err, tropa.ENOTFOUND) {
 		return tropa.UserError(tropa.ENOTFOUND, "ErrNotHolder", nil)
 	} else if err != nil {
 		return err
@@ -131,7 +131,7 @@ func (d *Desk) RemoveAccess(ctx context.Context, s *Session, requestID, staffID 
 
 // colleague returns an active staff member who can hold case keys.
 func (d *Desk) colleague(ctx context.Context, staffID string) (*tropa.StaffRecord, error) {
-	st, err := d.Store.StaffByID(ctx, staffID)
+	st, err := d.cfg.Store.StaffByID(ctx, staffID)
 	if tropa.IsCode(err, tropa.ENOTFOUND) {
 		return nil, tropa.UserError(tropa.EINVALID, "ErrStaffUnknown", nil)
 	} else if err != nil {
@@ -149,7 +149,7 @@ func (d *Desk) Colleagues(ctx context.Context, s *Session) ([]tropa.Staff, error
 	if err := require(s, tropa.PermRefer); err != nil {
 		return nil, err
 	}
-	all, err := d.Store.ListStaff(ctx)
+	all, err := d.cfg.Store.ListStaff(ctx)
 	if err != nil {
 		return nil, err
 	}

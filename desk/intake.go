@@ -69,7 +69,7 @@ func (d *Desk) submit(ctx context.Context, c *Checked, enteredBy *Session) (seal
 	caseKey := seal.NewKey()
 	receipt := seal.NewReceipt()
 	salt := seal.RandomBytes(16)
-	verifier, receiptKey, err := d.KDF.ReceiptKeys(ctx, receipt.Secret, salt, d.ReceiptParams)
+	verifier, receiptKey, err := d.cfg.KDF.ReceiptKeys(ctx, receipt.Secret, salt, d.cfg.ReceiptParams)
 	if err != nil {
 		return seal.Receipt{}, "", busy(err)
 	}
@@ -91,7 +91,7 @@ func (d *Desk) submit(ctx context.Context, c *Checked, enteredBy *Session) (seal
 			SealedAt:    sealTime(&caseKey, now, messageTimeAAD(messageID)),
 			SealedBody:  seal.SealString(&caseKey, sub.Message, bodyAAD(messageID, tropa.AuthorApplicant)),
 			Attachments: d.sealFiles(&caseKey, files)},
-		Receipt: tropa.ReceiptRecord{RequestID: requestID, KDF: d.ReceiptParams.String(), Salt: salt,
+		Receipt: tropa.ReceiptRecord{RequestID: requestID, KDF: d.cfg.ReceiptParams.String(), Salt: salt,
 			Verifier: verifier, CreatedAt: now},
 	}
 	n.Request.SealedContact, n.Request.SealedContactKey = sealContact(&caseKey, requestID, sub.Contact)
@@ -111,7 +111,7 @@ func (d *Desk) submit(ctx context.Context, c *Checked, enteredBy *Session) (seal
 		n.Request.Ref = newRef()
 		n.Receipt.Lookup = receipt.Lookup
 		n.Receipt.SealedKey = seal.Seal(receiptKey, caseKey[:], receiptAAD(receipt.Lookup))
-		err := d.Store.CreateRequest(ctx, n)
+		err := d.cfg.Store.CreateRequest(ctx, n)
 		if err == nil {
 			return receipt, requestID, nil
 		}
@@ -152,13 +152,13 @@ func (d *Desk) intakeWraps(ctx context.Context, requestID string, caseKey *seal.
 // intakeRecipients are the holders every new request is wrapped to: the
 // active intake staff, and the organization's recovery key.
 func (d *Desk) intakeRecipients(ctx context.Context) ([]tropa.Recipient, error) {
-	recovery, err := d.Store.Setting(ctx, settingRecoveryRecipient)
+	recovery, err := d.cfg.Store.Setting(ctx, settingRecoveryRecipient)
 	if tropa.IsCode(err, tropa.ENOTFOUND) {
 		return nil, tropa.Errorf(tropa.EINTERNAL, "data directory is not initialised: no recovery key")
 	} else if err != nil {
 		return nil, err
 	}
-	staff, err := d.Store.IntakeRecipients(ctx)
+	staff, err := d.cfg.Store.IntakeRecipients(ctx)
 	if err != nil {
 		return nil, err
 	}

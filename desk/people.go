@@ -12,7 +12,7 @@ func (d *Desk) People(ctx context.Context, s *Session) ([]tropa.Staff, error) {
 	if err := require(s, tropa.PermStaff); err != nil {
 		return nil, err
 	}
-	return d.Store.ListStaff(ctx)
+	return d.cfg.Store.ListStaff(ctx)
 }
 
 // managed returns a staff member whom s may deactivate or reset.
@@ -23,7 +23,7 @@ func (d *Desk) managed(ctx context.Context, s *Session, staffID string) (*tropa.
 	if staffID == s.Staff.ID {
 		return nil, tropa.UserError(tropa.EFORBIDDEN, "ErrNotYourself", nil)
 	}
-	st, err := d.Store.StaffByID(ctx, staffID)
+	st, err := d.cfg.Store.StaffByID(ctx, staffID)
 	if tropa.IsCode(err, tropa.ENOTFOUND) {
 		return nil, tropa.UserError(tropa.ENOTFOUND, "ErrStaffUnknown", nil)
 	} else if err != nil {
@@ -45,7 +45,7 @@ func (d *Desk) Deactivate(ctx context.Context, s *Session, staffID string) (int6
 	}
 	var n int64
 	if st.Active {
-		if n, err = d.Store.DeactivateStaff(ctx, st.ID, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID,
+		if n, err = d.cfg.Store.DeactivateStaff(ctx, st.ID, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID,
 			Action: tropa.ActionStaffDisable, Detail: st.ID}); err != nil {
 			return 0, err
 		}
@@ -53,7 +53,7 @@ func (d *Desk) Deactivate(ctx context.Context, s *Session, staffID string) (int6
 	// Someone removed may be someone whose password the adversary has: the
 	// keys just deleted must not stay readable in free pages or the log of
 	// a disk seized later. Deactivating again retries a reclaim that failed.
-	return n, d.Store.Reclaim(ctx)
+	return n, d.cfg.Store.Reclaim(ctx)
 }
 
 // SuspectCompromise is for a staff member whose password or computer may be
@@ -64,7 +64,7 @@ func (d *Desk) SuspectCompromise(ctx context.Context, s *Session, staffID string
 	if err != nil {
 		return err
 	}
-	return d.Store.RequireRotation(ctx, st.ID, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID,
+	return d.cfg.Store.RequireRotation(ctx, st.ID, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID,
 		Action: tropa.ActionSuspect, Detail: st.ID})
 }
 
@@ -73,7 +73,7 @@ func (d *Desk) Sessions(ctx context.Context, s *Session) ([]tropa.SessionRecord,
 	if err := requireFull(s); err != nil {
 		return nil, err
 	}
-	return d.Store.StaffSessions(ctx, s.Staff.ID)
+	return d.cfg.Store.StaffSessions(ctx, s.Staff.ID)
 }
 
 // EndSession ends one of the staff member's own sessions, such as one left
@@ -82,7 +82,7 @@ func (d *Desk) EndSession(ctx context.Context, s *Session, id string) error {
 	if err := requireFull(s); err != nil {
 		return err
 	}
-	rec, err := d.Store.SessionByID(ctx, id)
+	rec, err := d.cfg.Store.SessionByID(ctx, id)
 	if tropa.IsCode(err, tropa.ENOTFOUND) || (err == nil && rec.StaffID != s.Staff.ID) {
 		return tropa.UserError(tropa.ENOTFOUND, "ErrSessionUnknown", nil)
 	} else if err != nil {
@@ -91,7 +91,7 @@ func (d *Desk) EndSession(ctx context.Context, s *Session, id string) error {
 	if err := d.deleteSession(ctx, id); err != nil {
 		return err
 	}
-	return d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionSessionEnd})
+	return d.cfg.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionSessionEnd})
 }
 
 // EndOtherSessions logs the staff member out everywhere but here.
@@ -99,13 +99,25 @@ func (d *Desk) EndOtherSessions(ctx context.Context, s *Session) (int64, error) 
 	if err := requireFull(s); err != nil {
 		return 0, err
 	}
-	n, err := d.Store.DeleteStaffSessions(ctx, s.Staff.ID, s.ID)
+	n, err := d.cfg.Store.DeleteStaffSessions(ctx, s.Staff.ID, s.ID)
 	if err != nil {
 		return 0, err
 	}
 	if n > 0 {
 		d.ReclaimSoon()
 	}
-	return n, d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionSessionEnd,
+	return n, d.cfg.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionSessionEnd,
 		Detail: fmt.Sprintf("others=%d", n)})
+}
+
+// ListStaff lists every staff member, for an administrator at the server's
+// console, who needs no session to see who has an account.
+func (d *Desk) ListStaff(ctx context.Context) ([]tropa.Staff, error) {
+	return d.cfg.Store.ListStaff(ctx)
+}
+
+// IntakeCount is how many active staff members receive new requests.
+func (d *Desk) IntakeCount(ctx context.Context) (int, error) {
+	r, err := d.cfg.Store.IntakeRecipients(ctx)
+	return len(r), err
 }

@@ -61,7 +61,7 @@ func (d *Desk) ProofKey(ctx context.Context) ([]byte, error) {
 			return base64.StdEncoding.DecodeString(stored)
 		}
 		// Two nodes making it at once: one wins, the other reads its key.
-		err = d.Store.SwapSetting(ctx, settingProofKey, "", base64.StdEncoding.EncodeToString(seal.RandomBytes(32)))
+		err = d.cfg.Store.SwapSetting(ctx, settingProofKey, "", base64.StdEncoding.EncodeToString(seal.RandomBytes(32)))
 		if err != nil && !tropa.IsCode(err, tropa.ECONFLICT) {
 			return nil, err
 		}

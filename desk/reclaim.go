@@ -44,7 +44,7 @@ func (d *Desk) RunReclaims(ctx context.Context, report func(error)) {
 		case <-d.reclaimWanted:
 			select {
 			case <-ctx.Done():
-			case <-d.After(d.ReclaimDelay):
+			case <-d.cfg.After(d.cfg.ReclaimDelay):
 			}
 			d.reclaim(ctx, report)
 		}
@@ -67,7 +67,7 @@ func (d *Desk) reclaim(ctx context.Context, report func(error)) {
 		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), reclaimAtStop)
 		defer cancel()
 	}
-	if err := d.Store.Reclaim(ctx); err != nil {
+	if err := d.cfg.Store.Reclaim(ctx); err != nil {
 		report(err)
 		d.ReclaimSoon()
 	}

@@ -127,6 +127,9 @@ func TestReclaimsCoalesce(t *testing.T) {
 // TestSessionEndsAskForReclaim ends sessions every way there is: each asks
 // for a reclaim, so that the private key sealed in the row does not wait
 // on the disk for the cookie that opens it.
+// reclaimIdle is the idle timeout of TestSessionEndsAskForReclaim's desks.
+const reclaimIdle = 30 * time.Minute
+
 func TestSessionEndsAskForReclaim(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -145,12 +148,12 @@ func TestSessionEndsAskForReclaim(t *testing.T) {
 			return err
 		}},
 		{"expired, swept", func(d *desk.Desk, s *desk.Session) error {
-			f.clock.Advance(d.IdleTimeout + time.Minute)
+			f.clock.Advance(reclaimIdle + time.Minute)
 			_, err := d.SweepSessions(ctx)
 			return err
 		}},
 		{"expired, refused", func(d *desk.Desk, s *desk.Session) error {
-			f.clock.Advance(d.IdleTimeout + time.Minute)
+			f.clock.Advance(reclaimIdle + time.Minute)
 			if _, err := d.Session(ctx, s.Token()); !tropa.IsCode(err, tropa.EUNAUTHORIZED) {
 				t.Errorf("an expired session: %v", err)
 			}
@@ -161,7 +164,7 @@ func TestSessionEndsAskForReclaim(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			timer := &fakeTimer{started: make(chan chan time.Time, 1), delays: make(chan time.Duration, 1)}
 			d := desk.New(desk.Config{Store: f.store, KDF: seal.NewKDF(1), PasswordParams: seal.TestParams,
-				Now: f.clock.Now, After: timer.After})
+				Now: f.clock.Now, After: timer.After, IdleTimeout: reclaimIdle})
 			s, err := d.Login(ctx, "olga", password("olga"), f.code(t, "olga"))
 			if err != nil {
 				t.Fatal(err)

@@ -76,7 +76,7 @@ func (d *Desk) ApplyRetention(ctx context.Context) (tropa.RetentionCounts, error
 	b := r.Batch(now, RetentionBatch)
 	b.Audit = tropa.AuditEvent{At: now, Actor: ActorRetention, Action: tropa.ActionRetentionRun}
 	for {
-		c, err := d.Store.ApplyRetention(ctx, &b)
+		c, err := d.cfg.Store.ApplyRetention(ctx, &b)
 		if err != nil {
 			return total, err
 		}
@@ -88,7 +88,7 @@ func (d *Desk) ApplyRetention(ctx context.Context) (tropa.RetentionCounts, error
 	if total.Total() == 0 {
 		return total, nil
 	}
-	if err := d.Store.Reclaim(ctx); err != nil {
+	if err := d.cfg.Store.Reclaim(ctx); err != nil {
 		return total, fmt.Errorf("reclaim space: %w", err)
 	}
 	return total, nil
@@ -111,7 +111,7 @@ func (c *ApplicantCase) EraseContact(ctx context.Context) error {
 
 func (d *Desk) eraseContact(ctx context.Context, requestID, actor string) error {
 	now := d.now()
-	if err := d.Store.EraseContact(ctx, &tropa.ContactErasure{RequestID: requestID, At: now,
+	if err := d.cfg.Store.EraseContact(ctx, &tropa.ContactErasure{RequestID: requestID, At: now,
 		Event: tropa.CaseEventRecord{ID: tropa.NewID(), RequestID: requestID, At: now, Actor: actor,
 			Action: tropa.CaseEraseContact},
 		Audit: tropa.AuditEvent{At: now, Actor: actor, Action: tropa.ActionContactErase, RequestID: requestID}}); err != nil {

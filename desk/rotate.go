@@ -78,7 +78,7 @@ func (d *Desk) RotateKeys(ctx context.Context, s *Session, password string) erro
 // recheck opens the session's staff member's keys with the password they
 // typed again.
 func (d *Desk) recheck(ctx context.Context, s *Session, password string) (*tropa.StaffRecord, *keyring, error) {
-	st, err := d.Store.StaffByID(ctx, s.Staff.ID)
+	st, err := d.cfg.Store.StaffByID(ctx, s.Staff.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -128,12 +128,12 @@ func (d *Desk) rotate(ctx context.Context, st *tropa.StaffRecord, keys *keyring,
 		return err
 	}
 	salt := seal.RandomBytes(16)
-	kek, err := d.KDF.PasswordKey(ctx, password, salt, d.PasswordParams)
+	kek, err := d.cfg.KDF.PasswordKey(ctx, password, salt, d.cfg.PasswordParams)
 	if err != nil {
 		return busy(err)
 	}
 	r := &tropa.KeyRotation{StaffID: st.ID, OldPublicKey: st.PublicKey, PublicKey: next.Recipient(),
-		KDF: d.PasswordParams.String(), Salt: salt, SealedPrivate: seal.SealIdentity(kek, next, staffAAD(st.ID)),
+		KDF: d.cfg.PasswordParams.String(), Salt: salt, SealedPrivate: seal.SealIdentity(kek, next, staffAAD(st.ID)),
 		SealedPrivateOld: seal.SealIdentity(kek, keys.current, staffOldAAD(st.ID))}
 	if st.TOTPEnrolled {
 		secret, err := keys.current.Decrypt(st.SealedTOTP)
@@ -150,7 +150,7 @@ func (d *Desk) rotate(ctx context.Context, st *tropa.StaffRecord, keys *keyring,
 		r.SessionOldIdentity = seal.SealIdentity(&keep.key, keys.current, sessionAAD(keep.ID, "old_identity"))
 	}
 	ev.At, ev.Actor = d.now(), st.ID
-	if err := d.Store.StartRotation(ctx, r, ev); err != nil {
+	if err := d.cfg.Store.StartRotation(ctx, r, ev); err != nil {
 		return err
 	}
 	old := keys.current
@@ -178,7 +178,7 @@ func (d *Desk) complete(ctx context.Context, staffID string, current, old *seal.
 	if err != nil {
 		return err
 	}
-	if err := d.Store.FinishRotation(ctx, staffID, current.Recipient(), tropa.AuditEvent{At: d.now(), Actor: staffID,
+	if err := d.cfg.Store.FinishRotation(ctx, staffID, current.Recipient(), tropa.AuditEvent{At: d.now(), Actor: staffID,
 		Action: tropa.ActionKeyRotated, Detail: fmt.Sprintf("rewrapped=%d", moved)}); err != nil {
 		return err
 	}
@@ -202,7 +202,7 @@ func (d *Desk) rewrapHeld(ctx context.Context, staffID string, current, old *sea
 	for range rewrapPasses {
 		found := 0
 		for after := ""; ; {
-			wraps, err := d.Store.HeldWraps(ctx, staffID, after, rotateBatch)
+			wraps, err := d.cfg.Store.HeldWraps(ctx, staffID, after, rotateBatch)
 			if err != nil {
 				return moved, err
 			}
@@ -211,7 +211,7 @@ func (d *Desk) rewrapHeld(ctx context.Context, staffID string, current, old *sea
 				return moved, err
 			}
 			if len(batch) > 0 {
-				n, err := d.Store.Rewrap(ctx, batch)
+				n, err := d.cfg.Store.Rewrap(ctx, batch)
 				moved += n
 				if err != nil {
 					return moved, err
@@ -269,7 +269,7 @@ func (d *Desk) unlockKeys(ctx context.Context, st *tropa.StaffRecord, password s
 	if err != nil {
 		return nil, err
 	}
-	kek, err := d.KDF.PasswordKey(ctx, password, st.Salt, params)
+	kek, err := d.cfg.KDF.PasswordKey(ctx, password, st.Salt, params)
 	if err != nil {
 		return nil, busy(err)
 	}

@@ -82,7 +82,7 @@ func benchmarkRotate(b *testing.B, f *fixture, olena *desk.Session) {
 			name = "intake/during-rotation"
 		}
 		b.Run(name, func(b *testing.B) {
-			f.desk.ReceiptParams = testReceiptParams
+			f.desk.SetReceiptParams(testReceiptParams)
 			timed := f.timeBatches(b)
 			var lat []time.Duration
 			for b.Loop() {
@@ -136,8 +136,8 @@ var testReceiptParams = kdfCosts[1].params
 // timeBatches times the desk's rotation batches until b ends.
 func (f *fixture) timeBatches(b *testing.B) *timedStore {
 	timed := &timedStore{Store: f.store}
-	f.desk.Store = timed
-	b.Cleanup(func() { f.desk.Store = f.store })
+	f.desk.SetStore(timed)
+	b.Cleanup(func() { f.desk.SetStore(f.store) })
 	return timed
 }
 

@@ -186,11 +186,11 @@ func testRotationCutShortResumes(t *testing.T, f *fixture) {
 	oldKey := stealKey(t, f.copyDB(t), olena.Staff.ID, password("olena"))
 	next := "a brand new password nobody phished"
 
-	f.desk.Store = &failingStore{Store: f.store, batches: 1}
+	f.desk.SetStore(&failingStore{Store: f.store, batches: 1})
 	if err := f.desk.ChangePassword(ctx, olena, password("olena"), next); !errors.Is(err, errCutShort) {
 		t.Fatalf("ChangePassword cut short: %v, want it to fail", err)
 	}
-	f.desk.Store = f.store
+	f.desk.SetStore(f.store)
 
 	// Cut short: some keys are wrapped to the new key pair, the rest still
 	// to the old one, which the row and the session still hold.
@@ -255,11 +255,11 @@ func TestRotationRacesIntake(t *testing.T) {
 		f := newFixtureAt(t, b.New(t))
 		olena := f.caseworker(t, "olena")
 		oldKey := stealKey(t, f.raw(t), olena.Staff.ID, password("olena"))
-		f.desk.Store = &rotatingStore{Store: f.store, rotate: func() error {
+		f.desk.SetStore(&rotatingStore{Store: f.store, rotate: func() error {
 			return f.desk.RotateKeys(ctx, olena, password("olena"))
-		}}
+		}})
 		_, id := f.submit(t, submission("@in_flight", "Отправлено во время смены ключей"))
-		f.desk.Store = f.store
+		f.desk.SetStore(f.store)
 		if olena.Staff.PublicKey == oldKey.Recipient() {
 			t.Fatal("the rotation did not run")
 		}

@@ -13,7 +13,7 @@ import (
 // coordinator any, others only those they hold.
 func (d *Desk) findRef(ctx context.Context, s *Session, ref string) (*tropa.Request, error) {
 	ref = strings.ToUpper(strings.TrimSpace(ref))
-	r, err := d.Store.RequestByRef(ctx, ref)
+	r, err := d.cfg.Store.RequestByRef(ctx, ref)
 	if tropa.IsCode(err, tropa.ENOTFOUND) {
 		return nil, tropa.UserError(tropa.ENOTFOUND, "ErrRefUnknown", nil)
 	} else if err != nil {
@@ -22,7 +22,7 @@ func (d *Desk) findRef(ctx context.Context, s *Session, ref string) (*tropa.Requ
 	if s.Staff.Role.Can(tropa.PermQueueAll) {
 		return r, nil
 	}
-	if _, err := d.Store.KeyWrap(ctx, r.ID, s.Staff.ID); tropa.IsCode(err, tropa.ENOTFOUND) {
+	if _, err := d.cfg.Store.KeyWrap(ctx, r.ID, s.Staff.ID); tropa.IsCode(err, tropa.ENOTFOUND) {
 		// The same answer as for a reference that names nothing, so that
 		// guessing references does not tell which exist; the log knows.
 		return nil, d.refuse(ctx, s, r.ID, tropa.PermQueue, "no_key", tropa.UserError(tropa.ENOTFOUND, "ErrRefUnknown", nil))
@@ -75,7 +75,7 @@ func (d *Desk) Search(ctx context.Context, s *Session, query string) ([]SearchHi
 	}
 	var cases []tropa.Request
 	for _, closed := range []bool{false, true} {
-		page, err := d.Store.Queue(ctx, tropa.QueueFilter{Holder: s.Staff.ID, Closed: closed, Limit: searchCases})
+		page, err := d.cfg.Store.Queue(ctx, tropa.QueueFilter{Holder: s.Staff.ID, Closed: closed, Limit: searchCases})
 		if err != nil {
 			return nil, err
 		}
@@ -111,7 +111,7 @@ func (d *Desk) Search(ctx context.Context, s *Session, query string) ([]SearchHi
 		ev.At = now
 		events = append(events, ev)
 	}
-	if err := d.Store.Audit(ctx, events...); err != nil {
+	if err := d.cfg.Store.Audit(ctx, events...); err != nil {
 		return nil, err
 	}
 	if searchErr != nil {

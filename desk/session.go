@@ -60,7 +60,7 @@ const (
 // without anything typed, and returns refusal. Guesses leave a trace that
 // an administrator sees; how fast they come is bounded by the callers.
 func (d *Desk) loginFailed(ctx context.Context, actor, what string, refusal error) error {
-	if err := d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: actor, Action: tropa.ActionLoginFailed,
+	if err := d.cfg.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: actor, Action: tropa.ActionLoginFailed,
 		Detail: what}); err != nil {
 		return err
 	}
@@ -70,11 +70,11 @@ func (d *Desk) loginFailed(ctx context.Context, actor, what string, refusal erro
 // Login checks a staff member's name, password and (once enrolled) TOTP
 // code and starts a session. Every failure gives the same error.
 func (d *Desk) Login(ctx context.Context, name, password, code string) (*Session, error) {
-	staff, err := d.Store.StaffByName(ctx, name)
+	staff, err := d.cfg.Store.StaffByName(ctx, name)
 	if tropa.IsCode(err, tropa.ENOTFOUND) {
 		// The same work as a real check, so that timing does not tell
 		// which names exist.
-		if _, err := d.KDF.PasswordKey(ctx, password, decoySalt, d.PasswordParams); err != nil {
+		if _, err := d.cfg.KDF.PasswordKey(ctx, password, decoySalt, d.cfg.PasswordParams); err != nil {
 			return nil, busy(err)
 		}
 		return nil, d.loginFailed(ctx, ActorUnknown, failName, errLogin)
@@ -112,7 +112,7 @@ func (d *Desk) Login(ctx context.Context, name, password, code string) (*Session
 		}
 		rec.SealedPendingTOTP = seal.SealString(&s.key, pending, sessionAAD(s.ID, "pending_totp"))
 	}
-	if err := d.Store.CreateSession(ctx, rec, tropa.AuditEvent{At: now, Actor: staff.ID, Action: tropa.ActionLogin}); err != nil {
+	if err := d.cfg.Store.CreateSession(ctx, rec, tropa.AuditEvent{At: now, Actor: staff.ID, Action: tropa.ActionLogin}); err != nil {
 		return nil, err
 	}
 	if err := d.signAudit(ctx, staff.ID, identity); err != nil {
@@ -138,17 +138,17 @@ func (d *Desk) Session(ctx context.Context, token string) (*Session, error) {
 	if !ok {
 		return nil, errNoSession
 	}
-	rec, err := d.Store.SessionByID(ctx, id)
+	rec, err := d.cfg.Store.SessionByID(ctx, id)
 	if tropa.IsCode(err, tropa.ENOTFOUND) {
 		return nil, errNoSession
 	} else if err != nil {
 		return nil, err
 	}
 	now := d.now()
-	if now.Sub(rec.LastSeenAt) > d.IdleTimeout || now.Sub(rec.CreatedAt) > d.MaxSessionAge {
+	if now.Sub(rec.LastSeenAt) > d.cfg.IdleTimeout || now.Sub(rec.CreatedAt) > d.cfg.MaxSessionAge {
 		return nil, d.endSession(ctx, id)
 	}
-	staff, err := d.Store.StaffByID(ctx, rec.StaffID)
+	staff, err := d.cfg.Store.StaffByID(ctx, rec.StaffID)
 	if err != nil {
 		return nil, err
 	}
@@ -166,8 +166,8 @@ func (d *Desk) Session(ctx context.Context, token string) (*Session, error) {
 		}
 	}
 	// Touching on every request would make every page view a write.
-	if now.Sub(rec.LastSeenAt) > d.IdleTimeout/30 {
-		if err := d.Store.TouchSession(ctx, id, now); err != nil {
+	if now.Sub(rec.LastSeenAt) > d.cfg.IdleTimeout/30 {
+		if err := d.cfg.Store.TouchSession(ctx, id, now); err != nil {
 			return nil, err
 		}
 	}
@@ -192,7 +192,7 @@ func (d *Desk) Logout(ctx context.Context, s *Session) error {
 // the disk: the private key sealed in it opens with the key in a cookie
 // that may still exist.
 func (d *Desk) deleteSession(ctx context.Context, id string) error {
-	if err := d.Store.DeleteSession(ctx, id); err != nil {
+	if err := d.cfg.Store.DeleteSession(ctx, id); err != nil {
 		return err
 	}
 	d.ReclaimSoon()
@@ -203,7 +203,7 @@ func (d *Desk) deleteSession(ctx context.Context, id string) error {
 // the sealed keys of people who walked away do not wait in the database
 // for their return. It returns how many ended.
 func (d *Desk) SweepSessions(ctx context.Context) (int64, error) {
-	n, err := d.Store.DeleteSessionsBefore(ctx, d.now().Add(-d.IdleTimeout))
+	n, err := d.cfg.Store.DeleteSessionsBefore(ctx, d.now().Add(-d.cfg.IdleTimeout))
 	if n > 0 {
 		d.ReclaimSoon()
 	}

@@ -137,21 +137,21 @@ func TestSessions(t *testing.T) {
 		{"fresh", func(t *testing.T, f *fixture, token string) string { return token }, true},
 		{"used within the idle timeout", func(t *testing.T, f *fixture, token string) string {
 			for range 3 {
-				f.clock.Advance(f.desk.IdleTimeout - time.Minute)
+				f.clock.Advance(f.desk.Config().IdleTimeout - time.Minute)
 				if _, err := f.desk.Session(ctx, token); err != nil {
 					t.Fatalf("Session before the idle timeout: %v", err)
 				}
 			}
-			f.clock.Advance(f.desk.IdleTimeout - time.Minute)
+			f.clock.Advance(f.desk.Config().IdleTimeout - time.Minute)
 			return token
 		}, true},
 		{"idle too long", func(t *testing.T, f *fixture, token string) string {
-			f.clock.Advance(f.desk.IdleTimeout + time.Second)
+			f.clock.Advance(f.desk.Config().IdleTimeout + time.Second)
 			return token
 		}, false},
 		{"older than the maximum age", func(t *testing.T, f *fixture, token string) string {
-			step := f.desk.IdleTimeout / 2
-			for range f.desk.MaxSessionAge/step - 1 {
+			step := f.desk.Config().IdleTimeout / 2
+			for range f.desk.Config().MaxSessionAge/step - 1 {
 				f.clock.Advance(step)
 				if _, err := f.desk.Session(ctx, token); err != nil {
 					t.Fatalf("Session within the maximum age: %v", err)

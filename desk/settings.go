@@ -75,7 +75,7 @@ func (d *Desk) changeVocabulary(ctx context.Context, s *Session, detail string, 
 
 // setting is the stored value of a setting, "" when it was never saved.
 func (d *Desk) setting(ctx context.Context, key string) (string, error) {
-	stored, err := d.Store.Setting(ctx, key)
+	stored, err := d.cfg.Store.Setting(ctx, key)
 	if tropa.IsCode(err, tropa.ENOTFOUND) {
 		return "", nil
 	}
@@ -99,13 +99,13 @@ func (d *Desk) changeSetting(ctx context.Context, s *Session, key, detail string
 	if err != nil || next == stored {
 		return err
 	}
-	err = d.Store.SwapSetting(ctx, key, stored, next)
+	err = d.cfg.Store.SwapSetting(ctx, key, stored, next)
 	if tropa.IsCode(err, tropa.ECONFLICT) {
 		return errSettingsChanged
 	} else if err != nil {
 		return err
 	}
-	return d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionSettingChange,
+	return d.cfg.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionSettingChange,
 		Detail: detail})
 }
 
@@ -119,5 +119,5 @@ func (d *Desk) Counts(ctx context.Context, s *Session, from, to time.Time) (*tro
 	if !from.Before(to) {
 		return nil, tropa.UserError(tropa.EINVALID, "ErrPeriodInvalid", nil)
 	}
-	return d.Store.Counts(ctx, from, to)
+	return d.cfg.Store.Counts(ctx, from, to)
 }

@@ -17,8 +17,8 @@ func (d *Desk) signAudit(ctx context.Context, staffID string, identity *seal.Ide
 	pub := key.Public()
 	fp := seal.Fingerprint(pub)
 	now := d.now()
-	if _, err := d.Store.SigningKey(ctx, fp); tropa.IsCode(err, tropa.ENOTFOUND) {
-		err := d.Store.AddSigningKey(ctx, &tropa.SigningKey{Fingerprint: fp, StaffID: staffID, PublicKey: pub, CreatedAt: now},
+	if _, err := d.cfg.Store.SigningKey(ctx, fp); tropa.IsCode(err, tropa.ENOTFOUND) {
+		err := d.cfg.Store.AddSigningKey(ctx, &tropa.SigningKey{Fingerprint: fp, StaffID: staffID, PublicKey: pub, CreatedAt: now},
 			tropa.AuditEvent{At: now, Actor: staffID, Action: tropa.ActionSigningKey, Detail: fp})
 		// Two logins at once may both register the key; one does.
 		if err != nil && !tropa.IsCode(err, tropa.ECONFLICT) {
@@ -27,10 +27,10 @@ func (d *Desk) signAudit(ctx context.Context, staffID string, identity *seal.Ide
 	} else if err != nil {
 		return err
 	}
-	seq, hash, err := d.Store.AuditHead(ctx)
+	seq, hash, err := d.cfg.Store.AuditHead(ctx)
 	if err != nil {
 		return err
 	}
-	return d.Store.AddAuditSignature(ctx, &tropa.AuditSignature{Seq: seq, Fingerprint: fp, At: now,
+	return d.cfg.Store.AddAuditSignature(ctx, &tropa.AuditSignature{Seq: seq, Fingerprint: fp, At: now,
 		Signature: key.Sign(tropa.HeadMessage(seq, hash))})
 }

@@ -23,7 +23,7 @@ func BenchmarkSignAudit(b *testing.B) {
 			// writes it anyway.
 			login := func(b *testing.B, id *seal.Identity) {
 				b.StopTimer()
-				if err := d.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: "staff", Action: tropa.ActionLogin}); err != nil {
+				if err := d.cfg.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: "staff", Action: tropa.ActionLogin}); err != nil {
 					b.Fatal(err)
 				}
 				b.StartTimer()

@@ -39,15 +39,15 @@ const signersHeader = "tropa audit signers v1"
 // Signers exports the signing keys and the audit log's head as a list to
 // keep offline.
 func (d *Desk) Signers(ctx context.Context) (*SignerList, error) {
-	seq, hash, err := d.Store.AuditHead(ctx)
+	seq, hash, err := d.cfg.Store.AuditHead(ctx)
 	if err != nil {
 		return nil, err
 	}
-	keys, err := d.Store.SigningKeys(ctx)
+	keys, err := d.cfg.Store.SigningKeys(ctx)
 	if err != nil {
 		return nil, err
 	}
-	names, err := staffNames(ctx, d.Store)
+	names, err := staffNames(ctx, d.cfg.Store)
 	if err != nil {
 		return nil, err
 	}

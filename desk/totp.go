@@ -20,7 +20,7 @@ var errTOTP = tropa.UserError(tropa.EINVALID, "ErrTOTPWrong", nil)
 
 // newTOTPKey returns a new TOTP key as its otpauth:// URL.
 func (d *Desk) newTOTPKey(account string) (string, error) {
-	k, err := totp.Generate(totp.GenerateOpts{Issuer: d.TOTPIssuer, AccountName: account, Period: totpPeriod,
+	k, err := totp.Generate(totp.GenerateOpts{Issuer: d.cfg.TOTPIssuer, AccountName: account, Period: totpPeriod,
 		Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
 	if err != nil {
 		return "", err
@@ -43,7 +43,7 @@ func (d *Desk) checkTOTP(ctx context.Context, staff *tropa.StaffRecord, identity
 	if !ok {
 		return d.loginFailed(ctx, staff.ID, failTOTP, errLogin)
 	}
-	if err := d.Store.UseTOTPStep(ctx, staff.ID, step); tropa.IsCode(err, tropa.ECONFLICT) {
+	if err := d.cfg.Store.UseTOTPStep(ctx, staff.ID, step); tropa.IsCode(err, tropa.ECONFLICT) {
 		return d.loginFailed(ctx, staff.ID, failTOTP, errLogin)
 	} else if err != nil {
 		return err
@@ -69,7 +69,7 @@ func (d *Desk) PendingTOTP(ctx context.Context, s *Session) (*otp.Key, error) {
 	if s.Stage != tropa.SessionEnroll {
 		return nil, tropa.Errorf(tropa.ECONFLICT, "TOTP already enrolled")
 	}
-	rec, err := d.Store.SessionByID(ctx, s.ID)
+	rec, err := d.cfg.Store.SessionByID(ctx, s.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func (d *Desk) ConfirmTOTP(ctx context.Context, s *Session, enrolCode, code stri
 	if err != nil {
 		return err
 	}
-	err = d.Store.CompleteEnrollment(ctx, &tropa.Enrollment{SessionID: s.ID, SealedTOTP: sealed,
+	err = d.cfg.Store.CompleteEnrollment(ctx, &tropa.Enrollment{SessionID: s.ID, SealedTOTP: sealed,
 		CodeHash: enrolHash(s.Staff.ID, enrolCode)}, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionTOTPEnroll})
 	if tropa.IsCode(err, tropa.ECONFLICT) {
 		return d.loginFailed(ctx, s.Staff.ID, failEnrolCode, errEnrolCode)
@@ -106,5 +106,5 @@ func (d *Desk) ConfirmTOTP(ctx context.Context, s *Session, enrolCode, code stri
 		return err
 	}
 	s.Stage = tropa.SessionFull
-	return d.Store.UseTOTPStep(ctx, s.Staff.ID, step)
+	return d.cfg.Store.UseTOTPStep(ctx, s.Staff.ID, step)
 }

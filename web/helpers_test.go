@@ -89,6 +89,10 @@ type testServer struct {
 	lastCaseID string
 	// enrolCodes are the enrolment codes staff were given, by name.
 	enrolCodes *sync.Map
+	// kdf is the desk's argon2id limiter; receiptParams, when set, the
+	// receipts' argon2id cost of the desk open builds.
+	kdf           *seal.KDF
+	receiptParams seal.Params
 }
 
 // added keeps the enrolment code of a staff member just added.
@@ -154,7 +158,12 @@ func (ts *testServer) open(tb testing.TB, opts []func(*web.Config)) {
 	}
 	tb.Cleanup(func() { db.Close() })
 	ts.store = db
-	ts.desk = desk.New(desk.Config{Store: db, KDF: seal.NewKDF(2), ReceiptParams: seal.TestParams,
+	ts.kdf = seal.NewKDF(2)
+	receiptParams := seal.TestParams
+	if ts.receiptParams != (seal.Params{}) {
+		receiptParams = ts.receiptParams
+	}
+	ts.desk = desk.New(desk.Config{Store: db, KDF: ts.kdf, ReceiptParams: receiptParams,
 		PasswordParams: seal.TestParams, Now: ts.deskClock.Now})
 	cfg := web.Config{Desk: ts.desk, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: ts.clock.Now}
 	for _, o := range opts {

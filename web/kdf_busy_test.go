@@ -19,7 +19,7 @@ import (
 // slot almost at once. It returns a channel closed once the slots are
 // free again.
 func saturate(ts *testServer) <-chan struct{} {
-	k := ts.desk.KDF
+	k := ts.kdf
 	k.MaxWait = time.Millisecond
 	heavy := seal.Params{Time: 16, MemoryKiB: 32 * 1024, Threads: 1}
 	var wg sync.WaitGroup

@@ -28,13 +28,15 @@ func BenchmarkRequestSubmit(b *testing.B) {
 		{"kdf=test/behind=proxy", seal.TestParams, true},
 	} {
 		b.Run(cost.name, func(b *testing.B) {
-			ts := newTestServer(b, func(c *web.Config) {
+			limits := func(c *web.Config) {
 				c.IntakeRate = 1e9
 				if cost.proxy {
 					behindProxy(c)
 				}
-			})
-			ts.desk.ReceiptParams = cost.params
+			}
+			ts := newTestServer(b, limits)
+			ts.receiptParams = cost.params
+			ts.open(b, []func(*web.Config){limits})
 			body := requestForm("message", strings.Repeat("Меня призвали, повестка на завтра. ", 20)).Encode()
 			n := 0
 			for b.Loop() {

@@ -44,12 +44,12 @@ func (e *cmdEnv) auditVerify(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	_, db, err := openDesk(ctx, at, 1)
+	d, db, err := openDesk(ctx, at, 1, desk.Config{})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	rep, err := desk.VerifyAuditAgainst(ctx, db, list)
+	rep, err := d.CheckAudit(ctx, list)
 	if err != nil {
 		return fmt.Errorf("audit log is NOT intact: %w", err)
 	}
@@ -91,7 +91,7 @@ func (e *cmdEnv) auditSigners(ctx context.Context, args []string) error {
 	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
-	d, db, err := openDesk(ctx, at, 1)
+	d, db, err := openDesk(ctx, at, 1, desk.Config{})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"tropa"
+	"tropa/desk"
 	"tropa/seal"
 	"tropa/store"
 	"tropa/store/storetest"
@@ -23,7 +24,7 @@ func signedDataDir(t *testing.T) (string, *sql.DB) {
 	mustRun(t, "olga password 5d2a\n", "user", "add", "--data", dir, "--name", "olga", "--role", "caseworker",
 		"--password-stdin")
 	noURL := ""
-	d, db, err := openDesk(t.Context(), database{dir: &dir, url: &noURL}, 1)
+	d, db, err := openDesk(t.Context(), database{dir: &dir, url: &noURL}, 1, desk.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

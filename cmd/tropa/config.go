@@ -89,8 +89,9 @@ func (d database) flags() string {
 	return "--data " + *d.dir
 }
 
-// openDesk opens the store and a desk over it.
-func openDesk(ctx context.Context, at database, kdfConcurrency int) (*desk.Desk, *store.DB, error) {
+// openDesk opens the store and a desk over it, configured by cfg and
+// running kdfConcurrency argon2id derivations at once (0: one per CPU).
+func openDesk(ctx context.Context, at database, kdfConcurrency int, cfg desk.Config) (*desk.Desk, *store.DB, error) {
 	where, err := at.where()
 	if err != nil {
 		return nil, nil, err
@@ -102,7 +103,8 @@ func openDesk(ctx context.Context, at database, kdfConcurrency int) (*desk.Desk,
 	if kdfConcurrency <= 0 {
 		kdfConcurrency = runtime.GOMAXPROCS(0)
 	}
-	return desk.New(desk.Config{Store: db, KDF: seal.NewKDF(kdfConcurrency)}), db, nil
+	cfg.Store, cfg.KDF = db, seal.NewKDF(kdfConcurrency)
+	return desk.New(cfg), db, nil
 }
 
 func (e *cmdEnv) logger() *slog.Logger {

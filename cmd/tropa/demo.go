@@ -59,7 +59,7 @@ func (e *cmdEnv) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	d, db, err := openDesk(ctx, database{dir: &dir, url: new(string)}, 0)
+	d, db, err := openDesk(ctx, database{dir: &dir, url: new(string)}, 0, desk.Config{})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+
+	"tropa/desk"
 )
 
 func (e *cmdEnv) init(ctx context.Context, args []string) error {
@@ -12,7 +14,7 @@ func (e *cmdEnv) init(ctx context.Context, args []string) error {
 	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
-	d, db, err := openDesk(ctx, at, 1)
+	d, db, err := openDesk(ctx, at, 1, desk.Config{})
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/netip"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"tropa/desk"
-	"tropa/seal"
 	"tropa/web"
 )
 
@@ -49,15 +47,11 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--trusted-proxy: %w", err)
 	}
-	d, db, err := openDesk(ctx, at, *kdfConcurrency)
+	d, db, err := openDesk(ctx, at, *kdfConcurrency, desk.Config{ReclaimDelay: *reclaimDelay, Now: e.now, Logger: e.logger()})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	d.ReclaimDelay = *reclaimDelay
-	if e.now != nil {
-		d.Now = e.now
-	}
 	if ok, err := d.Initialised(ctx); err != nil {
 		return err
 	} else if !ok {
@@ -124,12 +118,12 @@ const capacityTime = 300 * time.Millisecond
 func (e *cmdEnv) listenAndServe(ctx context.Context, d *desk.Desk, at listen, ready func(url, staffURL string)) error {
 	logger := e.logger()
 	if at.intakeRate <= 0 {
-		capacity := seal.Capacity(ctx, d.ReceiptParams, d.KDF.Concurrency(), capacityTime)
+		capacity := d.Capacity(ctx, capacityTime)
 		at.intakeRate = web.IntakeRateFor(capacity)
 		logger.Info("intake limit set from argon2id capacity", "derivations_per_s", int(capacity),
 			"submissions_per_s", int(at.intakeRate))
 	}
-	if n, err := d.Store.IntakeRecipients(ctx); err == nil && len(n) == 0 {
+	if n, err := d.IntakeCount(ctx); err == nil && n == 0 {
 		logger.Warn("no active intake staff: new requests are readable with the recovery key only")
 	}
 	l, err := net.Listen("tcp", at.addr)
@@ -167,11 +161,7 @@ func (e *cmdEnv) listenAndServe(ctx context.Context, d *desk.Desk, at listen, re
 	// closes, so that a reclaim asked for just before the stop still runs.
 	ctx, stop := context.WithCancel(ctx)
 	var background sync.WaitGroup
-	background.Go(func() { sweepSessions(ctx, d, logger) })
-	background.Go(func() { applyRetention(ctx, d, logger) })
-	background.Go(func() {
-		d.RunReclaims(ctx, func(err error) { logger.Error("reclaim", "err", err) })
-	})
+	background.Go(func() { d.Run(ctx) })
 	err = serveSites(ctx, srv, sites, at.certFile, at.keyFile)
 	stop()
 	background.Wait()
@@ -201,55 +191,4 @@ func serveSites(ctx context.Context, srv *web.Server, sites []served, certFile, 
 		cancel()
 	}
 	return first
-}
-
-// retentionEvery is how often the retention policy is applied. Its rules
-// count in days, so data outlives its time by an hour at most.
-const retentionEvery = time.Hour
-
-// applyRetention applies the retention policy at start and then every
-// retentionEvery, logging what it did in counts only. Every node runs it;
-// the store makes runs at once safe. When a run that deleted something
-// fails before the space is reclaimed, the next run reclaims it even if it
-// has nothing to delete.
-func applyRetention(ctx context.Context, d *desk.Desk, logger *slog.Logger) {
-	t := time.NewTicker(retentionEvery)
-	defer t.Stop()
-	reclaim := false
-	for {
-		c, err := d.ApplyRetention(ctx)
-		if err == nil && c.Total() == 0 && reclaim {
-			err = d.Store.Reclaim(ctx)
-		}
-		reclaim = err != nil && (reclaim || c.Total() > 0)
-		if c.Total() > 0 {
-			logger.Info("retention applied", "deleted_closed", c.DeletedClosed, "deleted_spam", c.DeletedSpam,
-				"contacts_erased", c.ContactsErased)
-		}
-		if err != nil && ctx.Err() == nil {
-			logger.Error("retention", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// sweepSessions deletes idle sessions now and then, so that the sealed keys
-// of people who walked away do not wait in the database for their return.
-func sweepSessions(ctx context.Context, d *desk.Desk, logger *slog.Logger) {
-	t := time.NewTicker(time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := d.SweepSessions(ctx); err != nil && ctx.Err() == nil {
-				logger.Error("sweep sessions", "err", err)
-			}
-		}
-	}
 }

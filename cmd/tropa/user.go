@@ -60,7 +60,7 @@ func (e *cmdEnv) userAdd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, db, err := openDesk(ctx, at, 1)
+	d, db, err := openDesk(ctx, at, 1, desk.Config{})
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (e *cmdEnv) userResetTOTP(ctx context.Context, args []string) error {
 	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
-	d, db, err := openDesk(ctx, at, 1)
+	d, db, err := openDesk(ctx, at, 1, desk.Config{})
 	if err != nil {
 		return err
 	}
@@ -146,12 +146,12 @@ func (e *cmdEnv) userList(ctx context.Context, args []string) error {
 	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
-	d, db, err := openDesk(ctx, at, 1)
+	d, db, err := openDesk(ctx, at, 1, desk.Config{})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	list, err := d.Store.ListStaff(ctx)
+	list, err := d.ListStaff(ctx)
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,7 @@ func selfHost(ctx context.Context, o *Options) (h *host, err error) {
 		return nil, err
 	}
 	srv, err := web.New(web.Config{Desk: d, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		IntakeRate: web.IntakeRateFor(seal.Capacity(ctx, d.ReceiptParams, cores, capacityTime))})
+		IntakeRate: web.IntakeRateFor(d.Capacity(ctx, capacityTime))})
 	if err != nil {
 		return nil, err
 	}
