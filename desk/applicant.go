@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 
 	"tropa"
 	"tropa/seal"
@@ -78,8 +79,11 @@ func (d *Desk) ApplicantReply(ctx context.Context, receipt, body string) error {
 // unknown receipt and a wrong one get the same error after the same work.
 func (d *Desk) receiptKey(ctx context.Context, text string) (string, *seal.Key, error) {
 	r, err := seal.ParseReceipt(text)
-	if err != nil {
-		return "", nil, tropa.UserError(tropa.EINVALID, "ErrReceiptFormat", map[string]any{"Digits": seal.ReceiptDigits})
+	var ge *seal.GroupError
+	if errors.As(err, &ge) {
+		return "", nil, tropa.UserError(tropa.EINVALID, "ErrReceiptGroup", map[string]any{"Group": ge.Group, "Digits": ge.Digits})
+	} else if err != nil {
+		return "", nil, tropa.UserError(tropa.EINVALID, "ErrReceiptFormat", map[string]any{"Digits": seal.CheckedDigits})
 	}
 	rec, err := d.cfg.Store.ReceiptByLookup(ctx, r.Lookup)
 	if tropa.IsCode(err, tropa.ENOTFOUND) {

@@ -104,8 +104,8 @@ func TestWrongReceipt(t *testing.T) {
 			err = f.desk.ApplicantReply(ctx, m.text, "hello")
 			wantError(t, "ApplicantReply", err, tropa.EINVALID, "ErrReceiptFormat")
 			var e *tropa.Error
-			if errors.As(err, &e) && e.Data["Digits"] != seal.ReceiptDigits {
-				t.Errorf("error data = %v, want Digits %d for the message", e.Data, seal.ReceiptDigits)
+			if errors.As(err, &e) && e.Data["Digits"] != seal.CheckedDigits {
+				t.Errorf("error data = %v, want Digits %d for the message", e.Data, seal.CheckedDigits)
 			}
 		})
 	}

@@ -68,7 +68,7 @@ func TestAPISubmitReadAndReply(t *testing.T) {
 	}
 	receipt, _ := out["receipt"].(string)
 	if !receiptPattern.MatchString(receipt) {
-		t.Fatalf("receipt %q, want 7 groups of 4 digits", receipt)
+		t.Fatalf("receipt %q, want 7 groups of 5 digits", receipt)
 	}
 	reqs := ts.storedRequests(t)
 	if len(reqs) != 1 || reqs[0].Channel != "api" {
@@ -123,7 +123,7 @@ func TestAPIErrors(t *testing.T) {
 		{"reply with a wrong receipt", apiCall{method: "POST", path: "/api/v1/requests/self/messages",
 			receipt: otherSecret(receipt), body: `{"message":"x"}`}, 404, "not_found", "квитанции"},
 		{"malformed receipt", apiCall{method: "GET", path: "/api/v1/requests/self", receipt: "1234"},
-			422, "invalid", "28"},
+			422, "invalid", "35"},
 		{"no Authorization", apiCall{method: "GET", path: "/api/v1/requests/self"}, 401, "unauthorized", "Authorization: Receipt"},
 		{"reply without Authorization", apiCall{method: "POST", path: "/api/v1/requests/self/messages", body: `{"message":"x"}`},
 			401, "unauthorized", "Authorization: Receipt"},

@@ -92,7 +92,7 @@ func TestApplicantRoutesSetNoCookie(t *testing.T) {
 	}
 }
 
-var receiptPattern = regexp.MustCompile(`^[0-9]{4}( [0-9]{4}){6}$`)
+var receiptPattern = regexp.MustCompile(`^[0-9]{5}( [0-9]{5}){6}$`)
 
 func TestSubmitCheckAndReply(t *testing.T) {
 	t.Parallel()
