@@ -124,6 +124,8 @@ func TestAPIErrors(t *testing.T) {
 			receipt: otherSecret(receipt), body: `{"message":"x"}`}, 404, "not_found", "квитанции"},
 		{"malformed receipt", apiCall{method: "GET", path: "/api/v1/requests/self", receipt: "1234"},
 			422, "invalid", "35"},
+		{"a typo in the receipt", apiCall{method: "GET", path: "/api/v1/requests/self", receipt: typoInGroup(receipt, 2)},
+			422, "invalid", "в группе 2"},
 		{"no Authorization", apiCall{method: "GET", path: "/api/v1/requests/self"}, 401, "unauthorized", "Authorization: Receipt"},
 		{"reply without Authorization", apiCall{method: "POST", path: "/api/v1/requests/self/messages", body: `{"message":"x"}`},
 			401, "unauthorized", "Authorization: Receipt"},

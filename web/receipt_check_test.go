@@ -11,8 +11,8 @@ import (
 
 	"tropa"
 	"tropa/internal/htmlcheck"
-	"tropa/seal"
 	"tropa/scrub/scrubtest"
+	"tropa/seal"
 	"tropa/web"
 )
 
@@ -231,4 +231,92 @@ func TestReplyPhotosRefusedStatus(t *testing.T) {
 			}
 		})
 	}
+}
+
+// typoInGroup is receipt with one digit of its group-th group (1-based)
+// changed, as a man copying it under stress might.
+func typoInGroup(receipt string, group int) string {
+	groups := strings.Fields(receipt)
+	g := []byte(groups[group-1])
+	g[1] = '0' + (g[1]-'0'+3)%10
+	groups[group-1] = string(g)
+	return strings.Join(groups, " ")
+}
+
+// withoutCheckDigits is receipt as the 28 digits that receipts issued before
+// check digits were.
+func withoutCheckDigits(receipt string) string {
+	var b strings.Builder
+	for _, g := range strings.Fields(receipt) {
+		b.WriteString(g[:4])
+	}
+	return b.String()
+}
+
+// A typo is told apart from an unknown code and names the group to check,
+// in the applicant's language, while the message he was sending stays in
+// the form and nothing is stored; a code issued before check digits still
+// opens.
+func TestReceiptTypoNamesItsGroup(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	receipt := ts.browser(loopback).submit(t, requestForm())
+	draft := "Меня ищут, ответьте пожалуйста"
+	swapped, swappedGroup := swapNeighbours(receipt)
+	tests := []struct {
+		name, lang, typed, want string
+		group                   int
+	}{
+		{"Russian, group 3", "", typoInGroup(receipt, 3), "в группе 3", 3},
+		{"Ukrainian, group 7", "uk", typoInGroup(receipt, 7), "в групі 7", 7},
+		{"English, neighbours swapped", "en", swapped, fmt.Sprintf("group %d ", swappedGroup), swappedGroup},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			form := url.Values{"receipt": {tt.typed}, "message": {draft}}
+			if tt.lang != "" {
+				form.Set("lang", tt.lang)
+			}
+			resp := ts.browser(loopback).post(t, "/check/reply", form)
+			if resp.status != http.StatusUnprocessableEntity {
+				t.Fatalf("POST /check/reply with a typo = %d, want 422 (an unknown code is 404)", resp.status)
+			}
+			doc := resp.doc(t)
+			text := htmlcheck.Text(htmlcheck.HasOne(t, doc, "p.error"))
+			typedGroup := strings.Fields(tt.typed)[tt.group-1]
+			if !strings.Contains(text, tt.want) || !strings.Contains(text, typedGroup) {
+				t.Errorf("error = %q, want it to name %q and its digits %s", text, tt.want, typedGroup)
+			}
+			if got := attr(t, doc, "form input#receipt", "value"); got != tt.typed {
+				t.Errorf("receipt field = %q, want what was typed, %q", got, tt.typed)
+			}
+			if got := htmlcheck.Text(htmlcheck.HasOne(t, doc, "form textarea#message")); got != draft {
+				t.Errorf("textarea#message = %q, want the unsent message", got)
+			}
+		})
+	}
+	old := ts.browser(loopback).post(t, "/check", url.Values{"receipt": {withoutCheckDigits(receipt)}})
+	if old.status != http.StatusOK {
+		t.Fatalf("POST /check with the 28 digits of a code issued before = %d, want 200", old.status)
+	}
+	if n := count(t, old.doc(t), "li.message"); n != 1 {
+		t.Errorf("messages = %d, want the request's 1 (nothing of the typos stored)", n)
+	}
+}
+
+// swapNeighbours is receipt with the first two unequal neighbouring digits
+// of a group swapped, and the group's number.
+func swapNeighbours(receipt string) (string, int) {
+	groups := strings.Fields(receipt)
+	for n, g := range groups {
+		for i := 0; i+1 < len(g); i++ {
+			if g[i] != g[i+1] {
+				b := []byte(g)
+				b[i], b[i+1] = b[i+1], b[i]
+				groups[n] = string(b)
+				return strings.Join(groups, " "), n + 1
+			}
+		}
+	}
+	panic("a receipt of one repeated digit")
 }
