@@ -101,3 +101,28 @@ func TestInZoneGapSaysWhat(t *testing.T) {
 		t.Fatalf("InZone in the gap = %#v", err)
 	}
 }
+
+// FuzzParseZone: whatever is typed as a zone's name is refused as invalid
+// or loads a zone that the name it is given back as loads again the same.
+func FuzzParseZone(f *testing.F) {
+	for _, seed := range []string{"Europe/Kyiv", "UTC", "Local", "", "../../etc/passwd", "Europe/Kyiv\x00", "Etc/GMT+3",
+		"zone.tab", "posixrules", " Europe/Moscow\t"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		loc, err := tropa.ParseZone(name)
+		if err != nil {
+			if !tropa.IsCode(err, tropa.EINVALID) {
+				t.Fatalf("ParseZone(%q) = %v, want EINVALID", name, err)
+			}
+			return
+		}
+		if loc.String() == "Local" || len(loc.String()) > tropa.MaxZoneLen {
+			t.Fatalf("ParseZone(%q) accepted %q", name, loc)
+		}
+		again, err := tropa.ParseZone(loc.String())
+		if err != nil || again.String() != loc.String() {
+			t.Fatalf("ParseZone(%q) gave %q, which loads as %v, %v", name, loc, again, err)
+		}
+	})
+}
