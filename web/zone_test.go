@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -169,5 +170,15 @@ func TestOrganizationZone(t *testing.T) {
 		doc := resp.doc(t)
 		htmlcheck.HasText(t, doc, "li.message.applicant span.at", "2026-03-02 11:00 EET")
 		htmlcheck.HasText(t, doc, "li.message.applicant span.ago", ago)
+	}
+	// The API gives instants in UTC, whatever the organization's zone.
+	thread := ts.browser(loopback).json(t, "GET", "/api/v1/requests/self", receipt, "")
+	msgs, _ := thread["messages"].([]any)
+	if len(msgs) == 0 {
+		t.Fatalf("the API's thread has no messages: %v", thread)
+	}
+	if m, _ := msgs[0].(map[string]any); !strings.HasPrefix(fmt.Sprint(m["at"]), "2026-03-02T09:00:") ||
+		!strings.HasSuffix(fmt.Sprint(m["at"]), "Z") {
+		t.Errorf("the API gives the message's time as %v, want a UTC instant", m["at"])
 	}
 }
