@@ -43,3 +43,22 @@ func TestStaffZone(t *testing.T) {
 		}
 	})
 }
+
+// A staff member's zone is in the backup, and comes back with it.
+func TestStaffZoneDumpLoad(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	src := mustOpenStore(t, storetest.SQLite)
+	olena := newStaff("olena", tropa.RoleCaseworker, true)
+	mustCreateStaff(t, src, olena)
+	if err := src.SetStaffZone(ctx, olena.ID, "Europe/Kyiv"); err != nil {
+		t.Fatal(err)
+	}
+	dst := mustOpenForLoad(t, t.TempDir())
+	if err := dst.Load(ctx, mustDump(t, src).reader()); err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if z, err := dst.StaffZone(ctx, olena.ID); err != nil || z != "Europe/Kyiv" {
+		t.Errorf("StaffZone after Load = %q, %v; want Europe/Kyiv", z, err)
+	}
+}
