@@ -287,6 +287,9 @@ type StaffStore interface {
 	// UseTOTPStep records step as used; it fails with ECONFLICT if step is
 	// not later than the last one used, so that no code is accepted twice.
 	UseTOTPStep(ctx context.Context, staffID string, step int64) error
+	// StaffZone is the time zone a staff member chose, "" for none.
+	StaffZone(ctx context.Context, id string) (string, error)
+	SetStaffZone(ctx context.Context, id, zone string) error
 }
 
 // SessionStore keeps staff sessions.

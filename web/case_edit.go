@@ -46,7 +46,7 @@ func (s *Server) caseDetails(w http.ResponseWriter, r *http.Request, sess *desk.
 
 func (s *Server) caseLeftUnit(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
 	return s.caseAction(w, r, sess, "deadlines", "saved", func(id string) error {
-		at, err := formTime(r, "left_at")
+		at, err := s.formTime(r, sess, "left_at")
 		if err != nil {
 			return err
 		}
@@ -56,7 +56,7 @@ func (s *Server) caseLeftUnit(w http.ResponseWriter, r *http.Request, sess *desk
 
 func (s *Server) deadlineAdd(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
 	return s.caseAction(w, r, sess, "deadlines", "saved", func(id string) error {
-		due, err := formTime(r, "due_at")
+		due, err := s.formTime(r, sess, "due_at")
 		if err != nil {
 			return err
 		}
@@ -112,14 +112,12 @@ func formUrgency(r *http.Request) tropa.Urgency {
 	return tropa.UrgencyNormal
 }
 
-// timeLayout is how a datetime-local field sends a time; the staff site
-// works in UTC and says so beside every such field.
-const timeLayout = "2006-01-02T15:04"
-
-func formTime(r *http.Request, field string) (time.Time, error) {
-	t, err := time.ParseInLocation(timeLayout, r.PostForm.Get(field), time.UTC)
+// formTime reads a time typed in field on the clocks of the staff member's
+// zone.
+func (s *Server) formTime(r *http.Request, sess *desk.Session, field string) (time.Time, error) {
+	loc, err := s.Desk.StaffLocation(r.Context(), sess.Staff.ID)
 	if err != nil {
-		return time.Time{}, tropa.UserError(tropa.EINVALID, "ErrDateInvalid", nil)
+		return time.Time{}, err
 	}
-	return t, nil
+	return parseLocalTime(r.PostForm.Get(field), loc)
 }

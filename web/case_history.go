@@ -100,5 +100,5 @@ func (p *page) sealedTime(s string) string {
 	if err != nil {
 		return s
 	}
-	return p.Date(t)
+	return p.Clock(t)
 }

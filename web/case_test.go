@@ -80,15 +80,17 @@ func TestRolesOverRoutes(t *testing.T) {
 		{"POST", "/staff/settings/retention", url.Values{"was": {tropa.DefaultRetention().Marshal()},
 			"closed_after": {"90"}, "contact_after": {"14"}, "spam_after": {"3"}}},
 		{"POST", "/staff/requests/{id}/erase-contact", url.Values{"confirm": {"yes"}}},
+		{"POST", "/staff/settings/zone", url.Values{"zone": {"Europe/Kyiv"}}},
+		{"POST", "/staff/account/zone", url.Values{"zone": {"Europe/Berlin"}}},
 	}
 	want := map[tropa.Role][]int{
-		tropa.RoleAdmin:       {forbidden, forbidden, forbidden, forbidden, ok, ok, ok, ok, forbidden, forbidden, forbidden, forbidden, seeOther, ok, seeOther, forbidden},
-		tropa.RoleCoordinator: {ok, ok, ok, ok, ok, forbidden, ok, ok, seeOther, seeOther, seeOther, seeOther, forbidden, ok, forbidden, seeOther},
-		tropa.RoleCaseworker:  {ok, ok, ok, ok, forbidden, forbidden, forbidden, ok, seeOther, seeOther, seeOther, forbidden, forbidden, forbidden, forbidden, seeOther},
+		tropa.RoleAdmin:       {forbidden, forbidden, forbidden, forbidden, ok, ok, ok, ok, forbidden, forbidden, forbidden, forbidden, seeOther, ok, seeOther, forbidden, seeOther, seeOther},
+		tropa.RoleCoordinator: {ok, ok, ok, ok, ok, forbidden, ok, ok, seeOther, seeOther, seeOther, seeOther, forbidden, ok, forbidden, seeOther, forbidden, seeOther},
+		tropa.RoleCaseworker:  {ok, ok, ok, ok, forbidden, forbidden, forbidden, ok, seeOther, seeOther, seeOther, forbidden, forbidden, forbidden, forbidden, seeOther, forbidden, seeOther},
 		// A TOTP reset answers with the new enrolment code, not a redirect.
 		// The operator holds no key to a request from the web form.
-		tropa.RoleOperator: {ok, ok, ok, forbidden, forbidden, forbidden, forbidden, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden},
-		tropa.RoleAnalyst:  {forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden},
+		tropa.RoleOperator: {ok, ok, ok, forbidden, forbidden, forbidden, forbidden, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, seeOther},
+		tropa.RoleAnalyst:  {forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, seeOther},
 	}
 	for _, role := range tropa.Roles {
 		b := browsers[role]

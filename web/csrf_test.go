@@ -148,6 +148,8 @@ func TestCrossOriginProbeEveryRoute(t *testing.T) {
 		"POST /staff/settings/proof":              {"admin", url.Values{"mode": {"on"}}, ""},
 		"POST /staff/settings/terms/{list}":       {"admin", url.Values{"name_ru": {"подделка"}, "name_en": {"forged"}}, ""},
 		"POST /staff/settings/terms/{list}/{key}": {"admin", url.Values{"name_ru": {"подделка"}, "name_en": {"forged"}}, ""},
+		"POST /staff/settings/zone":               {"admin", url.Values{"zone": {"Asia/Tbilisi"}}, ""},
+		"POST /staff/account/zone":                {"coordinator", url.Values{"zone": {"Asia/Tbilisi"}}, ""},
 	}
 	ids := strings.NewReplacer("/staff/requests/{id}", caseURL, "{deadline}", "d1", "{staff}", olenaID,
 		"/staff/people/{id}", "/staff/people/"+olenaID, "/sessions/{id}", "/sessions/"+b["coordinator"].sessionID(t),

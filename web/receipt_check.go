@@ -77,7 +77,10 @@ func (s *Server) showRefused(w http.ResponseWriter, r *http.Request, c *desk.App
 	if terr != nil {
 		return terr
 	}
-	p := s.newPage(r)
+	p, perr := s.threadPage(r)
+	if perr != nil {
+		return perr
+	}
 	p.Error = p.explain(err)
 	p.Data = threadData{Receipt: receipt, Thread: t, Draft: draft, MaxMessage: tropa.MaxMessageLen}
 	s.render(w, s.errorStatus(r, err), "thread", p)
@@ -91,7 +94,10 @@ func (s *Server) showDone(w http.ResponseWriter, r *http.Request, c *desk.Applic
 	if err != nil {
 		return err
 	}
-	p := s.newPage(r)
+	p, err := s.threadPage(r)
+	if err != nil {
+		return err
+	}
 	p.Notice = p.T(notice)
 	p.Data = threadData{Receipt: receipt, Thread: t, MaxMessage: tropa.MaxMessageLen}
 	s.render(w, http.StatusOK, "thread", p)
@@ -110,7 +116,11 @@ func (s *Server) showThread(w http.ResponseWriter, r *http.Request, receipt, dra
 		s.receiptFailed(w, r, receipt, draft, err)
 		return
 	}
-	p := s.newPage(r)
+	p, err := s.threadPage(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	p.Data = threadData{Receipt: receipt, Thread: t, Draft: draft, MaxMessage: tropa.MaxMessageLen}
 	status := http.StatusOK
 	if refused != nil {
@@ -119,6 +129,19 @@ func (s *Server) showThread(w http.ResponseWriter, r *http.Request, receipt, dra
 		setRetryAfter(w, refused)
 	}
 	s.render(w, status, "thread", p)
+}
+
+// threadPage prepares the page of an applicant's request, whose times are
+// on the organization's clocks: what the applicant reads is what staff
+// there mean, and nothing about where he is is asked or kept.
+func (s *Server) threadPage(r *http.Request) (*page, error) {
+	p := s.newPage(r)
+	loc, err := s.Desk.OrganizationLocation(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	p.loc = loc
+	return p, nil
 }
 
 // receiptFailed shows the receipt form again with why it did not open. An

@@ -37,6 +37,9 @@ type page struct {
 	// and documents, loaded for staff pages.
 	now   time.Time
 	vocab tropa.Vocabulary
+	// loc is the zone times are shown in: the staff member's on staff
+	// pages, the organization's on the applicant's; nil is UTC.
+	loc *time.Location
 }
 
 // Can reports whether the logged-in staff member's role allows p.
@@ -150,17 +153,14 @@ func (p *page) Languages() []struct{ Code, Name string } {
 	return []struct{ Code, Name string }{{"ru", "Русский"}, {"uk", "Українська"}, {"en", "English"}}
 }
 
-// Date formats a time for people, in UTC, which the page says. A time
-// known only to the day, as the store keeps what the viewer cannot open,
-// is shown as its date.
+// Date formats a time for people, in the page's zone, which it names (see
+// Clock). A time known only to the day, as the store keeps what the viewer
+// cannot open, is shown as its UTC date.
 func (p *page) Date(t time.Time) string {
-	switch {
-	case t.IsZero():
-		return ""
-	case tropa.IsDay(t):
+	if tropa.IsDay(t) {
 		return t.UTC().Format("2006-01-02")
 	}
-	return t.UTC().Format("2006-01-02 15:04 UTC")
+	return p.Clock(t)
 }
 
 // templates holds one parsed template set per page.

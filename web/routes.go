@@ -67,6 +67,8 @@ func (s *Server) routes(mux siteMux) {
 	mux.Handle("POST /staff/settings/terms/{list}", s.staff(s.termAdd))
 	mux.Handle("POST /staff/settings/terms/{list}/{key}", s.staff(s.termRename))
 	mux.Handle("GET /staff/stats", s.staff(s.statsShow))
+	mux.Handle("POST /staff/settings/zone", s.staff(s.orgZoneSet))
+	mux.Handle("POST /staff/account/zone", s.staff(s.ownZoneSet))
 
 	mux.Handle("/", s.page(notFound))
 }

@@ -15,6 +15,9 @@ type accountData struct {
 	Sessions []sessionView
 	// MinPassword is the shortest new password accepted.
 	MinPassword int
+	// Zone is the staff member's own time zone as its field shows it, ""
+	// for the organization's, which is OrgZone ("" for UTC).
+	Zone, OrgZone string
 }
 
 // sessionView is one session as its owner sees it. Nothing but times is
@@ -36,7 +39,8 @@ const shortID = 6
 
 // accountNotices are the notices the account page shows after a change.
 var accountNotices = map[string]string{"password": "NoticePasswordChanged", "ended": "NoticeSessionEnded",
-	"keys": "NoticeKeysRotated"}
+	"keys": "NoticeKeysRotated",
+	"zone": "NoticeZoneSet"}
 
 func (s *Server) accountShow(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
 	p, err := s.staffPage(r, sess)
@@ -62,9 +66,20 @@ func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, sess *desk.
 		views[i] = sessionView{ID: rec.ID, Short: rec.ID[:min(shortID, len(rec.ID))], Current: rec.ID == sess.ID,
 			Enrolling: rec.Stage == tropa.SessionEnroll, CreatedAt: rec.CreatedAt, LastSeenAt: rec.LastSeenAt}
 	}
+	zone, err := s.Desk.OwnZone(r.Context(), sess)
+	if err != nil {
+		return err
+	}
+	if typed, ok := r.PostForm["zone"]; ok {
+		zone = typed[0]
+	}
+	orgZone, err := s.Desk.OrganizationZone(r.Context())
+	if err != nil {
+		return err
+	}
 	// The language links lead to the page, not to where a form posted.
 	p.Path = "/staff/account"
-	p.Data = accountData{Sessions: views, MinPassword: desk.MinPasswordLen}
+	p.Data = accountData{Sessions: views, MinPassword: desk.MinPasswordLen, Zone: zone, OrgZone: orgZone}
 	s.render(w, status, "account", p)
 	return nil
 }

@@ -98,6 +98,9 @@ func (s *Server) staffPage(r *http.Request, sess *desk.Session) (*page, error) {
 		return nil, err
 	}
 	p.vocab = v
+	if p.loc, err = s.Desk.StaffLocation(r.Context(), sess.Staff.ID); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

@@ -26,6 +26,9 @@ type settingsData struct {
 	// Saturated whether this node's intake turned people away lately.
 	Proof     desk.ProofMode
 	Saturated bool
+	// Zone is the organization's time zone as its field shows it, and Now
+	// the time on its clocks.
+	Zone, Now string
 }
 
 // retentionView is the retention policy as its form shows it: each rule in
@@ -64,7 +67,8 @@ type nameInput struct {
 
 // settingsNotices are the notices the settings page shows after a change.
 var settingsNotices = map[string]string{"wanted": "NoticeWantedSet", "renamed": "NoticeTermRenamed",
-	"added": "NoticeTermAdded", "retention": "NoticeRetentionSet", "proof": "NoticeProofSet"}
+	"added": "NoticeTermAdded", "retention": "NoticeRetentionSet", "proof": "NoticeProofSet",
+	"zone": "NoticeZoneSet"}
 
 // errSettingsForbidden refuses the settings to roles that may not change
 // them, before anything is read.
@@ -93,6 +97,14 @@ func (s *Server) showSettings(ctx context.Context, w http.ResponseWriter, sess *
 		return err
 	}
 	proof, err := s.Desk.Proof(ctx)
+	if err != nil {
+		return err
+	}
+	zone, err := s.Desk.OrganizationZone(ctx)
+	if err != nil {
+		return err
+	}
+	orgLoc, err := s.Desk.OrganizationLocation(ctx)
 	if err != nil {
 		return err
 	}
@@ -125,7 +137,8 @@ func (s *Server) showSettings(ctx context.Context, w http.ResponseWriter, sess *
 			ContactAfter: value("retention", "contact_after", strconv.Itoa(policy.ContactAfter)),
 			SpamAfter:    value("retention", "spam_after", strconv.Itoa(policy.SpamAfter)),
 			Was:          policy.Marshal(), Max: tropa.MaxRetentionDays},
-		Proof: proof, Saturated: s.saturated.recent(s.Now())}
+		Proof: proof, Saturated: s.saturated.recent(s.Now()),
+		Zone: value("zone", "zone", zone), Now: clockIn(p.now, orgLoc)}
 	for _, l := range lists {
 		lv := termListView{List: l.list, Title: l.title, Add: inputs(addForm(l.list), nil)}
 		for _, t := range l.terms {

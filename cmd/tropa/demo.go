@@ -176,6 +176,9 @@ func addDemoRequests(ctx context.Context, d *desk.Desk, staff map[string]*desk.S
 		func() error {
 			return d.AddNote(ctx, volunteer, absent, "[DEMO — fake note] Sounds calm; has money for a ticket.")
 		},
+		// Times read on Kyiv's clocks, and the operator's on Moscow's.
+		func() error { return d.SetOrganizationZone(ctx, staff["demo-admin"], "Europe/Kyiv") },
+		func() error { return d.SetOwnZone(ctx, operator, "Europe/Moscow") },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
