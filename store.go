@@ -384,6 +384,7 @@ type Store interface {
 	AuditStore
 	RetentionStore
 	RotationStore
+	NoticeStore
 	Close() error
 }
 
