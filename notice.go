@@ -156,9 +156,10 @@ type NoticeStore interface {
 	// member who has a channel set.
 	NoticeRecords(ctx context.Context) ([]NoticeRecord, error)
 	// ClaimNotices takes a staff member's notices until until, so that
-	// one node alone sends them, or fails with ECONFLICT when another
+	// one node alone sends them, and returns their settings and state as
+	// they are once taken; it fails with ECONFLICT when another node
 	// holds them or their retry time has not come.
-	ClaimNotices(ctx context.Context, staffID string, now, until time.Time) error
+	ClaimNotices(ctx context.Context, staffID string, now, until time.Time) (*NoticeRecord, error)
 	// NoticeCases lists the open cases whose key the staff member holds
 	// and, with unowned, the open cases that nobody owns.
 	NoticeCases(ctx context.Context, staffID string, unowned bool) ([]NoticeCase, error)

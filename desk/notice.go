@@ -93,7 +93,7 @@ func (d *Desk) SaveMyNotices(ctx context.Context, s *Session, p tropa.NoticePref
 		return err
 	}
 	if !s.Staff.Role.Can(tropa.PermAssign) {
-		p.Events = slices.DeleteFunc(p.Events, func(e tropa.NoticeEvent) bool { return e == tropa.NoticeUnowned })
+		p.Events = slices.DeleteFunc(slices.Clone(p.Events), func(e tropa.NoticeEvent) bool { return e == tropa.NoticeUnowned })
 	}
 	old, err := d.cfg.Store.NoticeRecord(ctx, s.Staff.ID)
 	if err != nil && !tropa.IsCode(err, tropa.ENOTFOUND) {

@@ -52,7 +52,9 @@ func (d *Desk) NotifyOnce(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// notify sends one person the notice due to them, if any.
+// notify sends one person the notice due to them, if any. r is what a
+// look over everyone read; the claim reads it again, as another node may
+// have sent a notice since.
 func (d *Desk) notify(ctx context.Context, r *tropa.NoticeRecord) error {
 	ch := d.noticeChannel(r.Channel)
 	now := d.now()
@@ -70,13 +72,17 @@ func (d *Desk) notify(ctx context.Context, r *tropa.NoticeRecord) error {
 	if err != nil {
 		return err
 	}
-	if err := d.cfg.Store.ClaimNotices(ctx, r.StaffID, now, now.Add(noticeClaim)); tropa.IsCode(err, tropa.ECONFLICT) {
+	r, err = d.cfg.Store.ClaimNotices(ctx, r.StaffID, now, now.Add(noticeClaim))
+	if tropa.IsCode(err, tropa.ECONFLICT) {
 		return nil
 	} else if err != nil {
 		return err
 	}
 	done := &tropa.NoticeDone{StaffID: r.StaffID, State: r.NoticeState}
-	sendErr := d.sendDue(ctx, ch, r, st.Role, now, done)
+	var sendErr error
+	if ch = d.noticeChannel(r.Channel); ch != nil && len(r.Events) > 0 {
+		sendErr = d.sendDue(ctx, ch, r, st.Role, now, done)
+	}
 	if err := d.cfg.Store.FinishNotices(context.WithoutCancel(ctx), done); err != nil {
 		return errors.Join(sendErr, err)
 	}

@@ -80,9 +80,10 @@ func (db *DB) SaveNoticePrefs(ctx context.Context, p *tropa.NoticePrefs, marks [
 }
 
 // ClaimNotices takes a staff member's notices until until, if no one holds
-// them and their retry time has come.
-func (db *DB) ClaimNotices(ctx context.Context, staffID string, now, until time.Time) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+// them and their retry time has come, and returns them as they are now.
+func (db *DB) ClaimNotices(ctx context.Context, staffID string, now, until time.Time) (*tropa.NoticeRecord, error) {
+	var r *tropa.NoticeRecord
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		n, err := affected(tx.ExecContext(ctx, `UPDATE notice_prefs SET claimed_until = $1
 			WHERE staff_id = $2 AND claimed_until <= $3 AND retry_at <= $3`, micros(until), staffID, micros(now)))
 		if err != nil {
@@ -91,8 +92,10 @@ func (db *DB) ClaimNotices(ctx context.Context, staffID string, now, until time.
 		if n == 0 {
 			return tropa.Errorf(tropa.ECONFLICT, "notices claimed or waiting to retry")
 		}
-		return nil
+		r, err = scanNotice(tx.QueryRowContext(ctx, `SELECT `+noticeColumns+` FROM notice_prefs p WHERE p.staff_id = $1`, staffID))
+		return err
 	})
+	return r, err
 }
 
 // NoticeCases lists the open cases a staff member holds and, with unowned,
