@@ -22,7 +22,8 @@ const (
 	// NoticeAssigned is a case assigned, transferred or referred to them.
 	NoticeAssigned NoticeEvent = "assigned"
 	// NoticeUnowned is, for those who assign work, a case that nobody
-	// owns: triaged and never given an owner, or whose owner has gone.
+	// owns: triaged and never given an owner, or whose owner was
+	// deactivated.
 	NoticeUnowned NoticeEvent = "unowned"
 )
 
@@ -130,8 +131,6 @@ type NoticeCase struct {
 	Disposition Disposition
 	// CaseDueAt is the case's due time, zero for none.
 	CaseDueAt time.Time
-	// OwnerGone is set when its owner is no longer active.
-	OwnerGone bool
 	Told      *NoticeMark
 }
 

@@ -196,7 +196,7 @@ func assess(r *tropa.NoticeRecord, c tropa.NoticeCase, now time.Time) (wait, tro
 }
 
 // unowned reports whether c is a case that nobody owns: triaged as a case,
-// with no owner or one who is gone.
+// with no owner, or none left.
 func unowned(c tropa.NoticeCase) bool {
-	return c.Disposition == tropa.DispositionCase && (c.Now.Owner == "" || c.OwnerGone)
+	return c.Disposition == tropa.DispositionCase && c.Now.Owner == ""
 }

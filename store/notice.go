@@ -99,20 +99,19 @@ func (db *DB) ClaimNotices(ctx context.Context, staffID string, now, until time.
 }
 
 // NoticeCases lists the open cases a staff member holds and, with unowned,
-// the triaged open cases that nobody owns, with what they were last told of
-// each.
+// the triaged open cases that nobody owns (deactivating an owner leaves
+// their cases so), with what they were last told of each.
 func (db *DB) NoticeCases(ctx context.Context, staffID string, unowned bool) ([]tropa.NoticeCase, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT r.id, r.urgency, r.disposition, r.owner_id, r.due_at,
-		COALESCE(w.reason, ''), COALESCE(o.active, TRUE),
+		COALESCE(w.reason, ''),
 		(SELECT COUNT(*) FROM messages m WHERE m.request_id = r.id AND m.author = $3),
 		mk.request_id IS NOT NULL, COALESCE(mk.reason, ''), COALESCE(mk.owner_id, ''), COALESCE(mk.messages, 0),
 		COALESCE(mk.due_at, 0), COALESCE(mk.unowned, FALSE)
 		FROM requests r
 		LEFT JOIN key_wraps w ON w.request_id = r.id AND w.holder = $1
-		LEFT JOIN staff o ON o.id = r.owner_id
 		LEFT JOIN notice_marks mk ON mk.request_id = r.id AND mk.staff_id = $1
 		WHERE r.closed_at = 0 AND (w.holder IS NOT NULL
-			OR ($2 AND r.disposition = $4 AND (r.owner_id = '' OR NOT o.active)))
+			OR ($2 AND r.disposition = $4 AND r.owner_id = ''))
 		ORDER BY r.id`, staffID, unowned, string(tropa.AuthorApplicant), string(tropa.DispositionCase))
 	if err != nil {
 		return nil, mapErr(err)
@@ -123,13 +122,13 @@ func (db *DB) NoticeCases(ctx context.Context, staffID string, unowned bool) ([]
 		var c tropa.NoticeCase
 		var disposition string
 		var due, toldDue int64
-		var ownerActive, told bool
+		var told bool
 		var mk tropa.NoticeMark
-		if err := rows.Scan(&c.Now.RequestID, &c.Urgency, &disposition, &c.Now.Owner, &due, &c.Now.Reason, &ownerActive,
+		if err := rows.Scan(&c.Now.RequestID, &c.Urgency, &disposition, &c.Now.Owner, &due, &c.Now.Reason,
 			&c.Now.Messages, &told, &mk.Reason, &mk.Owner, &mk.Messages, &toldDue, &mk.Unowned); err != nil {
 			return nil, mapErr(err)
 		}
-		c.Disposition, c.OwnerGone = tropa.Disposition(disposition), !ownerActive
+		c.Disposition = tropa.Disposition(disposition)
 		c.CaseDueAt = fromDueMicros(due)
 		c.Now.DueAt = c.CaseDueAt
 		if told {

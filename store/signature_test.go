@@ -284,8 +284,9 @@ func TestUpgradeThenSign(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		for _, q := range []string{`DROP TABLE audit_signatures`, `DROP TABLE audit_signing_keys`,
-			`DELETE FROM goose_db_version WHERE version_id = 9`} {
+		// The database as it was before version 9, and those after it.
+		for _, q := range []string{`DROP TABLE notice_marks`, `DROP TABLE notice_prefs`,
+			`DROP TABLE audit_signatures`, `DROP TABLE audit_signing_keys`, `DELETE FROM goose_db_version WHERE version_id >= 9`} {
 			if _, err := store.Writer(old).Exec(q); err != nil {
 				t.Fatalf("%s: %v", q, err)
 			}

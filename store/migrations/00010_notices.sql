@@ -31,9 +31,9 @@ CREATE TABLE notice_prefs (
 );
 
 -- What each person was last told of each case: the case's state then.
--- Deleted with the case.
+-- Deleted with the case. Like key_wraps.holder, staff_id is no foreign key.
 CREATE TABLE notice_marks (
-    staff_id   TEXT NOT NULL REFERENCES staff (id),
+    staff_id   TEXT NOT NULL,
     request_id TEXT NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
     reason     TEXT NOT NULL,
     owner_id   TEXT NOT NULL,
