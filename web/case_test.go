@@ -80,15 +80,18 @@ func TestRolesOverRoutes(t *testing.T) {
 		{"POST", "/staff/settings/retention", url.Values{"was": {tropa.DefaultRetention().Marshal()},
 			"closed_after": {"90"}, "contact_after": {"14"}, "spam_after": {"3"}}},
 		{"POST", "/staff/requests/{id}/erase-contact", url.Values{"confirm": {"yes"}}},
+		{"GET", "/staff/account/notices", nil},
+		{"POST", "/staff/account/notices", url.Values{"channel": {"mail"}, "address": {"w7@example.org"}, "event": {"new"},
+			"digest": {"4"}, "lead": {"12"}, "notice_lang": {"uk"}}},
 	}
 	want := map[tropa.Role][]int{
-		tropa.RoleAdmin:       {forbidden, forbidden, forbidden, forbidden, ok, ok, ok, ok, forbidden, forbidden, forbidden, forbidden, seeOther, ok, seeOther, forbidden},
-		tropa.RoleCoordinator: {ok, ok, ok, ok, ok, forbidden, ok, ok, seeOther, seeOther, seeOther, seeOther, forbidden, ok, forbidden, seeOther},
-		tropa.RoleCaseworker:  {ok, ok, ok, ok, forbidden, forbidden, forbidden, ok, seeOther, seeOther, seeOther, forbidden, forbidden, forbidden, forbidden, seeOther},
+		tropa.RoleAdmin:       {forbidden, forbidden, forbidden, forbidden, ok, ok, ok, ok, forbidden, forbidden, forbidden, forbidden, seeOther, ok, seeOther, forbidden, forbidden, forbidden},
+		tropa.RoleCoordinator: {ok, ok, ok, ok, ok, forbidden, ok, ok, seeOther, seeOther, seeOther, seeOther, forbidden, ok, forbidden, seeOther, ok, seeOther},
+		tropa.RoleCaseworker:  {ok, ok, ok, ok, forbidden, forbidden, forbidden, ok, seeOther, seeOther, seeOther, forbidden, forbidden, forbidden, forbidden, seeOther, ok, seeOther},
 		// A TOTP reset answers with the new enrolment code, not a redirect.
 		// The operator holds no key to a request from the web form.
-		tropa.RoleOperator: {ok, ok, ok, forbidden, forbidden, forbidden, forbidden, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden},
-		tropa.RoleAnalyst:  {forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden},
+		tropa.RoleOperator: {ok, ok, ok, forbidden, forbidden, forbidden, forbidden, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok, seeOther},
+		tropa.RoleAnalyst:  {forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden},
 	}
 	for _, role := range tropa.Roles {
 		b := browsers[role]

@@ -13,8 +13,12 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
+	"io"
 	"math/big"
+	"mime"
+	"mime/quotedprintable"
 	"net"
+	netmail "net/mail"
 	"strings"
 	"sync"
 	"testing"
@@ -29,6 +33,40 @@ type Message struct {
 	Data string
 	// User is who authenticated, "" for no one.
 	User string
+}
+
+// Text is the message as a person reads it: every header with its encoded
+// words decoded, then the body with its transfer encoding undone, so that
+// a test can look for words in it whatever the encoding.
+func (m Message) Text() (string, error) {
+	msg, err := netmail.ReadMessage(strings.NewReader(m.Data))
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	dec := new(mime.WordDecoder)
+	for name, values := range msg.Header {
+		for _, v := range values {
+			d, err := dec.DecodeHeader(v)
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(name + ": " + d + "\n")
+		}
+	}
+	body := msg.Body
+	switch strings.ToLower(msg.Header.Get("Content-Transfer-Encoding")) {
+	case "quoted-printable":
+		body = quotedprintable.NewReader(body)
+	case "base64":
+		body = base64.NewDecoder(base64.StdEncoding, body)
+	}
+	text, err := io.ReadAll(body)
+	if err != nil {
+		return "", err
+	}
+	b.Write(text)
+	return b.String(), nil
 }
 
 // Mode is how a client reaches the server.
