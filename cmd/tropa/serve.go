@@ -52,6 +52,9 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	if err := notices.apply(&cfg); err != nil {
 		return err
 	}
+	if len(cfg.NoticeChannels) == 0 {
+		cfg.Logger.Info("no --smtp-host: staff are not notified of new work")
+	}
 	d, db, err := openDesk(ctx, at, *kdfConcurrency, cfg)
 	if err != nil {
 		return err
