@@ -307,3 +307,72 @@ func TestNoticePrefsRefused(t *testing.T) {
 		t.Errorf("MyNotices = %+v, %v; want no unowned", got, err)
 	}
 }
+
+// tickTimer is a desk's After that fires only when the test ticks it.
+type tickTimer struct {
+	mu      sync.Mutex
+	waiting map[time.Duration][]chan time.Time
+}
+
+func (tt *tickTimer) After(d time.Duration) <-chan time.Time {
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	c := make(chan time.Time, 1)
+	tt.waiting[d] = append(tt.waiting[d], c)
+	return c
+}
+
+// tick fires every wait of d.
+func (tt *tickTimer) tick(d time.Duration) {
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	for _, c := range tt.waiting[d] {
+		c <- time.Time{}
+	}
+	tt.waiting[d] = nil
+}
+
+// waitNotices waits until n notices have arrived in all, ticking the
+// timer's minutes with tick set, for a loop that may be only about to wait.
+func waitNotices(t *testing.T, srv *smtptest.Server, timer *tickTimer, n int, tick bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(srv.Messages()) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d notices arrived, want %d", len(srv.Messages()), n)
+		}
+		if tick {
+			timer.tick(time.Minute)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestNoticesRun sends notices as the desk's background work: at start,
+// and again every minute.
+func TestNoticesRun(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	srv := smtptest.Start(t, smtptest.Plain)
+	olena := f.caseworker(t, "olena")
+	mc, err := mail.New(mail.Config{Host: "127.0.0.1", Port: srv.Port(), Security: mail.Plain, From: "tropa@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	timer := &tickTimer{waiting: map[time.Duration][]chan time.Time{}}
+	d := desk.New(desk.Config{Store: f.store, KDF: seal.NewKDF(2), PasswordParams: seal.TestParams, Now: f.clock.Now,
+		After: timer.After, NoticeChannels: []desk.NoticeChannel{mc}})
+	saveNotices(t, d, olena, prefs("w7@example.org", tropa.NoticeNew))
+	urgent := submission("signal: +7 900 111 22 33", "Ушёл из части")
+	urgent.Situation = tropa.SituationAbsent
+	f.submit(t, urgent)
+
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.Run(ctx); close(done) }()
+	defer func() { stop(); <-done }()
+	// The first look is at once, without a tick.
+	waitNotices(t, srv, timer, 1, false)
+	f.submit(t, urgent)
+	waitNotices(t, srv, timer, 2, true)
+}
