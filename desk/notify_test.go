@@ -131,6 +131,14 @@ func TestNoticeTriggers(t *testing.T) {
 	}
 	seen = wantNotices(t, nd, srv, seen, 1, "y3@example.org")
 
+	// Yurii is deactivated: the case he owned has no owner, and the
+	// coordinator is told.
+	if _, err := f.desk.Deactivate(ctx, marta, yurii.Staff.ID); err != nil {
+		t.Fatalf("Deactivate: %v", err)
+	}
+	seen = wantNotices(t, nd, srv, seen, 1, "c1@example.org")
+	wantNotices(t, nd, srv, seen, 0, "")
+
 	// Nothing in any notice names or describes a case.
 	refs := caseRefs(t, f, marta)
 	for _, m := range srv.Messages() {
