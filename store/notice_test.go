@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -108,5 +109,31 @@ func testNotices(t *testing.T, b storetest.Backend) {
 	if r, err := db.ClaimNotices(ctx, alice.ID, now.Add(time.Minute), now.Add(2*time.Minute)); err != nil ||
 		r.Failures != 1 || r.LastError != "auth" {
 		t.Errorf("ClaimNotices at the retry = %+v, %v", r, err)
+	}
+}
+
+// TestNoticeMarksGoWithCase deletes what staff were told of a case with
+// the case.
+func TestNoticeMarksGoWithCase(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, testNoticeMarksGoWithCase)
+}
+
+func testNoticeMarksGoWithCase(t *testing.T, b storetest.Backend) {
+	t.Parallel()
+	db := mustOpenStore(t, b)
+	n := mustAge(t, db, aged{created: base.Add(-200 * day), closed: base.Add(-100 * day),
+		disposition: tropa.DispositionCase, outcome: tropa.OutcomeLeftCountry})
+	id := n.Request.ID
+	if err := db.SaveNoticePrefs(context.Background(), &tropa.NoticePrefs{StaffID: "alice", Lang: "en"},
+		[]tropa.NoticeMark{{RequestID: id, Reason: tropa.AccessIntake, Messages: 1}}); err != nil {
+		t.Fatalf("SaveNoticePrefs: %v", err)
+	}
+	if found := rowsNaming(t, db, b.Name == "postgres", id); !slices.Contains(found, "notice_marks.request_id") {
+		t.Fatalf("the mark is not there to delete: %v", found)
+	}
+	mustApplyRetention(t, db, tropa.Retention{ClosedAfter: 100}.Batch(base, 100))
+	if found := rowsNaming(t, db, b.Name == "postgres", id); len(found) > 0 {
+		t.Errorf("deleted request still named in %v", found)
 	}
 }

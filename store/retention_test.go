@@ -28,8 +28,7 @@ type aged struct {
 
 // mustAge writes a request as a desk would have by then: its first message,
 // a note, its key wrapped to alice and to recovery, a receipt, a deadline,
-// a history entry, what alice was told of it and, when closed, its triage
-// and closing.
+// a history entry and, when closed, its triage and closing.
 func mustAge(tb testing.TB, s tropa.Store, a aged) *tropa.NewRequest {
 	tb.Helper()
 	n := newRequest(a.created, tropa.UrgencyNormal, "alice", tropa.HolderRecovery)
@@ -56,10 +55,6 @@ func mustAge(tb testing.TB, s tropa.Store, a aged) *tropa.NewRequest {
 		u.Stage, u.ClosedAt, u.Outcome = ptr(tropa.StageClosed), ptr(a.closed), ptr(a.outcome)
 	}
 	mustUpdateCase(tb, s, u)
-	if err := s.SaveNoticePrefs(context.Background(), &tropa.NoticePrefs{StaffID: "alice", Lang: "en"},
-		[]tropa.NoticeMark{{RequestID: id, Reason: tropa.AccessIntake, Messages: 1}}); err != nil {
-		tb.Fatalf("SaveNoticePrefs: %v", err)
-	}
 	return n
 }
 
