@@ -38,8 +38,8 @@ const (
 	DefaultNoticeLead   = 12 * time.Hour
 )
 
-// NoticeLanguages are the languages a notice is written in.
-var NoticeLanguages = []string{"ru", "uk", "en"}
+// noticeLanguages are the languages a notice is written in.
+var noticeLanguages = []string{"ru", "uk", "en"}
 
 // NoticeChannels names the channels this server can send notices by.
 func (d *Desk) NoticeChannels() []string {
@@ -148,7 +148,7 @@ func (d *Desk) checkNoticePrefs(p *tropa.NoticePrefs) error {
 	if p.QuietStart < 0 || p.QuietStart >= day || p.QuietEnd < 0 || p.QuietEnd >= day {
 		return tropa.UserError(tropa.EINVALID, "ErrNoticeQuiet", nil)
 	}
-	if !slices.Contains(NoticeLanguages, p.Lang) {
+	if !slices.Contains(noticeLanguages, p.Lang) {
 		return tropa.UserError(tropa.EINVALID, "ErrNoticeLang", nil)
 	}
 	return nil

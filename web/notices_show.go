@@ -16,8 +16,9 @@ type noticesData struct {
 	Channels []string
 	Events   []noticeEventView
 	// FailingSince is when their notices began failing to go, zero when
-	// they go.
+	// they go; LastSentAt when the last went, to the hour.
 	FailingSince time.Time
+	LastSentAt   time.Time
 }
 
 // noticeEventView is one event as the form offers it.
@@ -81,7 +82,7 @@ func (s *Server) noticesShow(w http.ResponseWriter, r *http.Request, sess *desk.
 
 func (s *Server) showNotices(w http.ResponseWriter, sess *desk.Session, p *page, status int, rec *tropa.NoticeRecord,
 	form noticeForm) error {
-	data := noticesData{Form: form, Channels: s.Desk.NoticeChannels()}
+	data := noticesData{Form: form, Channels: s.Desk.NoticeChannels(), LastSentAt: rec.LastSentAt}
 	if rec.Failures > 0 {
 		data.FailingSince = rec.FailingSince
 	}

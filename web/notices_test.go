@@ -114,6 +114,7 @@ func TestNoticesPage(t *testing.T) {
 
 	// The mail server refuses: admins see since when and what kind of
 	// failure, and Olena sees hers fail.
+	htmlcheck.HasOne(t, olena.get(t, "/staff/account/notices").doc(t), "p.last-sent")
 	ts.mailbox.SetFailing(true)
 	ts.newCase(t, requestForm("kind", "surrender", "contact", "signal: second"))
 	if err := ts.desk.NotifyOnce(ctx); err != nil {
