@@ -99,6 +99,7 @@ func (d *Desk) sendDue(ctx context.Context, ch NoticeChannel, r *tropa.NoticeRec
 	}
 	waiting, atOnce := 0, false
 	marks := make([]tropa.NoticeMark, 0, len(cases))
+	var settled []tropa.NoticeMark
 	for _, c := range cases {
 		w, mark := assess(r, c, now)
 		if w != waitNone {
@@ -106,7 +107,13 @@ func (d *Desk) sendDue(ctx context.Context, ch NoticeChannel, r *tropa.NoticeRec
 			atOnce = atOnce || w == waitAtOnce
 		}
 		marks = append(marks, mark)
+		if m, ok := settle(r.StaffID, c); ok {
+			settled = append(settled, m)
+		}
 	}
+	// What was told of and has since gone away is kept as gone even when
+	// nothing is sent, so that it is told of again if it comes back.
+	done.Marks = settled
 	if waiting == 0 || !atOnce && now.Before(r.DigestAfter) {
 		return nil
 	}
@@ -193,6 +200,22 @@ func assess(r *tropa.NoticeRecord, c tropa.NoticeCase, now time.Time) (wait, tro
 		at(tropa.NoticeUnowned, waitAtOnce)
 	}
 	return w, mark
+}
+
+// settle returns c's mark with what no longer holds cleared (the case
+// has an owner again, or is no longer staffID's), if anything is.
+func settle(staffID string, c tropa.NoticeCase) (tropa.NoticeMark, bool) {
+	if c.Told == nil {
+		return tropa.NoticeMark{}, false
+	}
+	m, changed := *c.Told, false
+	if m.Unowned && !unowned(c) {
+		m.Unowned, changed = false, true
+	}
+	if m.Owner == staffID && c.Now.Owner != staffID {
+		m.Owner, changed = c.Now.Owner, true
+	}
+	return m, changed
 }
 
 // unowned reports whether c is a case that nobody owns: triaged as a case,

@@ -137,6 +137,17 @@ func TestNoticeTriggers(t *testing.T) {
 		t.Fatalf("Deactivate: %v", err)
 	}
 	seen = wantNotices(t, nd, srv, seen, 1, "c1@example.org")
+	seen = wantNotices(t, nd, srv, seen, 0, "")
+
+	// Given to Olena, then left without an owner again: told again.
+	if err := f.desk.Assign(ctx, marta, urgentID, olena.Staff.ID); err != nil {
+		t.Fatalf("Assign: %v", err)
+	}
+	seen = wantNotices(t, nd, srv, seen, 1, "w7@example.org")
+	if _, err := f.desk.Deactivate(ctx, marta, olena.Staff.ID); err != nil {
+		t.Fatalf("Deactivate: %v", err)
+	}
+	seen = wantNotices(t, nd, srv, seen, 1, "c1@example.org")
 	wantNotices(t, nd, srv, seen, 0, "")
 
 	// Nothing in any notice names or describes a case.

@@ -147,6 +147,8 @@ func (c *Client) Send(ctx context.Context, address string, n desk.Notice) error 
 
 func (c *Client) options() []gomail.Option {
 	tc := &tls.Config{ServerName: c.cfg.Host, RootCAs: c.cfg.RootCAs, MinVersion: tls.VersionTLS12}
+	// The greeting names no host: the mail server need not learn what
+	// this machine calls itself.
 	opts := []gomail.Option{gomail.WithPort(c.cfg.Port), gomail.WithTimeout(c.cfg.Timeout), gomail.WithTLSConfig(tc),
 		gomail.WithHELO("localhost")}
 	switch c.cfg.Security {
