@@ -123,8 +123,9 @@ type NoticeMark struct {
 }
 
 // NoticeCase is an open case that may need a staff member: one they hold,
-// or for someone who assigns work, one that nobody owns. Now is its state;
-// Told, when not nil, what they were last told of it.
+// or for someone who assigns work, one that nobody owns, and that has
+// moved on since they were last told of it. Now is its state; Told, when
+// not nil, what they were last told of it.
 type NoticeCase struct {
 	Now         NoticeMark
 	Urgency     Urgency
@@ -160,8 +161,11 @@ type NoticeStore interface {
 	// holds them or their retry time has not come.
 	ClaimNotices(ctx context.Context, staffID string, now, until time.Time) (*NoticeRecord, error)
 	// NoticeCases lists the open cases whose key the staff member holds
-	// and, with unowned, the open cases that nobody owns.
-	NoticeCases(ctx context.Context, staffID string, unowned bool) ([]NoticeCase, error)
+	// and, with unowned, the triaged open cases that nobody owns, leaving
+	// out those that have not moved on since the person was last told of
+	// them: their mark's state is theirs, or their due time, after
+	// dueBefore, is not news yet.
+	NoticeCases(ctx context.Context, staffID string, unowned bool, dueBefore time.Time) ([]NoticeCase, error)
 	// FinishNotices keeps d's state and marks and releases the claim, in
 	// one transaction.
 	FinishNotices(ctx context.Context, d *NoticeDone) error

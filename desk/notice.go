@@ -101,7 +101,7 @@ func (d *Desk) SaveMyNotices(ctx context.Context, s *Session, p tropa.NoticePref
 	}
 	var marks []tropa.NoticeMark
 	if p.Channel != "" && (old == nil || old.Channel == "") {
-		cases, err := d.cfg.Store.NoticeCases(ctx, s.Staff.ID, s.Staff.Role.Can(tropa.PermAssign))
+		cases, err := d.cfg.Store.NoticeCases(ctx, s.Staff.ID, s.Staff.Role.Can(tropa.PermAssign), time.Time{})
 		if err != nil {
 			return err
 		}

@@ -93,7 +93,8 @@ func (d *Desk) notify(ctx context.Context, r *tropa.NoticeRecord) error {
 // due, filling done with what is to be kept.
 func (d *Desk) sendDue(ctx context.Context, ch NoticeChannel, r *tropa.NoticeRecord, role tropa.Role, now time.Time,
 	done *tropa.NoticeDone) error {
-	cases, err := d.cfg.Store.NoticeCases(ctx, r.StaffID, r.Wants(tropa.NoticeUnowned) && role.Can(tropa.PermAssign))
+	cases, err := d.cfg.Store.NoticeCases(ctx, r.StaffID, r.Wants(tropa.NoticeUnowned) && role.Can(tropa.PermAssign),
+		now.Add(r.Lead))
 	if err != nil {
 		return err
 	}

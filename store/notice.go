@@ -100,19 +100,17 @@ func (db *DB) ClaimNotices(ctx context.Context, staffID string, now, until time.
 
 // NoticeCases lists the open cases a staff member holds and, with unowned,
 // the triaged open cases that nobody owns (deactivating an owner leaves
-// their cases so), with what they were last told of each.
-func (db *DB) NoticeCases(ctx context.Context, staffID string, unowned bool) ([]tropa.NoticeCase, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT r.id, r.urgency, r.disposition, r.owner_id, r.due_at,
-		COALESCE(w.reason, ''),
-		(SELECT COUNT(*) FROM messages m WHERE m.request_id = r.id AND m.author = $3),
-		mk.request_id IS NOT NULL, COALESCE(mk.reason, ''), COALESCE(mk.owner_id, ''), COALESCE(mk.messages, 0),
-		COALESCE(mk.due_at, 0), COALESCE(mk.unowned, FALSE)
-		FROM requests r
-		LEFT JOIN key_wraps w ON w.request_id = r.id AND w.holder = $1
-		LEFT JOIN notice_marks mk ON mk.request_id = r.id AND mk.staff_id = $1
-		WHERE r.closed_at = 0 AND (w.holder IS NOT NULL
-			OR ($2 AND r.disposition = $4 AND r.owner_id = ''))
-		ORDER BY r.id`, staffID, unowned, string(tropa.AuthorApplicant), string(tropa.DispositionCase))
+// their cases so), that have moved on since they were last told of them,
+// with what they were told. A due time after dueBefore is not news yet.
+// The cases held are read from the holder's wraps, and the unowned ones
+// from the owner index, so that a person holding a few cases costs a few
+// rows however many are open.
+func (db *DB) NoticeCases(ctx context.Context, staffID string, unowned bool, dueBefore time.Time) ([]tropa.NoticeCase, error) {
+	rows, err := db.read.QueryContext(ctx, noticeCaseQuery(`w.reason`, `FROM key_wraps w JOIN requests r ON r.id = w.request_id`,
+		`w.holder = $1 AND r.closed_at = 0`)+` UNION ALL `+
+		noticeCaseQuery(`''`, `FROM requests r`, `$2 AND r.owner_id = '' AND r.closed_at = 0 AND r.disposition = $4
+			AND NOT EXISTS (SELECT 1 FROM key_wraps w WHERE w.request_id = r.id AND w.holder = $1)`)+` ORDER BY 1`,
+		staffID, unowned, string(tropa.AuthorApplicant), string(tropa.DispositionCase), dueHour(dueBefore))
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -138,6 +136,20 @@ func (db *DB) NoticeCases(ctx context.Context, staffID string, unowned bool) ([]
 		list = append(list, c)
 	}
 	return list, mapErr(rows.Err())
+}
+
+// noticeCaseQuery selects, from the requests r of from that match where,
+// those that have moved on since $1 was told of them, with reason as why
+// $1 holds them: its arguments are NoticeCases'.
+func noticeCaseQuery(reason, from, where string) string {
+	const messages = `(SELECT COUNT(*) FROM messages m WHERE m.request_id = r.id AND m.author = $3)`
+	return `SELECT r.id, r.urgency, r.disposition, r.owner_id, r.due_at, ` + reason + `, ` + messages + `,
+		mk.request_id IS NOT NULL, COALESCE(mk.reason, ''), COALESCE(mk.owner_id, ''), COALESCE(mk.messages, 0),
+		COALESCE(mk.due_at, 0), COALESCE(mk.unowned, FALSE)
+		` + from + ` LEFT JOIN notice_marks mk ON mk.staff_id = $1 AND mk.request_id = r.id
+		WHERE ` + where + ` AND (mk.request_id IS NULL OR mk.reason <> ` + reason + ` OR mk.owner_id <> r.owner_id
+			OR mk.messages <> ` + messages + ` OR (r.due_at <= $5 AND r.due_at <> mk.due_at)
+			OR mk.unowned <> (r.owner_id = '' AND r.disposition = $4))`
 }
 
 // FinishNotices keeps how a staff member's notices went and what they were

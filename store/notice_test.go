@@ -54,12 +54,12 @@ func testNotices(t *testing.T, b storetest.Backend) {
 		t.Fatalf("NoticeRecords = %+v, %v", recs, err)
 	}
 
-	cases, err := db.NoticeCases(ctx, alice.ID, false)
+	cases, err := db.NoticeCases(ctx, alice.ID, false, base)
 	if err != nil || len(cases) != 1 || cases[0].Now.RequestID != held.Request.ID || cases[0].Told != nil ||
 		cases[0].Now.Messages != 1 || !cases[0].CaseDueAt.Equal(tropa.DueHour(due)) || cases[0].Urgency != tropa.UrgencyHigh {
 		t.Fatalf("NoticeCases(held only) = %+v, %v", cases, err)
 	}
-	cases, err = db.NoticeCases(ctx, alice.ID, true)
+	cases, err = db.NoticeCases(ctx, alice.ID, true, base)
 	if err != nil || len(cases) != 2 {
 		t.Fatalf("NoticeCases(with unowned) = %+v, %v; want 2", cases, err)
 	}
@@ -91,9 +91,18 @@ func testNotices(t *testing.T, b storetest.Backend) {
 		!got.LastSentAt.Equal(tropa.DueHour(now)) {
 		t.Errorf("after FinishNotices = %+v, %v", got, err)
 	}
-	cases, err = db.NoticeCases(ctx, alice.ID, false)
-	if err != nil || len(cases) != 1 || cases[0].Told == nil || !cases[0].Told.DueAt.Equal(tropa.DueHour(due)) {
-		t.Errorf("NoticeCases after = %+v, %v; want the mark kept", cases, err)
+	// Told of, the case is news again only once it moves on.
+	if cases, err = db.NoticeCases(ctx, alice.ID, false, due); err != nil || len(cases) != 0 {
+		t.Errorf("NoticeCases once told = %+v, %v; want none", cases, err)
+	}
+	if err := db.AddMessage(ctx, &tropa.MessageRecord{ID: tropa.NewID(), RequestID: held.Request.ID,
+		Author: tropa.AuthorApplicant, CreatedAt: now, SealedBody: []byte("sealed reply")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	cases, err = db.NoticeCases(ctx, alice.ID, false, base)
+	if err != nil || len(cases) != 1 || cases[0].Told == nil || !cases[0].Told.DueAt.Equal(tropa.DueHour(due)) ||
+		cases[0].Now.Messages != 2 || cases[0].Told.Messages != 1 {
+		t.Errorf("NoticeCases after a message = %+v, %v; want the case, with its mark", cases, err)
 	}
 	// A failing send waits for its retry time.
 	if _, err := db.ClaimNotices(ctx, alice.ID, now, now.Add(time.Minute)); err != nil {
