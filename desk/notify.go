@@ -123,6 +123,10 @@ func (d *Desk) sendDue(ctx context.Context, ch NoticeChannel, r *tropa.NoticeRec
 		link = d.cfg.StaffURL + "staff/inbox"
 	}
 	if err := ch.Send(ctx, r.Address, d.cfg.NoticeText(r.Lang, waiting, link)); err != nil {
+		if ctx.Err() != nil {
+			// Stopping is no failure of the channel's: the next start sends.
+			return ctx.Err()
+		}
 		s := &done.State
 		s.Failures++
 		s.RetryAt = now.Add(noticeBackoff(s.Failures))
