@@ -387,6 +387,7 @@ type Store interface {
 	AuditStore
 	RetentionStore
 	RotationStore
+	NoticeStore
 	Close() error
 }
 

@@ -17,13 +17,15 @@ const (
 )
 
 // Run does the desk's background work until ctx ends, and returns once all
-// of it has stopped: the session sweep, retention and the reclaims that
-// erasures ask for. Every node runs it; the store makes runs at once safe.
+// of it has stopped: the session sweep, retention, the reclaims that
+// erasures ask for and the notices staff asked for. Every node runs it;
+// the store makes runs at once safe.
 // It waits with the desk's After, so that tests move it along.
 func (d *Desk) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() { d.every(ctx, sweepEvery, d.sweepOnce) })
 	wg.Go(func() { d.every(ctx, retentionEvery, d.retentionOnce()) })
+	wg.Go(func() { d.every(ctx, noticeEvery, d.notifyOnce) })
 	wg.Go(func() {
 		d.RunReclaims(ctx, func(err error) { d.cfg.Logger.Error("reclaim", "err", err) })
 	})
@@ -67,5 +69,11 @@ func (d *Desk) retentionOnce() func(context.Context) {
 		if err != nil && ctx.Err() == nil {
 			d.cfg.Logger.Error("retention", "err", err)
 		}
+	}
+}
+
+func (d *Desk) notifyOnce(ctx context.Context) {
+	if err := d.NotifyOnce(ctx); err != nil && ctx.Err() == nil {
+		d.cfg.Logger.Error("notices", "err", err)
 	}
 }

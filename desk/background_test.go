@@ -26,8 +26,8 @@ func (s *busyStore) ApplyRetention(ctx context.Context, b *tropa.RetentionBatch)
 	return s.Store.ApplyRetention(ctx, b)
 }
 
-// TestRunDoesBackgroundWork: serve's background work sweeps sessions and
-// applies retention at once, again when their intervals pass on the desk's
+// TestRunDoesBackgroundWork: serve's background work sweeps sessions,
+// looks for notices to send and applies retention at once, again when their intervals pass on the desk's
 // timer, and stops with its context.
 func TestRunDoesBackgroundWork(t *testing.T) {
 	t.Parallel()
@@ -60,17 +60,19 @@ func TestRunDoesBackgroundWork(t *testing.T) {
 	}
 	wait("sweep at start", st.sweeps)
 	wait("retention at start", st.retentions)
-	waiting := map[time.Duration]chan time.Time{}
-	for range 2 {
+	waiting := map[time.Duration][]chan time.Time{}
+	for range 3 {
 		tm := <-timers
-		waiting[tm.interval] = tm.fire
+		waiting[tm.interval] = append(waiting[tm.interval], tm.fire)
 	}
-	if waiting[time.Minute] == nil || waiting[time.Hour] == nil {
-		t.Fatalf("waits %v, want a minute (sessions) and an hour (retention)", waiting)
+	if len(waiting[time.Minute]) != 2 || len(waiting[time.Hour]) != 1 {
+		t.Fatalf("waits %v, want two of a minute (sessions, notices) and one of an hour (retention)", waiting)
 	}
-	waiting[time.Minute] <- f.clock.Now()
+	for _, fire := range waiting[time.Minute] {
+		fire <- f.clock.Now()
+	}
 	wait("sweep after a minute", st.sweeps)
-	waiting[time.Hour] <- f.clock.Now()
+	waiting[time.Hour][0] <- f.clock.Now()
 	wait("retention after an hour", st.retentions)
 	stop()
 	select {

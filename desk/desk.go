@@ -40,6 +40,15 @@ type Config struct {
 	// Logger takes what background work has to report: counts and errors,
 	// never case data.
 	Logger *slog.Logger
+	// NoticeChannels are the channels staff may be notified by; none, and
+	// no one is.
+	NoticeChannels []NoticeChannel
+	// NoticeText writes a notice in lang saying that count things wait, at
+	// link ("" when the staff site's address is not set).
+	NoticeText func(lang string, count int, link string) Notice
+	// StaffURL is the staff site's address as staff reach it, ending in
+	// "/": the link in notices.
+	StaffURL string
 }
 
 // Desk is tropa's use-cases. Its configuration is its own: commands and
@@ -79,6 +88,9 @@ func New(c Config) *Desk {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.NoticeText == nil {
+		c.NoticeText = plainNotice
 	}
 	return &Desk{cfg: c, reclaimWanted: make(chan struct{}, 1)}
 }

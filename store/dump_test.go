@@ -37,8 +37,8 @@ func mustOpenForLoad(tb testing.TB, where string) *store.DB {
 
 // fill puts a row in every table: settings, staff, a session, requests with
 // messages and an attachment, wraps, receipts, details, deadlines, history
-// and a link, and the audit entries all that made. It returns the session's
-// id.
+// and a link, notice settings and marks, and the audit entries all that
+// made. It returns the session's id.
 func fill(tb testing.TB, s tropa.Store) (sessionID string) {
 	tb.Helper()
 	ctx := context.Background()
@@ -62,6 +62,11 @@ func fill(tb testing.TB, s tropa.Store) (sessionID string) {
 		Audit:     []tropa.AuditEvent{{At: at, Actor: alice.ID, Action: tropa.ActionCaseChange, RequestID: a.Request.ID}}})
 	if err := s.AddMessage(ctx, &tropa.MessageRecord{ID: tropa.NewID(), RequestID: a.Request.ID, Author: tropa.AuthorStaff,
 		StaffID: alice.ID, CreatedAt: at, SealedBody: []byte("sealed reply")}, nil); err != nil {
+		tb.Fatal(err)
+	}
+	if err := s.SaveNoticePrefs(ctx, &tropa.NoticePrefs{StaffID: alice.ID, Channel: "mail", Address: "w7@example.org",
+		Events: tropa.NoticeEvents, Digest: time.Hour, Lang: "uk"},
+		[]tropa.NoticeMark{{RequestID: a.Request.ID, Reason: tropa.AccessOwner, Owner: alice.ID, Messages: 1}}); err != nil {
 		tb.Fatal(err)
 	}
 	sessionID = tropa.NewID()
@@ -92,7 +97,7 @@ func testDumpLoad(t *testing.T, b storetest.Backend) {
 		names = append(names, tb.name)
 	}
 	for _, want := range []string{"settings", "staff", "requests", "messages", "key_wraps", "receipts", "audit_log",
-		"audit_head", "deadlines", "case_events", "case_links", "attachments"} {
+		"audit_head", "deadlines", "case_events", "case_links", "attachments", "notice_prefs", "notice_marks"} {
 		if tb := dump.table(want); tb == nil || len(tb.rows) == 0 {
 			t.Errorf("the dump has no rows of %s: %v", want, names)
 		}

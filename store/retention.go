@@ -158,7 +158,7 @@ func addToCounts(ctx context.Context, tx *sql.Tx, due []dueRequest) error {
 
 // deleteRequests deletes requests and every row that names them: the wraps
 // of their case keys and their receipts first, then their messages,
-// deadlines, history and links both ways. The foreign keys would cascade
+// deadlines, history, links both ways and what staff were told of them. The foreign keys would cascade
 // the same; naming each table keeps a database whose foreign keys are off
 // from quietly keeping key rows.
 func deleteRequests(ctx context.Context, tx *sql.Tx, ids []string) error {
@@ -175,6 +175,7 @@ func deleteRequests(ctx context.Context, tx *sql.Tx, ids []string) error {
 		`DELETE FROM deadlines WHERE request_id ` + in,
 		`DELETE FROM case_events WHERE request_id ` + in,
 		`DELETE FROM case_links WHERE request_id ` + in + ` OR linked_id ` + in,
+		`DELETE FROM notice_marks WHERE request_id ` + in,
 		`DELETE FROM requests WHERE id ` + in,
 	} {
 		if _, err := tx.ExecContext(ctx, query, q.args...); err != nil {

@@ -82,15 +82,18 @@ func TestRolesOverRoutes(t *testing.T) {
 		{"POST", "/staff/requests/{id}/erase-contact", url.Values{"confirm": {"yes"}}},
 		{"POST", "/staff/settings/zone", url.Values{"zone": {"Europe/Kyiv"}}},
 		{"POST", "/staff/account/zone", url.Values{"zone": {"Europe/Berlin"}}},
+		{"GET", "/staff/account/notices", nil},
+		{"POST", "/staff/account/notices", url.Values{"channel": {"mail"}, "address": {"w7@example.org"}, "event": {"new"},
+			"digest": {"4"}, "lead": {"12"}, "notice_lang": {"uk"}}},
 	}
 	want := map[tropa.Role][]int{
-		tropa.RoleAdmin:       {forbidden, forbidden, forbidden, forbidden, ok, ok, ok, ok, forbidden, forbidden, forbidden, forbidden, seeOther, ok, seeOther, forbidden, seeOther, seeOther},
-		tropa.RoleCoordinator: {ok, ok, ok, ok, ok, forbidden, ok, ok, seeOther, seeOther, seeOther, seeOther, forbidden, ok, forbidden, seeOther, forbidden, seeOther},
-		tropa.RoleCaseworker:  {ok, ok, ok, ok, forbidden, forbidden, forbidden, ok, seeOther, seeOther, seeOther, forbidden, forbidden, forbidden, forbidden, seeOther, forbidden, seeOther},
+		tropa.RoleAdmin:       {forbidden, forbidden, forbidden, forbidden, ok, ok, ok, ok, forbidden, forbidden, forbidden, forbidden, seeOther, ok, seeOther, forbidden, seeOther, seeOther, forbidden, forbidden},
+		tropa.RoleCoordinator: {ok, ok, ok, ok, ok, forbidden, ok, ok, seeOther, seeOther, seeOther, seeOther, forbidden, ok, forbidden, seeOther, forbidden, seeOther, ok, seeOther},
+		tropa.RoleCaseworker:  {ok, ok, ok, ok, forbidden, forbidden, forbidden, ok, seeOther, seeOther, seeOther, forbidden, forbidden, forbidden, forbidden, seeOther, forbidden, seeOther, ok, seeOther},
 		// A TOTP reset answers with the new enrolment code, not a redirect.
 		// The operator holds no key to a request from the web form.
-		tropa.RoleOperator: {ok, ok, ok, forbidden, forbidden, forbidden, forbidden, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, seeOther},
-		tropa.RoleAnalyst:  {forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, seeOther},
+		tropa.RoleOperator: {ok, ok, ok, forbidden, forbidden, forbidden, forbidden, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, seeOther, ok, seeOther},
+		tropa.RoleAnalyst:  {forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, seeOther, forbidden, forbidden},
 	}
 	for _, role := range tropa.Roles {
 		b := browsers[role]

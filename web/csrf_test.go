@@ -143,6 +143,8 @@ func TestCrossOriginProbeEveryRoute(t *testing.T) {
 			"new": {"a forged new password"}, "repeat": {"a forged new password"}}, ""},
 		"POST /staff/account/sessions/{id}/end":   {"coordinator", nil, ""},
 		"POST /staff/account/sessions/end-others": {"coordinator", nil, ""},
+		"POST /staff/account/notices": {"coordinator", url.Values{"channel": {"mail"}, "address": {"forged@example.org"},
+			"event": {"new"}, "digest": {"4"}, "lead": {"12"}, "notice_lang": {"en"}}, ""},
 		"POST /staff/settings/wanted":             {"admin", url.Values{"hours": {"12"}}, ""},
 		"POST /staff/settings/retention":          {"admin", url.Values{"was": {tropa.DefaultRetention().Marshal()}, "closed_after": {"1"}, "contact_after": {"1"}, "spam_after": {"1"}}, ""},
 		"POST /staff/settings/proof":              {"admin", url.Values{"mode": {"on"}}, ""},

@@ -11,6 +11,8 @@ import (
 
 	"tropa"
 	"tropa/desk"
+	"tropa/internal/smtptest"
+	"tropa/mail"
 	"tropa/seal"
 	"tropa/store"
 	"tropa/web"
@@ -93,6 +95,8 @@ type testServer struct {
 	// receipts' argon2id cost of the desk open builds.
 	kdf           *seal.KDF
 	receiptParams seal.Params
+	// mailbox receives the notices the desk sends.
+	mailbox *smtptest.Server
 }
 
 // added keeps the enrolment code of a staff member just added.
@@ -117,7 +121,8 @@ func newTestServerAt(tb testing.TB, where string, opts ...func(*web.Config)) *te
 	ctx := context.Background()
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	ts := &testServer{where: where, logs: &logBuffer{}, clock: &testClock{now: start},
-		deskClock: &testClock{now: start, step: time.Millisecond}, enrolCodes: &sync.Map{}}
+		deskClock: &testClock{now: start, step: time.Millisecond}, enrolCodes: &sync.Map{},
+		mailbox: smtptest.Start(tb, smtptest.Plain)}
 	ts.open(tb, opts)
 	if _, err := ts.desk.Init(ctx); err != nil {
 		tb.Fatalf("Init: %v", err)
@@ -144,7 +149,8 @@ func newTestServerAt(tb testing.TB, where string, opts ...func(*web.Config)) *te
 // that agrees with ts's as synchronised servers' clocks do.
 func (ts *testServer) node(tb testing.TB, opts ...func(*web.Config)) *testServer {
 	tb.Helper()
-	n := &testServer{where: ts.where, logs: &logBuffer{}, clock: ts.clock, deskClock: ts.deskClock, enrolCodes: ts.enrolCodes}
+	n := &testServer{where: ts.where, logs: &logBuffer{}, clock: ts.clock, deskClock: ts.deskClock, enrolCodes: ts.enrolCodes,
+		mailbox: ts.mailbox}
 	n.open(tb, opts)
 	return n
 }
@@ -163,8 +169,17 @@ func (ts *testServer) open(tb testing.TB, opts []func(*web.Config)) {
 	if ts.receiptParams != (seal.Params{}) {
 		receiptParams = ts.receiptParams
 	}
+	mc, err := mail.New(mail.Config{Host: "127.0.0.1", Port: ts.mailbox.Port(), Security: mail.Plain, From: "tropa@example.org"})
+	if err != nil {
+		tb.Fatalf("mail.New: %v", err)
+	}
+	noticeText, err := web.NoticeText()
+	if err != nil {
+		tb.Fatalf("NoticeText: %v", err)
+	}
 	ts.desk = desk.New(desk.Config{Store: db, KDF: ts.kdf, ReceiptParams: receiptParams,
-		PasswordParams: seal.TestParams, Now: ts.deskClock.Now})
+		PasswordParams: seal.TestParams, Now: ts.deskClock.Now, NoticeChannels: []desk.NoticeChannel{mc},
+		NoticeText: noticeText, StaffURL: "https://staff.example.org/"})
 	cfg := web.Config{Desk: ts.desk, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: ts.clock.Now}
 	for _, o := range opts {
 		o(&cfg)

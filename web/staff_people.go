@@ -15,7 +15,29 @@ type peopleData struct {
 	// EnrolCode is the code just made for the person the notice names,
 	// shown this once.
 	EnrolCode string
-	viewer    tropa.Staff
+	// Notices is how notices are going, and who gets none; NoticeError
+	// says in words what kind of failure the last was.
+	Notices     *desk.NoticeHealth
+	NoticeError string
+	viewer      tropa.Staff
+}
+
+// noticeErrors name the kinds of failure a notice channel reports.
+var noticeErrors = map[string]string{"connect": "NoticeErrorConnect", "timeout": "NoticeErrorTimeout",
+	"tls": "NoticeErrorTLS", "auth": "NoticeErrorAuth", "rejected": "NoticeErrorRejected",
+	"address": "NoticeErrorAddress", "config": "NoticeErrorConfig", "other": "NoticeErrorOther"}
+
+// noticeError says in words what kind of failure class is.
+func noticeError(p *page, class string) string {
+	if id, ok := noticeErrors[class]; ok {
+		return p.T(id)
+	}
+	return p.T("NoticeErrorOther")
+}
+
+// GetsNoNotice reports whether st works cases but is told of nothing.
+func (d peopleData) GetsNoNotice(st tropa.Staff) bool {
+	return st.Active && st.Role.Can(tropa.PermQueue) && d.Notices.People[st.ID].Channel == ""
 }
 
 // manages reports whether the viewer may deactivate st or reset their
@@ -48,6 +70,10 @@ func (s *Server) showPeople(w http.ResponseWriter, r *http.Request, sess *desk.S
 	if err != nil {
 		return err
 	}
+	health, err := s.Desk.NoticeHealth(r.Context(), sess)
+	if err != nil {
+		return err
+	}
 	if r.Method == http.MethodGet {
 		p.Notice = peopleNotice(p, r.URL.Query(), people)
 	}
@@ -56,7 +82,8 @@ func (s *Server) showPeople(w http.ResponseWriter, r *http.Request, sess *desk.S
 	}
 	// The language links lead to the page, not to where a form posted.
 	p.Path = "/staff/people"
-	p.Data = peopleData{People: people, EnrolCode: shown.code, viewer: sess.Staff}
+	p.Data = peopleData{People: people, EnrolCode: shown.code, Notices: health, NoticeError: noticeError(p, health.LastError),
+		viewer: sess.Staff}
 	s.render(w, status, "people", p)
 	return nil
 }

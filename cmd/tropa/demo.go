@@ -12,6 +12,7 @@ import (
 
 	"tropa"
 	"tropa/desk"
+	"tropa/web"
 )
 
 // demoStaff are the demo's fake staff. Their passwords are printed: they
@@ -59,7 +60,12 @@ func (e *cmdEnv) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	d, db, err := openDesk(ctx, database{dir: &dir, url: new(string)}, 0, desk.Config{})
+	text, err := web.NoticeText()
+	if err != nil {
+		return err
+	}
+	d, db, err := openDesk(ctx, database{dir: &dir, url: new(string)}, 0, desk.Config{
+		NoticeChannels: []desk.NoticeChannel{&demoMailbox{w: e.stdout}}, NoticeText: text, StaffURL: "http://" + *addr + "/"})
 	if err != nil {
 		return err
 	}
@@ -69,6 +75,9 @@ func (e *cmdEnv) demo(ctx context.Context, args []string) error {
 	}
 	secrets, sessions, err := addDemoStaff(ctx, d)
 	if err != nil {
+		return err
+	}
+	if err := setDemoNotices(ctx, d, sessions); err != nil {
 		return err
 	}
 	receipt, err := addDemoRequests(ctx, d, sessions)
@@ -92,6 +101,8 @@ func (e *cmdEnv) demo(ctx context.Context, args []string) error {
 		tw.Flush()
 		fmt.Fprintf(e.stdout, "\nThe login code: add the secret to an authenticator app, or run\n  go run ./cmd/tropa totp-code SECRET\n")
 		fmt.Fprintf(e.stdout, "\nA demo receipt code, to read a request as its applicant at %scheck:\n  %s\n", url, receipt)
+		fmt.Fprintf(e.stdout, "\nStaff notifications are printed below as DEMO MAIL, never sent; each person chooses\n"+
+			"theirs at %sstaff/account/notices.\n", url)
 	})
 }
 

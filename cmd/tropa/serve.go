@@ -34,6 +34,7 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 		"(default: a quarter above the argon2id capacity measured at start, at least 50)")
 	reclaimDelay := fs.Duration("reclaim-delay", desk.DefaultReclaimDelay,
 		"how soon after an erasure, a removed key or an ended session its traces are reclaimed from the disk")
+	notices := addNoticeFlags(fs)
 	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -47,7 +48,14 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--trusted-proxy: %w", err)
 	}
-	d, db, err := openDesk(ctx, at, *kdfConcurrency, desk.Config{ReclaimDelay: *reclaimDelay, Now: e.now, Logger: e.logger()})
+	cfg := desk.Config{ReclaimDelay: *reclaimDelay, Now: e.now, Logger: e.logger()}
+	if err := notices.apply(&cfg); err != nil {
+		return err
+	}
+	if len(cfg.NoticeChannels) == 0 {
+		cfg.Logger.Info("no --smtp-host: staff are not notified of new work")
+	}
+	d, db, err := openDesk(ctx, at, *kdfConcurrency, cfg)
 	if err != nil {
 		return err
 	}

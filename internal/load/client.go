@@ -22,6 +22,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"tropa"
+	"tropa/seal"
 )
 
 // client sends the tool's requests: applicants with no cookie, staff each
@@ -136,7 +137,7 @@ func (c *client) submission() (tropa.Submission, string) {
 		Message:   "[LOAD TEST — fake request " + token + "] " + strings.Repeat("I left the unit and need advice. ", 12)}, token
 }
 
-var receiptGroups = regexp.MustCompile(`<span>(\d{4})</span>`)
+var receiptGroups = regexp.MustCompile(`<span>(\d{5})</span>`)
 
 func (c *client) submitForm(ctx context.Context) error {
 	sub, token := c.submission()
@@ -154,7 +155,7 @@ func (c *client) submitForm(ctx context.Context) error {
 	for _, m := range receiptGroups.FindAllSubmatch(page, -1) {
 		receipt.Write(m[1])
 	}
-	if receipt.Len() != 28 {
+	if receipt.Len() != seal.CheckedDigits {
 		return failure("no receipt in the page")
 	}
 	c.pool.add(receipt.String(), token)
