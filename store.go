@@ -172,8 +172,17 @@ type QueueFilter struct {
 	Owner string
 	// DueBefore selects cases with an open deadline before this time.
 	DueBefore time.Time
-	Limit     int
-	Offset    int
+	// Flagged selects, instead of open or closed cases, the closed cases
+	// the applicant wrote to that no one has acted on (Request.FlaggedAt),
+	// most recently written first.
+	Flagged bool
+	// Unowned selects the open cases that no one can take care of: their
+	// owner no longer holds their key, or no staff member holds it at all
+	// (a deactivation left them so). Only a holder of the key, or the
+	// recovery key, can give them to someone.
+	Unowned bool
+	Limit   int
+	Offset  int
 }
 
 // OwnerNone in QueueFilter.Owner selects cases that nobody owns yet.
@@ -232,6 +241,9 @@ type CaseUpdate struct {
 	DueAt *time.Time
 	// SealedDetails, when not nil, replaces the sealed case details.
 	SealedDetails []byte
+	// Unflag clears the flag of an applicant's message to the closed case
+	// (Request.FlaggedAt): someone acted on it.
+	Unflag        bool
 	AddWraps      []KeyWrap
 	RemoveHolders []string
 	// Deadlines are added, or replace the deadline with the same id; DueAt
@@ -358,6 +370,10 @@ type AuditStore interface {
 	// AuditHead returns the number and hash of the last entry as recorded
 	// apart from the entries, so that cutting entries off the end shows.
 	AuditHead(ctx context.Context) (seq int64, hash []byte, err error)
+	// AuditLog lists the entries f selects, newest first.
+	AuditLog(ctx context.Context, f AuditFilter) ([]AuditLine, error)
+	// CaseOpenings tells who opened a case, and when, most recent first.
+	CaseOpenings(ctx context.Context, requestID string) ([]Opening, error)
 
 	// AddSigningKey stores a staff member's new signing key with ev, the
 	// audit entry that registers it, in one transaction; ECONFLICT when the

@@ -105,6 +105,9 @@ func updateRequest(ctx context.Context, tx *sql.Tx, u *tropa.CaseUpdate) error {
 	if u.SealedDetails != nil {
 		set = append(set, `sealed_details = `+q.arg(u.SealedDetails))
 	}
+	if u.Unflag {
+		set = append(set, `flagged_at = 0`)
+	}
 	where := `id = ` + q.arg(u.RequestID)
 	if u.Version != 0 {
 		where += ` AND version = ` + q.arg(u.Version)

@@ -41,10 +41,16 @@ func (db *DB) Queue(ctx context.Context, f tropa.QueueFilter) ([]tropa.Request, 
 			where = append(where, `EXISTS (SELECT 1 FROM key_wraps k WHERE k.request_id = r.id AND k.holder = `+q.arg(f.Holder)+`)`)
 		}
 	}
-	if f.Closed {
+	switch {
+	case f.Flagged:
+		where = append(where, `r.flagged_at <> 0`)
+	case f.Closed:
 		where = append(where, `r.closed_at <> 0`)
-	} else {
+	default:
 		where = append(where, `r.closed_at = 0`)
+	}
+	if f.Unowned {
+		where = append(where, unownedCase)
 	}
 	if f.Stage != "" {
 		where = append(where, `r.stage = `+q.arg(string(f.Stage)))
@@ -70,7 +76,10 @@ func (db *DB) Queue(ctx context.Context, f tropa.QueueFilter) ([]tropa.Request, 
 	}
 	// Both orders follow requests_queue, the second backwards.
 	order := `r.due_at, r.urgency DESC, r.created_at DESC, r.id`
-	if f.Closed {
+	switch {
+	case f.Flagged:
+		order = `r.flagged_at DESC, r.id DESC`
+	case f.Closed:
 		order = `r.closed_at DESC, r.due_at DESC, r.urgency, r.created_at, r.id DESC`
 	}
 	limit := f.Limit
@@ -88,6 +97,14 @@ func (db *DB) Queue(ctx context.Context, f tropa.QueueFilter) ([]tropa.Request, 
 	}
 	return scanRequests(rows)
 }
+
+// unownedCase is what makes an open case unowned (tropa.QueueFilter.Unowned):
+// it has an owner who no longer holds its key, or no staff member holds its
+// key at all. Deactivating someone deletes every key wrapped to them, so a
+// wrap to a staff member is a wrap to someone active.
+const unownedCase = `(
+	(r.owner_id <> '' AND NOT EXISTS (SELECT 1 FROM key_wraps u WHERE u.request_id = r.id AND u.holder = r.owner_id))
+	OR NOT EXISTS (SELECT 1 FROM key_wraps u WHERE u.request_id = r.id AND u.holder <> '` + tropa.HolderRecovery + `'))`
 
 // holdsFewKeys reports whether holder has fewer than db.fewKeys case keys. For
 // such a holder the queue is quickest found from their keys; for one who
