@@ -99,12 +99,13 @@ func (db *DB) Queue(ctx context.Context, f tropa.QueueFilter) ([]tropa.Request, 
 }
 
 // unownedCase is what makes an open case unowned (tropa.QueueFilter.Unowned):
-// it has an owner who no longer holds its key, or no staff member holds its
-// key at all. Deactivating someone deletes every key wrapped to them, so a
-// wrap to a staff member is a wrap to someone active.
-const unownedCase = `(
-	(r.owner_id <> '' AND NOT EXISTS (SELECT 1 FROM key_wraps u WHERE u.request_id = r.id AND u.holder = r.owner_id))
-	OR NOT EXISTS (SELECT 1 FROM key_wraps u WHERE u.request_id = r.id AND u.holder <> '` + tropa.HolderRecovery + `'))`
+// no owner holds its key, and it is past intake (triaged as a case) or no
+// staff member holds its key at all. Deactivating someone takes them off
+// the cases they owned and deletes every key wrapped to them, so a wrap to
+// a staff member is a wrap to someone active.
+const unownedCase = `NOT EXISTS (SELECT 1 FROM key_wraps u WHERE u.request_id = r.id AND u.holder = r.owner_id)
+	AND (r.disposition = '` + string(tropa.DispositionCase) + `'
+		OR NOT EXISTS (SELECT 1 FROM key_wraps u WHERE u.request_id = r.id AND u.holder <> '` + tropa.HolderRecovery + `'))`
 
 // holdsFewKeys reports whether holder has fewer than db.fewKeys case keys. For
 // such a holder the queue is quickest found from their keys; for one who

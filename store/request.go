@@ -182,8 +182,11 @@ func (db *DB) AddMessage(ctx context.Context, m *tropa.MessageRecord, ev *tropa.
 			err = mustAffect(tx.ExecContext(ctx, `UPDATE requests SET last_staff_at = $1, last_author = $2, flagged_at = 0
 				WHERE id = $3`, day(m.CreatedAt), string(m.Author), m.RequestID))
 		default:
+			// A message is after the closing when its day is not before
+			// the closing's: both are kept to the day.
 			err = mustAffect(tx.ExecContext(ctx, `UPDATE requests SET last_applicant_at = $1, last_author = $2,
-				flagged_at = CASE WHEN closed_at = 0 THEN 0 ELSE $1 END WHERE id = $3`,
+				flagged_at = CASE WHEN closed_at <> 0 AND closed_at <= CAST($1 AS BIGINT) THEN CAST($1 AS BIGINT)
+				ELSE flagged_at END WHERE id = $3`,
 				day(m.CreatedAt), string(m.Author), m.RequestID))
 		}
 		if err != nil {
