@@ -57,7 +57,7 @@ func TestRolesOverRoutes(t *testing.T) {
 		tropa.RoleOperator:    ts.staffBrowser(t, operatorName, staffPassword),
 		tropa.RoleAnalyst:     ts.staffBrowser(t, analystName, analystPassword),
 	}
-	const ok, seeOther, forbidden = http.StatusOK, http.StatusSeeOther, http.StatusForbidden
+	const ok, seeOther, forbidden, notFound = http.StatusOK, http.StatusSeeOther, http.StatusForbidden, http.StatusNotFound
 	type route struct {
 		method, path string
 		form         url.Values
@@ -80,15 +80,27 @@ func TestRolesOverRoutes(t *testing.T) {
 		{"POST", "/staff/settings/retention", url.Values{"was": {tropa.DefaultRetention().Marshal()},
 			"closed_after": {"90"}, "contact_after": {"14"}, "spam_after": {"3"}}},
 		{"POST", "/staff/requests/{id}/erase-contact", url.Values{"confirm": {"yes"}}},
+		{"GET", "/staff/audit", nil},
+		{"GET", "/staff/audit.csv", nil},
+		{"POST", "/staff/requests/{id}/keep-closed", nil},
+		{"POST", "/staff/people/" + tropa.NewID() + "/deactivate", url.Values{"confirm": {"yes"}}},
 	}
+	// The last four: the audit log and its export, keeping a closed case
+	// closed, and deactivating someone unknown (not found for those who
+	// manage staff).
 	want := map[tropa.Role][]int{
-		tropa.RoleAdmin:       {forbidden, forbidden, forbidden, forbidden, ok, ok, ok, ok, forbidden, forbidden, forbidden, forbidden, seeOther, ok, seeOther, forbidden},
-		tropa.RoleCoordinator: {ok, ok, ok, ok, ok, forbidden, ok, ok, seeOther, seeOther, seeOther, seeOther, forbidden, ok, forbidden, seeOther},
-		tropa.RoleCaseworker:  {ok, ok, ok, ok, forbidden, forbidden, forbidden, ok, seeOther, seeOther, seeOther, forbidden, forbidden, forbidden, forbidden, seeOther},
+		tropa.RoleAdmin: {forbidden, forbidden, forbidden, forbidden, ok, ok, ok, ok, forbidden, forbidden, forbidden, forbidden, seeOther, ok, seeOther, forbidden,
+			ok, ok, forbidden, notFound},
+		tropa.RoleCoordinator: {ok, ok, ok, ok, ok, forbidden, ok, ok, seeOther, seeOther, seeOther, seeOther, forbidden, ok, forbidden, seeOther,
+			ok, ok, seeOther, notFound},
+		tropa.RoleCaseworker: {ok, ok, ok, ok, forbidden, forbidden, forbidden, ok, seeOther, seeOther, seeOther, forbidden, forbidden, forbidden, forbidden, seeOther,
+			forbidden, forbidden, seeOther, forbidden},
 		// A TOTP reset answers with the new enrolment code, not a redirect.
 		// The operator holds no key to a request from the web form.
-		tropa.RoleOperator: {ok, ok, ok, forbidden, forbidden, forbidden, forbidden, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden},
-		tropa.RoleAnalyst:  {forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden},
+		tropa.RoleOperator: {ok, ok, ok, forbidden, forbidden, forbidden, forbidden, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden,
+			forbidden, forbidden, forbidden, forbidden},
+		tropa.RoleAnalyst: {forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden,
+			forbidden, forbidden, forbidden, forbidden},
 	}
 	for _, role := range tropa.Roles {
 		b := browsers[role]
