@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,6 +27,12 @@ type handoverData struct {
 
 // Taker is the taker the form chose for the case requestID, as typed.
 func (d handoverData) Taker(requestID string) string { return d.Form.Get("to_" + requestID) }
+
+// CanGiveAny reports whether the viewer can hand over any of the cases:
+// an admin, who holds no case keys, cannot.
+func (d handoverData) CanGiveAny() bool {
+	return slices.ContainsFunc(d.Cases, func(c desk.HandoverCase) bool { return c.CanGive })
+}
 
 // personDeactivate removes a staff member at once. The form carries a
 // checkbox that must be ticked, so that one click cannot do it by mistake.

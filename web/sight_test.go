@@ -142,6 +142,29 @@ func TestDeactivationHandsOver(t *testing.T) {
 		t.Errorf("the case left unowned is listed %d times to the coordinator, want 1", n)
 	}
 	htmlcheck.HasNone(t, olena.get(t, "/staff/inbox").doc(t), "section#unowned")
+
+	// An admin, who holds no case keys, can hand nothing over: the page
+	// says so, and what the lawyer owned is left to the coordinators.
+	ts.addStaff(t, lawyerName, tropa.RoleCaseworker, false)
+	ts.addStaff(t, adminName, tropa.RoleAdmin, false)
+	adam := ts.staffBrowser(t, adminName, staffPassword)
+	yuriiID := ts.staffID(t, lawyerName)
+	lawURL := ts.newCase(t, requestForm())
+	page := marta.get(t, lawURL)
+	postCase(t, marta, lawURL, "/triage", url.Values{"version": {version(t, page, "triage")}, "disposition": {"case"},
+		"urgency": {"normal"}})
+	postCase(t, marta, lawURL, "/assign", url.Values{"staff": {yuriiID}})
+	resp = adam.post(t, "/staff/people/"+yuriiID+"/deactivate", url.Values{"confirm": {"yes"}})
+	doc = resp.doc(t)
+	htmlcheck.HasNone(t, doc, "select")
+	htmlcheck.HasText(t, doc, "tr.left span.unowned", coordinatorName)
+	resp = adam.post(t, "/staff/people/"+yuriiID+"/deactivate", url.Values{"confirm": {"yes"}, "handover": {"yes"}})
+	if resp.status != http.StatusOK || !strings.HasPrefix(resp.path, "/staff/people") {
+		t.Fatalf("the admin's deactivation = %d at %s", resp.status, resp.path)
+	}
+	if n := count(t, marta.get(t, "/staff/inbox").doc(t), "section#unowned li a[href*='"+strings.TrimPrefix(lawURL, "/staff/requests/")+"']"); n != 1 {
+		t.Errorf("the lawyer's case is listed %d times as no one's, want 1", n)
+	}
 }
 
 // TestAuditPage: a coordinator reads who did what, by person, case and
