@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"tropa"
+	"tropa/store"
 	"tropa/store/storetest"
 )
 
@@ -234,5 +235,43 @@ func testAuditLogFilter(t *testing.T, b storetest.Backend) {
 		return a.Actor == b.Actor && a.Count == b.Count && a.First.Equal(b.First) && a.Last.Equal(b.Last)
 	}) {
 		t.Errorf("openings = %+v, want %+v", opened, want)
+	}
+}
+
+func TestUpgradePausesClosedDeadlines(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, testUpgradePausesClosedDeadlines)
+}
+
+// testUpgradePausesClosedDeadlines: a case closed before deadlines paused
+// kept its due time; the upgrade clears it, and leaves an open case's.
+func testUpgradePausesClosedDeadlines(t *testing.T, b storetest.Backend) {
+	t.Parallel()
+	ctx := context.Background()
+	where := b.New(t)
+	old, err := store.OpenAt(ctx, where, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, closed := range []bool{true, false} {
+		n := newRequest(base, tropa.UrgencyNormal, tropa.HolderRecovery)
+		mustCreateRequest(t, old, n)
+		u := &tropa.CaseUpdate{RequestID: n.Request.ID, At: base, Deadlines: []tropa.DeadlineRecord{newDeadline(n.Request.ID, base.Add(day))},
+			DueAt: ptr(base.Add(day))}
+		if closed {
+			u.Stage, u.ClosedAt, u.Outcome = ptr(tropa.StageClosed), ptr(base), ptr(tropa.OutcomeLeftCountry)
+		}
+		mustUpdateCase(t, old, u)
+		ids = append(ids, n.Request.ID)
+	}
+	old.Close()
+
+	s := storetest.Open(t, where)
+	if r := mustRequest(t, s, ids[0]); !r.DueAt.IsZero() {
+		t.Errorf("closed case due at %v after the upgrade, want paused", r.DueAt)
+	}
+	if r := mustRequest(t, s, ids[1]); !r.DueAt.Equal(tropa.DueHour(base.Add(day))) {
+		t.Errorf("open case due at %v after the upgrade, want %v", r.DueAt, tropa.DueHour(base.Add(day)))
 	}
 }
