@@ -176,11 +176,11 @@ type QueueFilter struct {
 	// the applicant wrote to that no one has acted on (Request.FlaggedAt),
 	// most recently written first.
 	Flagged bool
-	// Unowned selects the open cases no one takes care of: no owner holds
-	// their key, and they are past intake (triaged as cases) or no staff
-	// member holds their key at all, as when the one who did was
-	// deactivated. Only a holder of the key, or the recovery key, can give
-	// them to someone.
+	// Unowned selects the open cases no one takes care of: they have no
+	// owner, and they are past intake (triaged as cases) or no staff member
+	// holds their key at all, as when the one who did was deactivated.
+	// Only a holder of the key, or the recovery key, can give them to
+	// someone.
 	Unowned bool
 	Limit   int
 	Offset  int

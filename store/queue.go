@@ -43,7 +43,7 @@ func (db *DB) Queue(ctx context.Context, f tropa.QueueFilter) ([]tropa.Request, 
 	}
 	switch {
 	case f.Flagged:
-		where = append(where, `r.flagged_at <> 0`)
+		where = append(where, `r.flagged_at > 0`)
 	case f.Closed:
 		where = append(where, `r.closed_at <> 0`)
 	default:
@@ -99,13 +99,14 @@ func (db *DB) Queue(ctx context.Context, f tropa.QueueFilter) ([]tropa.Request, 
 }
 
 // unownedCase is what makes an open case unowned (tropa.QueueFilter.Unowned):
-// no owner holds its key, and it is past intake (triaged as a case) or no
-// staff member holds its key at all. Deactivating someone takes them off
-// the cases they owned and deletes every key wrapped to them, so a wrap to
-// a staff member is a wrap to someone active.
-const unownedCase = `NOT EXISTS (SELECT 1 FROM key_wraps u WHERE u.request_id = r.id AND u.holder = r.owner_id)
-	AND (r.disposition = '` + string(tropa.DispositionCase) + `'
-		OR NOT EXISTS (SELECT 1 FROM key_wraps u WHERE u.request_id = r.id AND u.holder <> '` + tropa.HolderRecovery + `'))`
+// it has no owner, and it is past intake (triaged as a case) or no staff
+// member holds its key at all. An owner always holds the key: the desk
+// replaces an owner before it removes their key, and deactivating someone
+// takes them off the cases they owned as it deletes their keys. Only
+// ownerless requests still in intake are looked up in key_wraps, so that
+// the condition follows requests_owner and costs little beside the queue.
+const unownedCase = `r.owner_id = '' AND (r.disposition = '` + string(tropa.DispositionCase) + `'
+	OR NOT EXISTS (SELECT 1 FROM key_wraps u WHERE u.request_id = r.id AND u.holder <> '` + tropa.HolderRecovery + `'))`
 
 // holdsFewKeys reports whether holder has fewer than db.fewKeys case keys. For
 // such a holder the queue is quickest found from their keys; for one who

@@ -104,8 +104,8 @@ func TestUnownedCases(t *testing.T) {
 	storetest.Each(t, testUnownedCases)
 }
 
-// testUnownedCases: an open case is unowned when no owner holds its key
-// and it is past intake, or when no staff member holds its key at all;
+// testUnownedCases: an open case is unowned when it has no owner and is
+// past intake, or when no staff member holds its key at all;
 // deactivating an owner makes their cases so.
 func testUnownedCases(t *testing.T, b storetest.Backend) {
 	t.Parallel()
