@@ -72,7 +72,7 @@ func (db *DB) UpdateCase(ctx context.Context, u *tropa.CaseUpdate) error {
 				return err
 			}
 		}
-		return nil
+		return setUnowned(ctx, tx, u.RequestID)
 	})
 }
 

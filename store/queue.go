@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"strings"
 
@@ -50,7 +51,7 @@ func (db *DB) Queue(ctx context.Context, f tropa.QueueFilter) ([]tropa.Request, 
 		where = append(where, `r.closed_at = 0`)
 	}
 	if f.Unowned {
-		where = append(where, unownedCase)
+		where = append(where, `r.unowned = `+q.arg(true))
 	}
 	if f.Stage != "" {
 		where = append(where, `r.stage = `+q.arg(string(f.Stage)))
@@ -98,15 +99,22 @@ func (db *DB) Queue(ctx context.Context, f tropa.QueueFilter) ([]tropa.Request, 
 	return scanRequests(rows)
 }
 
-// unownedCase is what makes an open case unowned (tropa.QueueFilter.Unowned):
-// it has no owner, and it is past intake (triaged as a case) or no staff
-// member holds its key at all. An owner always holds the key: the desk
-// replaces an owner before it removes their key, and deactivating someone
-// takes them off the cases they owned as it deletes their keys. Only
-// ownerless requests still in intake are looked up in key_wraps, so that
-// the condition follows requests_owner and costs little beside the queue.
-const unownedCase = `r.owner_id = '' AND (r.disposition = '` + string(tropa.DispositionCase) + `'
-	OR NOT EXISTS (SELECT 1 FROM key_wraps u WHERE u.request_id = r.id AND u.holder <> '` + tropa.HolderRecovery + `'))`
+// unownedValue is whether a request is unowned (tropa.QueueFilter.Unowned),
+// kept in requests.unowned: it is open, has no owner, and is past intake
+// (triaged as a case) or no staff member holds its key at all, not counting
+// the keys of $1, which are about to be deleted. An owner always holds the
+// key: the desk replaces an owner before it removes their key, and
+// deactivating someone takes them off the cases they owned.
+const unownedValue = `(requests.closed_at = 0 AND requests.owner_id = '' AND (requests.disposition = '` +
+	string(tropa.DispositionCase) + `' OR NOT EXISTS (SELECT 1 FROM key_wraps u WHERE u.request_id = requests.id
+		AND u.holder <> '` + tropa.HolderRecovery + `' AND u.holder <> $1)))`
+
+// setUnowned brings requests.unowned of one request up to date, at the end
+// of a transaction that changed it or its keys.
+func setUnowned(ctx context.Context, tx *sql.Tx, requestID string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE requests SET unowned = `+unownedValue+` WHERE id = $2`, "", requestID)
+	return mapErr(err)
+}
 
 // holdsFewKeys reports whether holder has fewer than db.fewKeys case keys. For
 // such a holder the queue is quickest found from their keys; for one who

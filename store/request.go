@@ -71,6 +71,9 @@ func (db *DB) CreateRequest(ctx context.Context, n *tropa.NewRequest) error {
 			rc.Lookup, rc.RequestID, rc.KDF, rc.Salt, rc.Verifier, rc.SealedKey, day(rc.CreatedAt)); err != nil {
 			return mapErr(err)
 		}
+		if err := setUnowned(ctx, tx, r.ID); err != nil {
+			return err
+		}
 		if n.Audit == nil {
 			return nil
 		}

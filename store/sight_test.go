@@ -244,7 +244,8 @@ func TestUpgradePausesClosedDeadlines(t *testing.T) {
 }
 
 // testUpgradePausesClosedDeadlines: a case closed before deadlines paused
-// kept its due time; the upgrade clears it, and leaves an open case's.
+// kept its due time; the upgrade clears it, and leaves an open case's. It
+// also finds the requests already unowned.
 func testUpgradePausesClosedDeadlines(t *testing.T, b storetest.Backend) {
 	t.Parallel()
 	ctx := context.Background()
@@ -253,25 +254,48 @@ func testUpgradePausesClosedDeadlines(t *testing.T, b storetest.Backend) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []string
-	for _, closed := range []bool{true, false} {
-		n := newRequest(base, tropa.UrgencyNormal, tropa.HolderRecovery)
-		mustCreateRequest(t, old, n)
-		u := &tropa.CaseUpdate{RequestID: n.Request.ID, At: base, Deadlines: []tropa.DeadlineRecord{newDeadline(n.Request.ID, base.Add(day))},
-			DueAt: ptr(base.Add(day))}
-		if closed {
-			u.Stage, u.ClosedAt, u.Outcome = ptr(tropa.StageClosed), ptr(base), ptr(tropa.OutcomeLeftCountry)
+	due := base.Add(day).Truncate(time.Hour).UnixMicro()
+	rows := []struct {
+		id                 string
+		closed             int64
+		disposition, owner string
+		holders            []string
+	}{
+		{tropa.NewID(), base.UnixMicro(), "case", "", []string{tropa.HolderRecovery}},
+		{tropa.NewID(), 0, "case", "alice", []string{"alice", tropa.HolderRecovery}},
+		{tropa.NewID(), 0, "", "", []string{tropa.HolderRecovery}},
+		{tropa.NewID(), 0, "", "", []string{"alice", tropa.HolderRecovery}},
+	}
+	w := store.Writer(old)
+	for _, r := range rows {
+		if _, err := w.ExecContext(ctx, `INSERT INTO requests (id, ref, kind, situation, channel, stage, urgency, created_at,
+			sealed_contact, disposition, owner_id, due_at, closed_at) VALUES ($1, $1, 'legal', 'front', 'web', 'new', 0, 1,
+			$2, $3, $4, $5, $6)`, r.id, []byte("sealed"), r.disposition, r.owner, due, r.closed); err != nil {
+			t.Fatalf("insert at version 9: %v", err)
 		}
-		mustUpdateCase(t, old, u)
-		ids = append(ids, n.Request.ID)
+		for _, h := range r.holders {
+			if _, err := w.ExecContext(ctx, `INSERT INTO key_wraps (request_id, holder, wrapped, created_at) VALUES ($1, $2, $3, 1)`,
+				r.id, h, []byte("wrapped")); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	old.Close()
 
 	s := storetest.Open(t, where)
-	if r := mustRequest(t, s, ids[0]); !r.DueAt.IsZero() {
+	if r := mustRequest(t, s, rows[0].id); !r.DueAt.IsZero() {
 		t.Errorf("closed case due at %v after the upgrade, want paused", r.DueAt)
 	}
-	if r := mustRequest(t, s, ids[1]); !r.DueAt.Equal(tropa.DueHour(base.Add(day))) {
-		t.Errorf("open case due at %v after the upgrade, want %v", r.DueAt, tropa.DueHour(base.Add(day)))
+	if r := mustRequest(t, s, rows[1].id); !r.DueAt.Equal(fromMicros(due)) {
+		t.Errorf("open case due at %v after the upgrade, want %v", r.DueAt, fromMicros(due))
+	}
+	list, err := s.Queue(ctx, tropa.QueueFilter{Unowned: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := requestIDs(list); !slices.Equal(got, []string{rows[2].id}) {
+		t.Errorf("unowned after the upgrade = %v, want only the request no one holds %s", got, rows[2].id)
 	}
 }
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }

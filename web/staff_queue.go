@@ -22,7 +22,7 @@ type queueData struct {
 	Situations []tropa.Situation
 	Next, Prev string
 	// Flagged are the closed cases of the viewer's the applicant wrote to,
-	// and Unowned, for a coordinator, the open cases no one holds: both
+	// and Unowned, for a coordinator, the open cases no one owns: both
 	// stand above the queue until someone acts on them.
 	Flagged []tropa.Request
 	Unowned []desk.HandoverCase
@@ -31,7 +31,7 @@ type queueData struct {
 // outOfSight lists what must not fall out of sight on the queue's first
 // page: the closed cases the applicant wrote to, which the desk limits to
 // those the viewer holds unless they see every case, and for those who do,
-// the open cases that no one holds.
+// the open cases that no one owns.
 func (s *Server) outOfSight(r *http.Request, sess *desk.Session) (flagged []tropa.Request, unowned []desk.HandoverCase, err error) {
 	if flagged, err = s.Desk.Queue(r.Context(), sess, tropa.QueueFilter{Flagged: true}); err != nil {
 		return nil, nil, err
