@@ -49,6 +49,12 @@ const (
 	// ActionSigningKey records a staff member's audit signing key seen for
 	// the first time; its detail is the key's fingerprint.
 	ActionSigningKey = "staff.signing_key"
+
+	// ActionAuditRead records a staff member reading the audit log on the
+	// web, ActionAuditExport exporting it; their detail is the filter,
+	// their request the case it named.
+	ActionAuditRead   = "audit.read"
+	ActionAuditExport = "audit.export"
 )
 
 // Audit actions of key rotation. ActionKeyRotate records a new key pair for
@@ -99,6 +105,37 @@ func ChainHash(prev []byte, seq int64, e AuditEvent) []byte {
 	writeField([]byte(e.RequestID))
 	writeField([]byte(e.Detail))
 	return h.Sum(nil)
+}
+
+// AuditFilter selects audit entries. Zero fields select everything.
+type AuditFilter struct {
+	// Actor selects the entries of one staff member (or ActorApplicant).
+	Actor string
+	// RequestID selects the entries about one request.
+	RequestID string
+	// Action selects one action.
+	Action string
+	// From and To select entries at or after From and before To.
+	From, To time.Time
+	// Before, when not 0, selects entries numbered below it: the next page
+	// of a log read newest first.
+	Before int64
+	Limit  int
+}
+
+// AuditLine is an audit entry as the web shows it: with the reference of
+// the request it names, "" once the request is deleted.
+type AuditLine struct {
+	AuditEntry
+	Ref string
+}
+
+// Opening is how often, and when first and last, one staff member opened
+// a case, as the audit log tells.
+type Opening struct {
+	Actor       string
+	Count       int
+	First, Last time.Time
 }
 
 // SigningKey is the public half of a key a staff member signs the audit

@@ -194,6 +194,9 @@ const (
 	CaseDeadline  CaseAction = "deadline"
 	CaseDone      CaseAction = "deadline_done"
 	CaseLink      CaseAction = "link"
+	// CaseKeepClosed records that a closed case the applicant wrote to
+	// stays closed: someone read his message and decided so.
+	CaseKeepClosed CaseAction = "keep_closed"
 )
 
 // CaseEvent is one change in a case's history: who, when, from what, to
@@ -244,4 +247,6 @@ type Case struct {
 	Holders   []Holder
 	// Links are the other requests marked as coming from the same person.
 	Links []Request
+	// Openings are who opened the case and when, from the audit log.
+	Openings []Opening
 }

@@ -34,11 +34,14 @@ const (
 	PermSettings Permission = "settings"
 	// PermStats is seeing the counts, which name nobody.
 	PermStats Permission = "stats"
+	// PermAudit is reading the audit log: who did what to which case, and
+	// when, never what the case holds.
+	PermAudit Permission = "audit"
 )
 
 var permissions = map[Role][]Permission{
-	RoleAdmin:       {PermStaff, PermSettings, PermStats},
-	RoleCoordinator: {PermQueueAll, PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermAssign, PermStaff, PermStats},
+	RoleAdmin:       {PermStaff, PermSettings, PermStats, PermAudit},
+	RoleCoordinator: {PermQueueAll, PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermAssign, PermStaff, PermStats, PermAudit},
 	RoleCaseworker:  {PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer},
 	RoleOperator:    {PermQueue, PermEnter, PermWrite, PermSchedule},
 	RoleAnalyst:     {PermStats},

@@ -108,6 +108,10 @@ type Request struct {
 	// ContactErasedAt is when the applicant's contact details were erased,
 	// zero while they are kept.
 	ContactErasedAt time.Time
+	// FlaggedAt is the day the applicant last wrote to the case after it
+	// was closed; zero unless he did and no one has acted on it since, by
+	// reopening the case, answering him or keeping it closed.
+	FlaggedAt time.Time
 	// Version counts changes, so that an edit made on a stale page is
 	// refused instead of overwriting what someone else saved meanwhile.
 	Version int

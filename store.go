@@ -172,8 +172,18 @@ type QueueFilter struct {
 	Owner string
 	// DueBefore selects cases with an open deadline before this time.
 	DueBefore time.Time
-	Limit     int
-	Offset    int
+	// Flagged selects, instead of open or closed cases, the closed cases
+	// the applicant wrote to that no one has acted on (Request.FlaggedAt),
+	// most recently written first.
+	Flagged bool
+	// Unowned selects the open cases no one takes care of: they have no
+	// owner, and they are past intake (triaged as cases) or no staff member
+	// holds their key at all, as when the one who did was deactivated.
+	// Only a holder of the key, or the recovery key, can give them to
+	// someone.
+	Unowned bool
+	Limit   int
+	Offset  int
 }
 
 // OwnerNone in QueueFilter.Owner selects cases that nobody owns yet.
@@ -232,6 +242,9 @@ type CaseUpdate struct {
 	DueAt *time.Time
 	// SealedDetails, when not nil, replaces the sealed case details.
 	SealedDetails []byte
+	// Unflag clears the flag of an applicant's message to the closed case
+	// (Request.FlaggedAt): someone acted on it.
+	Unflag        bool
 	AddWraps      []KeyWrap
 	RemoveHolders []string
 	// Deadlines are added, or replace the deadline with the same id; DueAt
@@ -361,6 +374,10 @@ type AuditStore interface {
 	// AuditHead returns the number and hash of the last entry as recorded
 	// apart from the entries, so that cutting entries off the end shows.
 	AuditHead(ctx context.Context) (seq int64, hash []byte, err error)
+	// AuditLog lists the entries f selects, newest first.
+	AuditLog(ctx context.Context, f AuditFilter) ([]AuditLine, error)
+	// CaseOpenings tells who opened a case, and when, most recent first.
+	CaseOpenings(ctx context.Context, requestID string) ([]Opening, error)
 
 	// AddSigningKey stores a staff member's new signing key with ev, the
 	// audit entry that registers it, in one transaction; ECONFLICT when the

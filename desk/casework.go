@@ -69,6 +69,9 @@ func (d *Desk) OpenCase(ctx context.Context, s *Session, requestID string) (*tro
 	if c.Links, err = d.cfg.Store.Links(ctx, requestID); err != nil {
 		return nil, err
 	}
+	if c.Openings, err = d.cfg.Store.CaseOpenings(ctx, requestID); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

@@ -43,7 +43,7 @@ func (d *Desk) RecordLeftUnit(ctx context.Context, s *Session, requestID string,
 	}
 	dl.StartsAt = leftAt.UTC().Truncate(time.Microsecond)
 	dl.DueAt = dl.StartsAt.Add(v.WantedAfter)
-	u := deadlineUpdate(key, list, dl)
+	u := deadlineUpdate(key, rr, list, dl)
 	events := []tropa.CaseEvent{{Action: tropa.CaseDeadline, Subject: string(tropa.DeadlineWanted), From: from,
 		To: formatTime(dl.StartsAt)}}
 	if rr.Urgency != tropa.UrgencyHigh {
@@ -69,7 +69,7 @@ func (d *Desk) AddDeadline(ctx context.Context, s *Session, requestID string, ki
 	if due.IsZero() || due.After(now.Add(maxAhead)) || due.Before(now.Add(-maxAhead)) {
 		return tropa.UserError(tropa.EINVALID, "ErrDueInvalid", nil)
 	}
-	key, err := d.caseKey(ctx, s, requestID, tropa.PermSchedule)
+	key, rr, err := d.openCase(ctx, s, requestID, tropa.PermSchedule)
 	if err != nil {
 		return err
 	}
@@ -79,14 +79,14 @@ func (d *Desk) AddDeadline(ctx context.Context, s *Session, requestID string, ki
 	}
 	dl := tropa.Deadline{ID: tropa.NewID(), RequestID: requestID, Kind: kind, Label: label,
 		DueAt: due.UTC().Truncate(time.Microsecond), CreatedBy: s.Staff.ID, CreatedAt: now}
-	return d.commit(ctx, s, key, deadlineUpdate(key, list, dl),
+	return d.commit(ctx, s, key, deadlineUpdate(key, rr, list, dl),
 		tropa.CaseEvent{Action: tropa.CaseDeadline, Subject: label, To: formatTime(dl.DueAt)})
 }
 
 // CompleteDeadline marks a deadline done, so that it no longer orders the
 // queue.
 func (d *Desk) CompleteDeadline(ctx context.Context, s *Session, requestID, deadlineID string) error {
-	key, err := d.caseKey(ctx, s, requestID, tropa.PermSchedule)
+	key, rr, err := d.openCase(ctx, s, requestID, tropa.PermSchedule)
 	if err != nil {
 		return err
 	}
@@ -106,22 +106,26 @@ func (d *Desk) CompleteDeadline(ctx context.Context, s *Session, requestID, dead
 		if dl.Kind == tropa.DeadlineWanted {
 			label = string(tropa.DeadlineWanted)
 		}
-		return d.commit(ctx, s, key, deadlineUpdate(key, list, dl),
+		return d.commit(ctx, s, key, deadlineUpdate(key, rr, list, dl),
 			tropa.CaseEvent{Action: tropa.CaseDone, Subject: label, To: formatTime(dl.DueAt)})
 	}
 	return tropa.UserError(tropa.ENOTFOUND, "ErrDeadlineUnknown", nil)
 }
 
-// deadlineUpdate is the update that adds dl to a case whose deadlines are
-// list, or replaces the one with its id, with the case's new due time.
-func deadlineUpdate(key *seal.Key, list []tropa.Deadline, dl tropa.Deadline) *tropa.CaseUpdate {
+// deadlineUpdate is the update that adds dl to the case rr whose deadlines
+// are list, or replaces the one with its id, with the case's new due time:
+// none while the case is closed, its deadlines paused.
+func deadlineUpdate(key *seal.Key, rr *tropa.RequestRecord, list []tropa.Deadline, dl tropa.Deadline) *tropa.CaseUpdate {
 	after := []tropa.Deadline{dl}
 	for _, other := range list {
 		if other.ID != dl.ID {
 			after = append(after, other)
 		}
 	}
-	due := earliestDue(after)
+	var due time.Time
+	if rr.Open() {
+		due = earliestDue(after)
+	}
 	return &tropa.CaseUpdate{RequestID: dl.RequestID, Deadlines: []tropa.DeadlineRecord{sealDeadline(key, dl)}, DueAt: &due}
 }
 
@@ -131,4 +135,37 @@ func formatTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// pauseOrResume completes u, which closes or reopens the case rr: closing
+// pauses its open deadlines, so that the queue's due time no longer
+// carries them; reopening resumes them, and answers the flag of a message
+// the applicant wrote to it while it was closed.
+func (d *Desk) pauseOrResume(ctx context.Context, key *seal.Key, rr *tropa.RequestRecord, u *tropa.CaseUpdate) error {
+	var due time.Time
+	if u.ClosedAt.IsZero() {
+		list, err := d.openDeadlines(ctx, key, rr.ID)
+		if err != nil {
+			return err
+		}
+		due = earliestDue(list)
+		u.Unflag = !rr.FlaggedAt.IsZero()
+	}
+	u.DueAt = &due
+	return nil
+}
+
+// KeepClosed answers the flag of a message the applicant wrote to a closed
+// case by leaving it closed: someone who holds the case read it and decided
+// so, and the history says who.
+func (d *Desk) KeepClosed(ctx context.Context, s *Session, requestID string) error {
+	key, rr, err := d.openCase(ctx, s, requestID, tropa.PermWork)
+	if err != nil {
+		return err
+	}
+	if rr.FlaggedAt.IsZero() {
+		return nil
+	}
+	return d.commit(ctx, s, key, &tropa.CaseUpdate{RequestID: requestID, Unflag: true},
+		tropa.CaseEvent{Action: tropa.CaseKeepClosed})
 }

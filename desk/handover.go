@@ -21,12 +21,9 @@ func (d *Desk) Assign(ctx context.Context, s *Session, requestID, staffID string
 	if rr.OwnerID == staffID {
 		return nil
 	}
-	to, err := d.colleague(ctx, staffID)
+	to, err := d.owner(ctx, staffID)
 	if err != nil {
 		return err
-	}
-	if to.Role != tropa.RoleCaseworker && to.Role != tropa.RoleCoordinator {
-		return tropa.UserError(tropa.EINVALID, "ErrOwnerRole", nil)
 	}
 	wrapped, err := seal.WrapKey(to.PublicKey, key)
 	if err != nil {
@@ -141,6 +138,18 @@ func (d *Desk) colleague(ctx context.Context, staffID string) (*tropa.StaffRecor
 		return nil, tropa.UserError(tropa.EINVALID, "ErrStaffUnknown", nil)
 	}
 	return st, nil
+}
+
+// owner returns an active staff member who may own a case.
+func (d *Desk) owner(ctx context.Context, staffID string) (*tropa.StaffRecord, error) {
+	to, err := d.colleague(ctx, staffID)
+	if err != nil {
+		return nil, err
+	}
+	if to.Role != tropa.RoleCaseworker && to.Role != tropa.RoleCoordinator {
+		return nil, tropa.UserError(tropa.EINVALID, "ErrOwnerRole", nil)
+	}
+	return to, nil
 }
 
 // Colleagues lists the active staff who can be given a case, for the

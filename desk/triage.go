@@ -54,6 +54,9 @@ func (d *Desk) Triage(ctx context.Context, s *Session, requestID string, t Triag
 		stage, closedAt = tropa.StageClosed, d.now()
 	}
 	u.Stage, u.ClosedAt = &stage, &closedAt
+	if err := d.pauseOrResume(ctx, key, rr, u); err != nil {
+		return err
+	}
 	if stage != rr.Stage {
 		events = append(events, tropa.CaseEvent{Action: tropa.CaseStage, From: string(rr.Stage), To: string(stage)})
 	}
@@ -86,8 +89,10 @@ type CaseChange struct {
 }
 
 // ChangeCase moves a case to another stage, changes its urgency, or closes
-// it with an outcome. Closing needs an outcome; moving a closed case to an
-// open stage reopens it. Each change is recorded in the case's history.
+// it with an outcome. Closing needs an outcome and pauses the case's open
+// deadlines; moving a closed case to an open stage reopens it, resumes them
+// and answers the applicant's message that flagged it, if any. Each change
+// is recorded in the case's history.
 func (d *Desk) ChangeCase(ctx context.Context, s *Session, requestID string, c CaseChange) error {
 	if err := validUrgency(c.Urgency); err != nil {
 		return err
@@ -123,6 +128,9 @@ func (d *Desk) ChangeCase(ctx context.Context, s *Session, requestID string, c C
 			events = append(events, tropa.CaseEvent{Action: tropa.CaseReopen, From: string(rr.Outcome)})
 		}
 		u.ClosedAt = &closedAt
+		if err := d.pauseOrResume(ctx, key, rr, u); err != nil {
+			return err
+		}
 	}
 	if c.Outcome != rr.Outcome {
 		u.Outcome = &c.Outcome

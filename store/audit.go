@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"tropa"
 )
@@ -78,4 +79,83 @@ func (db *DB) AuditHead(ctx context.Context) (int64, []byte, error) {
 	var hash []byte
 	err := db.read.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &hash)
 	return seq, hash, mapErr(err)
+}
+
+// Audit log page sizes.
+const (
+	defaultAuditLimit = 100
+	maxAuditLimit     = 1000
+)
+
+// AuditLog lists the entries f selects, newest first, each with the
+// reference of the request it names while that request exists.
+func (db *DB) AuditLog(ctx context.Context, f tropa.AuditFilter) ([]tropa.AuditLine, error) {
+	var q sqlBuilder
+	where := []string{`1 = 1`}
+	if f.Actor != "" {
+		where = append(where, `a.actor = `+q.arg(f.Actor))
+	}
+	if f.RequestID != "" {
+		where = append(where, `a.request_id = `+q.arg(f.RequestID))
+	}
+	if f.Action != "" {
+		where = append(where, `a.action = `+q.arg(f.Action))
+	}
+	if !f.From.IsZero() {
+		where = append(where, `a.at >= `+q.arg(micros(f.From)))
+	}
+	if !f.To.IsZero() {
+		where = append(where, `a.at < `+q.arg(micros(f.To)))
+	}
+	if f.Before > 0 {
+		where = append(where, `a.seq < `+q.arg(f.Before))
+	}
+	limit := f.Limit
+	switch {
+	case limit <= 0:
+		limit = defaultAuditLimit
+	case limit > maxAuditLimit:
+		limit = maxAuditLimit
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT a.seq, a.at, a.actor, a.action, a.request_id, a.detail, a.prev_hash,
+		a.hash, COALESCE(r.ref, '') FROM audit_log a LEFT JOIN requests r ON r.id = a.request_id
+		WHERE `+strings.Join(where, ` AND `)+` ORDER BY a.seq DESC LIMIT `+q.arg(limit), q.args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var list []tropa.AuditLine
+	for rows.Next() {
+		var l tropa.AuditLine
+		var at int64
+		if err := rows.Scan(&l.Seq, &at, &l.Actor, &l.Action, &l.RequestID, &l.Detail, &l.PrevHash, &l.Hash, &l.Ref); err != nil {
+			return nil, mapErr(err)
+		}
+		l.At = fromMicros(at)
+		list = append(list, l)
+	}
+	return list, mapErr(rows.Err())
+}
+
+// CaseOpenings tells, from the audit log, who opened a case, how often and
+// when first and last, whoever opened it last first.
+func (db *DB) CaseOpenings(ctx context.Context, requestID string) ([]tropa.Opening, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT actor, COUNT(*), MIN(at), MAX(at) FROM audit_log
+		WHERE request_id = $1 AND action = $2 GROUP BY actor ORDER BY MAX(at) DESC, actor`,
+		requestID, tropa.ActionRequestOpen)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var list []tropa.Opening
+	for rows.Next() {
+		var o tropa.Opening
+		var first, last int64
+		if err := rows.Scan(&o.Actor, &o.Count, &first, &last); err != nil {
+			return nil, mapErr(err)
+		}
+		o.First, o.Last = fromMicros(first), fromMicros(last)
+		list = append(list, o)
+	}
+	return list, mapErr(rows.Err())
 }

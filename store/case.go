@@ -72,7 +72,7 @@ func (db *DB) UpdateCase(ctx context.Context, u *tropa.CaseUpdate) error {
 				return err
 			}
 		}
-		return nil
+		return setUnowned(ctx, tx, u.RequestID)
 	})
 }
 
@@ -104,6 +104,9 @@ func updateRequest(ctx context.Context, tx *sql.Tx, u *tropa.CaseUpdate) error {
 	}
 	if u.SealedDetails != nil {
 		set = append(set, `sealed_details = `+q.arg(u.SealedDetails))
+	}
+	if u.Unflag {
+		set = append(set, `flagged_at = 0`)
 	}
 	where := `id = ` + q.arg(u.RequestID)
 	if u.Version != 0 {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"strings"
 
@@ -41,10 +42,16 @@ func (db *DB) Queue(ctx context.Context, f tropa.QueueFilter) ([]tropa.Request, 
 			where = append(where, `EXISTS (SELECT 1 FROM key_wraps k WHERE k.request_id = r.id AND k.holder = `+q.arg(f.Holder)+`)`)
 		}
 	}
-	if f.Closed {
+	switch {
+	case f.Flagged:
+		where = append(where, `r.flagged_at > 0`)
+	case f.Closed:
 		where = append(where, `r.closed_at <> 0`)
-	} else {
+	default:
 		where = append(where, `r.closed_at = 0`)
+	}
+	if f.Unowned {
+		where = append(where, `r.unowned = `+q.arg(true))
 	}
 	if f.Stage != "" {
 		where = append(where, `r.stage = `+q.arg(string(f.Stage)))
@@ -70,7 +77,10 @@ func (db *DB) Queue(ctx context.Context, f tropa.QueueFilter) ([]tropa.Request, 
 	}
 	// Both orders follow requests_queue, the second backwards.
 	order := `r.due_at, r.urgency DESC, r.created_at DESC, r.id`
-	if f.Closed {
+	switch {
+	case f.Flagged:
+		order = `r.flagged_at DESC, r.id DESC`
+	case f.Closed:
 		order = `r.closed_at DESC, r.due_at DESC, r.urgency, r.created_at, r.id DESC`
 	}
 	limit := f.Limit
@@ -87,6 +97,23 @@ func (db *DB) Queue(ctx context.Context, f tropa.QueueFilter) ([]tropa.Request, 
 		return nil, mapErr(err)
 	}
 	return scanRequests(rows)
+}
+
+// unownedValue is whether a request is unowned (tropa.QueueFilter.Unowned),
+// kept in requests.unowned: it is open, has no owner, and is past intake
+// (triaged as a case) or no staff member holds its key at all, not counting
+// the keys of $1, which are about to be deleted. An owner always holds the
+// key: the desk replaces an owner before it removes their key, and
+// deactivating someone takes them off the cases they owned.
+const unownedValue = `(requests.closed_at = 0 AND requests.owner_id = '' AND (requests.disposition = '` +
+	string(tropa.DispositionCase) + `' OR NOT EXISTS (SELECT 1 FROM key_wraps u WHERE u.request_id = requests.id
+		AND u.holder <> '` + tropa.HolderRecovery + `' AND u.holder <> $1)))`
+
+// setUnowned brings requests.unowned of one request up to date, at the end
+// of a transaction that changed it or its keys.
+func setUnowned(ctx context.Context, tx *sql.Tx, requestID string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE requests SET unowned = `+unownedValue+` WHERE id = $2`, "", requestID)
+	return mapErr(err)
 }
 
 // holdsFewKeys reports whether holder has fewer than db.fewKeys case keys. For

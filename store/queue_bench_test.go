@@ -47,6 +47,8 @@ func benchmarkQueue(b *testing.B, backend storetest.Backend) {
 		{"nobody's", tropa.QueueFilter{Owner: tropa.OwnerNone}, 100},
 		{"deep page", tropa.QueueFilter{Offset: 50_000}, 100},
 		{"closed", tropa.QueueFilter{Closed: true}, 100},
+		{"flagged", tropa.QueueFilter{Flagged: true}, 0},
+		{"unowned", tropa.QueueFilter{Unowned: true}, 0},
 	}
 	for _, bm := range benchmarks {
 		b.Run(bm.name, func(b *testing.B) {

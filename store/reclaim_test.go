@@ -69,7 +69,7 @@ func TestReclaimSQLite(t *testing.T) {
 	}
 	// A case closed with its contact due for erasure: the contact goes,
 	// its message stays.
-	kept := newRequest(base, tropa.UrgencyNormal, "alice")
+	kept := newRequest(base.Add(-100*day), tropa.UrgencyNormal, "alice")
 	kept.Request.SealedContact, kept.First.SealedBody = sealedLike(100), sealedLike(3000)
 	gone = append(gone, kept.Request.SealedContact)
 	mustCreateRequest(t, db, kept)

@@ -12,7 +12,7 @@ import (
 // requestColumns are read from "requests r" in the order scanRequest takes.
 const requestColumns = `r.id, r.ref, r.kind, r.situation, r.channel, r.stage, r.urgency, r.created_at,
 	r.last_applicant_at, r.last_staff_at, r.disposition, r.outcome, r.owner_id, r.due_at, r.closed_at,
-	r.updated_at, r.version, r.contact_erased_at, r.last_author`
+	r.updated_at, r.version, r.contact_erased_at, r.last_author, r.flagged_at`
 
 // noDeadline is requests.due_at of a case without an open deadline: the
 // largest BIGINT, so that the queue's index orders such cases last.
@@ -71,6 +71,9 @@ func (db *DB) CreateRequest(ctx context.Context, n *tropa.NewRequest) error {
 			rc.Lookup, rc.RequestID, rc.KDF, rc.Salt, rc.Verifier, rc.SealedKey, day(rc.CreatedAt)); err != nil {
 			return mapErr(err)
 		}
+		if err := setUnowned(ctx, tx, r.ID); err != nil {
+			return err
+		}
 		if n.Audit == nil {
 			return nil
 		}
@@ -108,10 +111,10 @@ func (db *DB) RequestByID(ctx context.Context, id string) (*tropa.RequestRecord,
 func scanRequest(row scanner, r *tropa.Request, extra ...any) error {
 	var kind, situation, channel, stage, disposition, outcome, lastAuthor string
 	var urgency int
-	var created, lastApplicant, lastStaff, due, closed, updated, erased int64
+	var created, lastApplicant, lastStaff, due, closed, updated, erased, flagged int64
 	dest := append([]any{&r.ID, &r.Ref, &kind, &situation, &channel, &stage, &urgency,
 		&created, &lastApplicant, &lastStaff, &disposition, &outcome, &r.OwnerID, &due, &closed,
-		&updated, &r.Version, &erased, &lastAuthor}, extra...)
+		&updated, &r.Version, &erased, &lastAuthor, &flagged}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return mapErr(err)
 	}
@@ -120,7 +123,7 @@ func scanRequest(row scanner, r *tropa.Request, extra ...any) error {
 	r.Disposition, r.Outcome = tropa.Disposition(disposition), tropa.Outcome(outcome)
 	r.CreatedAt, r.LastApplicantAt, r.LastStaffAt = fromMicros(created), fromMicros(lastApplicant), fromMicros(lastStaff)
 	r.DueAt, r.ClosedAt, r.UpdatedAt = fromDueMicros(due), fromMicros(closed), fromMicros(updated)
-	r.ContactErasedAt = fromMicros(erased)
+	r.ContactErasedAt, r.FlaggedAt = fromMicros(erased), fromMicros(flagged)
 	r.LastAuthor = tropa.Author(lastAuthor)
 	return nil
 }
@@ -170,7 +173,8 @@ func (db *DB) Messages(ctx context.Context, requestID string, withNotes bool) ([
 // AddMessage appends a message to a request's thread and notes who wrote
 // last, and on what day, unless the message is an internal note, which the
 // applicant never sees; ev, when not nil, goes into the audit log in the
-// same transaction.
+// same transaction. The applicant writing to a closed case flags it
+// (tropa.Request.FlaggedAt); a staff member answering him clears the flag.
 func (db *DB) AddMessage(ctx context.Context, m *tropa.MessageRecord, ev *tropa.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -178,10 +182,14 @@ func (db *DB) AddMessage(ctx context.Context, m *tropa.MessageRecord, ev *tropa.
 		case tropa.AuthorNote:
 			err = requestExists(ctx, tx, m.RequestID)
 		case tropa.AuthorStaff:
-			err = mustAffect(tx.ExecContext(ctx, `UPDATE requests SET last_staff_at = $1, last_author = $2 WHERE id = $3`,
-				day(m.CreatedAt), string(m.Author), m.RequestID))
+			err = mustAffect(tx.ExecContext(ctx, `UPDATE requests SET last_staff_at = $1, last_author = $2, flagged_at = 0
+				WHERE id = $3`, day(m.CreatedAt), string(m.Author), m.RequestID))
 		default:
-			err = mustAffect(tx.ExecContext(ctx, `UPDATE requests SET last_applicant_at = $1, last_author = $2 WHERE id = $3`,
+			// A message is after the closing when its day is not before
+			// the closing's: both are kept to the day.
+			err = mustAffect(tx.ExecContext(ctx, `UPDATE requests SET last_applicant_at = $1, last_author = $2,
+				flagged_at = CASE WHEN closed_at <> 0 AND closed_at <= CAST($1 AS BIGINT) THEN CAST($1 AS BIGINT)
+				ELSE flagged_at END WHERE id = $3`,
 				day(m.CreatedAt), string(m.Author), m.RequestID))
 		}
 		if err != nil {

@@ -73,22 +73,27 @@ func (db *DB) skipLocked() string {
 }
 
 // dueRequests picks the requests that b deletes, those closed longest ago
-// first.
+// first. A request is kept while the applicant's message to it after it
+// was closed is flagged, and afterwards counts from the later of its
+// closing and his last message: he is not to lose his case, and the
+// answer to it, the day after he wrote.
 func (db *DB) dueRequests(ctx context.Context, tx *sql.Tx, b *tropa.RetentionBatch) ([]dueRequest, error) {
 	var q sqlBuilder
 	var rules []string
 	spam := q.arg(string(tropa.DispositionSpam))
 	if !b.ClosedBefore.IsZero() {
-		rules = append(rules, `(disposition <> `+spam+` AND closed_at <= `+q.arg(micros(b.ClosedBefore))+`)`)
+		before := q.arg(micros(b.ClosedBefore))
+		rules = append(rules, `(disposition <> `+spam+` AND closed_at <= `+before+` AND last_applicant_at <= `+before+`)`)
 	}
 	if !b.SpamBefore.IsZero() {
-		rules = append(rules, `(disposition = `+spam+` AND closed_at <= `+q.arg(micros(b.SpamBefore))+`)`)
+		before := q.arg(micros(b.SpamBefore))
+		rules = append(rules, `(disposition = `+spam+` AND closed_at <= `+before+` AND last_applicant_at <= `+before+`)`)
 	}
 	if len(rules) == 0 {
 		return nil, nil
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT id, kind, channel, disposition, outcome, created_at, closed_at
-		FROM requests WHERE closed_at > 0 AND (`+strings.Join(rules, ` OR `)+`)
+		FROM requests WHERE closed_at > 0 AND flagged_at = 0 AND (`+strings.Join(rules, ` OR `)+`)
 		ORDER BY closed_at, id LIMIT `+q.arg(b.Limit)+db.skipLocked(), q.args...)
 	if err != nil {
 		return nil, mapErr(err)
@@ -201,14 +206,15 @@ func (b *sqlBuilder) in(ids []string) string {
 // opened.
 var erasedContact = []byte{}
 
-// eraseDueContacts erases the contacts of requests closed at or before
-// b.ContactBefore, at most b.Limit of them, and returns how many.
+// eraseDueContacts erases the contacts of requests closed, and last written
+// to by the applicant, at or before b.ContactBefore and not flagged (see
+// dueRequests), at most b.Limit of them, and returns how many.
 func (db *DB) eraseDueContacts(ctx context.Context, tx *sql.Tx, b *tropa.RetentionBatch) (int, error) {
 	if b.ContactBefore.IsZero() {
 		return 0, nil
 	}
 	ids, err := queryIDs(ctx, tx, `SELECT id FROM requests
-		WHERE closed_at > 0 AND closed_at <= $1 AND contact_erased_at = 0
+		WHERE closed_at > 0 AND closed_at <= $1 AND last_applicant_at <= $1 AND flagged_at = 0 AND contact_erased_at = 0
 		ORDER BY closed_at, id LIMIT $2`+db.skipLocked(), micros(b.ContactBefore), b.Limit)
 	if err != nil || len(ids) == 0 {
 		return 0, err

@@ -272,6 +272,8 @@ func TestUpgradeThenSign(t *testing.T) {
 		t.Parallel()
 		ctx := context.Background()
 		where := b.New(t)
+		// The schema as it was before signatures (version 9): later
+		// migrations stay unapplied, as an older tropa left them.
 		old, err := store.OpenAt(ctx, where, 8)
 		if err != nil {
 			t.Fatal(err)

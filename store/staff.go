@@ -130,6 +130,10 @@ func (db *DB) DeactivateStaff(ctx context.Context, id string, ev tropa.AuditEven
 			WHERE owner_id = $2`, day(ev.At), id); err != nil {
 			return mapErr(err)
 		}
+		if _, err := tx.ExecContext(ctx, `UPDATE requests SET unowned = `+unownedValue+`
+			WHERE id IN (SELECT request_id FROM key_wraps WHERE holder = $1)`, id); err != nil {
+			return mapErr(err)
+		}
 		var err error
 		if n, err = affected(tx.ExecContext(ctx, `DELETE FROM key_wraps WHERE holder = $1`, id)); err != nil {
 			return err

@@ -66,6 +66,8 @@ func (p *page) HistoryText(ev tropa.CaseEvent, names map[string]string) string {
 		text = p.T("History_link", "To", ev.To)
 	case tropa.CaseEraseContact:
 		text = p.T("History_erase_contact")
+	case tropa.CaseKeepClosed:
+		text = p.T("History_keep_closed")
 	default:
 		text = string(ev.Action)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -57,50 +58,49 @@ func TestRolesOverRoutes(t *testing.T) {
 		tropa.RoleOperator:    ts.staffBrowser(t, operatorName, staffPassword),
 		tropa.RoleAnalyst:     ts.staffBrowser(t, analystName, analystPassword),
 	}
-	const ok, seeOther, forbidden = http.StatusOK, http.StatusSeeOther, http.StatusForbidden
+	const ok, seeOther, forbidden, notFound = http.StatusOK, http.StatusSeeOther, http.StatusForbidden, http.StatusNotFound
+	// want is the status each role gets, in the order of tropa.Roles:
+	// admin, coordinator, caseworker, operator, analyst. A TOTP reset
+	// answers with the new enrolment code, not a redirect; the operator
+	// holds no key to a request from the web form; deactivating someone
+	// unknown is not found for those who manage staff.
 	type route struct {
 		method, path string
 		form         url.Values
+		want         []int
 	}
 	routes := []route{
-		{"GET", "/staff/inbox", nil},
-		{"POST", "/staff/search", url.Values{"q": {"abc"}}},
-		{"GET", "/staff/enter", nil},
-		{"GET", "/staff/requests/{id}", nil},
-		{"GET", "/staff/people", nil},
-		{"GET", "/staff/settings", nil},
-		{"GET", "/staff/stats", nil},
-		{"GET", "/staff/account", nil},
-		{"POST", "/staff/requests/{id}/note", url.Values{"note": {"заметка"}}},
-		{"POST", "/staff/requests/{id}/triage", url.Values{"version": {"1"}, "disposition": {"case"}, "urgency": {"normal"}}},
-		{"POST", "/staff/requests/{id}/deadlines", url.Values{"kind": {"meeting"}, "due_at": {"2026-03-03T10:00"}, "label": {"точка"}}},
-		{"POST", "/staff/requests/{id}/assign", url.Values{"staff": {olenaID}}},
-		{"POST", "/staff/settings/wanted", url.Values{"hours": {"48"}}},
-		{"POST", "/staff/people/" + volunteerID + "/reset-totp", nil},
-		{"POST", "/staff/settings/retention", url.Values{"was": {tropa.DefaultRetention().Marshal()},
-			"closed_after": {"90"}, "contact_after": {"14"}, "spam_after": {"3"}}},
-		{"POST", "/staff/requests/{id}/erase-contact", url.Values{"confirm": {"yes"}}},
-		{"POST", "/staff/settings/zone", url.Values{"zone": {"Europe/Kyiv"}}},
-		{"POST", "/staff/account/zone", url.Values{"zone": {"Europe/Berlin"}}},
-		{"GET", "/staff/account/notices", nil},
-		{"POST", "/staff/account/notices", url.Values{"channel": {"mail"}, "address": {"w7@example.org"}, "event": {"new"},
-			"digest": {"4"}, "lead": {"12"}, "notice_lang": {"uk"}}},
-	}
-	want := map[tropa.Role][]int{
-		tropa.RoleAdmin:       {forbidden, forbidden, forbidden, forbidden, ok, ok, ok, ok, forbidden, forbidden, forbidden, forbidden, seeOther, ok, seeOther, forbidden, seeOther, seeOther, forbidden, forbidden},
-		tropa.RoleCoordinator: {ok, ok, ok, ok, ok, forbidden, ok, ok, seeOther, seeOther, seeOther, seeOther, forbidden, ok, forbidden, seeOther, forbidden, seeOther, ok, seeOther},
-		tropa.RoleCaseworker:  {ok, ok, ok, ok, forbidden, forbidden, forbidden, ok, seeOther, seeOther, seeOther, forbidden, forbidden, forbidden, forbidden, seeOther, forbidden, seeOther, ok, seeOther},
-		// A TOTP reset answers with the new enrolment code, not a redirect.
-		// The operator holds no key to a request from the web form.
-		tropa.RoleOperator: {ok, ok, ok, forbidden, forbidden, forbidden, forbidden, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, seeOther, ok, seeOther},
-		tropa.RoleAnalyst:  {forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, seeOther, forbidden, forbidden},
+		{"GET", "/staff/inbox", nil, []int{forbidden, ok, ok, ok, forbidden}},
+		{"POST", "/staff/search", url.Values{"q": {"abc"}}, []int{forbidden, ok, ok, ok, forbidden}},
+		{"GET", "/staff/enter", nil, []int{forbidden, ok, ok, ok, forbidden}},
+		{"GET", "/staff/requests/{id}", nil, []int{forbidden, ok, ok, forbidden, forbidden}},
+		{"GET", "/staff/people", nil, []int{ok, ok, forbidden, forbidden, forbidden}},
+		{"GET", "/staff/settings", nil, []int{ok, forbidden, forbidden, forbidden, forbidden}},
+		{"GET", "/staff/stats", nil, []int{ok, ok, forbidden, forbidden, ok}},
+		{"GET", "/staff/account", nil, []int{ok, ok, ok, ok, ok}},
+		{"POST", "/staff/requests/{id}/note", url.Values{"note": {"заметка"}}, []int{forbidden, seeOther, seeOther, forbidden, forbidden}},
+		{"POST", "/staff/requests/{id}/triage", url.Values{"version": {"1"}, "disposition": {"case"}, "urgency": {"normal"}}, []int{forbidden, seeOther, seeOther, forbidden, forbidden}},
+		{"POST", "/staff/requests/{id}/deadlines", url.Values{"kind": {"meeting"}, "due_at": {"2026-03-03T10:00"}, "label": {"точка"}}, []int{forbidden, seeOther, seeOther, forbidden, forbidden}},
+		{"POST", "/staff/requests/{id}/assign", url.Values{"staff": {olenaID}}, []int{forbidden, seeOther, forbidden, forbidden, forbidden}},
+		{"POST", "/staff/settings/wanted", url.Values{"hours": {"48"}}, []int{seeOther, forbidden, forbidden, forbidden, forbidden}},
+		{"POST", "/staff/people/" + volunteerID + "/reset-totp", nil, []int{ok, ok, forbidden, forbidden, forbidden}},
+		{"POST", "/staff/settings/retention", url.Values{"was": {tropa.DefaultRetention().Marshal()}, "closed_after": {"90"}, "contact_after": {"14"}, "spam_after": {"3"}}, []int{seeOther, forbidden, forbidden, forbidden, forbidden}},
+		{"POST", "/staff/requests/{id}/erase-contact", url.Values{"confirm": {"yes"}}, []int{forbidden, seeOther, seeOther, forbidden, forbidden}},
+		{"POST", "/staff/settings/zone", url.Values{"zone": {"Europe/Kyiv"}}, []int{seeOther, forbidden, forbidden, forbidden, forbidden}},
+		{"POST", "/staff/account/zone", url.Values{"zone": {"Europe/Berlin"}}, []int{seeOther, seeOther, seeOther, seeOther, seeOther}},
+		{"GET", "/staff/account/notices", nil, []int{forbidden, ok, ok, ok, forbidden}},
+		{"POST", "/staff/account/notices", url.Values{"channel": {"mail"}, "address": {"w7@example.org"}, "event": {"new"}, "digest": {"4"}, "lead": {"12"}, "notice_lang": {"uk"}}, []int{forbidden, seeOther, seeOther, seeOther, forbidden}},
+		{"GET", "/staff/audit", nil, []int{ok, ok, forbidden, forbidden, forbidden}},
+		{"GET", "/staff/audit.csv", nil, []int{ok, ok, forbidden, forbidden, forbidden}},
+		{"POST", "/staff/requests/{id}/keep-closed", nil, []int{forbidden, seeOther, seeOther, forbidden, forbidden}},
+		{"POST", "/staff/people/" + tropa.NewID() + "/deactivate", url.Values{"confirm": {"yes"}}, []int{notFound, notFound, forbidden, forbidden, forbidden}},
 	}
 	for _, role := range tropa.Roles {
 		b := browsers[role]
 		// Each role works on a request of its own, so that one role's
 		// triage does not change what the next one sees.
 		caseURL := ts.newCase(t, requestForm())
-		for i, rt := range routes {
+		for _, rt := range routes {
 			path := strings.Replace(rt.path, "/staff/requests/{id}", caseURL, 1)
 			var resp *response
 			if rt.method == "GET" {
@@ -108,8 +108,8 @@ func TestRolesOverRoutes(t *testing.T) {
 			} else {
 				resp = b.postRaw(t, path, rt.form.Encode(), false)
 			}
-			if resp.status != want[role][i] {
-				t.Errorf("%s: %s %s = %d, want %d", role, rt.method, rt.path, resp.status, want[role][i])
+			if want := rt.want[slices.Index(tropa.Roles, role)]; resp.status != want {
+				t.Errorf("%s: %s %s = %d, want %d", role, rt.method, rt.path, resp.status, want)
 			}
 		}
 	}

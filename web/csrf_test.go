@@ -135,6 +135,7 @@ func TestCrossOriginProbeEveryRoute(t *testing.T) {
 		"POST /staff/requests/{id}/holders/{staff}/remove":    {"coordinator", nil, ""},
 		"POST /staff/requests/{id}/link":                      {"coordinator", url.Values{"ref": {"ZZZZZZ"}}, ""},
 		"POST /staff/requests/{id}/erase-contact":             {"coordinator", url.Values{"confirm": {"yes"}}, ""},
+		"POST /staff/requests/{id}/keep-closed":               {"coordinator", nil, ""},
 		"POST /staff/people/{id}/deactivate":                  {"admin", url.Values{"confirm": {"yes"}}, ""},
 		"POST /staff/people/{id}/reset-totp":                  {"admin", nil, ""},
 		"POST /staff/people/{id}/suspect":                     {"admin", nil, ""},

@@ -50,9 +50,11 @@ func testTwoNodes(t *testing.T, backend storetest.Backend) {
 	thread := applicant.post(t, "/check", url.Values{"receipt": {receipt}})
 	htmlcheck.HasText(t, thread.doc(t), ".message .body", "когда сможете говорить")
 
-	// The coordinator removes her on node A: node B refuses her at once.
+	// The coordinator removes her on node A, past the hand-over of the
+	// request only she held: node B refuses her at once.
 	marta := a.staffBrowser(t, coordinatorName, staffPassword)
-	resp := marta.post(t, "/staff/people/"+a.staffID(t, caseworkerName)+"/deactivate", url.Values{"confirm": {"yes"}})
+	resp := marta.post(t, "/staff/people/"+a.staffID(t, caseworkerName)+"/deactivate", url.Values{"confirm": {"yes"},
+		"handover": {"yes"}})
 	if resp.status != http.StatusOK {
 		t.Fatalf("deactivate on A = %d", resp.status)
 	}

@@ -49,6 +49,7 @@ func (s *Server) routes(mux siteMux) {
 	mux.Handle("POST /staff/requests/{id}/holders/{staff}/remove", s.staff(s.holderRemove))
 	mux.Handle("POST /staff/requests/{id}/link", s.staff(s.caseLink))
 	mux.Handle("POST /staff/requests/{id}/erase-contact", s.staff(s.caseEraseContact))
+	mux.Handle("POST /staff/requests/{id}/keep-closed", s.staff(s.caseKeepClosed))
 
 	// People, one's own account, settings and figures.
 	mux.Handle("GET /staff/people", s.staff(s.peopleList))
@@ -71,6 +72,8 @@ func (s *Server) routes(mux siteMux) {
 	mux.Handle("GET /staff/stats", s.staff(s.statsShow))
 	mux.Handle("POST /staff/settings/zone", s.staff(s.orgZoneSet))
 	mux.Handle("POST /staff/account/zone", s.staff(s.ownZoneSet))
+	mux.Handle("GET /staff/audit", s.staff(s.auditShow))
+	mux.Handle("GET /staff/audit.csv", s.staff(s.auditExport))
 
 	mux.Handle("/", s.page(notFound))
 }

@@ -100,7 +100,13 @@ func peopleNotice(p *page, q url.Values, people []tropa.Staff) string {
 		if err != nil || keys < 0 {
 			return ""
 		}
-		return p.T("NoticeDeactivated", "Name", name, "Keys", keys)
+		notice := p.T("NoticeDeactivated", "Name", name, "Keys", keys)
+		handed, herr := strconv.Atoi(q.Get("handed"))
+		left, lerr := strconv.Atoi(q.Get("left"))
+		if herr == nil && lerr == nil && handed >= 0 && left >= 0 && handed+left > 0 {
+			notice += " " + p.T("NoticeHandedOver", "Handed", handed, "Left", left)
+		}
+		return notice
 	case "suspect":
 		return p.T("NoticeSuspect", "Name", name)
 	}
@@ -115,28 +121,6 @@ func staffName(people []tropa.Staff, id string) string {
 		}
 	}
 	return ""
-}
-
-// errNotConfirmed refuses a deactivation whose box was not ticked.
-var errNotConfirmed = tropa.UserError(tropa.EINVALID, "ErrConfirmDeactivate", nil)
-
-// personDeactivate removes a staff member at once. The form carries a
-// checkbox that must be ticked, so that one click cannot do it by mistake.
-func (s *Server) personDeactivate(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
-	if err := parseForm(r); err != nil {
-		return err
-	}
-	id := r.PathValue("id")
-	if r.PostForm.Get("confirm") != "yes" {
-		return s.peopleRefused(w, r, sess, errNotConfirmed)
-	}
-	keys, err := s.Desk.Deactivate(r.Context(), sess, id)
-	if err != nil {
-		return s.peopleRefused(w, r, sess, err)
-	}
-	q := url.Values{"done": {"deactivated"}, "who": {id}, "keys": {strconv.FormatInt(keys, 10)}}
-	http.Redirect(w, r, s.newPage(r).URL("/staff/people?"+q.Encode()), http.StatusSeeOther)
-	return nil
 }
 
 // personResetTOTP makes a staff member who lost their phone enrol again,

@@ -56,8 +56,17 @@ func TestPeopleDeactivateEndsAccessAtOnce(t *testing.T) {
 		wantLoggedIn(t, olena)
 	})
 
+	// She alone holds the request: it is shown first, to be handed over,
+	// which an admin, who holds no case keys, cannot do.
 	resp := admin.post(t, deactivate, url.Values{"confirm": {"yes"}})
-	want := "/staff/people?" + url.Values{"done": {"deactivated"}, "keys": {"1"}, "who": {olenaID}}.Encode()
+	if resp.status != http.StatusOK || resp.path != deactivate {
+		t.Fatalf("deactivation of someone with a case = %d at %s, want the hand-over page", resp.status, resp.path)
+	}
+	htmlcheck.HasOne(t, resp.doc(t), "table.handover tbody tr.left")
+	wantLoggedIn(t, olena)
+	resp = admin.post(t, deactivate, url.Values{"confirm": {"yes"}, "handover": {"yes"}})
+	want := "/staff/people?" + url.Values{"done": {"deactivated"}, "handed": {"0"}, "keys": {"1"}, "left": {"1"},
+		"who": {olenaID}}.Encode()
 	if resp.status != http.StatusOK || resp.path != want {
 		t.Fatalf("deactivation = %d at %s, want 200 at %s", resp.status, resp.path, want)
 	}

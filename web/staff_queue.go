@@ -21,6 +21,27 @@ type queueData struct {
 	Kinds      []tropa.Kind
 	Situations []tropa.Situation
 	Next, Prev string
+	// Flagged are the closed cases of the viewer's the applicant wrote to,
+	// and Unowned, for a coordinator, the open cases no one owns: both
+	// stand above the queue until someone acts on them.
+	Flagged []tropa.Request
+	Unowned []desk.HandoverCase
+}
+
+// outOfSight lists what must not fall out of sight on the queue's first
+// page: the closed cases the applicant wrote to, which the desk limits to
+// those the viewer holds unless they see every case, and for those who do,
+// the open cases that no one owns.
+func (s *Server) outOfSight(r *http.Request, sess *desk.Session) (flagged []tropa.Request, unowned []desk.HandoverCase, err error) {
+	if flagged, err = s.Desk.Queue(r.Context(), sess, tropa.QueueFilter{Flagged: true}); err != nil {
+		return nil, nil, err
+	}
+	if sess.Staff.Role.Can(tropa.PermQueueAll) {
+		if unowned, err = s.Desk.Unowned(r.Context(), sess); err != nil {
+			return nil, nil, err
+		}
+	}
+	return flagged, unowned, nil
 }
 
 // queue shows the cases a staff member works on, what runs out first
@@ -41,6 +62,11 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, sess *desk.Sessio
 		return err
 	}
 	data := queueData{Cases: list, Query: q, StaffNames: names, Kinds: tropa.Kinds, Situations: tropa.Situations}
+	if f.Offset == 0 {
+		if data.Flagged, data.Unowned, err = s.outOfSight(r, sess); err != nil {
+			return err
+		}
+	}
 	if sess.Staff.Role.Can(tropa.PermQueueAll) {
 		if data.Owners, err = s.Desk.Colleagues(r.Context(), sess); err != nil {
 			return err

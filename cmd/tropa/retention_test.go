@@ -22,9 +22,10 @@ import (
 )
 
 // TestRetentionLeavesNothing works a case through the real server and
-// closes it, moves its closing half a year back (the only change made by
-// hand), and starts the server again: the retention job it runs at start
-// deletes the case. Then every file in the data directory is read, while
+// closes it, moves its closing and the applicant's last message half a
+// year back (the only change made by hand), and starts the server again:
+// the retention job it runs at start deletes the case. Then every file in
+// the data directory is read, while
 // the server runs and after it stops, as someone who seized the disk would:
 // none of the case's sealed values (its contact, messages, history,
 // deadlines, details, the wraps of its key and its receipt) is left in the
@@ -175,7 +176,10 @@ func sealedValues(t *testing.T, dir, id string) (gone [][]byte, kept []byte) {
 		t.Fatal(err)
 	}
 	const halfYear = 181 * 24 * time.Hour
-	res, err := db.Exec(`UPDATE requests SET closed_at = closed_at - $1 WHERE id = $2 AND closed_at <> 0`,
+	// Retention counts from the later of the closing and the applicant's
+	// last message, so both go back.
+	res, err := db.Exec(`UPDATE requests SET closed_at = closed_at - $1, last_applicant_at = last_applicant_at - $1
+		WHERE id = $2 AND closed_at <> 0`,
 		halfYear.Microseconds(), id)
 	if err != nil {
 		t.Fatal(err)
