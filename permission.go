@@ -34,10 +34,12 @@ const (
 	PermSettings Permission = "settings"
 	// PermStats is seeing the counts, which name nobody.
 	PermStats Permission = "stats"
+	// PermTeam is adding staff members on the web.
+	PermTeam Permission = "team"
 )
 
 var permissions = map[Role][]Permission{
-	RoleAdmin:       {PermStaff, PermSettings, PermStats},
+	RoleAdmin:       {PermStaff, PermSettings, PermStats, PermTeam},
 	RoleCoordinator: {PermQueueAll, PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermAssign, PermStaff, PermStats},
 	RoleCaseworker:  {PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer},
 	RoleOperator:    {PermQueue, PermEnter, PermWrite, PermSchedule},
