@@ -3,6 +3,7 @@ package tropa
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -22,7 +23,7 @@ const (
 // Keyed reports whether the staff member has a key pair: one added on the
 // web, or whose password was reset, has none until they choose a password
 // with their enrolment code, and can be given no case until then.
-func (s *Staff) Keyed() bool { return s.PublicKey != "" }
+func (s Staff) Keyed() bool { return s.PublicKey != "" }
 
 // FirstKeys is a staff member's first key pair, or the one after a password
 // reset, sealed under the password they chose with their enrolment code.
@@ -64,6 +65,8 @@ type TeamStore interface {
 	// Regrants lists the cases still to re-grant to a staff member: listed
 	// by a reset and not yet wrapped to them again, by reference.
 	Regrants(ctx context.Context, staffID string) ([]Regrant, error)
+	// RegrantCounts counts, by staff member, the cases still to re-grant.
+	RegrantCounts(ctx context.Context) (map[string]int, error)
 }
 
 // Limits of the organization's identity, in characters.
@@ -86,25 +89,42 @@ func (o OrgIdentity) Name(lang string) string { return o.Names[lang] }
 // Promise is what the organization promises applicants in lang, or "".
 func (o OrgIdentity) Promise(lang string) string { return o.Promises[lang] }
 
-// Validate checks an identity as an administrator typed it: one line of
-// name, a short promise, no hidden characters.
-func (o OrgIdentity) Validate() error {
-	for _, name := range o.Names {
-		if err := ValidateText(name, "org_name", 0, MaxOrgNameLen); err != nil {
-			return err
-		}
-		for _, r := range name {
-			if r == '\n' || r == '\r' || r == '\t' {
-				return UserError(EINVALID, "ErrOrgNameLine", nil)
-			}
-		}
+// NewOrgIdentity makes an identity from what an administrator typed, by
+// language: spaces trimmed, empty ones left to the catalog, a name on one
+// line, nothing too long or hidden.
+func NewOrgIdentity(names, promises map[string]string) (OrgIdentity, error) {
+	var o OrgIdentity
+	var err error
+	if o.Names, err = cleanTexts(names, "org_name", MaxOrgNameLen, false); err != nil {
+		return OrgIdentity{}, err
 	}
-	for _, promise := range o.Promises {
-		if err := ValidateText(promise, "promise", 0, MaxPromiseLen); err != nil {
-			return err
-		}
+	if o.Promises, err = cleanTexts(promises, "promise", MaxPromiseLen, true); err != nil {
+		return OrgIdentity{}, err
 	}
-	return nil
+	return o, nil
+}
+
+// cleanTexts trims texts and leaves out the empty ones; each must be valid
+// text of at most max characters, and on one line unless multiline.
+func cleanTexts(texts map[string]string, field string, max int, multiline bool) (map[string]string, error) {
+	var clean map[string]string
+	for lang, t := range texts {
+		t = strings.TrimSpace(t)
+		if t == "" {
+			continue
+		}
+		if err := ValidateText(t, field, 1, max); err != nil {
+			return nil, err
+		}
+		if !multiline && strings.ContainsAny(t, "\t\r\n") {
+			return nil, UserError(EINVALID, "ErrOrgNameLine", nil)
+		}
+		if clean == nil {
+			clean = map[string]string{}
+		}
+		clean[lang] = t
+	}
+	return clean, nil
 }
 
 // Marshal is the identity as stored.

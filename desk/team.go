@@ -153,3 +153,12 @@ func (d *Desk) Regrant(ctx context.Context, s *Session, staffID string, requestI
 	}
 	return n, nil
 }
+
+// RegrantCounts counts, by staff member, the cases still to re-grant them,
+// for those who manage staff.
+func (d *Desk) RegrantCounts(ctx context.Context, s *Session) (map[string]int, error) {
+	if err := require(s, tropa.PermStaff); err != nil {
+		return nil, err
+	}
+	return d.cfg.Store.RegrantCounts(ctx)
+}

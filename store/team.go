@@ -95,3 +95,24 @@ func (db *DB) Regrants(ctx context.Context, staffID string) ([]tropa.Regrant, er
 	}
 	return list, mapErr(rows.Err())
 }
+
+// RegrantCounts counts, by staff member, the cases still to re-grant them.
+func (db *DB) RegrantCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT g.staff_id, COUNT(*) FROM regrants g
+		WHERE NOT EXISTS (SELECT 1 FROM key_wraps w WHERE w.request_id = g.request_id AND w.holder = g.staff_id)
+		GROUP BY g.staff_id`)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, mapErr(err)
+		}
+		counts[id] = n
+	}
+	return counts, mapErr(rows.Err())
+}

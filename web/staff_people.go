@@ -16,7 +16,19 @@ type peopleData struct {
 	// shown this once.
 	EnrolCode string
 	viewer    tropa.Staff
+	// Add is the form that adds someone, as typed when it was refused;
+	// Roles are the roles it offers.
+	Add   personForm
+	Roles []tropa.Role
+	// Regrants counts, by person, the cases still to re-grant them after
+	// a password reset; RegrantLink leads to the one just reset.
+	Regrants    map[string]int
+	RegrantLink string
 }
+
+// CanResetPassword reports whether the page offers st a new enrolment code
+// for a forgotten password.
+func (d peopleData) CanResetPassword(st tropa.Staff) bool { return st.Active && d.manages(st) }
 
 // manages reports whether the viewer may deactivate st or reset their
 // TOTP: never themselves, and only roles theirs manages.
@@ -41,7 +53,15 @@ func (s *Server) peopleList(w http.ResponseWriter, r *http.Request, sess *desk.S
 
 // enrolShown is an enrolment code just made for the staff member who, to
 // be shown once.
-type enrolShown struct{ who, code string }
+type enrolShown struct {
+	who, code string
+	// why is what made the code: "" a TOTP reset, "added" a new person,
+	// "password" a forgotten password, which left cases to re-grant.
+	why   string
+	cases int64
+	// typed is the add form as posted, when it was refused.
+	typed url.Values
+}
 
 func (s *Server) showPeople(w http.ResponseWriter, r *http.Request, sess *desk.Session, p *page, status int, shown enrolShown) error {
 	people, err := s.Desk.People(r.Context(), sess)
@@ -51,12 +71,23 @@ func (s *Server) showPeople(w http.ResponseWriter, r *http.Request, sess *desk.S
 	if r.Method == http.MethodGet {
 		p.Notice = peopleNotice(p, r.URL.Query(), people)
 	}
+	data := peopleData{People: people, EnrolCode: shown.code, viewer: sess.Staff, Add: newPersonForm(shown.typed),
+		Roles: tropa.Roles}
 	if shown.code != "" {
 		p.Notice = p.T("NoticeTOTPReset", "Name", staffName(people, shown.who))
+		if shown.why != "" {
+			p.Notice = p.T(enrolNotices[shown.why], "Name", staffName(people, shown.who), "Cases", shown.cases)
+		}
+		if shown.cases > 0 {
+			data.RegrantLink = p.URL("/staff/people/" + shown.who + "/regrant")
+		}
+	}
+	if data.Regrants, err = s.Desk.RegrantCounts(r.Context(), sess); err != nil {
+		return err
 	}
 	// The language links lead to the page, not to where a form posted.
 	p.Path = "/staff/people"
-	p.Data = peopleData{People: people, EnrolCode: shown.code, viewer: sess.Staff}
+	p.Data = data
 	s.render(w, status, "people", p)
 	return nil
 }

@@ -26,6 +26,8 @@ type settingsData struct {
 	// Saturated whether this node's intake turned people away lately.
 	Proof     desk.ProofMode
 	Saturated bool
+	// Identity is the organization's name and promises.
+	Identity identityView
 }
 
 // retentionView is the retention policy as its form shows it: each rule in
@@ -64,7 +66,8 @@ type nameInput struct {
 
 // settingsNotices are the notices the settings page shows after a change.
 var settingsNotices = map[string]string{"wanted": "NoticeWantedSet", "renamed": "NoticeTermRenamed",
-	"added": "NoticeTermAdded", "retention": "NoticeRetentionSet", "proof": "NoticeProofSet"}
+	"added": "NoticeTermAdded", "retention": "NoticeRetentionSet", "proof": "NoticeProofSet",
+	"identity": "NoticeIdentitySet"}
 
 // errSettingsForbidden refuses the settings to roles that may not change
 // them, before anything is read.
@@ -93,6 +96,10 @@ func (s *Server) showSettings(ctx context.Context, w http.ResponseWriter, sess *
 		return err
 	}
 	proof, err := s.Desk.Proof(ctx)
+	if err != nil {
+		return err
+	}
+	org, err := s.Desk.OrgIdentity(ctx)
 	if err != nil {
 		return err
 	}
@@ -126,6 +133,11 @@ func (s *Server) showSettings(ctx context.Context, w http.ResponseWriter, sess *
 			SpamAfter:    value("retention", "spam_after", strconv.Itoa(policy.SpamAfter)),
 			Was:          policy.Marshal(), Max: tropa.MaxRetentionDays},
 		Proof: proof, Saturated: s.saturated.recent(s.Now())}
+	if posted == "identity" {
+		data.Identity = s.identityForm(p, org, form)
+	} else {
+		data.Identity = s.identityForm(p, org, nil)
+	}
 	for _, l := range lists {
 		lv := termListView{List: l.list, Title: l.title, Add: inputs(addForm(l.list), nil)}
 		for _, t := range l.terms {
