@@ -90,6 +90,24 @@ func TestRolesOverRoutes(t *testing.T) {
 		tropa.RoleOperator: {ok, ok, ok, forbidden, forbidden, forbidden, forbidden, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden},
 		tropa.RoleAnalyst:  {forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden},
 	}
+	// The team on the web. A re-grant is let through to the coordinator,
+	// and refused as the volunteer, just reset, has no keys yet.
+	routes = append(routes,
+		route{"POST", "/staff/people", url.Values{"name": {"Added on the web"}, "role": {"caseworker"}}},
+		route{"POST", "/staff/people/" + volunteerID + "/reset-password", url.Values{"confirm": {"yes"}}},
+		route{"GET", "/staff/people/" + volunteerID + "/regrant", nil},
+		route{"POST", "/staff/people/" + volunteerID + "/regrant", nil},
+		route{"POST", "/staff/settings/identity", url.Values{"name_en": {"Way Home"}}})
+	const conflict = http.StatusConflict
+	for role, codes := range map[tropa.Role][]int{
+		tropa.RoleAdmin:       {ok, ok, forbidden, forbidden, seeOther},
+		tropa.RoleCoordinator: {forbidden, ok, ok, conflict, forbidden},
+		tropa.RoleCaseworker:  {forbidden, forbidden, forbidden, forbidden, forbidden},
+		tropa.RoleOperator:    {forbidden, forbidden, forbidden, forbidden, forbidden},
+		tropa.RoleAnalyst:     {forbidden, forbidden, forbidden, forbidden, forbidden},
+	} {
+		want[role] = append(want[role], codes...)
+	}
 	for _, role := range tropa.Roles {
 		b := browsers[role]
 		// Each role works on a request of its own, so that one role's

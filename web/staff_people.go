@@ -78,7 +78,7 @@ func (s *Server) showPeople(w http.ResponseWriter, r *http.Request, sess *desk.S
 		if shown.why != "" {
 			p.Notice = p.T(enrolNotices[shown.why], "Name", staffName(people, shown.who), "Cases", shown.cases)
 		}
-		if shown.cases > 0 {
+		if shown.cases > 0 && sess.Staff.Role.Can(tropa.PermAssign) {
 			data.RegrantLink = p.URL("/staff/people/" + shown.who + "/regrant")
 		}
 	}
