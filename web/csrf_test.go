@@ -149,6 +149,13 @@ func TestCrossOriginProbeEveryRoute(t *testing.T) {
 		"POST /staff/settings/terms/{list}":       {"admin", url.Values{"name_ru": {"подделка"}, "name_en": {"forged"}}, ""},
 		"POST /staff/settings/terms/{list}/{key}": {"admin", url.Values{"name_ru": {"подделка"}, "name_en": {"forged"}}, ""},
 	}
+	// The team on the web.
+	probes["POST /staff/enrol"] = probe{"applicant", url.Values{"name": {caseworkerName}, "enrol_code": {ts.enrolCode(caseworkerName)},
+		"password": {"a forged new password"}, "repeat": {"a forged new password"}}, ""}
+	probes["POST /staff/people"] = probe{"admin", url.Values{"name": {"Forged"}, "role": {"admin"}}, ""}
+	probes["POST /staff/people/{id}/reset-password"] = probe{"admin", url.Values{"confirm": {"yes"}}, ""}
+	probes["POST /staff/people/{id}/regrant"] = probe{"coordinator", nil, ""}
+	probes["POST /staff/settings/identity"] = probe{"admin", url.Values{"name_en": {"Forged"}}, ""}
 	ids := strings.NewReplacer("/staff/requests/{id}", caseURL, "{deadline}", "d1", "{staff}", olenaID,
 		"/staff/people/{id}", "/staff/people/"+olenaID, "/sessions/{id}", "/sessions/"+b["coordinator"].sessionID(t),
 		"{list}", "documents", "{key}", "internal_passport", "{$}", "")
