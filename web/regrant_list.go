@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"tropa/desk"
 )
@@ -19,8 +20,8 @@ func (s *Server) regrantList(w http.ResponseWriter, r *http.Request, sess *desk.
 	if err != nil {
 		return err
 	}
-	if r.URL.Query().Get("done") == "regranted" {
-		p.Notice = p.T("NoticeRegranted")
+	if n, err := strconv.Atoi(r.URL.Query().Get("regranted")); err == nil && n >= 0 {
+		p.Notice = p.T("NoticeRegranted", "Cases", n)
 	}
 	return s.showRegrants(w, r, sess, p, http.StatusOK)
 }

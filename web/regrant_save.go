@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"tropa"
 	"tropa/desk"
@@ -33,11 +34,12 @@ func (s *Server) regrantSave(w http.ResponseWriter, r *http.Request, sess *desk.
 		return err
 	}
 	id := r.PathValue("id")
-	if _, err := s.Desk.Regrant(r.Context(), sess, id, parseRegrant(r.PostForm)); err != nil {
+	n, err := s.Desk.Regrant(r.Context(), sess, id, parseRegrant(r.PostForm))
+	if err != nil {
 		return s.refuse(w, r, sess, err, func(p *page, status int) error {
 			return s.showRegrants(w, r, sess, p, status)
 		})
 	}
-	http.Redirect(w, r, s.newPage(r).URL("/staff/people/"+id+"/regrant?done=regranted"), http.StatusSeeOther)
+	http.Redirect(w, r, s.newPage(r).URL("/staff/people/"+id+"/regrant?regranted="+strconv.Itoa(n)), http.StatusSeeOther)
 	return nil
 }

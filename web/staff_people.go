@@ -40,8 +40,11 @@ func (d peopleData) manages(st tropa.Staff) bool {
 func (d peopleData) CanDeactivate(st tropa.Staff) bool { return st.Active && d.manages(st) }
 
 // CanResetTOTP reports whether the page offers to reset st's TOTP, or to
-// mark them as possibly compromised.
-func (d peopleData) CanResetTOTP(st tropa.Staff) bool { return st.Active && d.manages(st) }
+// mark them as possibly compromised: not before they have chosen a
+// password, when they have neither.
+func (d peopleData) CanResetTOTP(st tropa.Staff) bool {
+	return st.Active && st.Keyed() && d.manages(st)
+}
 
 func (s *Server) peopleList(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
 	p, err := s.staffPage(r, sess)
