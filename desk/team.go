@@ -43,11 +43,27 @@ func (d *Desk) ResetPassword(ctx context.Context, s *Session, staffID string) (*
 	if err != nil {
 		return nil, err
 	}
+	return d.resetPassword(ctx, st, s.Staff.ID)
+}
+
+// ResetPasswordByName is ResetPassword for an administrator on the
+// server's command line: for the last administrator, who has no one to ask.
+func (d *Desk) ResetPasswordByName(ctx context.Context, name string) (*PasswordReset, error) {
+	st, err := d.cfg.Store.StaffByName(ctx, name)
+	if tropa.IsCode(err, tropa.ENOTFOUND) {
+		return nil, tropa.Errorf(tropa.ENOTFOUND, "no staff member is called %q", name)
+	} else if err != nil {
+		return nil, err
+	}
+	return d.resetPassword(ctx, st, ActorCLI)
+}
+
+func (d *Desk) resetPassword(ctx context.Context, st *tropa.StaffRecord, actor string) (*PasswordReset, error) {
 	if !st.Active {
 		return nil, tropa.UserError(tropa.ECONFLICT, "ErrStaffInactive", nil)
 	}
 	code, kept := d.newEnrolCode(st.ID)
-	n, err := d.cfg.Store.ResetKeys(ctx, st.ID, kept, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID,
+	n, err := d.cfg.Store.ResetKeys(ctx, st.ID, kept, tropa.AuditEvent{At: d.now(), Actor: actor,
 		Action: tropa.ActionPasswordReset, Detail: st.ID})
 	if err != nil {
 		return nil, err
