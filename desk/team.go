@@ -152,16 +152,22 @@ func (d *Desk) Regrant(ctx context.Context, s *Session, staffID string, requestI
 		if !item.CanOpen || !slices.Contains(requestIDs, item.Request.ID) {
 			continue
 		}
-		key, _, err := d.openCase(ctx, s, item.Request.ID, tropa.PermAssign)
+		key, rr, err := d.openCase(ctx, s, item.Request.ID, tropa.PermAssign)
 		if err != nil {
 			return n, err
+		}
+		// An owner whose case was transferred meanwhile gets it back as a
+		// referral: the new owner stays.
+		reason := item.Reason
+		if reason == tropa.AccessOwner && rr.OwnerID != list.Staff.ID {
+			reason = tropa.AccessReferral
 		}
 		wrapped, err := seal.WrapKey(list.Staff.PublicKey, key)
 		if err != nil {
 			return n, err
 		}
 		u := &tropa.CaseUpdate{RequestID: item.Request.ID, AddWraps: []tropa.KeyWrap{{RequestID: item.Request.ID,
-			Holder: list.Staff.ID, Reason: item.Reason, Wrapped: wrapped, CreatedAt: d.now(), To: list.Staff.PublicKey}}}
+			Holder: list.Staff.ID, Reason: reason, Wrapped: wrapped, CreatedAt: d.now(), To: list.Staff.PublicKey}}}
 		if err := d.commit(ctx, s, key, u, tropa.CaseEvent{Action: tropa.CaseRegrant, To: list.Staff.ID}); err != nil {
 			return n, err
 		}
