@@ -132,7 +132,7 @@ func testPasswordReset(t *testing.T, f *fixture) {
 	if _, err := f.desk.Session(ctx, olena.Token()); !tropa.IsCode(err, tropa.EUNAUTHORIZED) {
 		t.Errorf("olena's session after the reset: %v, want it ended", err)
 	}
-	after := f.raw(t)
+	after := f.copyDB(t)
 	if wraps, totp := opened(t, after, oldKey); wraps != 0 || totp != 0 {
 		t.Errorf("after the reset the old key opens %d case keys and %d TOTP secrets", wraps, totp)
 	}
@@ -175,7 +175,7 @@ func testPasswordReset(t *testing.T, f *fixture) {
 	if list, err := f.desk.Regrants(ctx, marta, olena.Staff.ID); err != nil || len(list.Items) != 1 || list.Items[0].Request.ID != alone {
 		t.Errorf("left to re-grant: %+v, %v; want only the case no one holds", list, err)
 	}
-	if wraps, totp := opened(t, f.raw(t), oldKey); wraps != 0 || totp != 0 {
+	if wraps, totp := opened(t, f.copyDB(t), oldKey); wraps != 0 || totp != 0 {
 		t.Errorf("after the re-grant the old key opens %d case keys and %d TOTP secrets", wraps, totp)
 	}
 	var history []tropa.CaseAction
