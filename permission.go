@@ -37,10 +37,12 @@ const (
 	// PermAudit is reading the audit log: who did what to which case, and
 	// when, never what the case holds.
 	PermAudit Permission = "audit"
+	// PermTeam is adding staff members on the web.
+	PermTeam Permission = "team"
 )
 
 var permissions = map[Role][]Permission{
-	RoleAdmin:       {PermStaff, PermSettings, PermStats, PermAudit},
+	RoleAdmin:       {PermStaff, PermSettings, PermStats, PermAudit, PermTeam},
 	RoleCoordinator: {PermQueueAll, PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermAssign, PermStaff, PermStats, PermAudit},
 	RoleCaseworker:  {PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer},
 	RoleOperator:    {PermQueue, PermEnter, PermWrite, PermSchedule},

@@ -153,8 +153,12 @@ type SessionRecord struct {
 	// SealedOldIdentity holds, under the session key, the private key an
 	// unfinished rotation is replacing.
 	SealedOldIdentity []byte
-	CreatedAt         time.Time
-	LastSeenAt        time.Time
+	// SealedEnrolCode holds, under the session key, the enrolment code
+	// with which the staff member chose their password in this session,
+	// so that enrolling TOTP next does not ask for it again.
+	SealedEnrolCode []byte
+	CreatedAt       time.Time
+	LastSeenAt      time.Time
 }
 
 // QueueFilter selects cases for the queue. Zero fields select everything.
@@ -405,6 +409,7 @@ type Store interface {
 	RetentionStore
 	RotationStore
 	NoticeStore
+	TeamStore
 	Close() error
 }
 

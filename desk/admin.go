@@ -53,37 +53,50 @@ func validPassword(password string) error {
 }
 
 // AddStaff creates a staff member with a new key pair whose private half is
-// sealed under their password. They enrol TOTP at first login, with the
-// enrolment code returned.
+// sealed under their password, for an administrator at the server's
+// console or a script. They enrol TOTP at first login, with the enrolment
+// code returned.
 func (d *Desk) AddStaff(ctx context.Context, s tropa.Staff, password string) (*AddedStaff, error) {
+	return d.addStaff(ctx, s, ActorCLI, func(rec *tropa.StaffRecord) error {
+		if err := validPassword(password); err != nil {
+			return err
+		}
+		identity, err := seal.NewIdentity()
+		if err != nil {
+			return err
+		}
+		salt := seal.RandomBytes(16)
+		kek, err := d.cfg.KDF.PasswordKey(ctx, password, salt, d.cfg.PasswordParams)
+		if err != nil {
+			return busy(err)
+		}
+		rec.PublicKey, rec.KDF, rec.Salt = identity.Recipient(), d.cfg.PasswordParams.String(), salt
+		rec.SealedPrivate = seal.SealIdentity(kek, identity, staffAAD(rec.ID))
+		return nil
+	})
+}
+
+// addStaff creates a staff member, as actor, with the keys that keys puts
+// in their record, and an enrolment code.
+func (d *Desk) addStaff(ctx context.Context, s tropa.Staff, actor string, keys func(*tropa.StaffRecord) error) (*AddedStaff, error) {
 	s.ID = tropa.NewID()
 	s.Active = true
 	s.CreatedAt = d.now()
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	if err := validPassword(password); err != nil {
+	rec := &tropa.StaffRecord{Staff: s}
+	if err := keys(rec); err != nil {
 		return nil, err
-	}
-	identity, err := seal.NewIdentity()
-	if err != nil {
-		return nil, err
-	}
-	s.PublicKey = identity.Recipient()
-	salt := seal.RandomBytes(16)
-	kek, err := d.cfg.KDF.PasswordKey(ctx, password, salt, d.cfg.PasswordParams)
-	if err != nil {
-		return nil, busy(err)
 	}
 	code, kept := d.newEnrolCode(s.ID)
-	rec := &tropa.StaffRecord{Staff: s, KDF: d.cfg.PasswordParams.String(), Salt: salt,
-		SealedPrivate: seal.SealIdentity(kek, identity, staffAAD(s.ID)), EnrolCode: kept}
-	err = d.cfg.Store.CreateStaff(ctx, rec, tropa.AuditEvent{At: s.CreatedAt, Actor: ActorCLI, Action: tropa.ActionStaffAdd,
+	rec.EnrolCode = kept
+	err := d.cfg.Store.CreateStaff(ctx, rec, tropa.AuditEvent{At: s.CreatedAt, Actor: actor, Action: tropa.ActionStaffAdd,
 		Detail: string(s.Role)})
 	if tropa.IsCode(err, tropa.ECONFLICT) {
 		return nil, tropa.UserError(tropa.ECONFLICT, "ErrStaffExists", nil)
 	} else if err != nil {
 		return nil, err
 	}
-	return &AddedStaff{Staff: s, EnrolCode: code}, nil
+	return &AddedStaff{Staff: rec.Staff, EnrolCode: code}, nil
 }

@@ -55,7 +55,7 @@ func (d *Desk) commit(ctx context.Context, s *Session, key *seal.Key, u *tropa.C
 
 func auditAction(a tropa.CaseAction) string {
 	switch a {
-	case tropa.CaseAssign, tropa.CaseTransfer, tropa.CaseRefer:
+	case tropa.CaseAssign, tropa.CaseTransfer, tropa.CaseRefer, tropa.CaseRegrant:
 		return tropa.ActionCaseGrant
 	case tropa.CaseRemove:
 		return tropa.ActionCaseRevoke

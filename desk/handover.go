@@ -137,6 +137,9 @@ func (d *Desk) colleague(ctx context.Context, staffID string) (*tropa.StaffRecor
 	if !st.Active || !st.Role.WorksCases() {
 		return nil, tropa.UserError(tropa.EINVALID, "ErrStaffUnknown", nil)
 	}
+	if !st.Keyed() {
+		return nil, tropa.UserError(tropa.EINVALID, "ErrStaffNoKeys", map[string]any{"Name": st.Name})
+	}
 	return st, nil
 }
 
@@ -153,7 +156,7 @@ func (d *Desk) owner(ctx context.Context, staffID string) (*tropa.StaffRecord, e
 }
 
 // Colleagues lists the active staff who can be given a case, for the
-// assign and refer choices.
+// assign and refer choices: those with a key pair to wrap it to.
 func (d *Desk) Colleagues(ctx context.Context, s *Session) ([]tropa.Staff, error) {
 	if err := require(s, tropa.PermRefer); err != nil {
 		return nil, err
@@ -164,7 +167,7 @@ func (d *Desk) Colleagues(ctx context.Context, s *Session) ([]tropa.Staff, error
 	}
 	var list []tropa.Staff
 	for _, st := range all {
-		if st.Active && st.Role.WorksCases() {
+		if st.Active && st.Role.WorksCases() && st.Keyed() {
 			list = append(list, st)
 		}
 	}

@@ -19,7 +19,14 @@ type Session struct {
 	// old is the private key an unfinished rotation is replacing.
 	old *seal.Identity
 	key seal.Key
+	// enrolCode is the enrolment code the staff member chose their
+	// password with in this session, until TOTP is enrolled.
+	enrolCode string
 }
+
+// EnrolCodeGiven reports whether the session was started with the staff
+// member's enrolment code, so that enrolling TOTP need not ask for it.
+func (s *Session) EnrolCodeGiven() bool { return s.enrolCode != "" }
 
 // Token is the value of the session cookie: the session's id and the key
 // that opens the private key sealed in its row. The database alone holds
@@ -54,6 +61,7 @@ const (
 	failInactive  = "inactive"
 	failTOTP      = "totp"
 	failEnrolCode = "enrol_code"
+	failNoKeys    = "no_keys"
 )
 
 // loginFailed records a failed login, or enrolment, in the audit log,
@@ -71,11 +79,14 @@ func (d *Desk) loginFailed(ctx context.Context, actor, what string, refusal erro
 // code and starts a session. Every failure gives the same error.
 func (d *Desk) Login(ctx context.Context, name, password, code string) (*Session, error) {
 	staff, err := d.cfg.Store.StaffByName(ctx, name)
-	if tropa.IsCode(err, tropa.ENOTFOUND) {
+	if tropa.IsCode(err, tropa.ENOTFOUND) || (err == nil && !staff.Keyed()) {
 		// The same work as a real check, so that timing does not tell
-		// which names exist.
+		// which names exist, or whose keys were reset.
 		if _, err := d.cfg.KDF.PasswordKey(ctx, password, decoySalt, d.cfg.PasswordParams); err != nil {
 			return nil, busy(err)
+		}
+		if staff != nil {
+			return nil, d.loginFailed(ctx, staff.ID, failNoKeys, errLogin)
 		}
 		return nil, d.loginFailed(ctx, ActorUnknown, failName, errLogin)
 	} else if err != nil {
@@ -101,7 +112,15 @@ func (d *Desk) Login(ctx context.Context, name, password, code string) (*Session
 	if identity, err = d.rotateAtLogin(ctx, staff, password, identity); err != nil {
 		return nil, err
 	}
-	s := &Session{ID: tropa.NewID(), Stage: stage, Staff: staff.Staff, identity: identity, key: seal.NewKey()}
+	return d.startSession(ctx, staff, identity, stage, "")
+}
+
+// startSession starts a session at stage for staff, holding identity;
+// enrolCode, when not "", is the enrolment code just given, kept for the
+// TOTP enrolment that follows.
+func (d *Desk) startSession(ctx context.Context, staff *tropa.StaffRecord, identity *seal.Identity, stage tropa.SessionStage,
+	enrolCode string) (*Session, error) {
+	s := &Session{ID: tropa.NewID(), Stage: stage, Staff: staff.Staff, identity: identity, key: seal.NewKey(), enrolCode: enrolCode}
 	now := d.now()
 	rec := &tropa.SessionRecord{ID: s.ID, StaffID: staff.ID, Stage: stage, CreatedAt: now, LastSeenAt: now,
 		SealedIdentity: seal.SealIdentity(&s.key, identity, sessionAAD(s.ID, "identity"))}
@@ -111,6 +130,9 @@ func (d *Desk) Login(ctx context.Context, name, password, code string) (*Session
 			return nil, err
 		}
 		rec.SealedPendingTOTP = seal.SealString(&s.key, pending, sessionAAD(s.ID, "pending_totp"))
+		if enrolCode != "" {
+			rec.SealedEnrolCode = seal.SealString(&s.key, enrolCode, sessionAAD(s.ID, "enrol_code"))
+		}
 	}
 	if err := d.cfg.Store.CreateSession(ctx, rec, tropa.AuditEvent{At: now, Actor: staff.ID, Action: tropa.ActionLogin}); err != nil {
 		return nil, err
@@ -171,7 +193,13 @@ func (d *Desk) Session(ctx context.Context, token string) (*Session, error) {
 			return nil, err
 		}
 	}
-	return &Session{ID: id, Stage: rec.Stage, Staff: staff.Staff, identity: identity, old: old, key: key}, nil
+	var enrolCode string
+	if rec.SealedEnrolCode != nil {
+		if enrolCode, err = seal.OpenString(&key, rec.SealedEnrolCode, sessionAAD(id, "enrol_code")); err != nil {
+			return nil, errNoSession
+		}
+	}
+	return &Session{ID: id, Stage: rec.Stage, Staff: staff.Staff, identity: identity, old: old, key: key, enrolCode: enrolCode}, nil
 }
 
 var errNoSession = tropa.Errorf(tropa.EUNAUTHORIZED, "no valid session")

@@ -84,8 +84,12 @@ func (d *Desk) PendingTOTP(ctx context.Context, s *Session) (*otp.Key, error) {
 // enrolCode is the staff member's enrolment code, still valid: the password
 // alone enrols no one. The secret is then kept encrypted to the staff
 // member's own public key, so that only their password opens it, and the
-// enrolment code is used up.
+// enrolment code is used up. A session that chose the password with the
+// enrolment code may leave enrolCode empty.
 func (d *Desk) ConfirmTOTP(ctx context.Context, s *Session, enrolCode, code string) error {
+	if enrolCode == "" {
+		enrolCode = s.enrolCode
+	}
 	key, err := d.PendingTOTP(ctx, s)
 	if err != nil {
 		return err
@@ -105,6 +109,6 @@ func (d *Desk) ConfirmTOTP(ctx context.Context, s *Session, enrolCode, code stri
 	} else if err != nil {
 		return err
 	}
-	s.Stage = tropa.SessionFull
+	s.Stage, s.enrolCode = tropa.SessionFull, ""
 	return d.cfg.Store.UseTOTPStep(ctx, s.Staff.ID, step)
 }

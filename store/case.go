@@ -47,6 +47,12 @@ func (db *DB) UpdateCase(ctx context.Context, u *tropa.CaseUpdate) error {
 			if err := insertWrap(ctx, tx, w, true); err != nil {
 				return err
 			}
+			// A case given back to someone whose keys a reset destroyed
+			// leaves the list of what to re-grant them.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM regrants WHERE staff_id = $1 AND request_id = $2`,
+				w.Holder, u.RequestID); err != nil {
+				return mapErr(err)
+			}
 		}
 		for _, h := range u.RemoveHolders {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM key_wraps WHERE request_id = $1 AND holder = $2`,

@@ -174,6 +174,7 @@ func deleteRequests(ctx context.Context, tx *sql.Tx, ids []string) error {
 	in := q.in(ids)
 	for _, query := range []string{
 		`DELETE FROM key_wraps WHERE request_id ` + in,
+		`DELETE FROM regrants WHERE request_id ` + in,
 		`DELETE FROM receipts WHERE request_id ` + in,
 		`DELETE FROM attachments WHERE request_id ` + in,
 		`DELETE FROM messages WHERE request_id ` + in,

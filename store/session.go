@@ -12,10 +12,11 @@ import (
 func (db *DB) CreateSession(ctx context.Context, s *tropa.SessionRecord, ev tropa.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions
-			(id, staff_id, stage, sealed_identity, sealed_pending_totp, created_at, last_seen_at, sealed_old_identity)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			(id, staff_id, stage, sealed_identity, sealed_pending_totp, created_at, last_seen_at, sealed_old_identity,
+			sealed_enrol_code)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 			s.ID, s.StaffID, string(s.Stage), s.SealedIdentity, s.SealedPendingTOTP, micros(s.CreatedAt),
-			micros(s.LastSeenAt), s.SealedOldIdentity); err != nil {
+			micros(s.LastSeenAt), s.SealedOldIdentity, s.SealedEnrolCode); err != nil {
 			return mapErr(err)
 		}
 		return appendAudit(ctx, tx, ev)
@@ -23,7 +24,7 @@ func (db *DB) CreateSession(ctx context.Context, s *tropa.SessionRecord, ev trop
 }
 
 const sessionColumns = `id, staff_id, stage, sealed_identity, sealed_pending_totp, created_at, last_seen_at,
-	sealed_old_identity`
+	sealed_old_identity, sealed_enrol_code`
 
 // SessionByID returns a session, or ENOTFOUND.
 func (db *DB) SessionByID(ctx context.Context, id string) (*tropa.SessionRecord, error) {
@@ -38,7 +39,7 @@ func scanSession(row scanner, s *tropa.SessionRecord) error {
 	var stage string
 	var created, seen int64
 	if err := row.Scan(&s.ID, &s.StaffID, &stage, &s.SealedIdentity, &s.SealedPendingTOTP, &created, &seen,
-		&s.SealedOldIdentity); err != nil {
+		&s.SealedOldIdentity, &s.SealedEnrolCode); err != nil {
 		return mapErr(err)
 	}
 	s.Stage = tropa.SessionStage(stage)
@@ -101,7 +102,7 @@ func (db *DB) CompleteEnrollment(ctx context.Context, e *tropa.Enrollment, ev tr
 		} else if err != nil {
 			return err
 		}
-		res, err = tx.ExecContext(ctx, `UPDATE sessions SET stage = $1, sealed_pending_totp = NULL
+		res, err = tx.ExecContext(ctx, `UPDATE sessions SET stage = $1, sealed_pending_totp = NULL, sealed_enrol_code = NULL
 			WHERE id = $2 AND staff_id = $3 AND stage = $4`, string(tropa.SessionFull), e.SessionID, ev.Actor, string(tropa.SessionEnroll))
 		if err := mustAffect(res, err); err != nil {
 			return err

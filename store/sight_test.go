@@ -124,6 +124,7 @@ func testUnownedCases(t *testing.T, b storetest.Backend) {
 	triaged := mk("", tropa.DispositionCase, "bob", "carol", tropa.HolderRecovery)
 	nobody := mk("", tropa.DispositionUntriaged, tropa.HolderRecovery)
 	closedNobody := mk("", tropa.DispositionCase, tropa.HolderRecovery)
+	carolsAlone := mk("", tropa.DispositionUntriaged, "carol", tropa.HolderRecovery)
 	mustUpdateCase(t, db, &tropa.CaseUpdate{RequestID: closedNobody, At: base, Stage: ptr(tropa.StageClosed),
 		ClosedAt: ptr(base), Outcome: ptr(tropa.OutcomeLostContact)})
 
@@ -139,14 +140,21 @@ func testUnownedCases(t *testing.T, b storetest.Backend) {
 	}
 	sorted := func(ids ...string) []string { slices.Sort(ids); return ids }
 	if got, want := unowned(), sorted(triaged, nobody); !slices.Equal(got, want) {
-		t.Errorf("unowned = %v, want the triaged case without an owner and the one no one holds %v (not %s, %s, %s)",
-			got, want, owned, referred, intake)
+		t.Errorf("unowned = %v, want the triaged case without an owner and the one no one holds %v (not %s, %s, %s, %s)",
+			got, want, owned, referred, intake, carolsAlone)
 	}
 	if _, err := db.DeactivateStaff(ctx, "alice", tropa.AuditEvent{At: base, Actor: "cli", Action: tropa.ActionStaffDisable}); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := unowned(), sorted(owned, referred, triaged, nobody); !slices.Equal(got, want) {
 		t.Errorf("unowned after deactivating the owner = %v, want %v", got, want)
+	}
+	code := tropa.EnrolCode{Hash: enrolHash("carol again"), ExpiresAt: base.Add(72 * time.Hour)}
+	if _, err := db.ResetKeys(ctx, "carol", code, tropa.AuditEvent{At: base, Actor: "admin", Action: tropa.ActionPasswordReset}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := unowned(), sorted(owned, referred, triaged, nobody, carolsAlone); !slices.Equal(got, want) {
+		t.Errorf("unowned after resetting the password of the only holder of %s = %v, want %v", carolsAlone, got, want)
 	}
 }
 

@@ -72,9 +72,11 @@ func (db *DB) ListStaff(ctx context.Context) ([]tropa.Staff, error) {
 	return list, mapErr(rows.Err())
 }
 
-// IntakeRecipients returns the public keys every new request is wrapped to.
+// IntakeRecipients returns the public keys every new request is wrapped to:
+// those of the active intake staff who have a key pair.
 func (db *DB) IntakeRecipients(ctx context.Context) ([]tropa.Recipient, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, public_key FROM staff WHERE intake AND active ORDER BY id`)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, public_key FROM staff
+		WHERE intake AND active AND public_key <> '' ORDER BY id`)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -119,11 +121,11 @@ func (db *DB) DeactivateStaff(ctx context.Context, id string, ev tropa.AuditEven
 		}
 		// Each case they leave records it in its history, and a case they
 		// owned is left without an owner, for a coordinator to reassign.
-		if _, err := tx.ExecContext(ctx, `INSERT INTO case_events (id, request_id, at, actor, action, from_value, to_value, seq)
-			SELECT $1 || request_id, request_id, $2, $3, $4, holder, '',
-				(SELECT COALESCE(MAX(e.seq), 0) + 1 FROM case_events e WHERE e.request_id = key_wraps.request_id)
-			FROM key_wraps WHERE holder = $5`,
-			tropa.NewID()+"-", day(ev.At), ev.Actor, string(tropa.CaseRemove), id); err != nil {
+		if err := recordLeaving(ctx, tx, id, ev); err != nil {
+			return err
+		}
+		// Nothing is re-granted to someone who left.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM regrants WHERE staff_id = $1`, id); err != nil {
 			return mapErr(err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE requests SET owner_id = '', version = version + 1, updated_at = $1

@@ -41,6 +41,8 @@ func (p *page) HistoryText(ev tropa.CaseEvent, names map[string]string) string {
 		text = p.T("History_refer", "To", name(ev.To))
 	case tropa.CaseRemove:
 		text = p.T("History_remove", "From", name(ev.From))
+	case tropa.CaseRegrant:
+		text = p.T("History_regrant", "To", name(ev.To))
 	case tropa.CaseDocuments:
 		text = p.T("History_documents", "Document", p.DocumentName(ev.Subject),
 			"From", p.T("DocStatus_"+ev.From), "To", p.T("DocStatus_"+ev.To))

@@ -59,6 +59,7 @@ func TestRolesOverRoutes(t *testing.T) {
 		tropa.RoleAnalyst:     ts.staffBrowser(t, analystName, analystPassword),
 	}
 	const ok, seeOther, forbidden, notFound = http.StatusOK, http.StatusSeeOther, http.StatusForbidden, http.StatusNotFound
+	const conflict = http.StatusConflict
 	// want is the status each role gets, in the order of tropa.Roles:
 	// admin, coordinator, caseworker, operator, analyst. A TOTP reset
 	// answers with the new enrolment code, not a redirect; the operator
@@ -94,6 +95,13 @@ func TestRolesOverRoutes(t *testing.T) {
 		{"GET", "/staff/audit.csv", nil, []int{ok, ok, forbidden, forbidden, forbidden}},
 		{"POST", "/staff/requests/{id}/keep-closed", nil, []int{forbidden, seeOther, seeOther, forbidden, forbidden}},
 		{"POST", "/staff/people/" + tropa.NewID() + "/deactivate", url.Values{"confirm": {"yes"}}, []int{notFound, notFound, forbidden, forbidden, forbidden}},
+		// The team on the web. A re-grant is let through to the coordinator,
+		// and refused as the volunteer, just reset, has no keys yet.
+		{"POST", "/staff/people", url.Values{"name": {"Added on the web"}, "role": {"caseworker"}}, []int{ok, forbidden, forbidden, forbidden, forbidden}},
+		{"POST", "/staff/people/" + volunteerID + "/reset-password", url.Values{"confirm": {"yes"}}, []int{ok, ok, forbidden, forbidden, forbidden}},
+		{"GET", "/staff/people/" + volunteerID + "/regrant", nil, []int{forbidden, ok, forbidden, forbidden, forbidden}},
+		{"POST", "/staff/people/" + volunteerID + "/regrant", nil, []int{forbidden, conflict, forbidden, forbidden, forbidden}},
+		{"POST", "/staff/settings/identity", url.Values{"name_en": {"Way Home"}}, []int{seeOther, forbidden, forbidden, forbidden, forbidden}},
 	}
 	for _, role := range tropa.Roles {
 		b := browsers[role]

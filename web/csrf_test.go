@@ -154,6 +154,13 @@ func TestCrossOriginProbeEveryRoute(t *testing.T) {
 		"POST /staff/settings/zone":               {"admin", url.Values{"zone": {"Asia/Tbilisi"}}, ""},
 		"POST /staff/account/zone":                {"coordinator", url.Values{"zone": {"Asia/Tbilisi"}}, ""},
 	}
+	// The team on the web.
+	probes["POST /staff/enrol"] = probe{"applicant", url.Values{"name": {caseworkerName}, "enrol_code": {ts.enrolCode(caseworkerName)},
+		"password": {"a forged new password"}, "repeat": {"a forged new password"}}, ""}
+	probes["POST /staff/people"] = probe{"admin", url.Values{"name": {"Forged"}, "role": {"admin"}}, ""}
+	probes["POST /staff/people/{id}/reset-password"] = probe{"admin", url.Values{"confirm": {"yes"}}, ""}
+	probes["POST /staff/people/{id}/regrant"] = probe{"coordinator", nil, ""}
+	probes["POST /staff/settings/identity"] = probe{"admin", url.Values{"name_en": {"Forged"}}, ""}
 	ids := strings.NewReplacer("/staff/requests/{id}", caseURL, "{deadline}", "d1", "{staff}", olenaID,
 		"/staff/people/{id}", "/staff/people/"+olenaID, "/sessions/{id}", "/sessions/"+b["coordinator"].sessionID(t),
 		"{list}", "documents", "{key}", "internal_passport", "{$}", "")

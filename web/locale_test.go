@@ -275,7 +275,7 @@ var (
 // dynamicPrefixes are the id prefixes that templates and Go code complete at
 // run time; TestCatalogDynamicIDs checks every completion.
 var dynamicPrefixes = []string{"Kind_", "Situation_", "Role_", "Channel_", "Err_", "Field_",
-	"Access_", "DeadlineKind_", "Disposition_", "DocStatus_", "Type_"}
+	"Access_", "DeadlineKind_", "Disposition_", "DocStatus_", "Type_", "StaffKind_"}
 
 // templateIDs returns the message ids the templates name literally, each with
 // the file it was first found in, and the prefixes they complete with printf.
@@ -500,6 +500,7 @@ func TestCatalogDynamicIDs(t *testing.T) {
 	want := make(map[string]string) // id → why
 	for _, k := range tropa.Kinds {
 		want["Kind_"+string(k)] = "tropa.Kinds"
+		want["StaffKind_"+string(k)] = "tropa.Kinds, as staff read them"
 	}
 	for _, s := range tropa.Situations {
 		want["Situation_"+string(s)] = "tropa.Situations"

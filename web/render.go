@@ -40,6 +40,8 @@ type page struct {
 	// loc is the zone times are shown in: the staff member's on staff
 	// pages, the organization's on the applicant's; nil is UTC.
 	loc *time.Location
+	// org is how the organization presents itself.
+	org tropa.OrgIdentity
 }
 
 // Can reports whether the logged-in staff member's role allows p.
@@ -186,7 +188,7 @@ func parseTemplates() (templates, error) {
 // newPage prepares the data for a page in the request's language.
 func (s *Server) newPage(r *http.Request) *page {
 	return &page{translator: s.locales.translator(pickLanguage(r)), Path: r.URL.Path, explicitLang: explicitLanguage(r),
-		now: s.Now().UTC()}
+		now: s.Now().UTC(), org: s.orgIdentity(r)}
 }
 
 // render writes a page whole or not at all: it is executed into a buffer

@@ -75,6 +75,16 @@ func (s *Server) routes(mux siteMux) {
 	mux.Handle("GET /staff/audit", s.staff(s.auditShow))
 	mux.Handle("GET /staff/audit.csv", s.staff(s.auditExport))
 
+	// The team on the web: adding people, first logins, forgotten
+	// passwords and the organization's identity.
+	mux.Handle("GET /staff/enrol", s.page(s.enrolForm))
+	mux.Handle("POST /staff/enrol", s.page(s.enrol))
+	mux.Handle("POST /staff/people", s.staff(s.personAdd))
+	mux.Handle("POST /staff/people/{id}/reset-password", s.staff(s.personResetPassword))
+	mux.Handle("GET /staff/people/{id}/regrant", s.staff(s.regrantList))
+	mux.Handle("POST /staff/people/{id}/regrant", s.staff(s.regrantSave))
+	mux.Handle("POST /staff/settings/identity", s.staff(s.identitySet))
+
 	mux.Handle("/", s.page(notFound))
 }
 

@@ -20,6 +20,14 @@ type peopleData struct {
 	Notices     *desk.NoticeHealth
 	NoticeError string
 	viewer      tropa.Staff
+	// Add is the form that adds someone, as typed when it was refused;
+	// Roles are the roles it offers.
+	Add   personForm
+	Roles []tropa.Role
+	// Regrants counts, by person, the cases still to re-grant them after
+	// a password reset; RegrantLink leads to the one just reset.
+	Regrants    map[string]int
+	RegrantLink string
 }
 
 // noticeErrors name the kinds of failure a notice channel reports.
@@ -40,6 +48,10 @@ func (d peopleData) GetsNoNotice(st tropa.Staff) bool {
 	return st.Active && st.Role.Can(tropa.PermQueue) && d.Notices.People[st.ID].Channel == ""
 }
 
+// CanResetPassword reports whether the page offers st a new enrolment code
+// for a forgotten password.
+func (d peopleData) CanResetPassword(st tropa.Staff) bool { return st.Active && d.manages(st) }
+
 // manages reports whether the viewer may deactivate st or reset their
 // TOTP: never themselves, and only roles theirs manages.
 func (d peopleData) manages(st tropa.Staff) bool {
@@ -50,8 +62,11 @@ func (d peopleData) manages(st tropa.Staff) bool {
 func (d peopleData) CanDeactivate(st tropa.Staff) bool { return st.Active && d.manages(st) }
 
 // CanResetTOTP reports whether the page offers to reset st's TOTP, or to
-// mark them as possibly compromised.
-func (d peopleData) CanResetTOTP(st tropa.Staff) bool { return st.Active && d.manages(st) }
+// mark them as possibly compromised: not before they have chosen a
+// password, when they have neither.
+func (d peopleData) CanResetTOTP(st tropa.Staff) bool {
+	return st.Active && st.Keyed() && d.manages(st)
+}
 
 func (s *Server) peopleList(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
 	p, err := s.staffPage(r, sess)
@@ -63,7 +78,15 @@ func (s *Server) peopleList(w http.ResponseWriter, r *http.Request, sess *desk.S
 
 // enrolShown is an enrolment code just made for the staff member who, to
 // be shown once.
-type enrolShown struct{ who, code string }
+type enrolShown struct {
+	who, code string
+	// why is what made the code: "" a TOTP reset, "added" a new person,
+	// "password" a forgotten password, which left cases to re-grant.
+	why   string
+	cases int64
+	// typed is the add form as posted, when it was refused.
+	typed url.Values
+}
 
 func (s *Server) showPeople(w http.ResponseWriter, r *http.Request, sess *desk.Session, p *page, status int, shown enrolShown) error {
 	people, err := s.Desk.People(r.Context(), sess)
@@ -77,13 +100,23 @@ func (s *Server) showPeople(w http.ResponseWriter, r *http.Request, sess *desk.S
 	if r.Method == http.MethodGet {
 		p.Notice = peopleNotice(p, r.URL.Query(), people)
 	}
+	data := peopleData{People: people, EnrolCode: shown.code, viewer: sess.Staff, Add: newPersonForm(shown.typed),
+		Roles: tropa.Roles, Notices: health, NoticeError: noticeError(p, health.LastError)}
 	if shown.code != "" {
 		p.Notice = p.T("NoticeTOTPReset", "Name", staffName(people, shown.who))
+		if shown.why != "" {
+			p.Notice = p.T(enrolNotices[shown.why], "Name", staffName(people, shown.who), "Cases", shown.cases)
+		}
+		if shown.cases > 0 && sess.Staff.Role.Can(tropa.PermAssign) {
+			data.RegrantLink = p.URL("/staff/people/" + shown.who + "/regrant")
+		}
+	}
+	if data.Regrants, err = s.Desk.RegrantCounts(r.Context(), sess); err != nil {
+		return err
 	}
 	// The language links lead to the page, not to where a form posted.
 	p.Path = "/staff/people"
-	p.Data = peopleData{People: people, EnrolCode: shown.code, Notices: health, NoticeError: noticeError(p, health.LastError),
-		viewer: sess.Staff}
+	p.Data = data
 	s.render(w, status, "people", p)
 	return nil
 }

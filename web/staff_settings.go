@@ -29,6 +29,8 @@ type settingsData struct {
 	// Zone is the organization's time zone as its field shows it, and Now
 	// the time on its clocks.
 	Zone, Now string
+	// Identity is the organization's name and promises.
+	Identity identityView
 }
 
 // retentionView is the retention policy as its form shows it: each rule in
@@ -68,7 +70,7 @@ type nameInput struct {
 // settingsNotices are the notices the settings page shows after a change.
 var settingsNotices = map[string]string{"wanted": "NoticeWantedSet", "renamed": "NoticeTermRenamed",
 	"added": "NoticeTermAdded", "retention": "NoticeRetentionSet", "proof": "NoticeProofSet",
-	"zone": "NoticeZoneSet"}
+	"zone": "NoticeZoneSet", "identity": "NoticeIdentitySet"}
 
 // errSettingsForbidden refuses the settings to roles that may not change
 // them, before anything is read.
@@ -108,6 +110,10 @@ func (s *Server) showSettings(ctx context.Context, w http.ResponseWriter, sess *
 	if err != nil {
 		return err
 	}
+	org, err := s.Desk.OrgIdentity(ctx)
+	if err != nil {
+		return err
+	}
 	value := func(formName, field, current string) string {
 		if formName == posted {
 			return form.Get(field)
@@ -139,6 +145,11 @@ func (s *Server) showSettings(ctx context.Context, w http.ResponseWriter, sess *
 			Was:          policy.Marshal(), Max: tropa.MaxRetentionDays},
 		Proof: proof, Saturated: s.saturated.recent(s.Now()),
 		Zone: value("zone", "zone", zone), Now: clockIn(p.now, orgLoc)}
+	if posted == "identity" {
+		data.Identity = s.identityForm(p, org, form)
+	} else {
+		data.Identity = s.identityForm(p, org, nil)
+	}
 	for _, l := range lists {
 		lv := termListView{List: l.list, Title: l.title, Add: inputs(addForm(l.list), nil)}
 		for _, t := range l.terms {

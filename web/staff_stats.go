@@ -114,7 +114,7 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 	})
 	data.Tables = []countTable{
 		{ID: "kind", Title: p.T("StatsByKind"), Rows: countRows(c.ReceivedByKind, tropa.Kinds,
-			func(k tropa.Kind) string { return p.T("Kind_" + string(k)) })},
+			func(k tropa.Kind) string { return p.T("StaffKind_" + string(k)) })},
 		{ID: "channel", Title: p.T("StatsByChannel"), Rows: countRows(c.ReceivedByChannel, channels,
 			func(ch tropa.Channel) string { return p.T("Channel_" + string(ch)) })},
 		{ID: "triage", Title: p.T("StatsByDisposition"), Hint: p.T("StatsDispositionHint"), Rows: countRows(c.Triaged,

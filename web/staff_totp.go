@@ -16,6 +16,9 @@ import (
 type totpData struct {
 	QR     template.URL
 	Secret string
+	// CodeGiven is set when the session was started with the enrolment
+	// code, which is then not asked again.
+	CodeGiven bool
 }
 
 func (s *Server) totpForm(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
@@ -42,7 +45,7 @@ func (s *Server) showTOTP(w http.ResponseWriter, r *http.Request, sess *desk.Ses
 	p.Error = errMsg
 	// A data: URL keeps the secret out of any file or second request.
 	p.Data = totpData{QR: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())),
-		Secret: key.Secret()}
+		Secret: key.Secret(), CodeGiven: sess.EnrolCodeGiven()}
 	s.render(w, status, "totp", p)
 	return nil
 }

@@ -129,7 +129,7 @@ func (e *cmdEnv) backup(ctx context.Context, args []string) error {
 }
 
 // backupAdmins returns the admins named in list, or every active admin
-// when list is empty. Only admins get backups: a backup gives no access to
+// with a key pair when list is empty. Only admins get backups: a backup gives no access to
 // a case, whose key stays wrapped as it was, but it holds the metadata and
 // the audit log, which are for admins to keep.
 func backupAdmins(ctx context.Context, s tropa.StaffStore, list string) ([]*tropa.StaffRecord, error) {
@@ -140,7 +140,7 @@ func backupAdmins(ctx context.Context, s tropa.StaffStore, list string) ([]*trop
 			return nil, err
 		}
 		for _, st := range staff {
-			if st.Role == tropa.RoleAdmin && st.Active {
+			if st.Role == tropa.RoleAdmin && st.Active && st.Keyed() {
 				names = append(names, st.Name)
 			}
 		}
@@ -160,6 +160,9 @@ func backupAdmins(ctx context.Context, s tropa.StaffStore, list string) ([]*trop
 		}
 		if rec.Role != tropa.RoleAdmin || !rec.Active {
 			return nil, fmt.Errorf("%s is not an active admin, and only active admins can be given a backup", name)
+		}
+		if !rec.Keyed() {
+			return nil, fmt.Errorf("%s has not chosen a password yet, and has no key to give a backup to", name)
 		}
 		admins = append(admins, rec)
 	}

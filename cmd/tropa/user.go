@@ -18,7 +18,7 @@ import (
 
 func (e *cmdEnv) user(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return errors.New(`usage: tropa user add|list|reset-totp --data DIR ...`)
+		return errors.New(`usage: tropa user add|list|reset-totp|reset-password --data DIR ...`)
 	}
 	switch args[0] {
 	case "add":
@@ -27,8 +27,10 @@ func (e *cmdEnv) user(ctx context.Context, args []string) error {
 		return e.userList(ctx, args[1:])
 	case "reset-totp":
 		return e.userResetTOTP(ctx, args[1:])
+	case "reset-password":
+		return e.userResetPassword(ctx, args[1:])
 	default:
-		return fmt.Errorf("unknown user command %q: want add, list or reset-totp", args[0])
+		return fmt.Errorf("unknown user command %q: want add, list, reset-totp or reset-password", args[0])
 	}
 }
 
@@ -95,6 +97,32 @@ func (e *cmdEnv) userResetTOTP(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%s's TOTP is reset and their sessions ended. They set it up again at their next login.\n", *name)
 	e.printEnrolCode(*name, code)
+	return nil
+}
+
+// userResetPassword destroys the keys of a staff member who forgot their
+// password and gives them a new enrolment code: for the last administrator,
+// who has no one to ask on the web.
+func (e *cmdEnv) userResetPassword(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("user reset-password", flag.ContinueOnError)
+	at := addDatabaseFlags(fs, "data directory")
+	name := fs.String("name", "", "login name")
+	if err := e.parseFlags(fs, args); err != nil {
+		return err
+	}
+	d, db, err := openDesk(ctx, at, 1, desk.Config{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	reset, err := d.ResetPasswordByName(ctx, *name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s's keys are destroyed and their sessions ended: nothing opens with the old password.\n"+
+		"They choose a new password at /staff/enrol. Cases to re-grant to them: %d (a coordinator gives them back "+
+		"at /staff/people).\n", *name, reset.Cases)
+	e.printEnrolCode(*name, reset.EnrolCode)
 	return nil
 }
 
