@@ -130,6 +130,8 @@ type NoticeCase struct {
 	Now         NoticeMark
 	Urgency     Urgency
 	Disposition Disposition
+	// Unowned is whether no one owns the case (QueueFilter.Unowned).
+	Unowned bool
 	// CaseDueAt is the case's due time, zero for none.
 	CaseDueAt time.Time
 	Told      *NoticeMark

@@ -107,7 +107,7 @@ func (d *Desk) SaveMyNotices(ctx context.Context, s *Session, p tropa.NoticePref
 		}
 		for _, c := range cases {
 			m := c.Now
-			m.DueAt, m.Unowned = time.Time{}, unowned(c)
+			m.DueAt, m.Unowned = time.Time{}, c.Unowned
 			marks = append(marks, m)
 		}
 	}

@@ -172,7 +172,7 @@ func assess(r *tropa.NoticeRecord, c tropa.NoticeCase, now time.Time) (wait, tro
 		told = *c.Told
 	}
 	mark := c.Now
-	mark.Unowned = unowned(c)
+	mark.Unowned = c.Unowned
 	dueSoon := !c.CaseDueAt.IsZero() && !c.CaseDueAt.After(now.Add(r.Lead))
 	if !dueSoon {
 		mark.DueAt = told.DueAt
@@ -214,17 +214,11 @@ func settle(staffID string, c tropa.NoticeCase) (tropa.NoticeMark, bool) {
 		return tropa.NoticeMark{}, false
 	}
 	m, changed := *c.Told, false
-	if m.Unowned && !unowned(c) {
+	if m.Unowned && !c.Unowned {
 		m.Unowned, changed = false, true
 	}
 	if m.Owner == staffID && c.Now.Owner != staffID {
 		m.Owner, changed = c.Now.Owner, true
 	}
 	return m, changed
-}
-
-// unowned reports whether c is a case that nobody owns: triaged as a case,
-// with no owner, or none left.
-func unowned(c tropa.NoticeCase) bool {
-	return c.Disposition == tropa.DispositionCase && c.Now.Owner == ""
 }

@@ -99,8 +99,8 @@ func (db *DB) ClaimNotices(ctx context.Context, staffID string, now, until time.
 }
 
 // NoticeCases lists the open cases a staff member holds and, with unowned,
-// the triaged open cases that nobody owns (deactivating an owner leaves
-// their cases so), that have moved on since they were last told of them,
+// the open cases that nobody owns (tropa.QueueFilter.Unowned, the
+// coordinators' "no one owns these"), that have moved on since they were last told of them,
 // with what they were told. A due time after dueBefore is not news yet.
 // The cases held are read from the holder's wraps, and the unowned ones
 // from the owner index, so that a person holding a few cases costs a few
@@ -108,9 +108,9 @@ func (db *DB) ClaimNotices(ctx context.Context, staffID string, now, until time.
 func (db *DB) NoticeCases(ctx context.Context, staffID string, unowned bool, dueBefore time.Time) ([]tropa.NoticeCase, error) {
 	rows, err := db.read.QueryContext(ctx, noticeCaseQuery(`w.reason`, `FROM key_wraps w JOIN requests r ON r.id = w.request_id`,
 		`w.holder = $1 AND r.closed_at = 0`)+` UNION ALL `+
-		noticeCaseQuery(`''`, `FROM requests r`, `$2 AND r.owner_id = '' AND r.closed_at = 0 AND r.disposition = $4
+		noticeCaseQuery(`''`, `FROM requests r`, `$2 AND r.unowned
 			AND NOT EXISTS (SELECT 1 FROM key_wraps w WHERE w.request_id = r.id AND w.holder = $1)`)+` ORDER BY 1`,
-		staffID, unowned, string(tropa.AuthorApplicant), string(tropa.DispositionCase), dueHour(dueBefore))
+		staffID, unowned, string(tropa.AuthorApplicant), dueHour(dueBefore))
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -122,7 +122,7 @@ func (db *DB) NoticeCases(ctx context.Context, staffID string, unowned bool, due
 		var due, toldDue int64
 		var told bool
 		var mk tropa.NoticeMark
-		if err := rows.Scan(&c.Now.RequestID, &c.Urgency, &disposition, &c.Now.Owner, &due, &c.Now.Reason,
+		if err := rows.Scan(&c.Now.RequestID, &c.Urgency, &disposition, &c.Unowned, &c.Now.Owner, &due, &c.Now.Reason,
 			&c.Now.Messages, &told, &mk.Reason, &mk.Owner, &mk.Messages, &toldDue, &mk.Unowned); err != nil {
 			return nil, mapErr(err)
 		}
@@ -143,13 +143,13 @@ func (db *DB) NoticeCases(ctx context.Context, staffID string, unowned bool, due
 // $1 holds them: its arguments are NoticeCases'.
 func noticeCaseQuery(reason, from, where string) string {
 	const messages = `(SELECT COUNT(*) FROM messages m WHERE m.request_id = r.id AND m.author = $3)`
-	return `SELECT r.id, r.urgency, r.disposition, r.owner_id, r.due_at, ` + reason + `, ` + messages + `,
+	return `SELECT r.id, r.urgency, r.disposition, r.unowned, r.owner_id, r.due_at, ` + reason + `, ` + messages + `,
 		mk.request_id IS NOT NULL, COALESCE(mk.reason, ''), COALESCE(mk.owner_id, ''), COALESCE(mk.messages, 0),
 		COALESCE(mk.due_at, 0), COALESCE(mk.unowned, FALSE)
 		` + from + ` LEFT JOIN notice_marks mk ON mk.staff_id = $1 AND mk.request_id = r.id
 		WHERE ` + where + ` AND (mk.request_id IS NULL OR mk.reason <> ` + reason + ` OR mk.owner_id <> r.owner_id
-			OR mk.messages <> ` + messages + ` OR (r.due_at <= $5 AND r.due_at <> mk.due_at)
-			OR mk.unowned <> (r.owner_id = '' AND r.disposition = $4))`
+			OR mk.messages <> ` + messages + ` OR (r.due_at <= $4 AND r.due_at <> mk.due_at)
+			OR mk.unowned <> r.unowned)`
 }
 
 // FinishNotices keeps how a staff member's notices went and what they were

@@ -42,7 +42,7 @@ func BenchmarkNoticeCases(b *testing.B) {
 			marks := make([]tropa.NoticeMark, len(cases))
 			for i, c := range cases {
 				marks[i] = c.Now
-				marks[i].Unowned = c.Now.Owner == "" && c.Disposition == tropa.DispositionCase
+				marks[i].Unowned = c.Unowned
 			}
 			start := time.Now()
 			if err := db.SaveNoticePrefs(ctx, &tropa.NoticePrefs{StaffID: "coord", Lang: "en"}, marks); err != nil {

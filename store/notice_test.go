@@ -29,7 +29,7 @@ func testNotices(t *testing.T, b storetest.Backend) {
 		t.Fatalf("NoticeRecord before any = %v, want ENOTFOUND", err)
 	}
 	held := newRequest(base, tropa.UrgencyHigh, alice.ID, tropa.HolderRecovery)
-	orphan := newRequest(base, tropa.UrgencyNormal, tropa.HolderRecovery)
+	orphan := newRequest(base, tropa.UrgencyNormal, gone.ID, tropa.HolderRecovery)
 	mustCreateRequest(t, db, held)
 	mustCreateRequest(t, db, orphan)
 	due := base.Add(30 * time.Hour)
