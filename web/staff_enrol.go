@@ -50,12 +50,5 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, s.errorStatus(r, err), "enrol", p)
 		return nil
 	}
-	if old, err := s.session(r); err == nil {
-		if err := s.Desk.Logout(r.Context(), old); err != nil {
-			return err
-		}
-	}
-	s.setSession(w, sess)
-	http.Redirect(w, r, stageHome(sess.Stage), http.StatusSeeOther)
-	return nil
+	return s.startSession(w, r, sess)
 }

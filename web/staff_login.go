@@ -54,8 +54,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, s.errorStatus(r, err), "login", p)
 		return nil
 	}
-	// A session the browser already held is ended, not left behind: its
-	// cookie is replaced, and whoever planted or copied it keeps nothing.
+	return s.startSession(w, r, sess)
+}
+
+// startSession gives the browser the session a login or an enrolment
+// started, and sends it on to what the session is for. A session the
+// browser already held is ended, not left behind: its cookie is replaced,
+// and whoever planted or copied it keeps nothing.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
 	if old, err := s.session(r); err == nil {
 		if err := s.Desk.Logout(r.Context(), old); err != nil {
 			return err

@@ -80,23 +80,17 @@ func (e *cmdEnv) userAdd(ctx context.Context, args []string) error {
 // enrolment code: for a lost phone when no administrator can log in, or a
 // code that expired before its first use.
 func (e *cmdEnv) userResetTOTP(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("user reset-totp", flag.ContinueOnError)
-	at := addDatabaseFlags(fs, "data directory")
-	name := fs.String("name", "", "login name")
-	if err := e.parseFlags(fs, args); err != nil {
-		return err
-	}
-	d, db, err := openDesk(ctx, at, 1, desk.Config{})
+	d, name, done, err := e.openForPerson(ctx, "user reset-totp", args)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	code, err := d.ResetTOTPByName(ctx, *name)
+	defer done()
+	code, err := d.ResetTOTPByName(ctx, name)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s's TOTP is reset and their sessions ended. They set it up again at their next login.\n", *name)
-	e.printEnrolCode(*name, code)
+	fmt.Fprintf(e.stdout, "%s's TOTP is reset and their sessions ended. They set it up again at their next login.\n", name)
+	e.printEnrolCode(name, code)
 	return nil
 }
 
@@ -104,26 +98,36 @@ func (e *cmdEnv) userResetTOTP(ctx context.Context, args []string) error {
 // password and gives them a new enrolment code: for the last administrator,
 // who has no one to ask on the web.
 func (e *cmdEnv) userResetPassword(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("user reset-password", flag.ContinueOnError)
-	at := addDatabaseFlags(fs, "data directory")
-	name := fs.String("name", "", "login name")
-	if err := e.parseFlags(fs, args); err != nil {
-		return err
-	}
-	d, db, err := openDesk(ctx, at, 1, desk.Config{})
+	d, name, done, err := e.openForPerson(ctx, "user reset-password", args)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	reset, err := d.ResetPasswordByName(ctx, *name)
+	defer done()
+	reset, err := d.ResetPasswordByName(ctx, name)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s's keys are destroyed and their sessions ended: nothing opens with the old password.\n"+
 		"They choose a new password at /staff/enrol. Cases to re-grant to them: %d (a coordinator gives them back "+
-		"at /staff/people).\n", *name, reset.Cases)
-	e.printEnrolCode(*name, reset.EnrolCode)
+		"at /staff/people).\n", name, reset.Cases)
+	e.printEnrolCode(name, reset.EnrolCode)
 	return nil
+}
+
+// openForPerson parses the flags of a command about one staff member,
+// named by --name, and opens the desk; done closes it.
+func (e *cmdEnv) openForPerson(ctx context.Context, command string, args []string) (d *desk.Desk, name string, done func(), err error) {
+	fs := flag.NewFlagSet(command, flag.ContinueOnError)
+	at := addDatabaseFlags(fs, "data directory")
+	fs.StringVar(&name, "name", "", "login name")
+	if err := e.parseFlags(fs, args); err != nil {
+		return nil, "", nil, err
+	}
+	d, db, err := openDesk(ctx, at, 1, desk.Config{})
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return d, name, func() { db.Close() }, nil
 }
 
 // printEnrolCode shows an enrolment code, the one time it exists outside
