@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 
 	"tropa"
 	"tropa/desk"
@@ -14,7 +15,7 @@ func (s *Server) callAdd(w http.ResponseWriter, r *http.Request, sess *desk.Sess
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	call := parseReturningCall(r)
+	call := parseReturningCall(r.PostForm)
 	err := call.Validate()
 	if err == nil && !s.receipts.allow(r, s.Now()) {
 		err = errTooMany
@@ -40,7 +41,7 @@ func (s *Server) callAdd(w http.ResponseWriter, r *http.Request, sess *desk.Sess
 }
 
 // parseReturningCall reads the returning-caller form.
-func parseReturningCall(r *http.Request) tropa.ReturningCall {
-	return tropa.ReturningCall{Receipt: r.PostForm.Get("receipt"), Caller: tropa.Caller(r.PostForm.Get("caller")),
-		Said: textField(r, "said")}
+func parseReturningCall(form url.Values) tropa.ReturningCall {
+	return tropa.ReturningCall{Receipt: form.Get("receipt"), Caller: tropa.Caller(form.Get("caller")),
+		Said: formText(form, "said")}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 
 	"tropa"
 	"tropa/desk"
@@ -18,7 +19,7 @@ func (s *Server) callTake(w http.ResponseWriter, r *http.Request, sess *desk.Ses
 	if err != nil {
 		return err
 	}
-	call := parseNewCall(r)
+	call := parseNewCall(r.PostForm)
 	receipt, id, err := s.Desk.TakeCall(r.Context(), sess, call)
 	if err != nil {
 		if !correctable(err) && !tropa.IsCode(err, tropa.EBUSY) && !tropa.IsCode(err, tropa.EUNAVAILABLE) {
@@ -36,9 +37,8 @@ func (s *Server) callTake(w http.ResponseWriter, r *http.Request, sess *desk.Ses
 }
 
 // parseNewCall reads the new-call form.
-func parseNewCall(r *http.Request) tropa.NewCall {
-	return tropa.NewCall{Caller: tropa.Caller(r.PostForm.Get("caller")), Urgent: r.PostForm.Get("urgent") == "on",
-		Submission: tropa.Submission{Kind: tropa.Kind(r.PostForm.Get("kind")),
-			Situation: tropa.Situation(r.PostForm.Get("situation")),
-			Contact:   textField(r, "contact"), Message: textField(r, "message")}}
+func parseNewCall(form url.Values) tropa.NewCall {
+	return tropa.NewCall{Caller: tropa.Caller(form.Get("caller")), Urgent: form.Get("urgent") == "on",
+		Submission: tropa.Submission{Kind: tropa.Kind(form.Get("kind")), Situation: tropa.Situation(form.Get("situation")),
+			Channel: tropa.ChannelHotline, Contact: formText(form, "contact"), Message: formText(form, "message")}}
 }
