@@ -162,7 +162,7 @@ func TestCallLoad(t *testing.T) {
 	}
 }
 
-func (f *fixture) submitCall(t *testing.T, s *desk.Session) {
+func (f *fixture) submitCall(t testing.TB, s *desk.Session) {
 	t.Helper()
 	if _, _, err := f.desk.TakeCall(context.Background(), s, tropa.NewCall{Caller: tropa.CallerOther,
 		Submission: tropa.Submission{Kind: tropa.KindLegal, Situation: tropa.SituationFront, Message: "звонок"}}); err != nil {
