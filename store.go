@@ -278,6 +278,9 @@ type Counts struct {
 	OpenByStage map[Stage]int
 	// ClosedByOutcome counts the cases closed in the period as cases.
 	ClosedByOutcome map[Outcome]int
+	// CallsByDay counts the period's phone calls by UTC day, new and
+	// returning.
+	CallsByDay map[time.Time]int
 }
 
 // SettingStore keeps the organization's settings.
