@@ -220,7 +220,7 @@ type CaseEvent struct {
 // the person (what documents he holds, where he goes, when) and so are
 // sealed with the note rather than stored in the clear.
 func (a CaseAction) SealsValues() bool {
-	return a == CaseDocuments || a == CaseRoute || a == CaseDeadline || a == CaseDone
+	return a == CaseDocuments || a == CaseRoute || a == CaseDeadline || a == CaseDone || a == CaseCall
 }
 
 // Access reasons: why a staff member holds a case's key.
@@ -229,6 +229,7 @@ const (
 	AccessOwner    = "owner"
 	AccessReferral = "referral"
 	AccessEntered  = "entered"
+	AccessCall     = "call"
 )
 
 // Holder is someone who holds a case's key, and why.

@@ -39,11 +39,14 @@ const (
 	PermAudit Permission = "audit"
 	// PermTeam is adding staff members on the web.
 	PermTeam Permission = "team"
+	// PermCallLoad is seeing how many calls came in per hour and per day
+	// against a week before, which names no case.
+	PermCallLoad Permission = "call_load"
 )
 
 var permissions = map[Role][]Permission{
 	RoleAdmin:       {PermStaff, PermSettings, PermStats, PermAudit, PermTeam},
-	RoleCoordinator: {PermQueueAll, PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermAssign, PermStaff, PermStats, PermAudit},
+	RoleCoordinator: {PermQueueAll, PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermAssign, PermStaff, PermStats, PermAudit, PermCallLoad},
 	RoleCaseworker:  {PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer},
 	RoleOperator:    {PermQueue, PermEnter, PermWrite, PermSchedule},
 	RoleAnalyst:     {PermStats},

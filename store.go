@@ -83,6 +83,10 @@ type NewRequest struct {
 	// Audit, when set, is appended with the request: a request staff
 	// entered is stored with its entry in the audit log or not at all.
 	Audit *AuditEvent
+	// Call, when set, is the phone call the request was taken on, stored
+	// with its entry in the case's history.
+	Call  *CallRecord
+	Event *CaseEventRecord
 }
 
 // StaffRecord is a staff member as stored, with their private key sealed
@@ -258,6 +262,8 @@ type CaseUpdate struct {
 	Links  []string
 	Events []CaseEventRecord
 	Audit  []AuditEvent
+	// Calls are phone calls taken for the case.
+	Calls []CallRecord
 }
 
 // Counts are what the analysts see: numbers of cases, which name no one.
@@ -272,6 +278,9 @@ type Counts struct {
 	OpenByStage map[Stage]int
 	// ClosedByOutcome counts the cases closed in the period as cases.
 	ClosedByOutcome map[Outcome]int
+	// CallsByDay counts the period's phone calls by UTC day, new and
+	// returning.
+	CallsByDay map[time.Time]int
 }
 
 // SettingStore keeps the organization's settings.
@@ -410,6 +419,7 @@ type Store interface {
 	RotationStore
 	NoticeStore
 	TeamStore
+	CallStore
 	Close() error
 }
 

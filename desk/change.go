@@ -25,21 +25,10 @@ type sealedEvent struct {
 func (d *Desk) commit(ctx context.Context, s *Session, key *seal.Key, u *tropa.CaseUpdate, events ...tropa.CaseEvent) error {
 	u.At = d.now()
 	for _, ev := range events {
-		rec := tropa.CaseEventRecord{ID: tropa.NewID(), RequestID: u.RequestID, At: u.At, Actor: s.Staff.ID,
-			Action: ev.Action}
-		secret := sealedEvent{Subject: ev.Subject, Note: ev.Note, At: u.At}
-		detail := string(ev.Action)
-		if ev.Action.SealsValues() {
-			secret.From, secret.To = ev.From, ev.To
-		} else {
-			rec.From, rec.To = ev.From, ev.To
-			detail += " " + ev.From + " -> " + ev.To
-		}
-		b, err := json.Marshal(secret)
+		rec, detail, err := sealEvent(key, s.Staff.ID, u.RequestID, u.At, ev)
 		if err != nil {
 			return err
 		}
-		rec.SealedNote = seal.Seal(key, b, eventAAD(rec.ID))
 		u.Events = append(u.Events, rec)
 		u.Audit = append(u.Audit, tropa.AuditEvent{At: u.At, Actor: s.Staff.ID, Action: auditAction(ev.Action),
 			RequestID: u.RequestID, Detail: detail})
@@ -51,6 +40,27 @@ func (d *Desk) commit(ctx context.Context, s *Session, key *seal.Key, u *tropa.C
 		d.ReclaimSoon()
 	}
 	return nil
+}
+
+// sealEvent makes the history entry of ev, by actor at at, with what it
+// says about the person sealed under key, and the detail its audit entry
+// may carry in clear.
+func sealEvent(key *seal.Key, actor, requestID string, at time.Time, ev tropa.CaseEvent) (tropa.CaseEventRecord, string, error) {
+	rec := tropa.CaseEventRecord{ID: tropa.NewID(), RequestID: requestID, At: at, Actor: actor, Action: ev.Action}
+	secret := sealedEvent{Subject: ev.Subject, Note: ev.Note, At: at}
+	detail := string(ev.Action)
+	if ev.Action.SealsValues() {
+		secret.From, secret.To = ev.From, ev.To
+	} else {
+		rec.From, rec.To = ev.From, ev.To
+		detail += " " + ev.From + " -> " + ev.To
+	}
+	b, err := json.Marshal(secret)
+	if err != nil {
+		return rec, "", err
+	}
+	rec.SealedNote = seal.Seal(key, b, eventAAD(rec.ID))
+	return rec, detail, nil
 }
 
 func auditAction(a tropa.CaseAction) string {

@@ -169,7 +169,7 @@ func (f *fixture) submit(t testing.TB, sub tropa.Submission) (seal.Receipt, stri
 
 // rawDB opens a second handle on the database file, as someone holding the
 // disk would.
-func (f *fixture) rawDB(t *testing.T) *sql.DB {
+func (f *fixture) rawDB(t testing.TB) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(f.dir, store.DBFile)+"?_pragma=busy_timeout(5000)")
 	if err != nil {

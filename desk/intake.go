@@ -48,24 +48,41 @@ func (d *Desk) SubmitChecked(ctx context.Context, c *Checked) (seal.Receipt, err
 	return r, err
 }
 
-// EnterRequest takes a request that a hotline operator (or any staff
-// member who may) types in while on the phone. It is sealed like any other;
-// the one who entered it also holds its key, and reads the receipt out to
-// the caller.
-func (d *Desk) EnterRequest(ctx context.Context, s *Session, sub tropa.Submission) (receipt seal.Receipt, requestID string, err error) {
+// TakeCall takes a call that becomes a new request: a hotline operator (or
+// any staff member who may) types it in while on the phone. It is sealed
+// like any other; the one who took it also holds its key, and reads the
+// receipt out to the caller. The call is kept with the request, in its
+// history, in one transaction.
+func (d *Desk) TakeCall(ctx context.Context, s *Session, call tropa.NewCall) (receipt seal.Receipt, requestID string, err error) {
 	if err := require(s, tropa.PermEnter); err != nil {
 		return seal.Receipt{}, "", err
 	}
+	if !call.Caller.Valid() {
+		return seal.Receipt{}, "", tropa.UserError(tropa.EINVALID, "ErrCallCaller", nil)
+	}
+	sub := call.Submission
 	sub.Channel = tropa.ChannelHotline
 	c, err := Check(sub)
 	if err != nil {
 		return seal.Receipt{}, "", err
 	}
-	return d.submit(ctx, c, s)
+	return d.submit(ctx, c, &takenCall{s: s, caller: call.Caller, urgent: call.Urgent})
 }
 
-func (d *Desk) submit(ctx context.Context, c *Checked, enteredBy *Session) (seal.Receipt, string, error) {
+// takenCall is who took a request on the phone, and what they said of
+// the call.
+type takenCall struct {
+	s      *Session
+	caller tropa.Caller
+	urgent bool
+}
+
+func (d *Desk) submit(ctx context.Context, c *Checked, call *takenCall) (seal.Receipt, string, error) {
 	sub, files := c.sub, c.files
+	var enteredBy *Session
+	if call != nil {
+		enteredBy = call.s
+	}
 	caseKey := seal.NewKey()
 	receipt := seal.NewReceipt()
 	salt := seal.RandomBytes(16)
@@ -95,8 +112,10 @@ func (d *Desk) submit(ctx context.Context, c *Checked, enteredBy *Session) (seal
 			Verifier: verifier, CreatedAt: now},
 	}
 	n.Request.SealedContact, n.Request.SealedContactKey = sealContact(&caseKey, requestID, sub.Contact)
-	if enteredBy != nil {
-		n.Audit = &tropa.AuditEvent{At: now, Actor: enteredBy.Staff.ID, Action: tropa.ActionRequestEnter, RequestID: requestID}
+	if call != nil {
+		if err := d.addTakenCall(n, &caseKey, call, now); err != nil {
+			return seal.Receipt{}, "", err
+		}
 	}
 
 	// The lookup part and the reference are short enough to collide now and

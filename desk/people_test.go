@@ -20,9 +20,9 @@ func TestOperatorEntersAndHoldsOnlyTheirs(t *testing.T) {
 
 	sub := tropa.Submission{Kind: tropa.KindSurrender, Situation: tropa.SituationFront, Contact: "звонок, перезвонить нельзя",
 		Message: "Хочет сдаться, участок у Работино"}
-	receipt, id, err := f.desk.EnterRequest(ctx, oksana, sub)
+	receipt, id, err := f.desk.TakeCall(ctx, oksana, tropa.NewCall{Caller: tropa.CallerSelf, Submission: sub})
 	if err != nil {
-		t.Fatalf("EnterRequest: %v", err)
+		t.Fatalf("TakeCall: %v", err)
 	}
 	if got := holders(t, f, id); got[oksana.Staff.ID] != tropa.AccessEntered || got[olena.Staff.ID] != tropa.AccessIntake {
 		t.Errorf("holders of an entered request = %v; want the operator and intake", got)
@@ -53,7 +53,7 @@ func TestOperatorEntersAndHoldsOnlyTheirs(t *testing.T) {
 
 	f.addStaff(t, "ivan", tropa.RoleAnalyst, false)
 	ivan := f.enroll(t, "ivan")
-	if _, _, err := f.desk.EnterRequest(ctx, ivan, sub); !tropa.IsCode(err, tropa.EFORBIDDEN) {
+	if _, _, err := f.desk.TakeCall(ctx, ivan, tropa.NewCall{Caller: tropa.CallerSelf, Submission: sub}); !tropa.IsCode(err, tropa.EFORBIDDEN) {
 		t.Errorf("an analyst enters a request: %v, want EFORBIDDEN", err)
 	}
 }

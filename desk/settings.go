@@ -119,5 +119,12 @@ func (d *Desk) Counts(ctx context.Context, s *Session, from, to time.Time) (*tro
 	if !from.Before(to) {
 		return nil, tropa.UserError(tropa.EINVALID, "ErrPeriodInvalid", nil)
 	}
-	return d.cfg.Store.Counts(ctx, from, to)
+	c, err := d.cfg.Store.Counts(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	if c.CallsByDay, err = d.cfg.Store.CallDays(ctx, from, to); err != nil {
+		return nil, err
+	}
+	return c, nil
 }

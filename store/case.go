@@ -78,6 +78,11 @@ func (db *DB) UpdateCase(ctx context.Context, u *tropa.CaseUpdate) error {
 				return err
 			}
 		}
+		for _, c := range u.Calls {
+			if err := insertCall(ctx, tx, u.RequestID, c); err != nil {
+				return err
+			}
+		}
 		return setUnowned(ctx, tx, u.RequestID)
 	})
 }

@@ -59,7 +59,8 @@ func fill(tb testing.TB, s tropa.Store) (sessionID string) {
 		DueAt:     ptr(at.Add(48 * time.Hour)),
 		Events:    []tropa.CaseEventRecord{{ID: tropa.NewID(), At: at, Actor: alice.ID, Action: tropa.CaseStage}},
 		Links:     []string{b.Request.ID},
-		Audit:     []tropa.AuditEvent{{At: at, Actor: alice.ID, Action: tropa.ActionCaseChange, RequestID: a.Request.ID}}})
+		Audit:     []tropa.AuditEvent{{At: at, Actor: alice.ID, Action: tropa.ActionCaseChange, RequestID: a.Request.ID}},
+		Calls:     []tropa.CallRecord{{ID: tropa.NewID(), StaffID: alice.ID, At: at, Returning: true, SealedAt: []byte("sealed time")}}})
 	if err := s.AddMessage(ctx, &tropa.MessageRecord{ID: tropa.NewID(), RequestID: a.Request.ID, Author: tropa.AuthorStaff,
 		StaffID: alice.ID, CreatedAt: at, SealedBody: []byte("sealed reply")}, nil); err != nil {
 		tb.Fatal(err)
@@ -97,7 +98,7 @@ func testDumpLoad(t *testing.T, b storetest.Backend) {
 		names = append(names, tb.name)
 	}
 	for _, want := range []string{"settings", "staff", "requests", "messages", "key_wraps", "receipts", "audit_log",
-		"audit_head", "deadlines", "case_events", "case_links", "attachments", "notice_prefs", "notice_marks"} {
+		"audit_head", "deadlines", "case_events", "case_links", "attachments", "notice_prefs", "notice_marks", "calls", "call_hours"} {
 		if tb := dump.table(want); tb == nil || len(tb.rows) == 0 {
 			t.Errorf("the dump has no rows of %s: %v", want, names)
 		}

@@ -74,6 +74,16 @@ func (db *DB) CreateRequest(ctx context.Context, n *tropa.NewRequest) error {
 		if err := setUnowned(ctx, tx, r.ID); err != nil {
 			return err
 		}
+		if n.Call != nil {
+			if err := insertCall(ctx, tx, r.ID, *n.Call); err != nil {
+				return err
+			}
+		}
+		if n.Event != nil {
+			if err := insertCaseEvent(ctx, tx, r.ID, *n.Event); err != nil {
+				return err
+			}
+		}
 		if n.Audit == nil {
 			return nil
 		}

@@ -182,6 +182,7 @@ func deleteRequests(ctx context.Context, tx *sql.Tx, ids []string) error {
 		`DELETE FROM case_events WHERE request_id ` + in,
 		`DELETE FROM case_links WHERE request_id ` + in + ` OR linked_id ` + in,
 		`DELETE FROM notice_marks WHERE request_id ` + in,
+		`DELETE FROM calls WHERE request_id ` + in,
 		`DELETE FROM requests WHERE id ` + in,
 	} {
 		if _, err := tx.ExecContext(ctx, query, q.args...); err != nil {
@@ -310,6 +311,7 @@ func (db *DB) vacuumPostgres(ctx context.Context) error {
 	for _, query := range []string{
 		`VACUUM FULL key_wraps, receipts, requests, staff, sessions`,
 		`VACUUM messages, deadlines, case_events, case_links, attachments`,
+		`VACUUM calls`,
 	} {
 		if _, err := db.write.ExecContext(ctx, query); err != nil {
 			return mapErr(err)

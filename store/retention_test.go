@@ -140,6 +140,8 @@ func testApplyRetention(t *testing.T, b storetest.Backend) {
 	recent := mustAge(t, db, aged{created: base.Add(-50 * day), closed: base.Add(-99 * day).Add(time.Hour),
 		disposition: tropa.DispositionCase, outcome: tropa.OutcomeSurrendered})
 	mustUpdateCase(t, db, &tropa.CaseUpdate{RequestID: open.Request.ID, At: base, Links: []string{closed.Request.ID}})
+	mustUpdateCase(t, db, &tropa.CaseUpdate{RequestID: closed.Request.ID, At: base, Calls: []tropa.CallRecord{
+		{ID: tropa.NewID(), StaffID: "alice", At: base.Add(-150 * day), SealedAt: []byte("sealed time")}}})
 	kept := []*tropa.NewRequest{open, recent}
 
 	head := auditLength(t, db)

@@ -70,6 +70,8 @@ func (p *page) HistoryText(ev tropa.CaseEvent, names map[string]string) string {
 		text = p.T("History_erase_contact")
 	case tropa.CaseKeepClosed:
 		text = p.T("History_keep_closed")
+	case tropa.CaseCall:
+		text = p.T("History_call", "Caller", p.T("Caller_"+ev.Subject))
 	default:
 		text = string(ev.Action)
 	}

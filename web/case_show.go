@@ -43,7 +43,7 @@ func (d caseData) Wanted() *tropa.Deadline {
 
 // caseNotices are the notices a case page shows after a change.
 var caseNotices = map[string]string{"sent": "NoticeReplySent", "note": "NoticeNoteAdded", "saved": "NoticeSaved",
-	"erased": "NoticeContactErased"}
+	"erased": "NoticeContactErased", "call": "NoticeCallAdded"}
 
 func (s *Server) caseShow(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
 	p, err := s.staffPage(r, sess)

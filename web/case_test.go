@@ -11,6 +11,7 @@ import (
 
 	"tropa"
 	"tropa/internal/htmlcheck"
+	"tropa/seal"
 )
 
 // More staff for the casework tests, beside Olena and Ivan.
@@ -73,7 +74,7 @@ func TestRolesOverRoutes(t *testing.T) {
 	routes := []route{
 		{"GET", "/staff/inbox", nil, []int{forbidden, ok, ok, ok, forbidden}},
 		{"POST", "/staff/search", url.Values{"q": {"abc"}}, []int{forbidden, ok, ok, ok, forbidden}},
-		{"GET", "/staff/enter", nil, []int{forbidden, ok, ok, ok, forbidden}},
+		{"GET", "/staff/calls", nil, []int{forbidden, ok, ok, ok, forbidden}},
 		{"GET", "/staff/requests/{id}", nil, []int{forbidden, ok, ok, forbidden, forbidden}},
 		{"GET", "/staff/people", nil, []int{ok, ok, forbidden, forbidden, forbidden}},
 		{"GET", "/staff/settings", nil, []int{ok, forbidden, forbidden, forbidden, forbidden}},
@@ -102,6 +103,10 @@ func TestRolesOverRoutes(t *testing.T) {
 		{"GET", "/staff/people/" + volunteerID + "/regrant", nil, []int{forbidden, ok, forbidden, forbidden, forbidden}},
 		{"POST", "/staff/people/" + volunteerID + "/regrant", nil, []int{forbidden, conflict, forbidden, forbidden, forbidden}},
 		{"POST", "/staff/settings/identity", url.Values{"name_en": {"Way Home"}}, []int{seeOther, forbidden, forbidden, forbidden, forbidden}},
+		// The call desk. A returning caller's wrong receipt is not found,
+		// as on /check, for those who may take calls.
+		{"POST", "/staff/calls", requestForm("caller", "relative"), []int{forbidden, ok, ok, ok, forbidden}},
+		{"POST", "/staff/calls/returning", url.Values{"receipt": {seal.NewReceipt().String()}, "caller": {"self"}, "said": {"снова звонит"}}, []int{forbidden, notFound, notFound, notFound, forbidden}},
 	}
 	for _, role := range tropa.Roles {
 		b := browsers[role]
@@ -118,6 +123,9 @@ func TestRolesOverRoutes(t *testing.T) {
 			}
 			if want := rt.want[slices.Index(tropa.Roles, role)]; resp.status != want {
 				t.Errorf("%s: %s %s = %d, want %d", role, rt.method, rt.path, resp.status, want)
+			}
+			if rt.method == "POST" && rt.path == "/staff/calls" && resp.status == ok {
+				ts.newestCase(t) // the call is a request of its own
 			}
 		}
 	}

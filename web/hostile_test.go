@@ -150,7 +150,7 @@ func applicantForm(field string) func(*testing.T, *hostileSite, string) (string,
 // hotlineForm is the operator taking a call with v in field.
 func hotlineForm(field string) func(*testing.T, *hostileSite, string) (string, string, *response) {
 	return func(t *testing.T, s *hostileSite, v string) (string, string, *response) {
-		resp := s.operator.post(t, "/staff/enter", requestForm(field, v))
+		resp := s.operator.post(t, "/staff/calls", requestForm("caller", "self", field, v))
 		if resp.status != http.StatusOK {
 			return "", "", resp
 		}

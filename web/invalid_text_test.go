@@ -99,7 +99,7 @@ func TestManyFields(t *testing.T) {
 		{"applicant form", s.applicant, "/", []int{http.StatusOK, http.StatusUnprocessableEntity}},
 		{"applicant reply", s.applicant, "/check/reply", []int{http.StatusOK, http.StatusUnprocessableEntity}},
 		{"staff login", s.applicant, "/staff/login", []int{http.StatusUnauthorized, http.StatusUnprocessableEntity}},
-		{"hotline form", s.operator, "/staff/enter", []int{http.StatusOK, http.StatusUnprocessableEntity}},
+		{"hotline form", s.operator, "/staff/calls", []int{http.StatusOK, http.StatusUnprocessableEntity}},
 		{"case note", s.coordinator, s.caseURL + "/note", []int{http.StatusSeeOther, http.StatusUnprocessableEntity}},
 		{"case details", s.coordinator, s.caseURL + "/details", []int{http.StatusConflict, http.StatusUnprocessableEntity}},
 	}

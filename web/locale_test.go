@@ -275,7 +275,7 @@ var (
 // dynamicPrefixes are the id prefixes that templates and Go code complete at
 // run time; TestCatalogDynamicIDs checks every completion.
 var dynamicPrefixes = []string{"Kind_", "Situation_", "Role_", "Channel_", "Err_", "Field_",
-	"Access_", "DeadlineKind_", "Disposition_", "DocStatus_", "Type_", "StaffKind_"}
+	"Access_", "DeadlineKind_", "Disposition_", "DocStatus_", "Type_", "StaffKind_", "Caller_"}
 
 // templateIDs returns the message ids the templates name literally, each with
 // the file it was first found in, and the prefixes they complete with printf.
@@ -511,11 +511,14 @@ func TestCatalogDynamicIDs(t *testing.T) {
 	for _, c := range []tropa.Channel{tropa.ChannelWeb, tropa.ChannelAPI, tropa.ChannelTelegram, tropa.ChannelHotline} {
 		want["Channel_"+string(c)] = "tropa channels"
 	}
-	for _, a := range []string{tropa.AccessIntake, tropa.AccessOwner, tropa.AccessReferral, tropa.AccessEntered} {
+	for _, a := range []string{tropa.AccessIntake, tropa.AccessOwner, tropa.AccessReferral, tropa.AccessEntered, tropa.AccessCall} {
 		want["Access_"+a] = "tropa access reasons"
 	}
 	for _, k := range []tropa.DeadlineKind{tropa.DeadlineWanted, tropa.DeadlineTask, tropa.DeadlineMeeting} {
 		want["DeadlineKind_"+string(k)] = "tropa deadline kinds"
+	}
+	for _, c := range tropa.Callers {
+		want["Caller_"+string(c)] = "tropa.Callers"
 	}
 	for _, d := range tropa.Dispositions {
 		want["Disposition_"+string(d)] = "tropa.Dispositions"

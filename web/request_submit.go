@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"tropa"
@@ -106,8 +107,11 @@ func parseForm(r *http.Request) error {
 
 // textField reads a posted text area. Browsers send its line breaks as CRLF
 // but count them as one character against maxlength; so does the server.
-func textField(r *http.Request, name string) string {
-	return strings.ReplaceAll(r.PostForm.Get(name), "\r\n", "\n")
+func textField(r *http.Request, name string) string { return formText(r.PostForm, name) }
+
+// formText is textField of a form already read.
+func formText(form url.Values, name string) string {
+	return strings.ReplaceAll(form.Get(name), "\r\n", "\n")
 }
 
 func notFound(w http.ResponseWriter, r *http.Request) error {

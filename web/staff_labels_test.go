@@ -53,7 +53,7 @@ func TestStaffPagesSpeakToStaff(t *testing.T) {
 		caseURL = ts.newCase(t, requestForm("kind", string(k)))
 	}
 	pages := map[*browser][]string{
-		marta: {"/staff/inbox", caseURL, "/staff/enter", "/staff/search", "/staff/stats", "/staff/people", "/staff/account"},
+		marta: {"/staff/inbox", caseURL, "/staff/calls", "/staff/search", "/staff/stats", "/staff/people", "/staff/account"},
 		admin: {"/staff/settings", "/staff/people", "/staff/stats"},
 	}
 	for _, lang := range []string{"ru", "uk", "en"} {

@@ -123,8 +123,19 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 			stages, p.StageName)},
 		{ID: "closed", Title: p.T("StatsClosedByOutcome"), Rows: countRows(c.ClosedByOutcome,
 			termKeys[tropa.Outcome](v.Outcomes), p.OutcomeName)},
+		{ID: "calls", Title: p.T("StatsCallsByDay"), Rows: callRows(c.CallsByDay, from, to)},
 	}
 	p.Data = data
 	s.render(w, http.StatusOK, "stats", p)
 	return nil
+}
+
+// callRows lists the calls of every day in [from, to), days without any
+// too, so that a quiet day reads as one.
+func callRows(days map[time.Time]int, from, to time.Time) []countRow {
+	var rows []countRow
+	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
+		rows = append(rows, cell(d.Format(time.DateOnly), d.Format(time.DateOnly), days[d]))
+	}
+	return rows
 }

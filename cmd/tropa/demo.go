@@ -196,9 +196,14 @@ func addDemoRequests(ctx context.Context, d *desk.Desk, staff map[string]*desk.S
 			return "", err
 		}
 	}
-	_, called, err := d.EnterRequest(ctx, operator, tropa.Submission{Kind: tropa.KindSurrender, Situation: tropa.SituationFront,
-		Message: "[DEMO — fake call] Wants to surrender; can talk only at night."})
+	callReceipt, called, err := d.TakeCall(ctx, operator, tropa.NewCall{Caller: tropa.CallerRelative,
+		Submission: tropa.Submission{Kind: tropa.KindSurrender, Situation: tropa.SituationFront,
+			Message: "[DEMO — fake call] His mother calls: he wants to surrender; he can talk only at night."}})
 	if err != nil {
+		return "", err
+	}
+	if _, err := d.AddCall(ctx, operator, tropa.ReturningCall{Receipt: callReceipt.String(), Caller: tropa.CallerRelative,
+		Said: "[DEMO — fake call] His mother again: he has moved; the night call stands."}); err != nil {
 		return "", err
 	}
 	if err := d.AddDeadline(ctx, operator, called, tropa.DeadlineMeeting, now.Add(20*time.Hour), "[DEMO] fake meeting point"); err != nil {

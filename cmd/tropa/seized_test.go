@@ -60,7 +60,10 @@ func TestSeizedDisk(t *testing.T) {
 		"photo":    "MARKER-PHOTO-2b8e61 выписка.jpg",
 		"photo2":   "MARKER-PHOTO-d71c05 повестка.png",
 		// Only its hash is kept.
-		"enrol code": enrolCode,
+		"enrol code":     enrolCode,
+		"call said":      "MARKER-CALL-5e2a19 мать говорит: он в Белгороде",
+		"call back":      "MARKER-CALLBACK-+79001234567",
+		"returning said": "MARKER-RECALL-c4d803 выписывают в пятницу",
 	}
 	jpg, png := scrubtest.JPEG(t, 64, 48), scrubtest.PNG(t, 48, 32)
 
@@ -113,10 +116,20 @@ func TestSeizedDisk(t *testing.T) {
 	htmlcheck.HasText(t, page, ".message.staff .body", markers["reply"])
 	htmlcheck.HasText(t, page, ".message.applicant .body", markers["followup"])
 
+	// A call taken on the phone, and the applicant ringing back with his
+	// receipt.
+	page = staff.postForm(srv.url+"staff/calls", url.Values{"caller": {"relative"}, "kind": {"surrender"},
+		"situation": {"front"}, "message": {markers["call said"]}, "contact": {markers["call back"]}})
+	callReceipt := htmlcheck.Text(htmlcheck.HasOne(t, page, "p.receipt"))
+	page = staff.postForm(srv.url+"staff/calls/returning", url.Values{"receipt": {receipt}, "caller": {"self"},
+		"said": {markers["returning said"]}})
+	htmlcheck.HasText(t, page, "ol.history", markers["returning said"])
+
 	output := srv.stop(t)
 
 	secrets := map[string]string{"password": password, "TOTP secret": totpSecret,
 		"receipt": receipt, "receipt digits": strings.ReplaceAll(receipt, " ", ""),
+		"call receipt": strings.ReplaceAll(callReceipt, " ", ""),
 		// A document's status is sealed with the case, and so is its
 		// history entry.
 		"document status": "confiscated"}
