@@ -39,12 +39,18 @@ const (
 	PermAudit Permission = "audit"
 	// PermTeam is adding staff members on the web.
 	PermTeam Permission = "team"
+	// PermShelters is adding shelters and granting a shelter's key to
+	// those who place people there.
+	PermShelters Permission = "shelters"
+	// PermPlace is seeing the shelters one holds the key to and booking
+	// stays in them for the cases one holds.
+	PermPlace Permission = "place"
 )
 
 var permissions = map[Role][]Permission{
 	RoleAdmin:       {PermStaff, PermSettings, PermStats, PermAudit, PermTeam},
-	RoleCoordinator: {PermQueueAll, PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermAssign, PermStaff, PermStats, PermAudit},
-	RoleCaseworker:  {PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer},
+	RoleCoordinator: {PermQueueAll, PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermAssign, PermStaff, PermStats, PermAudit, PermShelters, PermPlace},
+	RoleCaseworker:  {PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermPlace},
 	RoleOperator:    {PermQueue, PermEnter, PermWrite, PermSchedule},
 	RoleAnalyst:     {PermStats},
 }

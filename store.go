@@ -254,6 +254,11 @@ type CaseUpdate struct {
 	// Deadlines are added, or replace the deadline with the same id; DueAt
 	// goes with them.
 	Deadlines []DeadlineRecord
+	// Stays are booked, or replace the stay with the same id, in the same
+	// transaction as a count of the beds their shelter holds each night:
+	// one that would put more people in it than it has beds fails with the
+	// user error ErrShelterFull and changes nothing.
+	Stays []Stay
 	// Links are requests to link to this one, both ways.
 	Links  []string
 	Events []CaseEventRecord
@@ -410,6 +415,7 @@ type Store interface {
 	RotationStore
 	NoticeStore
 	TeamStore
+	ShelterStore
 	Close() error
 }
 
