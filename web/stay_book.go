@@ -12,10 +12,10 @@ import (
 )
 
 // parseDate reads a date field: a day as the staff member's calendar shows
-// it, kept as that date.
+// it, kept as that date. A year before 2000 is a slip of the keyboard.
 func parseDate(value string) (time.Time, error) {
 	t, err := time.Parse(time.DateOnly, strings.TrimSpace(value))
-	if err != nil {
+	if err != nil || t.Year() < 2000 {
 		return time.Time{}, tropa.UserError(tropa.EINVALID, "ErrStayDate", nil)
 	}
 	return t, nil
