@@ -277,6 +277,11 @@ type Counts struct {
 	OpenByStage map[Stage]int
 	// ClosedByOutcome counts the cases closed in the period as cases.
 	ClosedByOutcome map[Outcome]int
+	// StaysBegun counts the stays in shelters, not cancelled, whose first
+	// night is in the period; StayNights the beds they held each night of
+	// the period. Both come from days and beds in clear.
+	StaysBegun int
+	StayNights int
 }
 
 // SettingStore keeps the organization's settings.

@@ -182,3 +182,42 @@ func TestRetentionDeletesStays(t *testing.T) {
 		}
 	})
 }
+
+// The figures count stays and nights from days and beds in clear: a stay
+// across the end of May counts its nights in each month, and begun in May.
+func TestStayCounts(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		t.Parallel()
+		ctx := context.Background()
+		db := mustOpenStore(t, b)
+		n := newRequest(base, tropa.UrgencyNormal, "alice")
+		mustCreateRequest(t, db, n)
+		sh := mustCreateShelter(t, db, 5, "alice")
+		across := newStay(sh.ID, n.Request.ID, 1, 3, 2)
+		across.First = time.Date(2025, 5, 30, 0, 0, 0, 0, time.UTC)
+		cancelled := newStay(sh.ID, n.Request.ID, 5, 6, 1)
+		cancelled.State = tropa.StayCancelled
+		for _, st := range []tropa.Stay{across, newStay(sh.ID, n.Request.ID, 10, 12, 1), cancelled} {
+			if err := book(db, st); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, c := range []struct {
+			name          string
+			from, to      time.Time
+			begun, nights int
+		}{
+			{"May", time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC), date(1), 1, 4},
+			{"June", date(1), time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC), 1, 6},
+		} {
+			got, err := db.Counts(ctx, c.from, c.to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.StaysBegun != c.begun || got.StayNights != c.nights {
+				t.Errorf("%s: %d stays begun, %d nights; want %d and %d", c.name, got.StaysBegun, got.StayNights, c.begun, c.nights)
+			}
+		}
+	})
+}

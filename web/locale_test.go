@@ -277,7 +277,7 @@ var (
 // run time; TestCatalogDynamicIDs checks every completion.
 var dynamicPrefixes = []string{"Kind_", "Situation_", "Role_", "Channel_", "Err_", "Field_",
 	"Access_", "DeadlineKind_", "Disposition_", "DocStatus_", "Type_", "StaffKind_",
-	"StayState_", "History_stay_"}
+	"StayState_", "History_stay_", "StatsStays_"}
 
 // templateIDs returns the message ids the templates name literally, each with
 // the file it was first found in, and the prefixes they complete with printf.
@@ -533,6 +533,9 @@ func TestCatalogDynamicIDs(t *testing.T) {
 	}
 	for _, c := range []string{string(tropa.StayBooked), string(desk.StayExtend), string(desk.StayEndToday), string(desk.StayCancel)} {
 		want["History_stay_"+c] = "stay changes in a case's history"
+	}
+	for _, k := range []string{"begun", "nights"} {
+		want["StatsStays_"+k] = "stay figures"
 	}
 	// Built-in terms are named by the catalogs unless renamed.
 	def := tropa.DefaultVocabulary()

@@ -123,6 +123,8 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 			stages, p.StageName)},
 		{ID: "closed", Title: p.T("StatsClosedByOutcome"), Rows: countRows(c.ClosedByOutcome,
 			termKeys[tropa.Outcome](v.Outcomes), p.OutcomeName)},
+		{ID: "stays", Title: p.T("StatsStays"), Rows: countRows(map[string]int{"begun": c.StaysBegun, "nights": c.StayNights},
+			[]string{"begun", "nights"}, func(k string) string { return p.T("StatsStays_" + k) })},
 	}
 	p.Data = data
 	s.render(w, http.StatusOK, "stats", p)
