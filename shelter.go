@@ -92,6 +92,9 @@ type ShelterStore interface {
 	ShelterStays(ctx context.Context, shelterID string, first time.Time) ([]Stay, error)
 	// Stays returns a case's stays, earliest first.
 	Stays(ctx context.Context, requestID string) ([]Stay, error)
+	// RewrapShelterKeys replaces the wraps of a staff member's shelter
+	// keys, after their key pair was replaced.
+	RewrapShelterKeys(ctx context.Context, keys []ShelterKey) error
 	// ShelterRefs maps every shelter's id to its reference.
 	ShelterRefs(ctx context.Context) (map[string]string, error)
 }

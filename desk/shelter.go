@@ -184,3 +184,28 @@ func (d *Desk) GrantShelter(ctx context.Context, s *Session, shelterID, staffID 
 		GrantedBy: s.Staff.ID}, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionShelterGrant,
 		Detail: ref + " to " + to.ID})
 }
+
+// rewrapShelters wraps to current the shelter keys staffID holds under
+// old, as complete does their case keys, so that a replaced key pair
+// leaves them every shelter they could open.
+func (d *Desk) rewrapShelters(ctx context.Context, staffID string, current, old *seal.Identity) error {
+	_, wraps, err := d.cfg.Store.Shelters(ctx, staffID)
+	if err != nil {
+		return err
+	}
+	var moved []tropa.ShelterKey
+	for _, w := range wraps {
+		key, err := old.UnwrapKey(w.Wrapped)
+		if err != nil {
+			continue
+		}
+		if w.Wrapped, err = seal.WrapKey(current.Recipient(), key); err != nil {
+			return tropa.Errorf(tropa.EINTERNAL, "wrap shelter key: %v", err)
+		}
+		moved = append(moved, w)
+	}
+	if len(moved) == 0 {
+		return nil
+	}
+	return d.cfg.Store.RewrapShelterKeys(ctx, moved)
+}

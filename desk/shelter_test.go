@@ -206,3 +206,22 @@ func TestShelterAccess(t *testing.T) {
 	wantError(t, "booking for a case kate does not hold", f.desk.BookStay(ctx, sf.kate, caseID, in),
 		tropa.EFORBIDDEN, "ErrNoKey")
 }
+
+// A caseworker who replaces her key pair still opens the shelters she was
+// granted.
+func TestShelterKeysFollowRotation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sf := newShelterFixture(t, 2)
+	f := sf.fixture
+	if err := f.desk.RotateKeys(ctx, sf.olena, password("olena")); err != nil {
+		t.Fatalf("RotateKeys: %v", err)
+	}
+	olena, err := f.desk.Login(ctx, "olena", password("olena"), f.code(t, "olena"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list, err := f.desk.Shelters(ctx, olena); err != nil || len(list) != 1 || list[0].Name != "Flat on the hill" {
+		t.Errorf("after replacing her keys olena sees %+v, %v; want the flat on the hill", list, err)
+	}
+}

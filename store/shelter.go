@@ -162,3 +162,16 @@ func (db *DB) ShelterRefs(ctx context.Context) (map[string]string, error) {
 	}
 	return refs, mapErr(rows.Err())
 }
+
+// RewrapShelterKeys replaces the wraps of shelter keys.
+func (db *DB) RewrapShelterKeys(ctx context.Context, keys []tropa.ShelterKey) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, k := range keys {
+			if _, err := tx.ExecContext(ctx, `UPDATE shelter_keys SET wrapped = $1 WHERE shelter_id = $2 AND staff_id = $3`,
+				k.Wrapped, k.ShelterID, k.StaffID); err != nil {
+				return mapErr(err)
+			}
+		}
+		return nil
+	})
+}
