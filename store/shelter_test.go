@@ -125,20 +125,34 @@ func testStaysConcurrentBookings(t *testing.T, b storetest.Backend) {
 	t.Parallel()
 	ctx := context.Background()
 	where := b.New(t)
-	nodes := []tropa.Store{storetest.Open(t, where), storetest.Open(t, where)}
-	n := newRequest(base, tropa.UrgencyNormal, "alice")
-	mustCreateRequest(t, nodes[0], n)
-	sh := mustCreateShelter(t, nodes[0], 2, "alice")
+	// Each node writes on one connection: as many nodes as tries, so that
+	// every booking is in flight at once.
 	const tries = 8
+	nodes := make([]tropa.Store, tries)
+	for i := range nodes {
+		nodes[i] = storetest.Open(t, where)
+	}
+	// Each booking is for a case of its own, as two caseworkers' are: a
+	// case's own row would otherwise put them in line.
+	requests := make([]string, tries)
+	for i := range requests {
+		n := newRequest(base, tropa.UrgencyNormal, "alice")
+		mustCreateRequest(t, nodes[0], n)
+		requests[i] = n.Request.ID
+	}
+	sh := mustCreateShelter(t, nodes[0], 2, "alice")
 	errs := make([]error, tries)
+	start := make(chan struct{})
 	var wg sync.WaitGroup
 	for i := range tries {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = book(nodes[i%2], newStay(sh.ID, n.Request.ID, 10, 12, 1))
+			<-start
+			errs[i] = book(nodes[i], newStay(sh.ID, requests[i], 10, 12, 1))
 		}()
 	}
+	close(start)
 	wg.Wait()
 	booked := 0
 	for _, err := range errs {
