@@ -15,15 +15,16 @@ func addShelter(t *testing.T, b *browser, name, beds string, to ...string) strin
 	t.Helper()
 	resp := b.post(t, "/staff/shelters", url.Values{"name": {name}, "address": {"Address of " + name},
 		"contact": {"Contact of " + name}, "beds": {beds}})
-	m := grantPathRe.FindAllStringSubmatch(resp.body, -1)
-	if len(m) == 0 || !strings.Contains(resp.body, name) {
-		t.Fatalf("after adding a shelter the list shows no %q: %d", name, resp.status)
-	}
+	// Each shelter's grant form is labelled with its reference and name.
 	var id string
-	for _, sub := range m {
-		if strings.Contains(resp.body, name) {
-			id = sub[1]
+	for _, m := range grantPathRe.FindAllStringSubmatchIndex(resp.body, -1) {
+		label, _, _ := strings.Cut(resp.body[m[1]:], "</label>")
+		if strings.Contains(label, " · "+name) {
+			id = resp.body[m[2]:m[3]]
 		}
+	}
+	if id == "" {
+		t.Fatalf("after adding a shelter the list shows no %q: %d", name, resp.status)
 	}
 	for _, staff := range to {
 		if r := b.post(t, "/staff/shelters/"+id+"/grant", url.Values{"staff": {staff}}); r.status != 200 {
