@@ -66,6 +66,10 @@ const (
 	ActionKeyRotate  = "staff.key_rotate"
 	ActionKeyRotated = "staff.key_rotated"
 	ActionSuspect    = "staff.suspect"
+	// ActionShelterAdd and ActionShelterGrant record a shelter made and
+	// its key granted to someone; what the shelter is stays sealed.
+	ActionShelterAdd   = "shelter.add"
+	ActionShelterGrant = "shelter.grant"
 )
 
 // AuditEvent is something staff did, to be appended to the audit log.

@@ -197,6 +197,9 @@ const (
 	// CaseKeepClosed records that a closed case the applicant wrote to
 	// stays closed: someone read his message and decided so.
 	CaseKeepClosed CaseAction = "keep_closed"
+	// CaseStay records a stay in a shelter booked, extended, ended early
+	// or cancelled; which shelter and when are sealed.
+	CaseStay CaseAction = "stay"
 )
 
 // CaseEvent is one change in a case's history: who, when, from what, to
@@ -220,7 +223,7 @@ type CaseEvent struct {
 // the person (what documents he holds, where he goes, when) and so are
 // sealed with the note rather than stored in the clear.
 func (a CaseAction) SealsValues() bool {
-	return a == CaseDocuments || a == CaseRoute || a == CaseDeadline || a == CaseDone || a == CaseCall
+	return a == CaseDocuments || a == CaseRoute || a == CaseDeadline || a == CaseDone || a == CaseCall || a == CaseStay
 }
 
 // Access reasons: why a staff member holds a case's key.

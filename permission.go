@@ -42,12 +42,18 @@ const (
 	// PermCallLoad is seeing how many calls came in per hour and per day
 	// against a week before, which names no case.
 	PermCallLoad Permission = "call_load"
+	// PermShelters is adding shelters and granting a shelter's key to
+	// those who place people there.
+	PermShelters Permission = "shelters"
+	// PermPlace is seeing the shelters one holds the key to and booking
+	// stays in them for the cases one holds.
+	PermPlace Permission = "place"
 )
 
 var permissions = map[Role][]Permission{
 	RoleAdmin:       {PermStaff, PermSettings, PermStats, PermAudit, PermTeam},
-	RoleCoordinator: {PermQueueAll, PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermAssign, PermStaff, PermStats, PermAudit, PermCallLoad},
-	RoleCaseworker:  {PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer},
+	RoleCoordinator: {PermQueueAll, PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermAssign, PermStaff, PermStats, PermAudit, PermCallLoad, PermShelters, PermPlace},
+	RoleCaseworker:  {PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermPlace},
 	RoleOperator:    {PermQueue, PermEnter, PermWrite, PermSchedule},
 	RoleAnalyst:     {PermStats},
 }

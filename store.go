@@ -258,6 +258,11 @@ type CaseUpdate struct {
 	// Deadlines are added, or replace the deadline with the same id; DueAt
 	// goes with them.
 	Deadlines []DeadlineRecord
+	// Stays are booked, or replace the stay with the same id, in the same
+	// transaction as a count of the beds their shelter holds each night:
+	// one that would put more people in it than it has beds fails with the
+	// user error ErrShelterFull and changes nothing.
+	Stays []Stay
 	// Links are requests to link to this one, both ways.
 	Links  []string
 	Events []CaseEventRecord
@@ -281,6 +286,11 @@ type Counts struct {
 	// CallsByDay counts the period's phone calls by UTC day, new and
 	// returning.
 	CallsByDay map[time.Time]int
+	// StaysBegun counts the stays in shelters, not cancelled, whose first
+	// night is in the period; StayNights the beds they held each night of
+	// the period. Both come from days and beds in clear.
+	StaysBegun int
+	StayNights int
 }
 
 // SettingStore keeps the organization's settings.
@@ -420,6 +430,7 @@ type Store interface {
 	NoticeStore
 	TeamStore
 	CallStore
+	ShelterStore
 	Close() error
 }
 

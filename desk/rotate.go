@@ -178,6 +178,9 @@ func (d *Desk) complete(ctx context.Context, staffID string, current, old *seal.
 	if err != nil {
 		return err
 	}
+	if err := d.rewrapShelters(ctx, staffID, current, old); err != nil {
+		return err
+	}
 	if err := d.cfg.Store.FinishRotation(ctx, staffID, current.Recipient(), tropa.AuditEvent{At: d.now(), Actor: staffID,
 		Action: tropa.ActionKeyRotated, Detail: fmt.Sprintf("rewrapped=%d", moved)}); err != nil {
 		return err

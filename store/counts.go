@@ -63,7 +63,33 @@ func (db *DB) Counts(ctx context.Context, from, to time.Time) (*tropa.Counts, er
 	if err != nil {
 		return nil, err
 	}
+	if err := stayCounts(ctx, tx, lo, hi, c); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// stayCounts adds to c the stays begun in [lo, hi) and the beds held each
+// night of it.
+func stayCounts(ctx context.Context, tx *sql.Tx, lo, hi int64, c *tropa.Counts) error {
+	rows, err := tx.QueryContext(ctx, `SELECT first_day, end_day, beds FROM stays
+		WHERE state <> $1 AND first_day < $2 AND end_day > $3`, string(tropa.StayCancelled), hi, lo)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var first, end int64
+		var beds int
+		if err := rows.Scan(&first, &end, &beds); err != nil {
+			return mapErr(err)
+		}
+		if first >= lo {
+			c.StaysBegun++
+		}
+		c.StayNights += beds * int((min(end, hi)-max(first, lo))/microsPerDay)
+	}
+	return mapErr(rows.Err())
 }
 
 // groupCounts runs a query whose rows are text keys followed by a count, and

@@ -70,6 +70,10 @@ func fill(tb testing.TB, s tropa.Store) (sessionID string) {
 		[]tropa.NoticeMark{{RequestID: a.Request.ID, Reason: tropa.AccessOwner, Owner: alice.ID, Messages: 1}}); err != nil {
 		tb.Fatal(err)
 	}
+	sh := mustCreateShelter(tb, s, 2, alice.ID)
+	if err := book(s, newStay(sh.ID, a.Request.ID, 2, 5, 1)); err != nil {
+		tb.Fatal(err)
+	}
 	sessionID = tropa.NewID()
 	rec := &tropa.SessionRecord{ID: sessionID, StaffID: alice.ID, Stage: tropa.SessionFull,
 		SealedIdentity: []byte("sealed identity"), CreatedAt: at, LastSeenAt: at}
@@ -98,7 +102,8 @@ func testDumpLoad(t *testing.T, b storetest.Backend) {
 		names = append(names, tb.name)
 	}
 	for _, want := range []string{"settings", "staff", "requests", "messages", "key_wraps", "receipts", "audit_log",
-		"audit_head", "deadlines", "case_events", "case_links", "attachments", "notice_prefs", "notice_marks", "calls", "call_hours"} {
+		"audit_head", "deadlines", "case_events", "case_links", "attachments", "notice_prefs", "notice_marks", "calls", "call_hours",
+		"shelters", "shelter_keys", "stays"} {
 		if tb := dump.table(want); tb == nil || len(tb.rows) == 0 {
 			t.Errorf("the dump has no rows of %s: %v", want, names)
 		}

@@ -179,6 +179,7 @@ func deleteRequests(ctx context.Context, tx *sql.Tx, ids []string) error {
 		`DELETE FROM attachments WHERE request_id ` + in,
 		`DELETE FROM messages WHERE request_id ` + in,
 		`DELETE FROM deadlines WHERE request_id ` + in,
+		`DELETE FROM stays WHERE request_id ` + in,
 		`DELETE FROM case_events WHERE request_id ` + in,
 		`DELETE FROM case_links WHERE request_id ` + in + ` OR linked_id ` + in,
 		`DELETE FROM notice_marks WHERE request_id ` + in,

@@ -140,6 +140,9 @@ func (db *DB) DeactivateStaff(ctx context.Context, id string, ev tropa.AuditEven
 		if n, err = affected(tx.ExecContext(ctx, `DELETE FROM key_wraps WHERE holder = $1`, id)); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM shelter_keys WHERE staff_id = $1`, id); err != nil {
+			return mapErr(err)
+		}
 		return appendAudit(ctx, tx, ev)
 	})
 	if err != nil {

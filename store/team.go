@@ -56,6 +56,9 @@ func (db *DB) ResetKeys(ctx context.Context, id string, code tropa.EnrolCode, ev
 		if _, err := tx.ExecContext(ctx, `DELETE FROM key_wraps WHERE holder = $1`, id); err != nil {
 			return mapErr(err)
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM shelter_keys WHERE staff_id = $1`, id); err != nil {
+			return mapErr(err)
+		}
 		if _, err := deleteStaffSessions(ctx, tx, id, ""); err != nil {
 			return err
 		}

@@ -72,6 +72,8 @@ func (p *page) HistoryText(ev tropa.CaseEvent, names map[string]string) string {
 		text = p.T("History_keep_closed")
 	case tropa.CaseCall:
 		text = p.T("History_call", "Caller", p.T("Caller_"+ev.Subject))
+	case tropa.CaseStay:
+		text = p.T("History_stay_"+ev.Subject, "From", ev.From, "To", ev.To)
 	default:
 		text = string(ev.Action)
 	}

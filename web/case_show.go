@@ -20,6 +20,10 @@ type caseData struct {
 	Form       url.Values
 	MaxMessage int
 	MaxRoute   int
+	// Stays are the case's stays in shelters; Shelters those the viewer
+	// may book in.
+	Stays    []desk.StayView
+	Shelters []desk.ShelterView
 }
 
 // Value is what a field of a form shows: what was typed, if that form was
@@ -71,6 +75,14 @@ func (s *Server) showCase(w http.ResponseWriter, r *http.Request, sess *desk.Ses
 		MaxMessage: tropa.MaxMessageLen, MaxRoute: tropa.MaxRouteLen}
 	if sess.Staff.Role.Can(tropa.PermRefer) {
 		if data.Colleagues, err = s.Desk.Colleagues(ctx, sess); err != nil {
+			return err
+		}
+	}
+	if data.Stays, err = s.Desk.CaseStays(ctx, sess, c.Request.ID); err != nil {
+		return err
+	}
+	if sess.Staff.Role.Can(tropa.PermPlace) {
+		if data.Shelters, err = s.Desk.Shelters(ctx, sess); err != nil {
 			return err
 		}
 	}

@@ -59,6 +59,7 @@ func TestRolesOverRoutes(t *testing.T) {
 		tropa.RoleOperator:    ts.staffBrowser(t, operatorName, staffPassword),
 		tropa.RoleAnalyst:     ts.staffBrowser(t, analystName, analystPassword),
 	}
+	shelterID := addShelter(t, browsers[tropa.RoleCoordinator], "Roles shelter", "10", olenaID)
 	const ok, seeOther, forbidden, notFound = http.StatusOK, http.StatusSeeOther, http.StatusForbidden, http.StatusNotFound
 	const conflict = http.StatusConflict
 	// want is the status each role gets, in the order of tropa.Roles:
@@ -107,6 +108,13 @@ func TestRolesOverRoutes(t *testing.T) {
 		// as on /check, for those who may take calls.
 		{"POST", "/staff/calls", requestForm("caller", "relative"), []int{forbidden, ok, ok, ok, forbidden}},
 		{"POST", "/staff/calls/returning", url.Values{"receipt": {seal.NewReceipt().String()}, "caller": {"self"}, "said": {"снова звонит"}}, []int{forbidden, notFound, notFound, notFound, forbidden}},
+		// Shelters: coordinators add and grant them; those granted one
+		// book stays in it for the cases they hold.
+		{"GET", "/staff/shelters", nil, []int{forbidden, ok, ok, forbidden, forbidden}},
+		{"POST", "/staff/shelters", url.Values{"name": {"Ещё"}, "address": {"адрес"}, "beds": {"2"}}, []int{forbidden, seeOther, forbidden, forbidden, forbidden}},
+		{"POST", "/staff/shelters/" + shelterID + "/grant", url.Values{"staff": {olenaID}}, []int{forbidden, seeOther, forbidden, forbidden, forbidden}},
+		{"POST", "/staff/requests/{id}/stays", url.Values{"shelter": {shelterID}, "first": {"2026-03-03"}, "end": {"2026-03-05"}, "beds": {"1"}}, []int{forbidden, seeOther, seeOther, forbidden, forbidden}},
+		{"POST", "/staff/requests/{id}/stays/" + tropa.NewID(), url.Values{"change": {"cancel"}}, []int{forbidden, notFound, notFound, forbidden, forbidden}},
 	}
 	for _, role := range tropa.Roles {
 		b := browsers[role]

@@ -162,6 +162,12 @@ func TestCrossOriginProbeEveryRoute(t *testing.T) {
 	probes["POST /staff/people/{id}/reset-password"] = probe{"admin", url.Values{"confirm": {"yes"}}, ""}
 	probes["POST /staff/people/{id}/regrant"] = probe{"coordinator", nil, ""}
 	probes["POST /staff/settings/identity"] = probe{"admin", url.Values{"name_en": {"Forged"}}, ""}
+	// Shelters and stays.
+	probes["POST /staff/shelters"] = probe{"coordinator", url.Values{"name": {"Forged"}, "address": {"forged"}, "beds": {"2"}}, ""}
+	probes["POST /staff/shelters/{id}/grant"] = probe{"coordinator", url.Values{"staff": {olenaID}}, ""}
+	probes["POST /staff/requests/{id}/stays"] = probe{"coordinator", url.Values{"shelter": {"s1"}, "first": {"2026-03-03"},
+		"end": {"2026-03-05"}, "beds": {"1"}}, ""}
+	probes["POST /staff/requests/{id}/stays/{stay}"] = probe{"coordinator", url.Values{"change": {"cancel"}}, ""}
 	ids := strings.NewReplacer("/staff/requests/{id}", caseURL, "{deadline}", "d1", "{staff}", olenaID,
 		"/staff/people/{id}", "/staff/people/"+olenaID, "/sessions/{id}", "/sessions/"+b["coordinator"].sessionID(t),
 		"{list}", "documents", "{key}", "internal_passport", "{$}", "")

@@ -21,6 +21,7 @@ import (
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"tropa"
+	"tropa/desk"
 )
 
 // catalogLangs are the catalogs under locales/, English first: it is the
@@ -275,7 +276,8 @@ var (
 // dynamicPrefixes are the id prefixes that templates and Go code complete at
 // run time; TestCatalogDynamicIDs checks every completion.
 var dynamicPrefixes = []string{"Kind_", "Situation_", "Role_", "Channel_", "Err_", "Field_",
-	"Access_", "DeadlineKind_", "Disposition_", "DocStatus_", "Type_", "StaffKind_", "Caller_"}
+	"Access_", "DeadlineKind_", "Disposition_", "DocStatus_", "Type_", "StaffKind_", "Caller_",
+	"StayState_", "History_stay_", "StatsStays_"}
 
 // templateIDs returns the message ids the templates name literally, each with
 // the file it was first found in, and the prefixes they complete with printf.
@@ -528,6 +530,15 @@ func TestCatalogDynamicIDs(t *testing.T) {
 	}
 	for _, typ := range tropa.AttachmentTypes {
 		want["Type_"+typ] = "tropa.AttachmentTypes"
+	}
+	for _, st := range []tropa.StayState{tropa.StayBooked, tropa.StayEnded, tropa.StayCancelled} {
+		want["StayState_"+string(st)] = "tropa stay states"
+	}
+	for _, c := range []string{string(tropa.StayBooked), string(desk.StayExtend), string(desk.StayEndToday), string(desk.StayCancel)} {
+		want["History_stay_"+c] = "stay changes in a case's history"
+	}
+	for _, k := range []string{"begun", "nights"} {
+		want["StatsStays_"+k] = "stay figures"
 	}
 	// Built-in terms are named by the catalogs unless renamed.
 	def := tropa.DefaultVocabulary()

@@ -86,6 +86,13 @@ func (s *Server) routes(mux siteMux) {
 	mux.Handle("POST /staff/people/{id}/regrant", s.staff(s.regrantSave))
 	mux.Handle("POST /staff/settings/identity", s.staff(s.identitySet))
 
+	// Shelters and the stays booked in them.
+	mux.Handle("GET /staff/shelters", s.staff(s.shelterList))
+	mux.Handle("POST /staff/shelters", s.staff(s.shelterAdd))
+	mux.Handle("POST /staff/shelters/{id}/grant", s.staff(s.shelterGrant))
+	mux.Handle("POST /staff/requests/{id}/stays", s.staff(s.stayBook))
+	mux.Handle("POST /staff/requests/{id}/stays/{stay}", s.staff(s.stayChange))
+
 	mux.Handle("/", s.page(notFound))
 }
 

@@ -124,6 +124,8 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 		{ID: "closed", Title: p.T("StatsClosedByOutcome"), Rows: countRows(c.ClosedByOutcome,
 			termKeys[tropa.Outcome](v.Outcomes), p.OutcomeName)},
 		{ID: "calls", Title: p.T("StatsCallsByDay"), Rows: callRows(c.CallsByDay, from, to)},
+		{ID: "stays", Title: p.T("StatsStays"), Rows: countRows(map[string]int{"begun": c.StaysBegun, "nights": c.StayNights},
+			[]string{"begun", "nights"}, func(k string) string { return p.T("StatsStays_" + k) })},
 	}
 	p.Data = data
 	s.render(w, http.StatusOK, "stats", p)

@@ -196,6 +196,9 @@ func addDemoRequests(ctx context.Context, d *desk.Desk, staff map[string]*desk.S
 			return "", err
 		}
 	}
+	if err := addDemoShelter(ctx, d, coordinator, caseworker, hospital, now); err != nil {
+		return "", err
+	}
 	callReceipt, called, err := d.TakeCall(ctx, operator, tropa.NewCall{Caller: tropa.CallerRelative,
 		Submission: tropa.Submission{Kind: tropa.KindSurrender, Situation: tropa.SituationFront,
 			Message: "[DEMO — fake call] His mother calls: he wants to surrender; he can talk only at night."}})
@@ -220,4 +223,21 @@ func addDemoRequests(ctx context.Context, d *desk.Desk, staff map[string]*desk.S
 	}
 	err = d.Triage(ctx, caseworker, t.Request.ID, desk.Triage{Version: 1, Disposition: tropa.DispositionSpam, Reason: "[DEMO] advertising"})
 	return receipts[0], err
+}
+
+// addDemoShelter adds a volunteer's flat with three beds, gives the
+// caseworker its key, and books him a stay there from tomorrow for a week.
+func addDemoShelter(ctx context.Context, d *desk.Desk, coordinator, caseworker *desk.Session, requestID string, now time.Time) error {
+	sh, err := d.AddShelter(ctx, coordinator, desk.ShelterInput{
+		Name:    "[DEMO] Квартира Марты / Квартира Марти / Marta's flat",
+		Address: "[DEMO] вымышленный адрес / вигадана адреса / a fake address",
+		Contact: "[DEMO] Марта, звонить после 18:00 / Марта, телефонувати після 18:00 / Marta, call after 6 pm", Beds: 3})
+	if err != nil {
+		return err
+	}
+	if err := d.GrantShelter(ctx, coordinator, sh.ID, caseworker.Staff.ID); err != nil {
+		return err
+	}
+	return d.BookStay(ctx, caseworker, requestID, desk.StayInput{ShelterID: sh.ID, First: now.AddDate(0, 0, 1),
+		End: now.AddDate(0, 0, 8), Beds: 1})
 }
