@@ -39,12 +39,15 @@ const (
 	PermAudit Permission = "audit"
 	// PermTeam is adding staff members on the web.
 	PermTeam Permission = "team"
+	// PermLegal is seeing and working a case's legal process: asylum,
+	// refugee status, visas, and the lawyer helping.
+	PermLegal Permission = "legal"
 )
 
 var permissions = map[Role][]Permission{
 	RoleAdmin:       {PermStaff, PermSettings, PermStats, PermAudit, PermTeam},
-	RoleCoordinator: {PermQueueAll, PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermAssign, PermStaff, PermStats, PermAudit},
-	RoleCaseworker:  {PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer},
+	RoleCoordinator: {PermQueueAll, PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermAssign, PermStaff, PermStats, PermAudit, PermLegal},
+	RoleCaseworker:  {PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermLegal},
 	RoleOperator:    {PermQueue, PermEnter, PermWrite, PermSchedule},
 	RoleAnalyst:     {PermStats},
 }

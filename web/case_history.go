@@ -70,6 +70,8 @@ func (p *page) HistoryText(ev tropa.CaseEvent, names map[string]string) string {
 		text = p.T("History_erase_contact")
 	case tropa.CaseKeepClosed:
 		text = p.T("History_keep_closed")
+	case tropa.CaseLegal:
+		text = p.legalHistory(ev)
 	default:
 		text = string(ev.Action)
 	}
