@@ -102,6 +102,11 @@ func TestRolesOverRoutes(t *testing.T) {
 		{"GET", "/staff/people/" + volunteerID + "/regrant", nil, []int{forbidden, ok, forbidden, forbidden, forbidden}},
 		{"POST", "/staff/people/" + volunteerID + "/regrant", nil, []int{forbidden, conflict, forbidden, forbidden, forbidden}},
 		{"POST", "/staff/settings/identity", url.Values{"name_en": {"Way Home"}}, []int{seeOther, forbidden, forbidden, forbidden, forbidden}},
+		// The legal process: a step of a process the case does not have is
+		// not found for those who may work it.
+		{"POST", "/staff/requests/{id}/legal", url.Values{"procedure": {"asylum"}, "country": {"Deutschland"}}, []int{forbidden, seeOther, seeOther, forbidden, forbidden}},
+		{"POST", "/staff/requests/{id}/legal/" + tropa.NewID() + "/steps", url.Values{"kind": {"filed"}, "at": {"2026-03-03T10:00"}}, []int{forbidden, notFound, notFound, forbidden, forbidden}},
+		{"POST", "/staff/requests/{id}/legal/" + tropa.NewID() + "/steps/" + tropa.NewID(), url.Values{"kind": {"filed"}, "at": {"2026-03-03T10:00"}}, []int{forbidden, notFound, notFound, forbidden, forbidden}},
 	}
 	for _, role := range tropa.Roles {
 		b := browsers[role]

@@ -161,9 +161,13 @@ func TestCrossOriginProbeEveryRoute(t *testing.T) {
 	probes["POST /staff/people/{id}/reset-password"] = probe{"admin", url.Values{"confirm": {"yes"}}, ""}
 	probes["POST /staff/people/{id}/regrant"] = probe{"coordinator", nil, ""}
 	probes["POST /staff/settings/identity"] = probe{"admin", url.Values{"name_en": {"Forged"}}, ""}
+	probes["POST /staff/requests/{id}/legal"] = probe{"coordinator", url.Values{"procedure": {"asylum"}, "country": {"Forged"}}, ""}
+	probes["POST /staff/requests/{id}/legal/{process}/steps"] = probe{"coordinator", url.Values{"kind": {"filed"}, "at": {"2026-03-04T05:30"}}, ""}
+	probes["POST /staff/requests/{id}/legal/{process}/steps/{step}"] = probe{"coordinator", url.Values{"kind": {"filed"}, "at": {"2026-03-04T05:30"}}, ""}
 	ids := strings.NewReplacer("/staff/requests/{id}", caseURL, "{deadline}", "d1", "{staff}", olenaID,
 		"/staff/people/{id}", "/staff/people/"+olenaID, "/sessions/{id}", "/sessions/"+b["coordinator"].sessionID(t),
-		"{list}", "documents", "{key}", "internal_passport", "{$}", "")
+		"{list}", "documents", "{key}", "internal_passport", "{$}", "",
+		"{process}", "p1", "{step}", "s1")
 	crossSite := []struct {
 		name   string
 		header map[string]string
