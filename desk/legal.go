@@ -235,3 +235,15 @@ func (d *Desk) openLegal(ctx context.Context, key *seal.Key, requestID string, d
 	}
 	return list, nil
 }
+
+// DecisionCounts are the legal decisions taken in a period, by day,
+// procedure and outcome, counted from clear columns for the analysts.
+func (d *Desk) DecisionCounts(ctx context.Context, s *Session, from, to time.Time) ([]tropa.DecisionCount, error) {
+	if err := require(s, tropa.PermStats); err != nil {
+		return nil, err
+	}
+	if !from.Before(to) {
+		return nil, tropa.UserError(tropa.EINVALID, "ErrPeriodInvalid", nil)
+	}
+	return d.cfg.Store.DecisionCounts(ctx, from, to)
+}

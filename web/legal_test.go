@@ -62,4 +62,21 @@ func TestLegalSection(t *testing.T) {
 	htmlcheck.HasText(t, doc, "table.deadlines", "2026-03-30 09:30 CEST")
 
 	htmlcheck.HasNone(t, oleg.get(t, caseURL).doc(t), "section#legal")
+
+	// A decision taken today: the analyst's figures count it, suppressed
+	// as small, and name no country.
+	analyst := ts.staffBrowser(t, analystName, analystPassword)
+	stats := analyst.get(t, "/staff/stats").doc(t)
+	if v, _ := figure(t, stats, "decisions", "asylum/granted"); v != "0" {
+		t.Errorf("asylum granted before any decision = %q, want 0", v)
+	}
+	postCase(t, olena, caseURL, "/legal/"+processID+"/steps", url.Values{"kind": {"decision"}, "decision": {"granted"},
+		"at": {"2026-03-02T09:30"}})
+	stats = analyst.get(t, "/staff/stats").doc(t)
+	if v, suppressed := figure(t, stats, "decisions", "asylum/granted"); v != "<5" || !suppressed {
+		t.Errorf("asylum granted after one decision = %q (suppressed %v), want <5", v, suppressed)
+	}
+	if strings.Contains(htmlcheck.Text(stats), "Deutschland") {
+		t.Error("the figures name the country")
+	}
 }

@@ -124,6 +124,11 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 		{ID: "closed", Title: p.T("StatsClosedByOutcome"), Rows: countRows(c.ClosedByOutcome,
 			termKeys[tropa.Outcome](v.Outcomes), p.OutcomeName)},
 	}
+	legal, err := s.decisionTable(r, sess, p, from, to)
+	if err != nil {
+		return err
+	}
+	data.Tables = append(data.Tables, legal)
 	p.Data = data
 	s.render(w, http.StatusOK, "stats", p)
 	return nil
