@@ -62,6 +62,8 @@ func (p *page) HistoryText(ev tropa.CaseEvent, names map[string]string) string {
 		label := ev.Subject
 		if label == string(tropa.DeadlineWanted) {
 			label = p.T("DeadlineKind_wanted")
+		} else if tropa.StepKind(label).Valid() {
+			label = p.T("LegalStep_" + label)
 		}
 		text = p.T("History_done", "Label", label)
 	case tropa.CaseLink:

@@ -60,6 +60,7 @@ func TestLegalSection(t *testing.T) {
 	htmlcheck.HasText(t, doc, "table.legal-steps tr.due-later", "2026-03-30 09:30 CEST")
 	htmlcheck.HasText(t, doc, "table.legal-steps tr.done", "2026-03-02 08:00 CET")
 	htmlcheck.HasText(t, doc, "table.deadlines", "2026-03-30 09:30 CEST")
+	htmlcheck.HasText(t, doc, "table.deadlines", "Интервью")
 
 	htmlcheck.HasNone(t, oleg.get(t, caseURL).doc(t), "section#legal")
 
