@@ -86,6 +86,7 @@ const (
 type LegalProcess struct {
 	ID        string
 	RequestID string
+	Position  int
 	Procedure Procedure
 	Decision  Decision
 	// Country and Helper (the lawyer or partner organization) are sealed.
@@ -114,6 +115,8 @@ type LegalStep struct {
 type LegalProcessRecord struct {
 	ID        string
 	RequestID string
+	// Position is the order processes of the case were started in.
+	Position  int
 	Procedure Procedure
 	Decision  Decision
 	// DecidedOn is the day of the decision, the only time of it in clear.

@@ -55,8 +55,12 @@ func (d *Desk) AddLegalProcess(ctx context.Context, s *Session, requestID string
 	if err != nil {
 		return err
 	}
+	procs, _, err := d.cfg.Store.LegalProcesses(ctx, requestID)
+	if err != nil {
+		return err
+	}
 	id := tropa.NewID()
-	rec := tropa.LegalProcessRecord{ID: id, RequestID: requestID, Procedure: in.Procedure,
+	rec := tropa.LegalProcessRecord{ID: id, RequestID: requestID, Position: len(procs), Procedure: in.Procedure,
 		Decision: tropa.DecisionPending, CreatedAt: d.now(),
 		SealedCountry: seal.SealString(key, in.Country, legalAAD("legal_processes", id, "country")),
 		SealedHelper:  seal.SealString(key, in.Helper, legalAAD("legal_processes", id, "helper"))}
@@ -163,7 +167,8 @@ func (d *Desk) stepDeadline(ctx context.Context, key *seal.Key, rr *tropa.Reques
 // decision taken is in clear for the figures, its exact time only sealed in
 // the step.
 func decide(key *seal.Key, proc *tropa.LegalProcess, dec tropa.Decision, at time.Time) tropa.LegalProcessRecord {
-	rec := tropa.LegalProcessRecord{ID: proc.ID, RequestID: proc.RequestID, Procedure: proc.Procedure, Decision: dec,
+	rec := tropa.LegalProcessRecord{ID: proc.ID, RequestID: proc.RequestID, Position: proc.Position,
+		Procedure: proc.Procedure, Decision: dec,
 		CreatedAt:     proc.CreatedAt,
 		SealedCountry: seal.SealString(key, proc.Country, legalAAD("legal_processes", proc.ID, "country")),
 		SealedHelper:  seal.SealString(key, proc.Helper, legalAAD("legal_processes", proc.ID, "helper"))}
@@ -203,7 +208,8 @@ func (d *Desk) openLegal(ctx context.Context, key *seal.Key, requestID string, d
 	list := make([]tropa.LegalProcess, 0, len(procs))
 	index := map[string]int{}
 	for _, r := range procs {
-		p := tropa.LegalProcess{ID: r.ID, RequestID: r.RequestID, Procedure: r.Procedure, Decision: r.Decision,
+		p := tropa.LegalProcess{ID: r.ID, RequestID: r.RequestID, Position: r.Position, Procedure: r.Procedure,
+			Decision:  r.Decision,
 			CreatedAt: r.CreatedAt}
 		if p.Country, err = seal.OpenString(key, r.SealedCountry, legalAAD("legal_processes", r.ID, "country")); err != nil {
 			return nil, tropa.Errorf(tropa.EINTERNAL, "open legal process: %v", err)

@@ -17,13 +17,13 @@ func upsertLegal(ctx context.Context, tx *sql.Tx, u *tropa.CaseUpdate) error {
 			return err
 		}
 		if err := mustAffect(tx.ExecContext(ctx, `INSERT INTO legal_processes
-			(id, request_id, procedure, decision, decided_on, sealed_country, sealed_helper, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			(id, request_id, position, procedure, decision, decided_on, sealed_country, sealed_helper, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			ON CONFLICT (id) DO UPDATE SET procedure = excluded.procedure, decision = excluded.decision,
 				decided_on = excluded.decided_on, sealed_country = excluded.sealed_country,
 				sealed_helper = excluded.sealed_helper
 			WHERE legal_processes.request_id = excluded.request_id`,
-			p.ID, p.RequestID, string(p.Procedure), string(p.Decision), day(p.DecidedOn), nonNil(p.SealedCountry),
+			p.ID, p.RequestID, p.Position, string(p.Procedure), string(p.Decision), day(p.DecidedOn), nonNil(p.SealedCountry),
 			nonNil(p.SealedHelper), day(p.CreatedAt))); err != nil {
 			return err
 		}
@@ -45,11 +45,11 @@ func upsertLegal(ctx context.Context, tx *sql.Tx, u *tropa.CaseUpdate) error {
 	return nil
 }
 
-// LegalProcesses returns a case's legal processes, oldest first, and their
-// steps.
+// LegalProcesses returns a case's legal processes, in the order they were
+// started, and their steps.
 func (db *DB) LegalProcesses(ctx context.Context, requestID string) ([]tropa.LegalProcessRecord, []tropa.LegalStepRecord, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, request_id, procedure, decision, decided_on, sealed_country,
-		sealed_helper, created_at FROM legal_processes WHERE request_id = $1 ORDER BY created_at, id`, requestID)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, request_id, position, procedure, decision, decided_on,
+		sealed_country, sealed_helper, created_at FROM legal_processes WHERE request_id = $1 ORDER BY position, id`, requestID)
 	if err != nil {
 		return nil, nil, mapErr(err)
 	}
@@ -59,7 +59,7 @@ func (db *DB) LegalProcesses(ctx context.Context, requestID string) ([]tropa.Leg
 		var p tropa.LegalProcessRecord
 		var procedure, decision string
 		var decided, created int64
-		if err := rows.Scan(&p.ID, &p.RequestID, &procedure, &decision, &decided, &p.SealedCountry, &p.SealedHelper,
+		if err := rows.Scan(&p.ID, &p.RequestID, &p.Position, &procedure, &decision, &decided, &p.SealedCountry, &p.SealedHelper,
 			&created); err != nil {
 			return nil, nil, mapErr(err)
 		}

@@ -8,6 +8,8 @@
 CREATE TABLE legal_processes (
     id             TEXT PRIMARY KEY,
     request_id     TEXT NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+    -- The order processes of a case were started in: 0 for the first.
+    position       INTEGER NOT NULL,
     procedure      TEXT NOT NULL,
     decision       TEXT NOT NULL,
     -- The UTC day of the decision; 0 while none was taken.
