@@ -128,4 +128,20 @@ func TestLegalProcess(t *testing.T) {
 	if n != 7 {
 		t.Errorf("history holds %d legal entries, want 7 (2 processes, 5 steps saved)", n)
 	}
+	f.addStaff(t, "marta", tropa.RoleCoordinator, false)
+	marta := f.enroll(t, "marta")
+	lines, err := f.desk.AuditLog(ctx, marta, desk.AuditQuery{AuditFilter: tropa.AuditFilter{Actor: olena.Staff.ID,
+		RequestID: id, Action: tropa.ActionCaseChange}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	legalAudit := 0
+	for _, l := range lines {
+		if l.Detail == string(tropa.CaseLegal) {
+			legalAudit++
+		}
+	}
+	if legalAudit != 7 {
+		t.Errorf("the audit log holds %d legal changes by olena, want 7: %+v", legalAudit, lines)
+	}
 }
