@@ -76,6 +76,8 @@ func (d *Desk) OpenCase(ctx context.Context, s *Session, requestID string) (*tro
 		if c.Legal, err = d.openLegal(ctx, key, requestID, c.Deadlines); err != nil {
 			return nil, err
 		}
+	} else {
+		redactLegal(c)
 	}
 	return c, nil
 }

@@ -253,3 +253,15 @@ func (d *Desk) DecisionCounts(ctx context.Context, s *Session, from, to time.Tim
 	}
 	return d.cfg.Store.DecisionCounts(ctx, from, to)
 }
+
+// redactLegal leaves in a case opened by someone who may not see its legal
+// process only that its history has entries of one: the country, lawyer,
+// steps and notes go, and so do the legal steps among its deadlines.
+func redactLegal(c *tropa.Case) {
+	for i, ev := range c.History {
+		if ev.Action == tropa.CaseLegal {
+			c.History[i].Subject, c.History[i].From, c.History[i].To, c.History[i].Note = "", "", "", ""
+		}
+	}
+	c.Deadlines = slices.DeleteFunc(c.Deadlines, func(dl tropa.Deadline) bool { return dl.Kind == tropa.DeadlineLegal })
+}

@@ -51,6 +51,20 @@ func TestLegalProcess(t *testing.T) {
 	if c, err := f.desk.OpenCase(ctx, oleg, id); err != nil || len(c.Legal) != 0 {
 		t.Errorf("an operator holding the case sees %d legal processes (%v), want none", len(c.Legal), err)
 	}
+	defer func() {
+		c, err := f.desk.OpenCase(ctx, oleg, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range c.History {
+			if ev.Action == tropa.CaseLegal && ev.Subject+ev.To+ev.Note != "" {
+				t.Errorf("an operator reads a legal history entry: %+v", ev)
+			}
+		}
+		if len(c.Deadlines) != 0 {
+			t.Errorf("an operator reads the legal steps among the deadlines: %+v", c.Deadlines)
+		}
+	}()
 
 	step := func(in desk.LegalStepInput) error { return f.desk.SaveLegalStep(ctx, olena, id, visa, in) }
 	if err := step(desk.LegalStepInput{Kind: tropa.StepFiled, At: now.Add(-30 * 24 * time.Hour), Note: "через консульство"}); err != nil {

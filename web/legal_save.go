@@ -67,6 +67,9 @@ func (p *page) LegalDecisions() []tropa.Decision   { return tropa.Decisions }
 // legalHistory says what a history entry of a legal process records; its
 // subject is procedure, procedure/kind or procedure/decision/outcome.
 func (p *page) legalHistory(ev tropa.CaseEvent) string {
+	if ev.Subject == "" {
+		return p.T("History_legal_hidden")
+	}
 	parts := strings.SplitN(ev.Subject, "/", 3)
 	procedure := p.T("Procedure_" + parts[0])
 	switch len(parts) {
