@@ -89,6 +89,8 @@ func TestLegalProcess(t *testing.T) {
 		t.Errorf("case due %v, want the interview's hour %v", got, tropa.DueHour(interview))
 	}
 	steps := legal()[0].Steps
+	wantError(t, "an operator marking the interview done", f.desk.CompleteDeadline(ctx, oleg, id, steps[len(steps)-1].ID),
+		tropa.EFORBIDDEN, "ErrRoleForbidden")
 	if len(steps) != 2 || steps[0].Kind != tropa.StepFiled || !steps[0].Done || steps[1].Done || !steps[1].At.Equal(interview.UTC()) {
 		t.Fatalf("steps = %+v, want filed (done), interview (ahead)", steps)
 	}
