@@ -121,11 +121,13 @@ const (
 	DeadlineTask DeadlineKind = "task"
 	// DeadlineMeeting is an arranged meeting, such as one for a surrender.
 	DeadlineMeeting DeadlineKind = "meeting"
+	// DeadlineLegal is a dated step of a legal process; it has the step's id.
+	DeadlineLegal DeadlineKind = "legal"
 )
 
 // Valid reports whether k is a known kind.
 func (k DeadlineKind) Valid() bool {
-	return k == DeadlineWanted || k == DeadlineTask || k == DeadlineMeeting
+	return k == DeadlineWanted || k == DeadlineTask || k == DeadlineMeeting || k == DeadlineLegal
 }
 
 // DefaultWantedAfter is how long after leaving his unit a man is, in
@@ -223,7 +225,7 @@ type CaseEvent struct {
 // the person (what documents he holds, where he goes, when) and so are
 // sealed with the note rather than stored in the clear.
 func (a CaseAction) SealsValues() bool {
-	return a == CaseDocuments || a == CaseRoute || a == CaseDeadline || a == CaseDone || a == CaseCall || a == CaseStay
+	return a == CaseDocuments || a == CaseRoute || a == CaseDeadline || a == CaseDone || a == CaseCall || a == CaseStay || a == CaseLegal
 }
 
 // Access reasons: why a staff member holds a case's key.
@@ -253,4 +255,6 @@ type Case struct {
 	Links []Request
 	// Openings are who opened the case and when, from the audit log.
 	Openings []Opening
+	// Legal are the case's legal processes, for those who may see them.
+	Legal []LegalProcess
 }

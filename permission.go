@@ -48,12 +48,15 @@ const (
 	// PermPlace is seeing the shelters one holds the key to and booking
 	// stays in them for the cases one holds.
 	PermPlace Permission = "place"
+	// PermLegal is seeing and working a case's legal process: asylum,
+	// refugee status, visas, and the lawyer helping.
+	PermLegal Permission = "legal"
 )
 
 var permissions = map[Role][]Permission{
 	RoleAdmin:       {PermStaff, PermSettings, PermStats, PermAudit, PermTeam},
-	RoleCoordinator: {PermQueueAll, PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermAssign, PermStaff, PermStats, PermAudit, PermCallLoad, PermShelters, PermPlace},
-	RoleCaseworker:  {PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermPlace},
+	RoleCoordinator: {PermQueueAll, PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermAssign, PermStaff, PermStats, PermAudit, PermCallLoad, PermShelters, PermPlace, PermLegal},
+	RoleCaseworker:  {PermQueue, PermEnter, PermWrite, PermSchedule, PermWork, PermRefer, PermPlace, PermLegal},
 	RoleOperator:    {PermQueue, PermEnter, PermWrite, PermSchedule},
 	RoleAnalyst:     {PermStats},
 }

@@ -264,9 +264,13 @@ type CaseUpdate struct {
 	// user error ErrShelterFull and changes nothing.
 	Stays []Stay
 	// Links are requests to link to this one, both ways.
-	Links  []string
-	Events []CaseEventRecord
-	Audit  []AuditEvent
+	Links []string
+	// LegalProcesses and LegalSteps are added, or replace those with the
+	// same id.
+	LegalProcesses []LegalProcessRecord
+	LegalSteps     []LegalStepRecord
+	Events         []CaseEventRecord
+	Audit          []AuditEvent
 	// Calls are phone calls taken for the case.
 	Calls []CallRecord
 }
@@ -378,6 +382,10 @@ type CaseStore interface {
 	// KeyWraps lists who holds a case's key.
 	KeyWraps(ctx context.Context, requestID string) ([]KeyWrap, error)
 	Deadlines(ctx context.Context, requestID string) ([]DeadlineRecord, error)
+	// LegalProcesses returns a case's legal processes and their steps.
+	LegalProcesses(ctx context.Context, requestID string) ([]LegalProcessRecord, []LegalStepRecord, error)
+	// DecisionCounts counts legal decisions by day, procedure and outcome.
+	DecisionCounts(ctx context.Context, from, to time.Time) ([]DecisionCount, error)
 	CaseEvents(ctx context.Context, requestID string) ([]CaseEventRecord, error)
 	// Links lists the requests linked to a request.
 	Links(ctx context.Context, requestID string) ([]Request, error)

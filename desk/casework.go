@@ -72,6 +72,13 @@ func (d *Desk) OpenCase(ctx context.Context, s *Session, requestID string) (*tro
 	if c.Openings, err = d.cfg.Store.CaseOpenings(ctx, requestID); err != nil {
 		return nil, err
 	}
+	if s.Staff.Role.Can(tropa.PermLegal) {
+		if c.Legal, err = d.openLegal(ctx, key, requestID, c.Deadlines); err != nil {
+			return nil, err
+		}
+	} else {
+		redactLegal(c)
+	}
 	return c, nil
 }
 

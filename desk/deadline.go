@@ -101,6 +101,11 @@ func (d *Desk) CompleteDeadline(ctx context.Context, s *Session, requestID, dead
 		if !dl.Open() {
 			return nil
 		}
+		if dl.Kind == tropa.DeadlineLegal {
+			if err := require(s, tropa.PermLegal); err != nil {
+				return d.refuse(ctx, s, requestID, tropa.PermLegal, "role", err)
+			}
+		}
 		dl.DoneAt = d.now()
 		label := dl.Label
 		if dl.Kind == tropa.DeadlineWanted {

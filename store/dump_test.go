@@ -53,7 +53,9 @@ func fill(tb testing.TB, s tropa.Store) (sessionID string) {
 	mustCreateRequest(tb, s, a)
 	mustCreateRequest(tb, s, b)
 	at := base.Add(time.Hour)
+	legalProcesses, legalSteps := legalRows(a.Request.ID, at)
 	mustUpdateCase(tb, s, &tropa.CaseUpdate{RequestID: a.Request.ID, Version: 1, At: at,
+		LegalProcesses: legalProcesses, LegalSteps: legalSteps,
 		Stage: ptr(tropa.StageCounselling), OwnerID: ptr(alice.ID), SealedDetails: []byte("sealed details"),
 		Deadlines: []tropa.DeadlineRecord{newDeadline(a.Request.ID, at.Add(48*time.Hour))},
 		DueAt:     ptr(at.Add(48 * time.Hour)),
@@ -103,7 +105,7 @@ func testDumpLoad(t *testing.T, b storetest.Backend) {
 	}
 	for _, want := range []string{"settings", "staff", "requests", "messages", "key_wraps", "receipts", "audit_log",
 		"audit_head", "deadlines", "case_events", "case_links", "attachments", "notice_prefs", "notice_marks", "calls", "call_hours",
-		"shelters", "shelter_keys", "stays"} {
+		"shelters", "shelter_keys", "stays", "legal_processes", "legal_steps"} {
 		if tb := dump.table(want); tb == nil || len(tb.rows) == 0 {
 			t.Errorf("the dump has no rows of %s: %v", want, names)
 		}
@@ -114,7 +116,8 @@ func testDumpLoad(t *testing.T, b storetest.Backend) {
 		}
 	}
 	for _, fk := range [][2]string{{"staff", "messages"}, {"requests", "messages"}, {"requests", "key_wraps"},
-		{"requests", "case_links"}, {"messages", "attachments"}} {
+		{"requests", "case_links"}, {"messages", "attachments"},
+		{"legal_processes", "legal_steps"}} {
 		if slices.Index(names, fk[0]) > slices.Index(names, fk[1]) {
 			t.Errorf("the dump has %s before %s, which refers to it: %v", fk[1], fk[0], names)
 		}

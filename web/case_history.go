@@ -62,6 +62,8 @@ func (p *page) HistoryText(ev tropa.CaseEvent, names map[string]string) string {
 		label := ev.Subject
 		if label == string(tropa.DeadlineWanted) {
 			label = p.T("DeadlineKind_wanted")
+		} else if tropa.StepKind(label).Valid() {
+			label = p.T("LegalStep_" + label)
 		}
 		text = p.T("History_done", "Label", label)
 	case tropa.CaseLink:
@@ -74,6 +76,8 @@ func (p *page) HistoryText(ev tropa.CaseEvent, names map[string]string) string {
 		text = p.T("History_call", "Caller", p.T("Caller_"+ev.Subject))
 	case tropa.CaseStay:
 		text = p.T("History_stay_"+ev.Subject, "From", ev.From, "To", ev.To)
+	case tropa.CaseLegal:
+		text = p.legalHistory(ev)
 	default:
 		text = string(ev.Action)
 	}

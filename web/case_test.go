@@ -115,6 +115,11 @@ func TestRolesOverRoutes(t *testing.T) {
 		{"POST", "/staff/shelters/" + shelterID + "/grant", url.Values{"staff": {olenaID}}, []int{forbidden, seeOther, forbidden, forbidden, forbidden}},
 		{"POST", "/staff/requests/{id}/stays", url.Values{"shelter": {shelterID}, "first": {"2026-03-03"}, "end": {"2026-03-05"}, "beds": {"1"}}, []int{forbidden, seeOther, seeOther, forbidden, forbidden}},
 		{"POST", "/staff/requests/{id}/stays/" + tropa.NewID(), url.Values{"change": {"cancel"}}, []int{forbidden, notFound, notFound, forbidden, forbidden}},
+		// The legal process: a step of a process the case does not have is
+		// not found for those who may work it.
+		{"POST", "/staff/requests/{id}/legal", url.Values{"procedure": {"asylum"}, "country": {"Deutschland"}}, []int{forbidden, seeOther, seeOther, forbidden, forbidden}},
+		{"POST", "/staff/requests/{id}/legal/" + tropa.NewID() + "/steps", url.Values{"kind": {"filed"}, "at": {"2026-03-03T10:00"}}, []int{forbidden, notFound, notFound, forbidden, forbidden}},
+		{"POST", "/staff/requests/{id}/legal/" + tropa.NewID() + "/steps/" + tropa.NewID(), url.Values{"kind": {"filed"}, "at": {"2026-03-03T10:00"}}, []int{forbidden, notFound, notFound, forbidden, forbidden}},
 	}
 	for _, role := range tropa.Roles {
 		b := browsers[role]

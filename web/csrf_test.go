@@ -168,9 +168,13 @@ func TestCrossOriginProbeEveryRoute(t *testing.T) {
 	probes["POST /staff/requests/{id}/stays"] = probe{"coordinator", url.Values{"shelter": {"s1"}, "first": {"2026-03-03"},
 		"end": {"2026-03-05"}, "beds": {"1"}}, ""}
 	probes["POST /staff/requests/{id}/stays/{stay}"] = probe{"coordinator", url.Values{"change": {"cancel"}}, ""}
+	probes["POST /staff/requests/{id}/legal"] = probe{"coordinator", url.Values{"procedure": {"asylum"}, "country": {"Forged"}}, ""}
+	probes["POST /staff/requests/{id}/legal/{process}/steps"] = probe{"coordinator", url.Values{"kind": {"filed"}, "at": {"2026-03-04T05:30"}}, ""}
+	probes["POST /staff/requests/{id}/legal/{process}/steps/{step}"] = probe{"coordinator", url.Values{"kind": {"filed"}, "at": {"2026-03-04T05:30"}}, ""}
 	ids := strings.NewReplacer("/staff/requests/{id}", caseURL, "{deadline}", "d1", "{staff}", olenaID,
 		"/staff/people/{id}", "/staff/people/"+olenaID, "/sessions/{id}", "/sessions/"+b["coordinator"].sessionID(t),
-		"{list}", "documents", "{key}", "internal_passport", "{$}", "")
+		"{list}", "documents", "{key}", "internal_passport", "{$}", "",
+		"{process}", "p1", "{step}", "s1")
 	crossSite := []struct {
 		name   string
 		header map[string]string

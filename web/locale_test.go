@@ -277,7 +277,8 @@ var (
 // run time; TestCatalogDynamicIDs checks every completion.
 var dynamicPrefixes = []string{"Kind_", "Situation_", "Role_", "Channel_", "Err_", "Field_",
 	"Access_", "DeadlineKind_", "Disposition_", "DocStatus_", "Type_", "StaffKind_", "Caller_",
-	"StayState_", "History_stay_", "StatsStays_"}
+	"StayState_", "History_stay_", "StatsStays_",
+	"Procedure_", "Decision_", "LegalStep_"}
 
 // templateIDs returns the message ids the templates name literally, each with
 // the file it was first found in, and the prefixes they complete with printf.
@@ -524,6 +525,16 @@ func TestCatalogDynamicIDs(t *testing.T) {
 	}
 	for _, d := range tropa.Dispositions {
 		want["Disposition_"+string(d)] = "tropa.Dispositions"
+	}
+	want["DeadlineKind_"+string(tropa.DeadlineLegal)] = "tropa deadline kinds"
+	for _, p := range tropa.Procedures {
+		want["Procedure_"+string(p)] = "tropa.Procedures"
+	}
+	for _, d := range tropa.Decisions {
+		want["Decision_"+string(d)] = "tropa.Decisions"
+	}
+	for _, k := range tropa.StepKinds {
+		want["LegalStep_"+string(k)] = "tropa.StepKinds"
 	}
 	for _, st := range tropa.DocumentStatuses {
 		want["DocStatus_"+string(st)] = "tropa.DocumentStatuses"

@@ -127,6 +127,11 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 		{ID: "stays", Title: p.T("StatsStays"), Rows: countRows(map[string]int{"begun": c.StaysBegun, "nights": c.StayNights},
 			[]string{"begun", "nights"}, func(k string) string { return p.T("StatsStays_" + k) })},
 	}
+	legal, err := s.decisionTable(r, sess, p, from, to)
+	if err != nil {
+		return err
+	}
+	data.Tables = append(data.Tables, legal)
 	p.Data = data
 	s.render(w, http.StatusOK, "stats", p)
 	return nil

@@ -212,6 +212,9 @@ func addDemoRequests(ctx context.Context, d *desk.Desk, staff map[string]*desk.S
 	if err := d.AddDeadline(ctx, operator, called, tropa.DeadlineMeeting, now.Add(20*time.Hour), "[DEMO] fake meeting point"); err != nil {
 		return "", err
 	}
+	if err := addDemoAsylum(ctx, d, caseworker, now); err != nil {
+		return "", err
+	}
 	spam, err := d.Submit(ctx, tropa.Submission{Kind: tropa.KindOther, Situation: tropa.SituationFront, Channel: tropa.ChannelWeb,
 		Message: "[DEMO — fake spam] Buy cheap followers!"})
 	if err != nil {

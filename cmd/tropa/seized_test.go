@@ -48,17 +48,20 @@ func TestSeizedDisk(t *testing.T) {
 
 	srv := startServer(t, dir)
 	markers := map[string]string{
-		"message":  "MARKER-MESSAGE-7f3a91 Я в госпитале, часть 12345",
-		"contact":  "MARKER-CONTACT-@secret_handle_51c2",
-		"reply":    "MARKER-REPLY-e0d4c8 встречаемся у вокзала",
-		"followup": "MARKER-FOLLOWUP-9b1e77 паспорт забрали",
-		"note":     "MARKER-NOTE-3c5d20 голос дрожит",
-		"reason":   "MARKER-REASON-6a0f13 ранен под Курском",
-		"route":    "MARKER-ROUTE-8d2b44 через Верхний Ларс",
-		"country":  "MARKER-COUNTRY-1e9c57",
-		"deadline": "MARKER-DEADLINE-4f7a68 встреча у моста",
-		"photo":    "MARKER-PHOTO-2b8e61 выписка.jpg",
-		"photo2":   "MARKER-PHOTO-d71c05 повестка.png",
+		"message":       "MARKER-MESSAGE-7f3a91 Я в госпитале, часть 12345",
+		"contact":       "MARKER-CONTACT-@secret_handle_51c2",
+		"reply":         "MARKER-REPLY-e0d4c8 встречаемся у вокзала",
+		"followup":      "MARKER-FOLLOWUP-9b1e77 паспорт забрали",
+		"note":          "MARKER-NOTE-3c5d20 голос дрожит",
+		"reason":        "MARKER-REASON-6a0f13 ранен под Курском",
+		"route":         "MARKER-ROUTE-8d2b44 через Верхний Ларс",
+		"country":       "MARKER-COUNTRY-1e9c57",
+		"deadline":      "MARKER-DEADLINE-4f7a68 встреча у моста",
+		"photo":         "MARKER-PHOTO-2b8e61 выписка.jpg",
+		"photo2":        "MARKER-PHOTO-d71c05 повестка.png",
+		"legal country": "MARKER-LEGALCOUNTRY-5c0e2a",
+		"lawyer":        "MARKER-LAWYER-a82f19 адвокат Шульц, +49 30 1234",
+		"legal note":    "MARKER-LEGALNOTE-71d3b0 интервью в Айзенхюттенштадте",
 		// Only its hash is kept.
 		"enrol code":     enrolCode,
 		"call said":      "MARKER-CALL-5e2a19 мать говорит: он в Белгороде",
@@ -109,6 +112,13 @@ func TestSeizedDisk(t *testing.T) {
 		"due_at": {time.Now().UTC().Add(20 * time.Hour).Format("2006-01-02T15:04")}, "label": {markers["deadline"]}})
 	htmlcheck.HasText(t, page, "table.deadlines", markers["deadline"])
 	htmlcheck.HasText(t, page, "ol.history", markers["reason"])
+	page = staff.postForm(caseURL+"/legal", url.Values{"procedure": {"asylum"}, "country": {markers["legal country"]},
+		"helper": {markers["lawyer"]}})
+	htmlcheck.HasText(t, page, "section#legal p.helper", markers["lawyer"])
+	process, _ := htmlcheck.Attr(htmlcheck.HasOne(t, page, "section#legal article"), "id")
+	page = staff.postForm(caseURL+"/legal/"+strings.TrimPrefix(process, "legal-")+"/steps", url.Values{"kind": {"interview"},
+		"at": {time.Now().UTC().Add(30 * time.Hour).Format("2006-01-02T15:04")}, "note": {markers["legal note"]}})
+	htmlcheck.HasText(t, page, "table.legal-steps", markers["legal note"])
 
 	page = applicant.postPhoto(srv.url+"check/reply", url.Values{"receipt": {receipt}, "message": {markers["followup"]}},
 		markers["photo2"], png)
