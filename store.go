@@ -254,6 +254,9 @@ type CaseUpdate struct {
 	// Deadlines are added, or replace the deadline with the same id; DueAt
 	// goes with them.
 	Deadlines []DeadlineRecord
+	// Meetings are added, or replace the meeting with the same id; the
+	// deadline of each goes in Deadlines.
+	Meetings []MeetingRecord
 	// Links are requests to link to this one, both ways.
 	Links  []string
 	Events []CaseEventRecord
@@ -367,6 +370,24 @@ type CaseStore interface {
 	Counts(ctx context.Context, from, to time.Time) (*Counts, error)
 }
 
+// MeetingStore reads safe-surrender meetings; they are written with the
+// case (CaseUpdate.Meetings).
+type MeetingStore interface {
+	Meetings(ctx context.Context, requestID string) ([]MeetingRecord, error)
+	// MeetingsHeld returns the meetings whose window starts on a UTC day
+	// from from to to, both included, of the cases holder holds a key to.
+	MeetingsHeld(ctx context.Context, holder string, from, to time.Time) ([]HeldMeeting, error)
+	// MeetingCounts counts the meetings closed on each UTC day from from
+	// to to, by final state.
+	MeetingCounts(ctx context.Context, from, to time.Time) (map[time.Time]map[MeetingState]int, error)
+}
+
+// HeldMeeting is a meeting with the case key wrapped to the one who asked.
+type HeldMeeting struct {
+	MeetingRecord
+	Wrapped []byte
+}
+
 // AuditStore keeps the hash-chained audit log, and the signatures by which
 // staff vouch for it.
 type AuditStore interface {
@@ -410,6 +431,7 @@ type Store interface {
 	RotationStore
 	NoticeStore
 	TeamStore
+	MeetingStore
 	Close() error
 }
 

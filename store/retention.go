@@ -179,6 +179,7 @@ func deleteRequests(ctx context.Context, tx *sql.Tx, ids []string) error {
 		`DELETE FROM attachments WHERE request_id ` + in,
 		`DELETE FROM messages WHERE request_id ` + in,
 		`DELETE FROM deadlines WHERE request_id ` + in,
+		`DELETE FROM meetings WHERE request_id ` + in,
 		`DELETE FROM case_events WHERE request_id ` + in,
 		`DELETE FROM case_links WHERE request_id ` + in + ` OR linked_id ` + in,
 		`DELETE FROM notice_marks WHERE request_id ` + in,
@@ -309,7 +310,7 @@ func (db *DB) Reclaim(ctx context.Context) error {
 func (db *DB) vacuumPostgres(ctx context.Context) error {
 	for _, query := range []string{
 		`VACUUM FULL key_wraps, receipts, requests, staff, sessions`,
-		`VACUUM messages, deadlines, case_events, case_links, attachments`,
+		`VACUUM messages, deadlines, meetings, case_events, case_links, attachments`,
 	} {
 		if _, err := db.write.ExecContext(ctx, query); err != nil {
 			return mapErr(err)
