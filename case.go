@@ -197,6 +197,13 @@ const (
 	// CaseKeepClosed records that a closed case the applicant wrote to
 	// stays closed: someone read his message and decided so.
 	CaseKeepClosed CaseAction = "keep_closed"
+	// CaseMeeting records a meeting arranged or moved to another state;
+	// the states are in clear, as in the meetings table, and a reason is
+	// sealed in the note.
+	CaseMeeting CaseAction = "meeting"
+	// CaseMeetingWindow records a meeting rescheduled: the old and new
+	// windows are sealed.
+	CaseMeetingWindow CaseAction = "meeting_window"
 )
 
 // CaseEvent is one change in a case's history: who, when, from what, to
@@ -220,7 +227,7 @@ type CaseEvent struct {
 // the person (what documents he holds, where he goes, when) and so are
 // sealed with the note rather than stored in the clear.
 func (a CaseAction) SealsValues() bool {
-	return a == CaseDocuments || a == CaseRoute || a == CaseDeadline || a == CaseDone
+	return a == CaseDocuments || a == CaseRoute || a == CaseDeadline || a == CaseDone || a == CaseMeetingWindow
 }
 
 // Access reasons: why a staff member holds a case's key.
