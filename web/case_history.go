@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"time"
 
 	"tropa"
@@ -70,6 +71,10 @@ func (p *page) HistoryText(ev tropa.CaseEvent, names map[string]string) string {
 		text = p.T("History_erase_contact")
 	case tropa.CaseKeepClosed:
 		text = p.T("History_keep_closed")
+	case tropa.CaseMeeting:
+		text = p.T("History_meeting", "From", p.meetingState(ev.From), "To", p.meetingState(ev.To))
+	case tropa.CaseMeetingWindow:
+		text = p.T("History_meeting_window", "From", p.sealedWindow(ev.From), "To", p.sealedWindow(ev.To))
 	default:
 		text = string(ev.Action)
 	}
@@ -105,4 +110,20 @@ func (p *page) sealedTime(s string) string {
 		return s
 	}
 	return p.Clock(t)
+}
+
+// meetingState names a meeting's state in a history entry; an arranged
+// meeting comes from none.
+func (p *page) meetingState(st string) string {
+	if st == "" {
+		return "—"
+	}
+	return p.T("MeetingState_" + st)
+}
+
+// sealedWindow shows a window kept inside a sealed history entry as
+// "start/end".
+func (p *page) sealedWindow(s string) string {
+	start, end, _ := strings.Cut(s, "/")
+	return p.sealedTime(start) + " – " + p.sealedTime(end)
 }

@@ -275,7 +275,8 @@ var (
 // dynamicPrefixes are the id prefixes that templates and Go code complete at
 // run time; TestCatalogDynamicIDs checks every completion.
 var dynamicPrefixes = []string{"Kind_", "Situation_", "Role_", "Channel_", "Err_", "Field_",
-	"Access_", "DeadlineKind_", "Disposition_", "DocStatus_", "Type_", "StaffKind_"}
+	"Access_", "DeadlineKind_", "Disposition_", "DocStatus_", "Type_", "StaffKind_",
+	"MeetingState_", "MeetingTo_"}
 
 // templateIDs returns the message ids the templates name literally, each with
 // the file it was first found in, and the prefixes they complete with printf.
@@ -519,6 +520,12 @@ func TestCatalogDynamicIDs(t *testing.T) {
 	}
 	for _, d := range tropa.Dispositions {
 		want["Disposition_"+string(d)] = "tropa.Dispositions"
+	}
+	for _, st := range tropa.MeetingStates {
+		want["MeetingState_"+string(st)] = "tropa.MeetingStates"
+		if st != tropa.MeetingProposed {
+			want["MeetingTo_"+string(st)] = "tropa.MeetingStates"
+		}
 	}
 	for _, st := range tropa.DocumentStatuses {
 		want["DocStatus_"+string(st)] = "tropa.DocumentStatuses"

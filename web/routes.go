@@ -85,6 +85,12 @@ func (s *Server) routes(mux siteMux) {
 	mux.Handle("POST /staff/people/{id}/regrant", s.staff(s.regrantSave))
 	mux.Handle("POST /staff/settings/identity", s.staff(s.identitySet))
 
+	// Safe-surrender meetings.
+	mux.Handle("GET /staff/meetings", s.staff(s.meetingBoard))
+	mux.Handle("POST /staff/requests/{id}/meetings", s.staff(s.meetingArrange))
+	mux.Handle("POST /staff/requests/{id}/meetings/{meeting}/state", s.staff(s.meetingMove))
+	mux.Handle("POST /staff/requests/{id}/meetings/{meeting}/window", s.staff(s.meetingReschedule))
+
 	mux.Handle("/", s.page(notFound))
 }
 
