@@ -48,17 +48,21 @@ func TestSeizedDisk(t *testing.T) {
 
 	srv := startServer(t, dir)
 	markers := map[string]string{
-		"message":  "MARKER-MESSAGE-7f3a91 Я в госпитале, часть 12345",
-		"contact":  "MARKER-CONTACT-@secret_handle_51c2",
-		"reply":    "MARKER-REPLY-e0d4c8 встречаемся у вокзала",
-		"followup": "MARKER-FOLLOWUP-9b1e77 паспорт забрали",
-		"note":     "MARKER-NOTE-3c5d20 голос дрожит",
-		"reason":   "MARKER-REASON-6a0f13 ранен под Курском",
-		"route":    "MARKER-ROUTE-8d2b44 через Верхний Ларс",
-		"country":  "MARKER-COUNTRY-1e9c57",
-		"deadline": "MARKER-DEADLINE-4f7a68 встреча у моста",
-		"photo":    "MARKER-PHOTO-2b8e61 выписка.jpg",
-		"photo2":   "MARKER-PHOTO-d71c05 повестка.png",
+		"message":        "MARKER-MESSAGE-7f3a91 Я в госпитале, часть 12345",
+		"contact":        "MARKER-CONTACT-@secret_handle_51c2",
+		"reply":          "MARKER-REPLY-e0d4c8 встречаемся у вокзала",
+		"followup":       "MARKER-FOLLOWUP-9b1e77 паспорт забрали",
+		"note":           "MARKER-NOTE-3c5d20 голос дрожит",
+		"reason":         "MARKER-REASON-6a0f13 ранен под Курском",
+		"route":          "MARKER-ROUTE-8d2b44 через Верхний Ларс",
+		"country":        "MARKER-COUNTRY-1e9c57",
+		"deadline":       "MARKER-DEADLINE-4f7a68 встреча у моста",
+		"photo":          "MARKER-PHOTO-2b8e61 выписка.jpg",
+		"photo2":         "MARKER-PHOTO-d71c05 повестка.png",
+		"meeting place":  "MARKER-PLACE-5e2a19 у водокачки",
+		"meeting sign":   "MARKER-SIGN-b3c870 белая повязка",
+		"meeting phrase": "MARKER-PHRASE-71d6f2 тихий дон",
+		"meeting reason": "MARKER-MEETREASON-0c94ae обстрел",
 		// Only its hash is kept.
 		"enrol code": enrolCode,
 	}
@@ -106,6 +110,15 @@ func TestSeizedDisk(t *testing.T) {
 		"due_at": {time.Now().UTC().Add(20 * time.Hour).Format("2006-01-02T15:04")}, "label": {markers["deadline"]}})
 	htmlcheck.HasText(t, page, "table.deadlines", markers["deadline"])
 	htmlcheck.HasText(t, page, "ol.history", markers["reason"])
+	meetAt := time.Now().UTC().Add(30 * time.Hour)
+	page = staff.postForm(caseURL+"/meetings", url.Values{"start": {meetAt.Format("2006-01-02T15:04")},
+		"end": {meetAt.Add(time.Hour).Format("2006-01-02T15:04")}, "place": {markers["meeting place"]},
+		"sign": {markers["meeting sign"]}, "phrase": {markers["meeting phrase"]}})
+	meetingID, _ := htmlcheck.Attr(htmlcheck.HasOne(t, page, "div.meeting"), "id")
+	meetingID = strings.TrimPrefix(meetingID, "meeting-")
+	page = staff.postForm(caseURL+"/meetings/"+meetingID+"/state", url.Values{"state": {"cancelled"},
+		"reason": {markers["meeting reason"]}})
+	htmlcheck.HasText(t, page, "div.meeting", markers["meeting reason"])
 
 	page = applicant.postPhoto(srv.url+"check/reply", url.Values{"receipt": {receipt}, "message": {markers["followup"]}},
 		markers["photo2"], png)
