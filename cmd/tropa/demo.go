@@ -201,7 +201,7 @@ func addDemoRequests(ctx context.Context, d *desk.Desk, staff map[string]*desk.S
 	if err != nil {
 		return "", err
 	}
-	if err := d.AddDeadline(ctx, operator, called, tropa.DeadlineMeeting, now.Add(20*time.Hour), "[DEMO] fake meeting point"); err != nil {
+	if err := demoMeeting(ctx, d, operator, called, now); err != nil {
 		return "", err
 	}
 	spam, err := d.Submit(ctx, tropa.Submission{Kind: tropa.KindOther, Situation: tropa.SituationFront, Channel: tropa.ChannelWeb,
@@ -215,4 +215,24 @@ func addDemoRequests(ctx context.Context, d *desk.Desk, staff map[string]*desk.S
 	}
 	err = d.Triage(ctx, caseworker, t.Request.ID, desk.Triage{Version: 1, Disposition: tropa.DispositionSpam, Reason: "[DEMO] advertising"})
 	return receipts[0], err
+}
+
+// demoMeeting arranges and confirms a surrender meeting for the called-in
+// case tomorrow from 10:00 to 11:00 on the operator's clocks (Moscow's).
+func demoMeeting(ctx context.Context, d *desk.Desk, operator *desk.Session, requestID string, now time.Time) error {
+	loc, err := d.StaffLocation(ctx, operator.Staff.ID)
+	if err != nil {
+		return err
+	}
+	y, m, day := now.In(loc).Date()
+	start := time.Date(y, m, day+1, 10, 0, 0, 0, loc)
+	id, err := d.ArrangeMeeting(ctx, operator, requestID, desk.MeetingInput{
+		Window: tropa.Window{Start: start, End: start.Add(time.Hour), Zone: loc.String()},
+		Place:  "[DEMO] вымышленная точка: заброшенная водокачка у дороги",
+		Sign:   "[DEMO] белая повязка на левой руке",
+		Phrase: "[DEMO] «Тихий Дон» — «течёт на юг»"})
+	if err != nil {
+		return err
+	}
+	return d.MoveMeeting(ctx, operator, requestID, id, tropa.MeetingConfirmed, "")
 }
