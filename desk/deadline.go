@@ -101,6 +101,9 @@ func (d *Desk) CompleteDeadline(ctx context.Context, s *Session, requestID, dead
 		if !dl.Open() {
 			return nil
 		}
+		if err := d.refuseMeetingDeadline(ctx, requestID, deadlineID); err != nil {
+			return err
+		}
 		dl.DoneAt = d.now()
 		label := dl.Label
 		if dl.Kind == tropa.DeadlineWanted {

@@ -169,6 +169,19 @@ func (d *Desk) checkResponsible(ctx context.Context, requestID, staffID string) 
 	return nil
 }
 
+// refuseMeetingDeadline refuses to close on its own the deadline of a
+// meeting: it closes with the meeting, which says how it ended.
+func (d *Desk) refuseMeetingDeadline(ctx context.Context, requestID, deadlineID string) error {
+	list, err := d.cfg.Store.Meetings(ctx, requestID)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(list, func(m tropa.MeetingRecord) bool { return m.ID == deadlineID }) {
+		return tropa.UserError(tropa.EINVALID, "ErrDeadlineIsMeeting", nil)
+	}
+	return nil
+}
+
 // meetingUpdate is the update that writes m and its deadline, which is due
 // at the window's end and done when the meeting is closed.
 func (d *Desk) meetingUpdate(ctx context.Context, key *seal.Key, rr *tropa.RequestRecord, m tropa.Meeting) (*tropa.CaseUpdate, error) {

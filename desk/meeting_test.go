@@ -55,6 +55,8 @@ func TestMeetingOnTheDeadlineClock(t *testing.T) {
 	_, err = f.desk.ArrangeMeeting(ctx, olena, id, overlap)
 	wantError(t, "an overlapping meeting", err, tropa.ECONFLICT, "ErrMeetingOverlap")
 
+	err = f.desk.CompleteDeadline(ctx, olena, id, mid)
+	wantError(t, "closing a meeting's deadline on its own", err, tropa.EINVALID, "ErrDeadlineIsMeeting")
 	err = f.desk.MoveMeeting(ctx, olena, id, mid, tropa.MeetingCompleted, "")
 	wantError(t, "completing a meeting never confirmed", err, tropa.EINVALID, "ErrMeetingMove")
 	if err := f.desk.MoveMeeting(ctx, olena, id, mid, tropa.MeetingConfirmed, ""); err != nil {
