@@ -320,3 +320,23 @@ func (d *Desk) DayBoard(ctx context.Context, s *Session, loc *time.Location) ([]
 	}
 	return board, nil
 }
+
+// MeetingCounts counts the meetings closed from from until to, by final
+// state, from the clear closing day and state only: the figures open
+// nothing.
+func (d *Desk) MeetingCounts(ctx context.Context, s *Session, from, to time.Time) (map[tropa.MeetingState]int, error) {
+	if err := require(s, tropa.PermStats); err != nil {
+		return nil, err
+	}
+	byDay, err := d.cfg.Store.MeetingCounts(ctx, from, to.Add(-time.Nanosecond))
+	if err != nil {
+		return nil, err
+	}
+	total := map[tropa.MeetingState]int{}
+	for _, states := range byDay {
+		for st, n := range states {
+			total[st] += n
+		}
+	}
+	return total, nil
+}

@@ -64,6 +64,8 @@ func TestMeetingOnTheWeb(t *testing.T) {
 	doc = postCase(t, olena, caseURL, "/meetings/"+id+"/state", url.Values{"state": {"completed"}}).doc(t)
 	htmlcheck.HasText(t, doc, "div.meeting .state", "completed")
 	htmlcheck.HasText(t, doc, `ol.history li[data-action="meeting"]`, "confirmed → completed")
+	analyst := ts.staffBrowser(t, analystName, analystPassword)
+	htmlcheck.HasOne(t, analyst.get(t, "/staff/stats").doc(t), `section#stats-meetings tr[data-key="completed"]`)
 	for _, r := range ts.storedRequests(t) {
 		if strings.HasSuffix(caseURL, r.ID) && !r.DueAt.IsZero() {
 			t.Errorf("a completed meeting keeps the case due at %v", r.DueAt)

@@ -108,6 +108,10 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 	if !to.After(thisMonth) {
 		data.Next = p.URL("/staff/stats?month=" + to.Format(monthLayout))
 	}
+	meetings, err := s.Desk.MeetingCounts(r.Context(), sess, from, to)
+	if err != nil {
+		return err
+	}
 	v := p.Vocab()
 	stages := slices.DeleteFunc(termKeys[tropa.Stage](v.Stages), func(st tropa.Stage) bool {
 		return st == tropa.StageClosed && c.OpenByStage[st] == 0
@@ -123,6 +127,8 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 			stages, p.StageName)},
 		{ID: "closed", Title: p.T("StatsClosedByOutcome"), Rows: countRows(c.ClosedByOutcome,
 			termKeys[tropa.Outcome](v.Outcomes), p.OutcomeName)},
+		{ID: "meetings", Title: p.T("StatsMeetings"), Rows: countRows(meetings, slices.DeleteFunc(slices.Clone(tropa.MeetingStates), tropa.MeetingState.Open),
+			func(st tropa.MeetingState) string { return p.T("MeetingState_" + string(st)) })},
 	}
 	p.Data = data
 	s.render(w, http.StatusOK, "stats", p)
