@@ -202,6 +202,13 @@ const (
 	// CaseStay records a stay in a shelter booked, extended, ended early
 	// or cancelled; which shelter and when are sealed.
 	CaseStay CaseAction = "stay"
+	// CaseMeeting records a meeting arranged or moved to another state;
+	// the states are in clear, as in the meetings table, and a reason is
+	// sealed in the note.
+	CaseMeeting CaseAction = "meeting"
+	// CaseMeetingWindow records a meeting rescheduled: the old and new
+	// windows are sealed.
+	CaseMeetingWindow CaseAction = "meeting_window"
 )
 
 // CaseEvent is one change in a case's history: who, when, from what, to
@@ -225,7 +232,7 @@ type CaseEvent struct {
 // the person (what documents he holds, where he goes, when) and so are
 // sealed with the note rather than stored in the clear.
 func (a CaseAction) SealsValues() bool {
-	return a == CaseDocuments || a == CaseRoute || a == CaseDeadline || a == CaseDone || a == CaseCall || a == CaseStay || a == CaseLegal
+	return a == CaseDocuments || a == CaseRoute || a == CaseDeadline || a == CaseDone || a == CaseCall || a == CaseStay || a == CaseLegal || a == CaseMeetingWindow
 }
 
 // Access reasons: why a staff member holds a case's key.

@@ -263,6 +263,9 @@ type CaseUpdate struct {
 	// one that would put more people in it than it has beds fails with the
 	// user error ErrShelterFull and changes nothing.
 	Stays []Stay
+	// Meetings are added, or replace the meeting with the same id; the
+	// deadline of each goes in Deadlines.
+	Meetings []MeetingRecord
 	// Links are requests to link to this one, both ways.
 	Links []string
 	// LegalProcesses and LegalSteps are added, or replace those with the
@@ -394,6 +397,24 @@ type CaseStore interface {
 	Counts(ctx context.Context, from, to time.Time) (*Counts, error)
 }
 
+// MeetingStore reads safe-surrender meetings; they are written with the
+// case (CaseUpdate.Meetings).
+type MeetingStore interface {
+	Meetings(ctx context.Context, requestID string) ([]MeetingRecord, error)
+	// MeetingsHeld returns the meetings whose window starts on a UTC day
+	// from from to to, both included, of the cases holder holds a key to.
+	MeetingsHeld(ctx context.Context, holder string, from, to time.Time) ([]HeldMeeting, error)
+	// MeetingCounts counts the meetings closed on each UTC day from from
+	// to to, by final state.
+	MeetingCounts(ctx context.Context, from, to time.Time) (map[time.Time]map[MeetingState]int, error)
+}
+
+// HeldMeeting is a meeting with the case key wrapped to the one who asked.
+type HeldMeeting struct {
+	MeetingRecord
+	Wrapped []byte
+}
+
 // AuditStore keeps the hash-chained audit log, and the signatures by which
 // staff vouch for it.
 type AuditStore interface {
@@ -439,6 +460,7 @@ type Store interface {
 	TeamStore
 	CallStore
 	ShelterStore
+	MeetingStore
 	Close() error
 }
 

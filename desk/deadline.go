@@ -101,6 +101,9 @@ func (d *Desk) CompleteDeadline(ctx context.Context, s *Session, requestID, dead
 		if !dl.Open() {
 			return nil
 		}
+		if err := d.refuseMeetingDeadline(ctx, requestID, deadlineID); err != nil {
+			return err
+		}
 		if dl.Kind == tropa.DeadlineLegal {
 			if err := require(s, tropa.PermLegal); err != nil {
 				return d.refuse(ctx, s, requestID, tropa.PermLegal, "role", err)

@@ -69,6 +69,9 @@ func (db *DB) UpdateCase(ctx context.Context, u *tropa.CaseUpdate) error {
 		if err := upsertLegal(ctx, tx, u); err != nil {
 			return err
 		}
+		if err := upsertMeetings(ctx, tx, u); err != nil {
+			return err
+		}
 		for _, id := range u.Links {
 			if err := insertLink(ctx, tx, u, id); err != nil {
 				return err

@@ -59,6 +59,8 @@ func fill(tb testing.TB, s tropa.Store) (sessionID string) {
 		Stage: ptr(tropa.StageCounselling), OwnerID: ptr(alice.ID), SealedDetails: []byte("sealed details"),
 		Deadlines: []tropa.DeadlineRecord{newDeadline(a.Request.ID, at.Add(48*time.Hour))},
 		DueAt:     ptr(at.Add(48 * time.Hour)),
+		Meetings: []tropa.MeetingRecord{{ID: tropa.NewID(), RequestID: a.Request.ID, State: tropa.MeetingConfirmed,
+			Day: at.Add(48 * time.Hour), Responsible: alice.ID, Sealed: []byte("sealed meeting")}},
 		Events:    []tropa.CaseEventRecord{{ID: tropa.NewID(), At: at, Actor: alice.ID, Action: tropa.CaseStage}},
 		Links:     []string{b.Request.ID},
 		Audit:     []tropa.AuditEvent{{At: at, Actor: alice.ID, Action: tropa.ActionCaseChange, RequestID: a.Request.ID}},
@@ -105,7 +107,7 @@ func testDumpLoad(t *testing.T, b storetest.Backend) {
 	}
 	for _, want := range []string{"settings", "staff", "requests", "messages", "key_wraps", "receipts", "audit_log",
 		"audit_head", "deadlines", "case_events", "case_links", "attachments", "notice_prefs", "notice_marks", "calls", "call_hours",
-		"shelters", "shelter_keys", "stays", "legal_processes", "legal_steps"} {
+		"shelters", "shelter_keys", "stays", "legal_processes", "legal_steps", "meetings"} {
 		if tb := dump.table(want); tb == nil || len(tb.rows) == 0 {
 			t.Errorf("the dump has no rows of %s: %v", want, names)
 		}

@@ -182,6 +182,7 @@ func deleteRequests(ctx context.Context, tx *sql.Tx, ids []string) error {
 		`DELETE FROM stays WHERE request_id ` + in,
 		`DELETE FROM legal_steps WHERE request_id ` + in,
 		`DELETE FROM legal_processes WHERE request_id ` + in,
+		`DELETE FROM meetings WHERE request_id ` + in,
 		`DELETE FROM case_events WHERE request_id ` + in,
 		`DELETE FROM case_links WHERE request_id ` + in + ` OR linked_id ` + in,
 		`DELETE FROM notice_marks WHERE request_id ` + in,
@@ -313,7 +314,7 @@ func (db *DB) Reclaim(ctx context.Context) error {
 func (db *DB) vacuumPostgres(ctx context.Context) error {
 	for _, query := range []string{
 		`VACUUM FULL key_wraps, receipts, requests, staff, sessions`,
-		`VACUUM messages, deadlines, case_events, case_links, attachments, legal_steps, legal_processes`,
+		`VACUUM messages, deadlines, meetings, case_events, case_links, attachments, legal_steps, legal_processes`,
 		`VACUUM calls`,
 	} {
 		if _, err := db.write.ExecContext(ctx, query); err != nil {

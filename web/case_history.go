@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"time"
 
 	"tropa"
@@ -78,6 +79,10 @@ func (p *page) HistoryText(ev tropa.CaseEvent, names map[string]string) string {
 		text = p.T("History_stay_"+ev.Subject, "From", ev.From, "To", ev.To)
 	case tropa.CaseLegal:
 		text = p.legalHistory(ev)
+	case tropa.CaseMeeting:
+		text = p.T("History_meeting", "From", p.meetingState(ev.From), "To", p.meetingState(ev.To))
+	case tropa.CaseMeetingWindow:
+		text = p.T("History_meeting_window", "From", p.sealedWindow(ev.From), "To", p.sealedWindow(ev.To))
 	default:
 		text = string(ev.Action)
 	}
@@ -113,4 +118,20 @@ func (p *page) sealedTime(s string) string {
 		return s
 	}
 	return p.Clock(t)
+}
+
+// meetingState names a meeting's state in a history entry; an arranged
+// meeting comes from none.
+func (p *page) meetingState(st string) string {
+	if st == "" {
+		return "—"
+	}
+	return p.T("MeetingState_" + st)
+}
+
+// sealedWindow shows a window kept inside a sealed history entry as
+// "start/end".
+func (p *page) sealedWindow(s string) string {
+	start, end, _ := strings.Cut(s, "/")
+	return p.sealedTime(start) + " – " + p.sealedTime(end)
 }

@@ -24,6 +24,19 @@ type caseData struct {
 	// may book in.
 	Stays    []desk.StayView
 	Shelters []desk.ShelterView
+	// Meetings are the case's safe-surrender meetings.
+	Meetings []tropa.Meeting
+}
+
+// MeetingDeadline reports whether a deadline is a meeting's, which closes
+// with the meeting, not on its own.
+func (d caseData) MeetingDeadline(id string) bool {
+	for _, m := range d.Meetings {
+		if m.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // Value is what a field of a form shows: what was typed, if that form was
@@ -73,6 +86,9 @@ func (s *Server) showCase(w http.ResponseWriter, r *http.Request, sess *desk.Ses
 	}
 	data := caseData{Case: c, StaffNames: names, Posted: posted, Form: r.PostForm,
 		MaxMessage: tropa.MaxMessageLen, MaxRoute: tropa.MaxRouteLen}
+	if data.Meetings, err = s.Desk.Meetings(ctx, sess, c.Request.ID); err != nil {
+		return err
+	}
 	if sess.Staff.Role.Can(tropa.PermRefer) {
 		if data.Colleagues, err = s.Desk.Colleagues(ctx, sess); err != nil {
 			return err

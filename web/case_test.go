@@ -120,6 +120,12 @@ func TestRolesOverRoutes(t *testing.T) {
 		{"POST", "/staff/requests/{id}/legal", url.Values{"procedure": {"asylum"}, "country": {"Deutschland"}}, []int{forbidden, seeOther, seeOther, forbidden, forbidden}},
 		{"POST", "/staff/requests/{id}/legal/" + tropa.NewID() + "/steps", url.Values{"kind": {"filed"}, "at": {"2026-03-03T10:00"}}, []int{forbidden, notFound, notFound, forbidden, forbidden}},
 		{"POST", "/staff/requests/{id}/legal/" + tropa.NewID() + "/steps/" + tropa.NewID(), url.Values{"kind": {"filed"}, "at": {"2026-03-03T10:00"}}, []int{forbidden, notFound, notFound, forbidden, forbidden}},
+		// Safe-surrender meetings: the board lists only what the viewer
+		// holds; a meeting unknown to the case is not found.
+		{"GET", "/staff/meetings", nil, []int{forbidden, ok, ok, ok, forbidden}},
+		{"POST", "/staff/requests/{id}/meetings", url.Values{"start": {"2026-03-03T10:00"}, "end": {"2026-03-03T11:00"}, "place": {"мост"}, "sign": {"повязка"}, "phrase": {"тихий дон"}}, []int{forbidden, seeOther, seeOther, forbidden, forbidden}},
+		{"POST", "/staff/requests/{id}/meetings/" + tropa.NewID() + "/state", url.Values{"state": {"confirmed"}}, []int{forbidden, notFound, notFound, forbidden, forbidden}},
+		{"POST", "/staff/requests/{id}/meetings/" + tropa.NewID() + "/window", url.Values{"start": {"2026-03-04T10:00"}, "end": {"2026-03-04T11:00"}}, []int{forbidden, notFound, notFound, forbidden, forbidden}},
 	}
 	for _, role := range tropa.Roles {
 		b := browsers[role]

@@ -171,7 +171,13 @@ func TestCrossOriginProbeEveryRoute(t *testing.T) {
 	probes["POST /staff/requests/{id}/legal"] = probe{"coordinator", url.Values{"procedure": {"asylum"}, "country": {"Forged"}}, ""}
 	probes["POST /staff/requests/{id}/legal/{process}/steps"] = probe{"coordinator", url.Values{"kind": {"filed"}, "at": {"2026-03-04T05:30"}}, ""}
 	probes["POST /staff/requests/{id}/legal/{process}/steps/{step}"] = probe{"coordinator", url.Values{"kind": {"filed"}, "at": {"2026-03-04T05:30"}}, ""}
-	ids := strings.NewReplacer("/staff/requests/{id}", caseURL, "{deadline}", "d1", "{staff}", olenaID,
+	// Safe-surrender meetings.
+	probes["POST /staff/requests/{id}/meetings"] = probe{"coordinator", url.Values{"start": {"2026-03-04T05:30"},
+		"end": {"2026-03-04T06:30"}, "place": {"forged"}, "sign": {"forged"}, "phrase": {"forged"}}, ""}
+	probes["POST /staff/requests/{id}/meetings/{meeting}/state"] = probe{"coordinator", url.Values{"state": {"cancelled"}, "reason": {"forged"}}, ""}
+	probes["POST /staff/requests/{id}/meetings/{meeting}/window"] = probe{"coordinator", url.Values{"start": {"2026-03-05T05:30"},
+		"end": {"2026-03-05T06:30"}}, ""}
+	ids := strings.NewReplacer("/staff/requests/{id}", caseURL, "{deadline}", "d1", "{meeting}", "m1", "{staff}", olenaID,
 		"/staff/people/{id}", "/staff/people/"+olenaID, "/sessions/{id}", "/sessions/"+b["coordinator"].sessionID(t),
 		"{list}", "documents", "{key}", "internal_passport", "{$}", "",
 		"{process}", "p1", "{step}", "s1")

@@ -278,7 +278,8 @@ var (
 var dynamicPrefixes = []string{"Kind_", "Situation_", "Role_", "Channel_", "Err_", "Field_",
 	"Access_", "DeadlineKind_", "Disposition_", "DocStatus_", "Type_", "StaffKind_", "Caller_",
 	"StayState_", "History_stay_", "StatsStays_",
-	"Procedure_", "Decision_", "LegalStep_"}
+	"Procedure_", "Decision_", "LegalStep_",
+	"MeetingState_", "MeetingTo_"}
 
 // templateIDs returns the message ids the templates name literally, each with
 // the file it was first found in, and the prefixes they complete with printf.
@@ -535,6 +536,12 @@ func TestCatalogDynamicIDs(t *testing.T) {
 	}
 	for _, k := range tropa.StepKinds {
 		want["LegalStep_"+string(k)] = "tropa.StepKinds"
+	}
+	for _, st := range tropa.MeetingStates {
+		want["MeetingState_"+string(st)] = "tropa.MeetingStates"
+		if st != tropa.MeetingProposed {
+			want["MeetingTo_"+string(st)] = "tropa.MeetingStates"
+		}
 	}
 	for _, st := range tropa.DocumentStatuses {
 		want["DocStatus_"+string(st)] = "tropa.DocumentStatuses"

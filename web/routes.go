@@ -95,6 +95,11 @@ func (s *Server) routes(mux siteMux) {
 	mux.Handle("POST /staff/shelters/{id}/grant", s.staff(s.shelterGrant))
 	mux.Handle("POST /staff/requests/{id}/stays", s.staff(s.stayBook))
 	mux.Handle("POST /staff/requests/{id}/stays/{stay}", s.staff(s.stayChange))
+	// Safe-surrender meetings.
+	mux.Handle("GET /staff/meetings", s.staff(s.meetingBoard))
+	mux.Handle("POST /staff/requests/{id}/meetings", s.staff(s.meetingArrange))
+	mux.Handle("POST /staff/requests/{id}/meetings/{meeting}/state", s.staff(s.meetingMove))
+	mux.Handle("POST /staff/requests/{id}/meetings/{meeting}/window", s.staff(s.meetingReschedule))
 
 	mux.Handle("/", s.page(notFound))
 }

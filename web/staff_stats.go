@@ -108,6 +108,10 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 	if !to.After(thisMonth) {
 		data.Next = p.URL("/staff/stats?month=" + to.Format(monthLayout))
 	}
+	meetings, err := s.Desk.MeetingCounts(r.Context(), sess, from, to)
+	if err != nil {
+		return err
+	}
 	v := p.Vocab()
 	stages := slices.DeleteFunc(termKeys[tropa.Stage](v.Stages), func(st tropa.Stage) bool {
 		return st == tropa.StageClosed && c.OpenByStage[st] == 0
@@ -126,6 +130,8 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 		{ID: "calls", Title: p.T("StatsCallsByDay"), Rows: callRows(c.CallsByDay, from, to)},
 		{ID: "stays", Title: p.T("StatsStays"), Rows: countRows(map[string]int{"begun": c.StaysBegun, "nights": c.StayNights},
 			[]string{"begun", "nights"}, func(k string) string { return p.T("StatsStays_" + k) })},
+		{ID: "meetings", Title: p.T("StatsMeetings"), Rows: countRows(meetings, slices.DeleteFunc(slices.Clone(tropa.MeetingStates), tropa.MeetingState.Open),
+			func(st tropa.MeetingState) string { return p.T("MeetingState_" + string(st)) })},
 	}
 	legal, err := s.decisionTable(r, sess, p, from, to)
 	if err != nil {

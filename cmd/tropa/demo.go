@@ -209,7 +209,7 @@ func addDemoRequests(ctx context.Context, d *desk.Desk, staff map[string]*desk.S
 		Said: "[DEMO — fake call] His mother again: he has moved; the night call stands."}); err != nil {
 		return "", err
 	}
-	if err := d.AddDeadline(ctx, operator, called, tropa.DeadlineMeeting, now.Add(20*time.Hour), "[DEMO] fake meeting point"); err != nil {
+	if err := demoMeeting(ctx, d, operator, called, now); err != nil {
 		return "", err
 	}
 	if err := addDemoAsylum(ctx, d, caseworker, now); err != nil {
@@ -243,4 +243,24 @@ func addDemoShelter(ctx context.Context, d *desk.Desk, coordinator, caseworker *
 	}
 	return d.BookStay(ctx, caseworker, requestID, desk.StayInput{ShelterID: sh.ID, First: now.AddDate(0, 0, 1),
 		End: now.AddDate(0, 0, 8), Beds: 1})
+}
+
+// demoMeeting arranges and confirms a surrender meeting for the called-in
+// case tomorrow from 10:00 to 11:00 on the operator's clocks (Moscow's).
+func demoMeeting(ctx context.Context, d *desk.Desk, operator *desk.Session, requestID string, now time.Time) error {
+	loc, err := d.StaffLocation(ctx, operator.Staff.ID)
+	if err != nil {
+		return err
+	}
+	y, m, day := now.In(loc).Date()
+	start := time.Date(y, m, day+1, 10, 0, 0, 0, loc)
+	id, err := d.ArrangeMeeting(ctx, operator, requestID, desk.MeetingInput{
+		Window: tropa.Window{Start: start, End: start.Add(time.Hour), Zone: loc.String()},
+		Place:  "[DEMO] вымышленная точка: заброшенная водокачка у дороги",
+		Sign:   "[DEMO] белая повязка на левой руке",
+		Phrase: "[DEMO] «Тихий Дон» — «течёт на юг»"})
+	if err != nil {
+		return err
+	}
+	return d.MoveMeeting(ctx, operator, requestID, id, tropa.MeetingConfirmed, "")
 }

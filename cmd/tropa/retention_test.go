@@ -47,6 +47,7 @@ func TestRetentionLeavesNothing(t *testing.T) {
 		"route":    "MARKER-RET-ROUTE-aa51 через Ларс",
 		"deadline": "MARKER-RET-DEADLINE-0e93",
 		"followup": "MARKER-RET-FOLLOWUP-6f12",
+		"place":    "MARKER-RET-PLACE-4c1e у водокачки",
 	}
 
 	srv := startServer(t, dir)
@@ -75,6 +76,10 @@ func TestRetentionLeavesNothing(t *testing.T) {
 		"doc_military_id": {"confiscated"}, "route": {markers["route"]}})
 	page = staff.postForm(caseURL+"/deadlines", url.Values{"kind": {"meeting"},
 		"due_at": {time.Now().UTC().Add(20 * time.Hour).Format("2006-01-02T15:04")}, "label": {markers["deadline"]}})
+	meetAt := time.Now().UTC().Add(30 * time.Hour)
+	page = staff.postForm(caseURL+"/meetings", url.Values{"start": {meetAt.Format("2006-01-02T15:04")},
+		"end": {meetAt.Add(time.Hour).Format("2006-01-02T15:04")}, "place": {markers["place"]}, "sign": {"знак"},
+		"phrase": {"фраза"}})
 	applicant.postForm(srv.url+"check/reply", url.Values{"receipt": {receipt}, "message": {markers["followup"]}})
 	page = staff.get(caseURL)
 	page = staff.postForm(caseURL+"/change", url.Values{"version": {version("stage")}, "stage": {"closed"},
@@ -152,6 +157,7 @@ func sealedValues(t *testing.T, dir, id string) (gone [][]byte, kept []byte) {
 		`SELECT sealed_key FROM receipts WHERE request_id = $1`,
 		`SELECT verifier FROM receipts WHERE request_id = $1`,
 		`SELECT sealed_label FROM deadlines WHERE request_id = $1`,
+		`SELECT sealed FROM meetings WHERE request_id = $1`,
 		`SELECT sealed_note FROM case_events WHERE request_id = $1 AND sealed_note IS NOT NULL`,
 	} {
 		rows, err := db.Query(q, id)

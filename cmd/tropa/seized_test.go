@@ -62,6 +62,10 @@ func TestSeizedDisk(t *testing.T) {
 		"legal country": "MARKER-LEGALCOUNTRY-5c0e2a",
 		"lawyer":        "MARKER-LAWYER-a82f19 адвокат Шульц, +49 30 1234",
 		"legal note":    "MARKER-LEGALNOTE-71d3b0 интервью в Айзенхюттенштадте",
+		"meeting place":  "MARKER-PLACE-5e2a19 у водокачки",
+		"meeting sign":   "MARKER-SIGN-b3c870 белая повязка",
+		"meeting phrase": "MARKER-PHRASE-71d6f2 тихий дон",
+		"meeting reason": "MARKER-MEETREASON-0c94ae обстрел",
 		// Only its hash is kept.
 		"enrol code":     enrolCode,
 		"call said":      "MARKER-CALL-5e2a19 мать говорит: он в Белгороде",
@@ -119,6 +123,15 @@ func TestSeizedDisk(t *testing.T) {
 	page = staff.postForm(caseURL+"/legal/"+strings.TrimPrefix(process, "legal-")+"/steps", url.Values{"kind": {"interview"},
 		"at": {time.Now().UTC().Add(30 * time.Hour).Format("2006-01-02T15:04")}, "note": {markers["legal note"]}})
 	htmlcheck.HasText(t, page, "table.legal-steps", markers["legal note"])
+	meetAt := time.Now().UTC().Add(30 * time.Hour)
+	page = staff.postForm(caseURL+"/meetings", url.Values{"start": {meetAt.Format("2006-01-02T15:04")},
+		"end": {meetAt.Add(time.Hour).Format("2006-01-02T15:04")}, "place": {markers["meeting place"]},
+		"sign": {markers["meeting sign"]}, "phrase": {markers["meeting phrase"]}})
+	meetingID, _ := htmlcheck.Attr(htmlcheck.HasOne(t, page, "div.meeting"), "id")
+	meetingID = strings.TrimPrefix(meetingID, "meeting-")
+	page = staff.postForm(caseURL+"/meetings/"+meetingID+"/state", url.Values{"state": {"cancelled"},
+		"reason": {markers["meeting reason"]}})
+	htmlcheck.HasText(t, page, "div.meeting", markers["meeting reason"])
 
 	page = applicant.postPhoto(srv.url+"check/reply", url.Values{"receipt": {receipt}, "message": {markers["followup"]}},
 		markers["photo2"], png)

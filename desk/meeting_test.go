@@ -1,0 +1,164 @@
+package desk_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"tropa"
+	"tropa/desk"
+)
+
+// A meeting runs from proposed to closed on the case's deadline clock: its
+// end orders the queue, closing it closes its deadline, and every step is
+// in the history.
+func TestMeetingOnTheDeadlineClock(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t)
+	olena := f.caseworker(t, "olena")
+	f.addStaff(t, "oksana", tropa.RoleOperator, false)
+	oksana := f.enroll(t, "oksana")
+	_, id := f.submit(t, submission("signal: @front", "Хочу сдаться"))
+	loc, err := time.LoadLocation("Europe/Kyiv")
+	if err != nil {
+		t.Skip(err)
+	}
+	now := f.clock.Now()
+	start := now.Add(26 * time.Hour).Truncate(time.Hour)
+	w := tropa.Window{Start: start, End: start.Add(90 * time.Minute), Zone: loc.String()}
+	in := desk.MeetingInput{Window: w, Place: "MARKER-PLACE у моста", Sign: "MARKER-SIGN белая повязка",
+		Phrase: "MARKER-PHRASE тихий дон"}
+
+	_, err = f.desk.ArrangeMeeting(ctx, oksana, id, in)
+	wantError(t, "an operator arranges a meeting for a case she does not hold", err, tropa.EFORBIDDEN, "ErrNoKey")
+	bad := in
+	bad.Responsible = oksana.Staff.ID
+	_, err = f.desk.ArrangeMeeting(ctx, olena, id, bad)
+	wantError(t, "a responsible who does not hold the case", err, tropa.EINVALID, "ErrMeetingResponsible")
+	past := in
+	past.Window = tropa.Window{Start: now.Add(-2 * time.Hour), End: now.Add(-time.Hour)}
+	_, err = f.desk.ArrangeMeeting(ctx, olena, id, past)
+	wantError(t, "a window in the past", err, tropa.EINVALID, "ErrMeetingInPast")
+
+	mid, err := f.desk.ArrangeMeeting(ctx, olena, id, in)
+	if err != nil {
+		t.Fatalf("ArrangeMeeting: %v", err)
+	}
+	r, _ := f.store.RequestByID(ctx, id)
+	if !r.DueAt.Equal(tropa.DueHour(w.End)) {
+		t.Errorf("the case is due %v, want the meeting's end to the hour %v", r.DueAt, tropa.DueHour(w.End))
+	}
+	overlap := in
+	overlap.Window = tropa.Window{Start: w.End.Add(-time.Minute), End: w.End.Add(time.Hour)}
+	_, err = f.desk.ArrangeMeeting(ctx, olena, id, overlap)
+	wantError(t, "an overlapping meeting", err, tropa.ECONFLICT, "ErrMeetingOverlap")
+
+	err = f.desk.CompleteDeadline(ctx, olena, id, mid)
+	wantError(t, "closing a meeting's deadline on its own", err, tropa.EINVALID, "ErrDeadlineIsMeeting")
+	err = f.desk.MoveMeeting(ctx, olena, id, mid, tropa.MeetingCompleted, "")
+	wantError(t, "completing a meeting never confirmed", err, tropa.EINVALID, "ErrMeetingMove")
+	if err := f.desk.MoveMeeting(ctx, olena, id, mid, tropa.MeetingConfirmed, ""); err != nil {
+		t.Fatalf("confirm: %v", err)
+	}
+	later := tropa.Window{Start: w.Start.Add(3 * time.Hour), End: w.End.Add(3 * time.Hour), Zone: w.Zone}
+	if err := f.desk.RescheduleMeeting(ctx, olena, id, mid, later); err != nil {
+		t.Fatalf("reschedule: %v", err)
+	}
+	r, _ = f.store.RequestByID(ctx, id)
+	if !r.DueAt.Equal(tropa.DueHour(later.End)) {
+		t.Errorf("after rescheduling the case is due %v, want %v", r.DueAt, tropa.DueHour(later.End))
+	}
+	err = f.desk.MoveMeeting(ctx, olena, id, mid, tropa.MeetingFailed, " ")
+	wantError(t, "failed without a reason", err, tropa.EINVALID, "ErrMeetingReason")
+	if err := f.desk.MoveMeeting(ctx, olena, id, mid, tropa.MeetingCompleted, ""); err != nil {
+		t.Fatalf("complete: %v", err)
+	}
+	r, _ = f.store.RequestByID(ctx, id)
+	if !r.DueAt.IsZero() {
+		t.Errorf("a completed meeting still keeps the case due at %v", r.DueAt)
+	}
+	list, err := f.desk.Meetings(ctx, olena, id)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("Meetings = %v, %v", list, err)
+	}
+	m := list[0]
+	if m.State != tropa.MeetingCompleted || m.Window != later || m.Phrase != in.Phrase || len(m.Steps) != 4 ||
+		m.Steps[2].Window != w || m.Steps[3].By != olena.Staff.ID {
+		t.Errorf("meeting = %+v", m)
+	}
+	counts, err := f.store.MeetingCounts(ctx, now.Add(-48*time.Hour), now.Add(48*time.Hour))
+	if err != nil || counts[tropa.Day(f.clock.Now())][tropa.MeetingCompleted] != 1 {
+		t.Errorf("MeetingCounts = %v, %v; want one completed today", counts, err)
+	}
+	c, err := f.desk.OpenCase(ctx, olena, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	for _, ev := range c.History {
+		if ev.Action == tropa.CaseMeeting || ev.Action == tropa.CaseMeetingWindow {
+			steps = append(steps, string(ev.Action)+":"+ev.To)
+		}
+	}
+	if len(steps) != 4 {
+		t.Errorf("history of the meeting = %v, want four steps", steps)
+	}
+}
+
+// The day board shows today's and tomorrow's meetings in the viewer's zone,
+// including one that crosses midnight, in time order, only of cases the
+// viewer holds, and marks what is overdue.
+func TestDayBoard(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t)
+	olena := f.caseworker(t, "olena")
+	f.addStaff(t, "oksana", tropa.RoleOperator, false)
+	oksana := f.enroll(t, "oksana")
+	loc, err := time.LoadLocation("Europe/Kyiv")
+	if err != nil {
+		t.Skip(err)
+	}
+	// 10:00 UTC on 1 June is 13:00 in Kyiv.
+	day := func(d, h, m int) time.Time { return time.Date(2025, 6, d, h, m, 0, 0, loc) }
+	_, a := f.submit(t, submission("signal: @a", "а"))
+	_, b := f.submit(t, submission("signal: @b", "б"))
+	arrange := func(id string, start, end time.Time) string {
+		t.Helper()
+		mid, err := f.desk.ArrangeMeeting(ctx, olena, id, desk.MeetingInput{Window: tropa.Window{Start: start, End: end,
+			Zone: loc.String()}, Place: "место", Sign: "знак", Phrase: "фраза"})
+		if err != nil {
+			t.Fatalf("ArrangeMeeting: %v", err)
+		}
+		return mid
+	}
+	soon := arrange(a, day(1, 13, 30), day(1, 14, 0))
+	midnight := arrange(b, day(2, 23, 30), day(3, 0, 30))
+	arrange(a, day(2, 9, 0), day(2, 10, 0))
+	arrange(b, day(3, 0, 30), day(3, 1, 0))
+	f.clock.Advance(time.Hour)
+
+	board, err := f.desk.DayBoard(ctx, olena, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range board {
+		got = append(got, m.Window.Start.In(loc).Format("02 15:04"))
+	}
+	if want := "[01 13:30 02 09:00 02 23:30]"; fmt.Sprint(got) != want {
+		t.Errorf("board = %v, want %s", got, want)
+	}
+	if len(board) == 3 && (!board[0].Overdue || board[0].ID != soon || board[1].Overdue || board[2].ID != midnight) {
+		t.Errorf("overdue marks: %+v", board)
+	}
+	utc, err := f.desk.DayBoard(ctx, olena, time.UTC)
+	if err != nil || len(utc) != 4 {
+		t.Errorf("in UTC, 3 June 00:30 Kyiv is 2 June 21:30: board has %d, %v; want 4", len(utc), err)
+	}
+	if theirs, err := f.desk.DayBoard(ctx, oksana, loc); err != nil || len(theirs) != 0 {
+		t.Errorf("an operator who holds none of the cases sees %v, %v", theirs, err)
+	}
+}
