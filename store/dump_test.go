@@ -61,10 +61,10 @@ func fill(tb testing.TB, s tropa.Store) (sessionID string) {
 		DueAt:     ptr(at.Add(48 * time.Hour)),
 		Meetings: []tropa.MeetingRecord{{ID: tropa.NewID(), RequestID: a.Request.ID, State: tropa.MeetingConfirmed,
 			Day: at.Add(48 * time.Hour), Responsible: alice.ID, Sealed: []byte("sealed meeting")}},
-		Events:    []tropa.CaseEventRecord{{ID: tropa.NewID(), At: at, Actor: alice.ID, Action: tropa.CaseStage}},
-		Links:     []string{b.Request.ID},
-		Audit:     []tropa.AuditEvent{{At: at, Actor: alice.ID, Action: tropa.ActionCaseChange, RequestID: a.Request.ID}},
-		Calls:     []tropa.CallRecord{{ID: tropa.NewID(), StaffID: alice.ID, At: at, Returning: true, SealedAt: []byte("sealed time")}}})
+		Events: []tropa.CaseEventRecord{{ID: tropa.NewID(), At: at, Actor: alice.ID, Action: tropa.CaseStage}},
+		Links:  []string{b.Request.ID},
+		Audit:  []tropa.AuditEvent{{At: at, Actor: alice.ID, Action: tropa.ActionCaseChange, RequestID: a.Request.ID}},
+		Calls:  []tropa.CallRecord{{ID: tropa.NewID(), StaffID: alice.ID, At: at, Returning: true, SealedAt: []byte("sealed time")}}})
 	if err := s.AddMessage(ctx, &tropa.MessageRecord{ID: tropa.NewID(), RequestID: a.Request.ID, Author: tropa.AuthorStaff,
 		StaffID: alice.ID, CreatedAt: at, SealedBody: []byte("sealed reply")}, nil); err != nil {
 		tb.Fatal(err)
