@@ -14,8 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pquerna/otp/totp"
-
 	"tropa"
 	"tropa/internal/htmlcheck"
 	"tropa/store"
@@ -56,12 +54,7 @@ func TestRetentionLeavesNothing(t *testing.T) {
 		"message": {markers["message"]}, "contact": {markers["contact"]}})
 	receipt := htmlcheck.Text(htmlcheck.HasOne(t, page, "p.receipt"))
 	staff := newClient(t)
-	page = staff.postForm(srv.url+"staff/login", url.Values{"name": {"olga"}, "password": {password}})
-	code, err := totp.GenerateCode(htmlcheck.Text(htmlcheck.HasOne(t, page, "code.secret")), time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	page = staff.postForm(srv.url+"staff/totp", url.Values{"enrol_code": {enrolCode}, "code": {code}})
+	page, _ = staff.firstLogin(t, srv.url, "olga", password, enrolCode)
 	link, _ := htmlcheck.Attr(htmlcheck.HasOne(t, page, "table.inbox td a"), "href")
 	caseURL := srv.url + strings.TrimPrefix(link, "/")
 	page = staff.postForm(caseURL+"/reply", url.Values{"message": {markers["reply"]}})

@@ -83,13 +83,7 @@ func TestSeizedDisk(t *testing.T) {
 	}
 
 	staff := newClient(t)
-	page = staff.postForm(srv.url+"staff/login", url.Values{"name": {"olga"}, "password": {password}})
-	totpSecret := htmlcheck.Text(htmlcheck.HasOne(t, page, "code.secret"))
-	code, err := totp.GenerateCode(totpSecret, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	page = staff.postForm(srv.url+"staff/totp", url.Values{"enrol_code": {enrolCode}, "code": {code}})
+	page, totpSecret := staff.firstLogin(t, srv.url, "olga", password, enrolCode)
 	link, _ := htmlcheck.Attr(htmlcheck.HasOne(t, page, "table.inbox td a"), "href")
 	page = staff.get(srv.url + strings.TrimPrefix(link, "/"))
 	htmlcheck.HasText(t, page, ".message .body", markers["message"])
@@ -168,18 +162,39 @@ func TestSeizedDisk(t *testing.T) {
 		secrets["photo metadata "+s] = s
 	}
 	secrets["enrol code undashed"] = strings.ReplaceAll(enrolCode, "-", "")
+	addMarkers(secrets, markers)
+	if files := searchFiles(t, dir, secrets); files == 0 {
+		t.Fatal("the data directory is empty: nothing was searched")
+	}
+	if left, err := os.ReadDir(tmp); err != nil || len(left) > 0 {
+		t.Errorf("the server left %v (%v) in the temporary directory", left, err)
+	}
+	assertAbsent(t, "server output", output, secrets)
+	if !bytes.Contains(output, []byte(`pattern="POST /check/reply"`)) {
+		t.Errorf("server output has no request log lines, so it was not really searched:\n%s", output)
+	}
+}
+
+// addMarkers adds to secrets each marker and each of its distinctive
+// words alone: a field split or stored in another form must not slip
+// through.
+func addMarkers(secrets, markers map[string]string) {
 	for name, m := range markers {
 		secrets[name] = m
-		// Each distinctive word alone, too: a field split or stored in
-		// another form must not slip through.
 		for _, w := range strings.Fields(m) {
 			if len(w) >= 10 {
 				secrets[name+" word "+w] = w
 			}
 		}
 	}
+}
+
+// searchFiles looks for every secret in every file under root, and
+// returns how many files it read.
+func searchFiles(t *testing.T, root string, secrets map[string]string) int {
+	t.Helper()
 	files := 0
-	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -194,16 +209,20 @@ func TestSeizedDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if files == 0 {
-		t.Fatal("the data directory is empty: nothing was searched")
+	return files
+}
+
+// firstLogin logs name in for the first time, setting up TOTP with the
+// enrolment code, and returns the inbox and the TOTP secret shown.
+func (c *client) firstLogin(t *testing.T, siteURL, name, password, enrolCode string) (*html.Node, string) {
+	t.Helper()
+	page := c.postForm(siteURL+"staff/login", url.Values{"name": {name}, "password": {password}})
+	secret := htmlcheck.Text(htmlcheck.HasOne(t, page, "code.secret"))
+	code, err := totp.GenerateCode(secret, time.Now())
+	if err != nil {
+		t.Fatal(err)
 	}
-	if left, err := os.ReadDir(tmp); err != nil || len(left) > 0 {
-		t.Errorf("the server left %v (%v) in the temporary directory", left, err)
-	}
-	assertAbsent(t, "server output", output, secrets)
-	if !bytes.Contains(output, []byte(`pattern="POST /check/reply"`)) {
-		t.Errorf("server output has no request log lines, so it was not really searched:\n%s", output)
-	}
+	return c.postForm(siteURL+"staff/totp", url.Values{"enrol_code": {enrolCode}, "code": {code}}), secret
 }
 
 func assertAbsent(t *testing.T, where string, b []byte, secrets map[string]string) {
