@@ -55,6 +55,10 @@ const (
 	// their request the case it named.
 	ActionAuditRead   = "audit.read"
 	ActionAuditExport = "audit.export"
+
+	// ActionMeetingSent records meeting details sent to the applicant as a
+	// staff reply; its detail names which details, never their content.
+	ActionMeetingSent = "meeting.sent"
 )
 
 // Audit actions of key rotation. ActionKeyRotate records a new key pair for

@@ -159,3 +159,36 @@ type MeetingRecord struct {
 	Responsible string
 	Sealed      []byte
 }
+
+// MeetingDetail names one thing about a meeting that staff may send to the
+// applicant: he learns of a meeting only what staff choose to tell him.
+type MeetingDetail string
+
+const (
+	MeetingDetailWindow MeetingDetail = "window"
+	MeetingDetailPlace  MeetingDetail = "place"
+	MeetingDetailSign   MeetingDetail = "sign"
+	MeetingDetailPhrase MeetingDetail = "phrase"
+)
+
+// MeetingDetails lists every detail, in the order a message tells them.
+var MeetingDetails = []MeetingDetail{MeetingDetailWindow, MeetingDetailPlace, MeetingDetailSign, MeetingDetailPhrase}
+
+// Only returns a copy of the meeting keeping, of its window, place, sign
+// and code phrase, only those in details.
+func (m Meeting) Only(details []MeetingDetail) Meeting {
+	if !slices.Contains(details, MeetingDetailWindow) {
+		m.Window = Window{}
+	}
+	if !slices.Contains(details, MeetingDetailPlace) {
+		m.Place = ""
+	}
+	if !slices.Contains(details, MeetingDetailSign) {
+		m.Sign = ""
+	}
+	if !slices.Contains(details, MeetingDetailPhrase) {
+		m.Phrase = ""
+	}
+	m.Steps = nil
+	return m
+}

@@ -130,6 +130,41 @@ func (d *Desk) RescheduleMeeting(ctx context.Context, s *Session, requestID, mee
 		From: formatTime(old.Start) + "/" + formatTime(old.End), To: formatTime(w.Start) + "/" + formatTime(w.End)})
 }
 
+// SendMeeting writes to the applicant, as a staff reply he reads with his
+// receipt, what staff chose to tell him of an open meeting: say turns the
+// meeting into words, and sees of it only the details chosen. The audit
+// log names which details went, never what they say.
+func (d *Desk) SendMeeting(ctx context.Context, s *Session, requestID, meetingID string, details []tropa.MeetingDetail,
+	say func(tropa.Meeting) string) error {
+	if len(details) == 0 {
+		return tropa.UserError(tropa.EINVALID, "ErrMeetingNothingToSend", nil)
+	}
+	names := make([]string, 0, len(details))
+	for _, want := range tropa.MeetingDetails {
+		if slices.Contains(details, want) {
+			names = append(names, string(want))
+		}
+	}
+	if len(names) != len(details) {
+		return tropa.UserError(tropa.EINVALID, "ErrMeetingNothingToSend", nil)
+	}
+	if err := require(s, tropa.PermWrite); err != nil {
+		return d.refuse(ctx, s, requestID, tropa.PermWrite, "role", err)
+	}
+	key, _, m, err := d.openMeeting(ctx, s, requestID, meetingID)
+	if err != nil {
+		return err
+	}
+	if !m.State.Open() {
+		return tropa.UserError(tropa.EINVALID, "ErrMeetingSendClosed", nil)
+	}
+	now := d.now()
+	return d.addMessage(ctx, key, tropa.Message{RequestID: requestID, Author: tropa.AuthorStaff, StaffID: s.Staff.ID,
+		CreatedAt: now, Body: say(m.Only(details))}, nil,
+		&tropa.AuditEvent{At: now, Actor: s.Staff.ID, Action: tropa.ActionMeetingSent, RequestID: requestID,
+			Detail: strings.Join(names, ",")})
+}
+
 // Meetings opens a case's meetings, earliest window first.
 func (d *Desk) Meetings(ctx context.Context, s *Session, requestID string) ([]tropa.Meeting, error) {
 	key, err := d.caseKey(ctx, s, requestID, tropa.PermQueue)

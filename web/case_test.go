@@ -126,6 +126,7 @@ func TestRolesOverRoutes(t *testing.T) {
 		{"POST", "/staff/requests/{id}/meetings", url.Values{"start": {"2026-03-03T10:00"}, "end": {"2026-03-03T11:00"}, "place": {"мост"}, "sign": {"повязка"}, "phrase": {"тихий дон"}}, []int{forbidden, seeOther, seeOther, forbidden, forbidden}},
 		{"POST", "/staff/requests/{id}/meetings/" + tropa.NewID() + "/state", url.Values{"state": {"confirmed"}}, []int{forbidden, notFound, notFound, forbidden, forbidden}},
 		{"POST", "/staff/requests/{id}/meetings/" + tropa.NewID() + "/window", url.Values{"start": {"2026-03-04T10:00"}, "end": {"2026-03-04T11:00"}}, []int{forbidden, notFound, notFound, forbidden, forbidden}},
+		{"POST", "/staff/requests/{id}/meetings/" + tropa.NewID() + "/send", url.Values{"language": {"ru"}, "detail": {"window"}}, []int{forbidden, notFound, notFound, forbidden, forbidden}},
 	}
 	for _, role := range tropa.Roles {
 		b := browsers[role]

@@ -174,6 +174,7 @@ func TestCrossOriginProbeEveryRoute(t *testing.T) {
 	// Safe-surrender meetings.
 	probes["POST /staff/requests/{id}/meetings"] = probe{"coordinator", url.Values{"start": {"2026-03-04T05:30"},
 		"end": {"2026-03-04T06:30"}, "place": {"forged"}, "sign": {"forged"}, "phrase": {"forged"}}, ""}
+	probes["POST /staff/requests/{id}/meetings/{meeting}/send"] = probe{"coordinator", url.Values{"language": {"ru"}, "detail": {"place"}}, ""}
 	probes["POST /staff/requests/{id}/meetings/{meeting}/state"] = probe{"coordinator", url.Values{"state": {"cancelled"}, "reason": {"forged"}}, ""}
 	probes["POST /staff/requests/{id}/meetings/{meeting}/window"] = probe{"coordinator", url.Values{"start": {"2026-03-05T05:30"},
 		"end": {"2026-03-05T06:30"}}, ""}

@@ -279,7 +279,7 @@ var dynamicPrefixes = []string{"Kind_", "Situation_", "Role_", "Channel_", "Err_
 	"Access_", "DeadlineKind_", "Disposition_", "DocStatus_", "Type_", "StaffKind_", "Caller_",
 	"StayState_", "History_stay_", "StatsStays_",
 	"Procedure_", "Decision_", "LegalStep_",
-	"MeetingState_", "MeetingTo_"}
+	"MeetingState_", "MeetingTo_", "MeetingDetail_"}
 
 // templateIDs returns the message ids the templates name literally, each with
 // the file it was first found in, and the prefixes they complete with printf.
@@ -542,6 +542,9 @@ func TestCatalogDynamicIDs(t *testing.T) {
 		if st != tropa.MeetingProposed {
 			want["MeetingTo_"+string(st)] = "tropa.MeetingStates"
 		}
+	}
+	for _, d := range tropa.MeetingDetails {
+		want["MeetingDetail_"+string(d)] = "tropa.MeetingDetails"
 	}
 	for _, st := range tropa.DocumentStatuses {
 		want["DocStatus_"+string(st)] = "tropa.DocumentStatuses"

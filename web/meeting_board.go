@@ -34,13 +34,23 @@ func (s *Server) meetingBoard(w http.ResponseWriter, r *http.Request, sess *desk
 // Window shows a meeting's window on the clocks of the zone it was typed
 // in, naming the zone, and on the page's clocks when they differ.
 func (p *page) Window(w tropa.Window) string {
+	return windowIn(w, p.location())
+}
+
+// windowIn shows w on the clocks of the zone it was typed in, naming the
+// zone, and on the clocks of also when they differ; a nil also shows only
+// the former, as the applicant reads it.
+func windowIn(w tropa.Window, also *time.Location) string {
 	loc, err := time.LoadLocation(w.Zone)
 	if err != nil {
-		loc = p.location()
+		loc = time.UTC
+		if also != nil {
+			loc = also
+		}
 	}
 	text := clockIn(w.Start, loc) + " – " + clockIn(w.End, loc) + " (" + loc.String() + ")"
-	if loc.String() != p.location().String() {
-		text += " = " + p.Clock(w.Start) + " – " + p.Clock(w.End)
+	if also != nil && loc.String() != also.String() {
+		text += " = " + clockIn(w.Start, also) + " – " + clockIn(w.End, also)
 	}
 	return text
 }
@@ -55,6 +65,9 @@ func (p *page) MeetingMoves(st tropa.MeetingState) []tropa.MeetingState {
 	}
 	return list
 }
+
+// MeetingDetails are what of a meeting staff may send to the applicant.
+func (p *page) MeetingDetails() []tropa.MeetingDetail { return tropa.MeetingDetails }
 
 // Overdue reports whether a meeting's window has passed unclosed.
 func (p *page) Overdue(m tropa.Meeting) bool { return m.Overdue(p.now) }

@@ -26,7 +26,7 @@ func FuzzMeetingForms(f *testing.F) {
 	page := b.get(f, caseURL).doc(f)
 	id, _ := htmlcheck.Attr(htmlcheck.HasOne(f, page, "div.meeting"), "id")
 	meeting := caseURL + "/meetings/" + strings.TrimPrefix(id, "meeting-")
-	actions := []string{caseURL + "/meetings", meeting + "/state", meeting + "/window"}
+	actions := []string{caseURL + "/meetings", meeting + "/state", meeting + "/window", meeting + "/send"}
 	for i, seed := range []string{
 		"start=2026-03-06T23:30&end=2026-03-07T00:30&place=%D0%BC%D0%BE%D1%81%D1%82&sign=x&phrase=y",
 		"state=confirmed",
@@ -36,6 +36,10 @@ func FuzzMeetingForms(f *testing.F) {
 		"start=9999-12-31T23:59&end=0000-01-01T00:00",
 		"start=2026-03-06T10:00&end=2026-03-06T11:00&place=a&sign=b&phrase=c&responsible=nobody",
 		"state=%FF%FE&reason=%00",
+		"language=ru&detail=window&detail=phrase",
+		"language=xx&detail=place",
+		"language=uk&detail=window&detail=window&detail=%FF",
+		"language=en",
 	} {
 		f.Add(uint8(i), []byte(seed))
 	}

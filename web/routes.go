@@ -100,6 +100,7 @@ func (s *Server) routes(mux siteMux) {
 	mux.Handle("POST /staff/requests/{id}/meetings", s.staff(s.meetingArrange))
 	mux.Handle("POST /staff/requests/{id}/meetings/{meeting}/state", s.staff(s.meetingMove))
 	mux.Handle("POST /staff/requests/{id}/meetings/{meeting}/window", s.staff(s.meetingReschedule))
+	mux.Handle("POST /staff/requests/{id}/meetings/{meeting}/send", s.staff(s.meetingSend))
 
 	mux.Handle("/", s.page(notFound))
 }
