@@ -34,9 +34,13 @@ func (s *Server) meetingBoard(w http.ResponseWriter, r *http.Request, sess *desk
 // Window shows a meeting's window on the clocks of the zone it was typed
 // in, naming the zone, and on the page's clocks when they differ.
 func (p *page) Window(w tropa.Window) string {
-	loc, err := time.LoadLocation(w.Zone)
-	if err != nil {
-		loc = p.location()
+	// Most windows are typed in the viewer's own zone: the board shows
+	// them without reading that zone's rules again for every row.
+	loc := p.location()
+	if w.Zone != loc.String() {
+		if l, err := time.LoadLocation(w.Zone); err == nil {
+			loc = l
+		}
 	}
 	text := clockIn(w.Start, loc) + " – " + clockIn(w.End, loc) + " (" + loc.String() + ")"
 	if loc.String() != p.location().String() {
