@@ -409,9 +409,11 @@ type MeetingStore interface {
 	MeetingCounts(ctx context.Context, from, to time.Time) (map[time.Time]map[MeetingState]int, error)
 }
 
-// HeldMeeting is a meeting with the case key wrapped to the one who asked.
+// HeldMeeting is a meeting with its case's reference and the case key
+// wrapped to the one who asked.
 type HeldMeeting struct {
 	MeetingRecord
+	Ref     string
 	Wrapped []byte
 }
 

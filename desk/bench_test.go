@@ -3,6 +3,7 @@ package desk_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +11,62 @@ import (
 	"tropa"
 	"tropa/desk"
 	"tropa/seal"
+	"tropa/store"
 )
+
+// benchCases is how many cases the call desk's "today" and the day board
+// are measured among.
+const benchCases = 100_000
+
+// fillCases writes n cases straight into the fixture's database, in one
+// transaction, the i-th created i×86 s before now, so that they spread
+// over about 100 days. each writes the other rows of case i in the same
+// transaction through exec. The cases' own sealed fields are zero bytes:
+// what is measured reads only their clear columns.
+func fillCases(b *testing.B, f *fixture, n int, now time.Time,
+	each func(exec func(query string, args ...any), i int, id string, created time.Time)) {
+	b.Helper()
+	ctx := context.Background()
+	start := time.Now()
+	tx, err := f.raw(b).BeginTx(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tx.Rollback()
+	exec := func(query string, args ...any) {
+		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+			b.Fatalf("%s: %v", query, err)
+		}
+	}
+	sealed := make([]byte, 64)
+	for i := range n {
+		id := tropa.NewID()
+		created := now.Add(-time.Duration(i) * 86 * time.Second)
+		day := tropa.Day(created).UnixMicro()
+		exec(`INSERT INTO requests (id, ref, kind, situation, channel, stage, urgency, created_at, sealed_contact,
+			updated_at) VALUES ($1, $2, 'surrender', 'front', 'hotline', 'new', 0, $3, $4, $3)`,
+			id, tropa.NewID(), day, sealed)
+		each(exec, i, id, created)
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	// PostgreSQL's autovacuum analyzes what changed this much within a
+	// minute; the benchmarks measure that steady state.
+	if store.IsPostgresURL(f.where) {
+		if _, err := f.raw(b).ExecContext(ctx, `ANALYZE`); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("%d cases written in %v", n, time.Since(start).Round(time.Millisecond))
+}
+
+// reportLatency reports the median and the 95th percentile of took.
+func reportLatency(b *testing.B, took []time.Duration) {
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(took[len(took)*95/100].Microseconds())/1000, "p95-ms")
+}
 
 // kdfCosts are the receipt costs submissions are measured with: the
 // production cost, and a trivial one that leaves everything else a

@@ -84,13 +84,17 @@ func (d *Desk) CallsToday(ctx context.Context, s *Session) ([]tropa.Call, error)
 	if err != nil {
 		return nil, err
 	}
+	wrapped := map[string][]byte{}
+	for _, c := range taken {
+		wrapped[c.RequestID] = c.Wrapped
+	}
+	keys, err := s.unwrapCases(wrapped)
+	if err != nil {
+		return nil, err
+	}
 	var calls []tropa.Call
 	for _, c := range taken {
-		key, err := s.unwrap(c.Wrapped)
-		if err != nil {
-			return nil, tropa.Errorf(tropa.EINTERNAL, "unwrap case key: %v", err)
-		}
-		at, err := openTime(key, c.SealedAt, callTimeAAD(c.ID), c.At)
+		at, err := openTime(keys[c.RequestID], c.SealedAt, callTimeAAD(c.ID), c.At)
 		if err != nil {
 			return nil, err
 		}

@@ -305,10 +305,11 @@ type BoardMeeting struct {
 
 // DayBoard lists the meetings of today and tomorrow in loc, earliest
 // first, of the cases s holds, with those whose window passed unclosed
-// marked overdue. The store picks the meetings by the clear UTC day of
-// their start, a day wider each side than loc's two days, and by the
-// viewer's key rows; each is opened with the viewer's own key and kept if
-// its window starts within the two days.
+// marked overdue. The store picks the meetings by the viewer's key rows
+// and by the clear UTC day of their start, of the UTC days the two local
+// days touch; each is opened with the viewer's own key and kept if its
+// window starts within the two days, which the clear day cannot tell on
+// the first and last of those UTC days.
 func (d *Desk) DayBoard(ctx context.Context, s *Session, loc *time.Location) ([]BoardMeeting, error) {
 	if err := require(s, tropa.PermQueue); err != nil {
 		return nil, err
@@ -317,28 +318,28 @@ func (d *Desk) DayBoard(ctx context.Context, s *Session, loc *time.Location) ([]
 	y, mo, dd := now.In(loc).Date()
 	from := time.Date(y, mo, dd, 0, 0, 0, 0, loc)
 	to := time.Date(y, mo, dd+2, 0, 0, 0, 0, loc)
-	held, err := d.cfg.Store.MeetingsHeld(ctx, s.Staff.ID, from.Add(-24*time.Hour), to.Add(24*time.Hour))
+	held, err := d.cfg.Store.MeetingsHeld(ctx, s.Staff.ID, from, to.Add(-time.Nanosecond))
 	if err != nil {
 		return nil, err
 	}
-	keys := map[string]*seal.Key{}
+	wrapped := map[string][]byte{}
+	for _, h := range held {
+		wrapped[h.RequestID] = h.Wrapped
+	}
+	keys, err := s.unwrapCases(wrapped)
+	if err != nil {
+		return nil, err
+	}
 	var board []BoardMeeting
 	for _, h := range held {
-		key, ok := keys[h.RequestID]
-		if !ok {
-			if key, err = s.unwrap(h.Wrapped); err != nil {
-				return nil, tropa.Errorf(tropa.EINTERNAL, "unwrap case key: %v", err)
-			}
-			keys[h.RequestID] = key
-		}
-		m, err := openMeeting(key, h.MeetingRecord)
+		m, err := openMeeting(keys[h.RequestID], h.MeetingRecord)
 		if err != nil {
 			return nil, err
 		}
 		if m.Window.Start.Before(from) || !m.Window.Start.Before(to) {
 			continue
 		}
-		board = append(board, BoardMeeting{Meeting: m, Overdue: m.Overdue(now)})
+		board = append(board, BoardMeeting{Meeting: m, Ref: h.Ref, Overdue: m.Overdue(now)})
 	}
 	slices.SortFunc(board, func(a, b BoardMeeting) int {
 		if c := a.Window.Start.Compare(b.Window.Start); c != 0 {
@@ -346,13 +347,6 @@ func (d *Desk) DayBoard(ctx context.Context, s *Session, loc *time.Location) ([]
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-	for i := range board {
-		rr, err := d.cfg.Store.RequestByID(ctx, board[i].RequestID)
-		if err != nil {
-			return nil, err
-		}
-		board[i].Ref = rr.Ref
-	}
 	return board, nil
 }
 

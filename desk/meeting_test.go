@@ -162,3 +162,82 @@ func TestDayBoard(t *testing.T) {
 		t.Errorf("an operator who holds none of the cases sees %v, %v", theirs, err)
 	}
 }
+
+// In zones far from UTC the board keeps the meetings that start from
+// today's local midnight until tomorrow's last minute, and none just
+// before or just after, while asking the store only for the UTC days the
+// two local days touch.
+func TestDayBoardFarFromUTC(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t)
+	olena := f.caseworker(t, "olena")
+	asked := &boardDays{Store: f.store}
+	f.desk.SetStore(asked)
+	view := time.Date(2025, 6, 10, 12, 0, 0, 0, time.UTC)
+	for _, zone := range []struct {
+		name     string
+		from, to string
+	}{
+		// 02:00 on 11 June: the two days run from 10:00 UTC on the 10th.
+		{"Pacific/Kiritimati", "2025-06-10", "2025-06-12"},
+		// 01:00 on 10 June: the two days run from 11:00 UTC on the 10th.
+		{"Pacific/Pago_Pago", "2025-06-10", "2025-06-12"},
+		{"Asia/Kathmandu", "2025-06-09", "2025-06-11"},
+	} {
+		loc, err := time.LoadLocation(zone.name)
+		if err != nil {
+			t.Skip(err)
+		}
+		f.clock.Set(view.AddDate(0, 0, -5))
+		_, id := f.submit(t, submission("signal: @"+zone.name, "у полуночи"))
+		y, m, d := view.In(loc).Date()
+		today, after := time.Date(y, m, d, 0, 0, 0, 0, loc), time.Date(y, m, d+2, 0, 0, 0, 0, loc)
+		want := map[string]bool{}
+		for _, start := range []time.Time{today.Add(-30 * time.Minute), today, after.Add(-30 * time.Minute), after} {
+			mid, err := f.desk.ArrangeMeeting(ctx, olena, id, desk.MeetingInput{Window: tropa.Window{Start: start,
+				End: start.Add(30 * time.Minute), Zone: zone.name}, Place: "место", Sign: "знак", Phrase: "фраза"})
+			if err != nil {
+				t.Fatalf("ArrangeMeeting at %v: %v", start, err)
+			}
+			want[mid] = !start.Before(today) && start.Before(after)
+		}
+		r, err := f.store.RequestByID(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Set(view)
+		board, err := f.desk.DayBoard(ctx, olena, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, b := range board {
+			if b.RequestID == id {
+				got[b.ID] = true
+				if b.Ref != r.Ref {
+					t.Errorf("%s: meeting %s links to %q, want its case %q", zone.name, b.ID, b.Ref, r.Ref)
+				}
+			}
+		}
+		for mid, on := range want {
+			if got[mid] != on {
+				t.Errorf("%s: meeting %s on the board = %v, want %v", zone.name, mid, got[mid], on)
+			}
+		}
+		if days := asked.from.Format(time.DateOnly) + ".." + asked.to.Format(time.DateOnly); days != zone.from+".."+zone.to {
+			t.Errorf("%s: the board asked for the UTC days %s, want %s..%s", zone.name, days, zone.from, zone.to)
+		}
+	}
+}
+
+// boardDays is a store that keeps the UTC days the day board last asked for.
+type boardDays struct {
+	tropa.Store
+	from, to time.Time
+}
+
+func (s *boardDays) MeetingsHeld(ctx context.Context, holder string, from, to time.Time) ([]tropa.HeldMeeting, error) {
+	s.from, s.to = tropa.Day(from), tropa.Day(to)
+	return s.Store.MeetingsHeld(ctx, holder, from, to)
+}

@@ -4,6 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"maps"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
 
 	"tropa"
 	"tropa/seal"
@@ -300,4 +305,31 @@ func (s *Session) unwrap(wrapped []byte) (*seal.Key, error) {
 
 func staffOldAAD(id string) seal.AAD {
 	return seal.AAD{Table: "staff", Row: id, Field: "private_key_old"}
+}
+
+// unwrapCases opens the case key of each case in wrapped, by case id, on
+// every core the process may use: an unwrap is two X25519 multiplications,
+// and a page that lists a coordinator's cases of two days opens a hundred.
+func (s *Session) unwrapCases(wrapped map[string][]byte) (map[string]*seal.Key, error) {
+	ids := slices.Collect(maps.Keys(wrapped))
+	keys := make([]*seal.Key, len(ids))
+	errs := make([]error, len(ids))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(ids)) {
+		wg.Go(func() {
+			for i := next.Add(1) - 1; i < int64(len(ids)); i = next.Add(1) - 1 {
+				keys[i], errs[i] = s.unwrap(wrapped[ids[i]])
+			}
+		})
+	}
+	wg.Wait()
+	byCase := make(map[string]*seal.Key, len(ids))
+	for i, id := range ids {
+		if errs[i] != nil {
+			return nil, tropa.Errorf(tropa.EINTERNAL, "unwrap case key: %v", errs[i])
+		}
+		byCase[id] = keys[i]
+	}
+	return byCase, nil
 }

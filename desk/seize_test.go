@@ -22,7 +22,7 @@ import (
 
 // raw opens the fixture's database as someone holding it would, without
 // the store.
-func (f *fixture) raw(t *testing.T) *sql.DB {
+func (f *fixture) raw(t testing.TB) *sql.DB {
 	t.Helper()
 	if f.dir != "" {
 		return f.rawDB(t)

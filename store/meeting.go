@@ -39,14 +39,15 @@ func (db *DB) Meetings(ctx context.Context, requestID string) ([]tropa.MeetingRe
 
 // MeetingsHeld returns the meetings whose window starts on a UTC day from
 // from to to, both included, of the cases holder holds a key to, with the
-// wrapped key of each: the day board opens only what its viewer can open.
+// reference and the wrapped key of each: the day board opens only what its
+// viewer can open, and links each to its case without a query per case.
 func (db *DB) MeetingsHeld(ctx context.Context, holder string, from, to time.Time) ([]tropa.HeldMeeting, error) {
 	// CROSS JOIN keeps SQLite from starting at the holder's key rows,
 	// which for a coordinator are every case: the few days of meetings
-	// come first, and each looks up its one key row.
-	rows, err := db.read.QueryContext(ctx, `SELECT `+meetingColumns+`, w.wrapped FROM meetings m
-		CROSS JOIN key_wraps w
-		WHERE m.day >= $2 AND m.day <= $3 AND w.request_id = m.request_id AND w.holder = $1
+	// come first, and each looks up its one key row and its case.
+	rows, err := db.read.QueryContext(ctx, `SELECT `+meetingColumns+`, r.ref, w.wrapped FROM meetings m
+		CROSS JOIN key_wraps w CROSS JOIN requests r
+		WHERE m.day >= $2 AND m.day <= $3 AND w.request_id = m.request_id AND w.holder = $1 AND r.id = m.request_id
 		ORDER BY m.day, m.id`, holder, day(from), day(to))
 	if err != nil {
 		return nil, mapErr(err)
@@ -55,7 +56,7 @@ func (db *DB) MeetingsHeld(ctx context.Context, holder string, from, to time.Tim
 	var list []tropa.HeldMeeting
 	for rows.Next() {
 		var h tropa.HeldMeeting
-		if err := scanMeeting(rows, &h.MeetingRecord, &h.Wrapped); err != nil {
+		if err := scanMeeting(rows, &h.MeetingRecord, &h.Ref, &h.Wrapped); err != nil {
 			return nil, err
 		}
 		list = append(list, h)

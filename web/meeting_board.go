@@ -39,13 +39,18 @@ func (p *page) Window(w tropa.Window) string {
 
 // windowIn shows w on the clocks of the zone it was typed in, naming the
 // zone, and on the clocks of also when they differ; a nil also shows only
-// the former, as the applicant reads it.
+// the former, as the applicant reads it. Most windows are typed in the
+// viewer's own zone: the board shows them without reading that zone's
+// rules again for every row.
 func windowIn(w tropa.Window, also *time.Location) string {
-	loc, err := time.LoadLocation(w.Zone)
-	if err != nil {
-		loc = time.UTC
-		if also != nil {
-			loc = also
+	loc := also
+	if loc == nil || w.Zone != loc.String() {
+		l, err := time.LoadLocation(w.Zone)
+		switch {
+		case err == nil:
+			loc = l
+		case loc == nil:
+			loc = time.UTC
 		}
 	}
 	text := clockIn(w.Start, loc) + " – " + clockIn(w.End, loc) + " (" + loc.String() + ")"
