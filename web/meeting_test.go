@@ -49,6 +49,8 @@ func TestMeetingOnTheWeb(t *testing.T) {
 	if id == "" {
 		t.Fatal("no meeting on the case page")
 	}
+	// The meeting's deadline names it, for there is no label to show.
+	htmlcheck.HasText(t, doc, `table.deadlines a[href="#meeting-`+id+`"]`, "Meeting")
 	if resp := olena.post(t, caseURL+"/meetings", good); resp.status != http.StatusConflict {
 		t.Errorf("an overlapping meeting = %d, want 409", resp.status)
 	}
