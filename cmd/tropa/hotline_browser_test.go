@@ -281,12 +281,14 @@ func caseworkerShelterAndAsylum(t *testing.T, ctx context.Context, s *demoSite) 
 	decided := today.Add(-time.Hour)
 	do(t, ctx, "record the decision",
 		chromedp.SetValue(chromedp.CSS(expected+" select[name=decision]"), "granted"),
-		chromedp.SetValue(chromedp.CSS(expected+" input[name=at]"), localInput(decided, kyiv)))
+		chromedp.SetValue(chromedp.CSS(expected+" input[name=at]"), localInput(decided, kyiv)),
+		chromedp.Clear(chromedp.CSS(expected+" input[name=note]")),
+		chromedp.SendKeys(chromedp.CSS(expected+" input[name=note]"), "Решение пришло письмом"))
 	follow(t, ctx, expected+" button[type=submit]")
 	screenshot(t, ctx, "asylum-decided")
 	contains(t, ctx, process+" h3", "the process's heading", "Убежище", "Одобрено")
 	contains(t, ctx, process+" table.legal-steps", "the process's steps", "Решение: Одобрено",
-		decided.Format("2006-01-02 15:04"))
+		decided.Format("2006-01-02 15:04"), "Решение пришло письмом")
 	if open := nodes(t, ctx, "#deadlines table.deadlines tbody tr:not(.done)"); len(open) != 1 {
 		t.Errorf("once decided the case has %d deadlines open, want only our own step", len(open))
 	}
