@@ -85,9 +85,9 @@ func localInput(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02T15:04")
 }
 
-// contains fails the test unless the text of sel contains every one of
+// reads fails the test unless the text of sel contains every one of
 // want.
-func contains(t *testing.T, ctx context.Context, sel, what string, want ...string) {
+func reads(t *testing.T, ctx context.Context, sel, what string, want ...string) {
 	t.Helper()
 	got := text(t, ctx, sel)
 	for _, w := range want {
@@ -149,6 +149,8 @@ func TestHotlineDayBrowser(t *testing.T) {
 	})
 }
 
+// operatorMeeting is the operator's part of the day, in ctx, logged in; the
+// demo has set his clocks to Moscow's.
 func operatorMeeting(t *testing.T, ctx context.Context, s *demoSite) {
 	const (
 		said   = "Звонит сам: хочет сдаться, ночью может говорить."
@@ -172,8 +174,8 @@ func operatorMeeting(t *testing.T, ctx context.Context, s *demoSite) {
 		t.Fatalf("the call's receipt page shows %q: %v", receipt, err)
 	}
 	followText(t, ctx, "main", "Открыть обращение")
-	contains(t, ctx, "#meetings", "the new case's meetings", "Встреч не назначено.")
-	contains(t, ctx, "#meetings form.arrange", "the form arranging a meeting", "С (Europe/Moscow)", "До (Europe/Moscow)")
+	reads(t, ctx, "#meetings", "the new case's meetings", "Встреч не назначено.")
+	reads(t, ctx, "#meetings form.arrange", "the form arranging a meeting", "С (Europe/Moscow)", "До (Europe/Moscow)")
 
 	// A window on Moscow's clocks, from the next full hour for an hour:
 	// today's or tomorrow's, so on the day board.
@@ -189,7 +191,7 @@ func operatorMeeting(t *testing.T, ctx context.Context, s *demoSite) {
 		chromedp.SendKeys(chromedp.ID("meeting-phrase"), phrase))
 	followStatus(t, ctx, `form.arrange button[type=submit]`, 422)
 	screenshot(t, ctx, "meeting-refused")
-	contains(t, ctx, "p.error", "the refusal", "Встреча должна заканчиваться позже, чем начинается.")
+	reads(t, ctx, "p.error", "the refusal", "Встреча должна заканчиваться позже, чем начинается.")
 	for id, want := range map[string]string{"meeting-place": place, "meeting-sign": sign, "meeting-phrase": phrase,
 		"meeting-start": localInput(end, moscow)} {
 		if got, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID(id))); err != nil || got != want {
@@ -202,21 +204,21 @@ func operatorMeeting(t *testing.T, ctx context.Context, s *demoSite) {
 	follow(t, ctx, `form.arrange button[type=submit]`)
 	window := start.Format("2006-01-02 15:04") + " MSK – " + end.Format("2006-01-02 15:04") + " MSK (Europe/Moscow)"
 	screenshot(t, ctx, "meeting-arranged")
-	contains(t, ctx, "#meetings .meeting", "the arranged meeting", window, "предложена", place, sign, phrase, "demo-operator")
+	reads(t, ctx, "#meetings .meeting", "the arranged meeting", window, "предложена", place, sign, phrase, "demo-operator")
 	if got := text(t, ctx, "#deadlines table.deadlines td a"); got != "Встреча" {
 		t.Errorf("the meeting's deadline reads %q, want «Встреча», leading to the meeting", got)
 	}
 	checkWidth(t, ctx, "the case page")
 
 	follow(t, ctx, `#meetings .meeting button[name=state][value=confirmed]`)
-	contains(t, ctx, "#meetings .meeting .state", "the meeting's state", "подтверждена")
+	reads(t, ctx, "#meetings .meeting .state", "the meeting's state", "подтверждена")
 	ref := strings.TrimPrefix(strings.Fields(text(t, ctx, "h1"))[1], "#")
 
 	follow(t, ctx, `nav.staff-nav a[href="/staff/meetings"]`)
 	screenshot(t, ctx, "day-board")
-	contains(t, ctx, "h1", "the day board's title", "Встречи сегодня и завтра")
+	reads(t, ctx, "h1", "the day board's title", "Встречи сегодня и завтра")
 	checkWidth(t, ctx, "the day board")
-	contains(t, ctx, "table.meetings tbody tr:first-child", "the day board's first meeting", window, ref,
+	reads(t, ctx, "table.meetings tbody tr:first-child", "the day board's first meeting", window, ref,
 		"подтверждена", "demo-operator")
 	if rows := len(nodes(t, ctx, "table.meetings tbody tr")); rows != 2 {
 		t.Errorf("the day board lists %d meetings, want the new one and the demo's for tomorrow", rows)
@@ -224,16 +226,19 @@ func operatorMeeting(t *testing.T, ctx context.Context, s *demoSite) {
 
 	follow(t, ctx, "table.meetings tbody tr:first-child td.ref a")
 	follow(t, ctx, `#meetings .meeting button[name=state][value=completed]`)
-	contains(t, ctx, "#meetings .meeting .state", "the closed meeting's state", "состоялась")
+	reads(t, ctx, "#meetings .meeting .state", "the closed meeting's state", "состоялась")
 	if n := len(nodes(t, ctx, "#meetings form.move")); n != 0 {
 		t.Errorf("a completed meeting still offers %d forms to move it", n)
 	}
-	contains(t, ctx, "#history", "the case's history", "встреча: предложена → подтверждена",
+	reads(t, ctx, "#history", "the case's history", "встреча: предложена → подтверждена",
 		"встреча: подтверждена → состоялась")
 	follow(t, ctx, `nav.staff-nav a[href="/staff/meetings"]`)
-	contains(t, ctx, "table.meetings tbody tr:first-child", "the day board once the meeting is closed", ref, "состоялась")
+	reads(t, ctx, "table.meetings tbody tr:first-child", "the day board once the meeting is closed", ref, "состоялась")
 }
 
+// caseworkerShelterAndAsylum is the caseworker's part of the day, in ctx,
+// logged in; her clocks are the organization's, which the demo has set to
+// Kyiv's.
 func caseworkerShelterAndAsylum(t *testing.T, ctx context.Context, s *demoSite) {
 	kyiv, err := time.LoadLocation("Europe/Kyiv")
 	if err != nil {
@@ -244,14 +249,14 @@ func caseworkerShelterAndAsylum(t *testing.T, ctx context.Context, s *demoSite) 
 	free := freeTonight(t, ctx)
 	follow(t, ctx, `nav.staff-nav a[href="/staff/inbox"]`)
 	followText(t, ctx, "table.inbox", asylumRef(t, ctx))
-	contains(t, ctx, "#legal", "the asylum case's legal process", "Убежище", "Ожидается", "Подача", "Интервью", "Решение")
+	reads(t, ctx, "#legal", "the asylum case's legal process", "Убежище", "Ожидается", "Подача", "Интервью", "Решение")
 
 	do(t, ctx, "choose the nights",
 		chromedp.SetValue(chromedp.ID("stay-first"), today.Format(time.DateOnly)),
 		chromedp.SetValue(chromedp.ID("stay-end"), today.AddDate(0, 0, 3).Format(time.DateOnly)))
 	follow(t, ctx, `#stays form button[type=submit]`)
-	contains(t, ctx, "#stays table.stays", "the case's stays", "Квартира Марты", "ночей: 3", "забронировано")
-	contains(t, ctx, "#history", "the case's history", "место забронировано: ")
+	reads(t, ctx, "#stays table.stays", "the case's stays", "Квартира Марты", "ночей: 3", "забронировано")
+	reads(t, ctx, "#history", "the case's history", "место забронировано: ")
 
 	caseURL := location(t, ctx)
 	follow(t, ctx, `nav.staff-nav a[href="/staff/shelters"]`)
@@ -271,13 +276,13 @@ func caseworkerShelterAndAsylum(t *testing.T, ctx context.Context, s *demoSite) 
 		chromedp.SetValue(chromedp.CSS(process+` form.sub input[name=at]`), localInput(prepare, kyiv)),
 		chromedp.SendKeys(chromedp.CSS(process+` form.sub input[name=note]`), "Собрать справки с юристом"))
 	follow(t, ctx, process+` form.sub button[type=submit]`)
-	contains(t, ctx, "#deadlines table.deadlines", "the case's deadlines", "Правовой шаг: Наш шаг",
+	reads(t, ctx, "#deadlines table.deadlines", "the case's deadlines", "Правовой шаг: Наш шаг",
 		prepare.Format("2006-01-02 15:04"))
-	contains(t, ctx, process+" table.legal-steps", "the process's steps", "Наш шаг", "Собрать справки с юристом")
+	reads(t, ctx, process+" table.legal-steps", "the process's steps", "Наш шаг", "Собрать справки с юристом")
 
 	// The decision expected comes early, and is recorded on its own step.
 	expected := process + " table.legal-steps tr:has(select[name=decision])"
-	contains(t, ctx, expected, "the expected decision's step", "Решение: Ожидается")
+	reads(t, ctx, expected, "the expected decision's step", "Решение: Ожидается")
 	decided := today.Add(-time.Hour)
 	do(t, ctx, "record the decision",
 		chromedp.SetValue(chromedp.CSS(expected+" select[name=decision]"), "granted"),
@@ -286,14 +291,14 @@ func caseworkerShelterAndAsylum(t *testing.T, ctx context.Context, s *demoSite) 
 		chromedp.SendKeys(chromedp.CSS(expected+" input[name=note]"), "Решение пришло письмом"))
 	follow(t, ctx, expected+" button[type=submit]")
 	screenshot(t, ctx, "asylum-decided")
-	contains(t, ctx, process+" h3", "the process's heading", "Убежище", "Одобрено")
-	contains(t, ctx, process+" table.legal-steps", "the process's steps", "Решение: Одобрено",
+	reads(t, ctx, process+" h3", "the process's heading", "Убежище", "Одобрено")
+	reads(t, ctx, process+" table.legal-steps", "the process's steps", "Решение: Одобрено",
 		decided.Format("2006-01-02 15:04"), "Решение пришло письмом")
 	if open := nodes(t, ctx, "#deadlines table.deadlines tbody tr:not(.done)"); len(open) != 1 {
 		t.Errorf("once decided the case has %d deadlines open, want only our own step", len(open))
 	}
-	contains(t, ctx, "#deadlines table.deadlines tbody tr:not(.done)", "the deadline still open", "Наш шаг")
-	contains(t, ctx, "#history", "the case's history", "Убежище: решение «Одобрено»")
+	reads(t, ctx, "#deadlines table.deadlines tbody tr:not(.done)", "the deadline still open", "Наш шаг")
+	reads(t, ctx, "#history", "the case's history", "Убежище: решение «Одобрено»")
 }
 
 // freeTonight is the free beds tonight in the first shelter the shelters
