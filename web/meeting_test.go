@@ -49,6 +49,9 @@ func TestMeetingOnTheWeb(t *testing.T) {
 	if id == "" {
 		t.Fatal("no meeting on the case page")
 	}
+	// The form adding a deadline sends whoever looks for a meeting there
+	// to the meetings.
+	htmlcheck.HasText(t, doc, "section#deadlines p#deadline-not-meeting", "“Meetings” below")
 	// The meeting's deadline names it, for there is no label to show.
 	htmlcheck.HasText(t, doc, `table.deadlines a[href="#meeting-`+id+`"]`, "Meeting")
 	if resp := olena.post(t, caseURL+"/meetings", good); resp.status != http.StatusConflict {
