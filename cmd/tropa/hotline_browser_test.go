@@ -175,6 +175,7 @@ func operatorMeeting(t *testing.T, ctx context.Context, s *demoSite) {
 	}
 	followText(t, ctx, "main", "Открыть обращение")
 	reads(t, ctx, "#meetings", "the new case's meetings", "Встреч не назначено.")
+	reads(t, ctx, "#deadline-not-meeting", "the form adding a deadline", "в разделе «Встречи»")
 	reads(t, ctx, "#meetings form.arrange", "the form arranging a meeting", "С (Europe/Moscow)", "До (Europe/Moscow)")
 
 	// A window on Moscow's clocks, from the next full hour for an hour:
