@@ -34,9 +34,9 @@ func meetingAAD(id string) seal.AAD {
 	return seal.AAD{Table: "meetings", Row: id, Field: "sealed"}
 }
 
-// ArrangeMeeting proposes a safe-surrender meeting for a case. Its end
-// becomes a deadline of kind meeting with the meeting's id, so the case's
-// due time and place in the queue follow it.
+// ArrangeMeeting proposes a safe-surrender meeting for an open case. Its
+// end becomes a deadline of kind meeting with the meeting's id, so the
+// case's due time and place in the queue follow it.
 func (d *Desk) ArrangeMeeting(ctx context.Context, s *Session, requestID string, in MeetingInput) (string, error) {
 	now := d.now()
 	if err := in.Window.Check(now); err != nil {
@@ -50,6 +50,9 @@ func (d *Desk) ArrangeMeeting(ctx context.Context, s *Session, requestID string,
 	key, rr, err := d.openCase(ctx, s, requestID, tropa.PermSchedule)
 	if err != nil {
 		return "", err
+	}
+	if !rr.Open() {
+		return "", tropa.UserError(tropa.ECONFLICT, "ErrMeetingCaseClosed", nil)
 	}
 	if in.Responsible == "" {
 		in.Responsible = s.Staff.ID
@@ -100,8 +103,9 @@ func (d *Desk) MoveMeeting(ctx context.Context, s *Session, requestID, meetingID
 		Note: reason})
 }
 
-// RescheduleMeeting moves an open meeting to another window, keeping the
-// old one in its steps and the case's history.
+// RescheduleMeeting moves an open meeting of an open case to another
+// window, keeping the old one in its steps and the case's history. A
+// closed case's meeting can still be closed, to say how it ended.
 func (d *Desk) RescheduleMeeting(ctx context.Context, s *Session, requestID, meetingID string, w tropa.Window) error {
 	now := d.now()
 	if err := w.Check(now); err != nil {
@@ -110,6 +114,9 @@ func (d *Desk) RescheduleMeeting(ctx context.Context, s *Session, requestID, mee
 	key, rr, m, err := d.openMeeting(ctx, s, requestID, meetingID)
 	if err != nil {
 		return err
+	}
+	if !rr.Open() {
+		return tropa.UserError(tropa.ECONFLICT, "ErrMeetingCaseClosed", nil)
 	}
 	old := m.Window
 	if err := m.Reschedule(w, s.Staff.ID, now); err != nil {

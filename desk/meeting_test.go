@@ -241,3 +241,38 @@ func (s *boardDays) MeetingsHeld(ctx context.Context, holder string, from, to ti
 	s.from, s.to = tropa.Day(from), tropa.Day(to)
 	return s.Store.MeetingsHeld(ctx, holder, from, to)
 }
+
+// TestMeetingOnClosedCase: a closed case gets no new meeting and its
+// meeting no new window, but the meeting it had can still be closed to say
+// how it ended; reopened, it gets meetings again.
+func TestMeetingOnClosedCase(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t)
+	olena := f.caseworker(t, "olena")
+	_, id := f.submit(t, submission("", "Хочу сдаться"))
+	start := f.clock.Now().Add(26 * time.Hour).Truncate(time.Hour)
+	in := desk.MeetingInput{Window: tropa.Window{Start: start, End: start.Add(time.Hour), Zone: "UTC"},
+		Place: "у моста", Sign: "белая повязка", Phrase: "тихий дон"}
+	mid, err := f.desk.ArrangeMeeting(ctx, olena, id, in)
+	if err != nil {
+		t.Fatalf("ArrangeMeeting: %v", err)
+	}
+	closeCase(t, f, olena, id)
+
+	later := in
+	later.Window.Start, later.Window.End = start.Add(48*time.Hour), start.Add(49*time.Hour)
+	_, err = f.desk.ArrangeMeeting(ctx, olena, id, later)
+	wantError(t, "a meeting for a closed case", err, tropa.ECONFLICT, "ErrMeetingCaseClosed")
+	err = f.desk.RescheduleMeeting(ctx, olena, id, mid, later.Window)
+	wantError(t, "a new window for a closed case's meeting", err, tropa.ECONFLICT, "ErrMeetingCaseClosed")
+	if err := f.desk.MoveMeeting(ctx, olena, id, mid, tropa.MeetingCancelled, "дело закрыто"); err != nil {
+		t.Errorf("cancelling the closed case's meeting: %v", err)
+	}
+	if err := f.desk.ChangeCase(ctx, olena, id, desk.CaseChange{Stage: tropa.StageCounselling}); err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	if _, err := f.desk.ArrangeMeeting(ctx, olena, id, later); err != nil {
+		t.Errorf("a meeting once the case is reopened: %v", err)
+	}
+}

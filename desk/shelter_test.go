@@ -225,3 +225,37 @@ func TestShelterKeysFollowRotation(t *testing.T) {
 		t.Errorf("after replacing her keys olena sees %+v, %v; want the flat on the hill", list, err)
 	}
 }
+
+// TestStayOnClosedCase: a closed case gets no new stay and no longer one;
+// the stay it had can still be ended, and once the case is reopened a bed
+// is booked again.
+func TestStayOnClosedCase(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sf := newShelterFixture(t, 2)
+	f, olena := sf.fixture, sf.olena
+	f.clock.now = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	in := desk.StayInput{ShelterID: sf.shelter.ID, First: ymd("2025-05-30"), End: ymd("2025-06-05"), Beds: 1}
+	if err := f.desk.BookStay(ctx, olena, sf.caseID, in); err != nil {
+		t.Fatal(err)
+	}
+	closeCase(t, f, olena, sf.caseID)
+	in.First, in.End = ymd("2025-06-10"), ymd("2025-06-12")
+	wantError(t, "booking for a closed case", f.desk.BookStay(ctx, olena, sf.caseID, in), tropa.ECONFLICT,
+		"ErrStayCaseClosed")
+	stays, err := f.desk.CaseStays(ctx, olena, sf.caseID)
+	if err != nil || len(stays) != 1 {
+		t.Fatalf("CaseStays after the refusal = %+v, %v; want the one stay booked while open", stays, err)
+	}
+	wantError(t, "extending for a closed case", f.desk.ChangeStay(ctx, olena, sf.caseID, stays[0].ID, desk.StayExtend,
+		ymd("2025-06-08")), tropa.ECONFLICT, "ErrStayCaseClosed")
+	if err := f.desk.ChangeStay(ctx, olena, sf.caseID, stays[0].ID, desk.StayEndToday, time.Time{}); err != nil {
+		t.Errorf("ending the stay of a closed case: %v", err)
+	}
+	if err := f.desk.ChangeCase(ctx, olena, sf.caseID, desk.CaseChange{Stage: tropa.StageCounselling}); err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	if err := f.desk.BookStay(ctx, olena, sf.caseID, in); err != nil {
+		t.Errorf("booking once the case is reopened: %v", err)
+	}
+}

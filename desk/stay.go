@@ -58,9 +58,12 @@ func (d *Desk) BookStay(ctx context.Context, s *Session, requestID string, in St
 	if in.Beds < 1 || in.Beds > tropa.MaxShelterBeds {
 		return tropa.UserError(tropa.EINVALID, "ErrStayBeds", nil)
 	}
-	key, _, err := d.openCase(ctx, s, requestID, tropa.PermPlace)
+	key, rr, err := d.openCase(ctx, s, requestID, tropa.PermPlace)
 	if err != nil {
 		return err
+	}
+	if !rr.Open() {
+		return tropa.UserError(tropa.ECONFLICT, "ErrStayCaseClosed", nil)
 	}
 	shelter, err := d.heldShelter(ctx, s, in.ShelterID)
 	if err != nil {
@@ -73,11 +76,15 @@ func (d *Desk) BookStay(ctx context.Context, s *Session, requestID string, in St
 }
 
 // ChangeStay extends a case's stay to a new day of leaving, ends it today,
-// or cancels it.
+// or cancels it. A closed case's stay can be ended or cancelled, not
+// extended.
 func (d *Desk) ChangeStay(ctx context.Context, s *Session, requestID, stayID string, change StayChange, end time.Time) error {
-	key, _, err := d.openCase(ctx, s, requestID, tropa.PermPlace)
+	key, rr, err := d.openCase(ctx, s, requestID, tropa.PermPlace)
 	if err != nil {
 		return err
+	}
+	if change == StayExtend && !rr.Open() {
+		return tropa.UserError(tropa.ECONFLICT, "ErrStayCaseClosed", nil)
 	}
 	stays, err := d.cfg.Store.Stays(ctx, requestID)
 	if err != nil {

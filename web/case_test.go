@@ -198,7 +198,7 @@ func TestCaseworkWeek(t *testing.T) {
 	page = postCase(t, vasyl, caseURL, "/left", url.Values{"left_at": {leave}})
 	doc := page.doc(t)
 	htmlcheck.HasOne(t, doc, "p#clock")
-	htmlcheck.HasText(t, doc, "p#clock strong", "54")
+	htmlcheck.HasText(t, doc, "p#clock strong", "осталось 2 дня 6 ч")
 	queue := vasyl.get(t, "/staff/inbox").doc(t)
 	htmlcheck.HasOne(t, queue, "table.inbox tbody tr.urgent")
 

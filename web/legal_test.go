@@ -81,3 +81,34 @@ func TestLegalSection(t *testing.T) {
 		t.Error("the figures name the country")
 	}
 }
+
+// TestLegalDecisionOnExpectedStep: the decision that was expected comes;
+// the caseworker records it, with a note of its own, on the expected
+// step's own row, which then is done, so that the case no longer waits in
+// the queue for it.
+func TestLegalDecisionOnExpectedStep(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	olena := ts.staffBrowser(t, caseworkerName, caseworkerPassword)
+	caseURL := ts.newCase(t, requestForm())
+	doc := postCase(t, olena, caseURL, "/legal", url.Values{"procedure": {"asylum"}, "country": {"Deutschland"}}).doc(t)
+	processID := strings.TrimPrefix(attr(t, doc, "section#legal article", "id"), "legal-")
+	doc = postCase(t, olena, caseURL, "/legal/"+processID+"/steps", url.Values{"kind": {"decision"},
+		"decision": {"pending"}, "at": {"2026-04-20T12:00"}, "note": {"ожидается к апрелю"}}).doc(t)
+	stepID := strings.TrimPrefix(attr(t, doc, "table.legal-steps tr[id^=step-]", "id"), "step-")
+	htmlcheck.HasText(t, doc, "table.deadlines tr.due-later", "Решение")
+	htmlcheck.HasText(t, doc, "tr#step-"+stepID+" select#decision-"+stepID+" option[selected]", "Ожидается")
+	if v := attr(t, doc, "tr#step-"+stepID+" input#note-"+stepID, "value"); v != "ожидается к апрелю" {
+		t.Errorf("the expected decision's note field holds %q, want its note", v)
+	}
+
+	doc = postCase(t, olena, caseURL, "/legal/"+processID+"/steps/"+stepID, url.Values{"kind": {"decision"},
+		"decision": {"granted"}, "at": {"2026-03-02T08:00"}, "note": {"письмо из BAMF"}}).doc(t)
+	htmlcheck.HasText(t, doc, "section#legal article h3", "Одобрено")
+	htmlcheck.HasText(t, doc, "tr#step-"+stepID+".done", "Решение: Одобрено")
+	htmlcheck.HasText(t, doc, "tr#step-"+stepID+".done", "письмо из BAMF")
+	htmlcheck.HasNone(t, doc, "table.deadlines tr.due-later")
+	if n := count(t, doc, "table.legal-steps tbody tr"); n != 1 {
+		t.Errorf("the process lists %d steps, want the one decision", n)
+	}
+}

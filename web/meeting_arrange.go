@@ -24,15 +24,17 @@ func (s *Server) meetingArrange(w http.ResponseWriter, r *http.Request, sess *de
 
 // meetingMove takes a meeting to the state the button named.
 func (s *Server) meetingMove(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
-	return s.caseAction(w, r, sess, "meetings", "saved", func(id string) error {
+	return s.caseAction(w, r, sess, "meeting-"+r.PathValue("meeting"), "saved", func(id string) error {
 		return s.Desk.MoveMeeting(r.Context(), sess, id, r.PathValue("meeting"),
 			tropa.MeetingState(r.PostForm.Get("state")), textField(r, "reason"))
 	})
 }
 
-// meetingReschedule moves a meeting to another window.
+// meetingReschedule moves a meeting to another window; a refused one is
+// shown again as typed in that meeting's own form, not the form arranging
+// a new one.
 func (s *Server) meetingReschedule(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
-	return s.caseAction(w, r, sess, "meetings", "saved", func(id string) error {
+	return s.caseAction(w, r, sess, "meeting-"+r.PathValue("meeting"), "saved", func(id string) error {
 		win, err := s.formWindow(r, sess)
 		if err != nil {
 			return err

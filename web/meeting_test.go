@@ -49,6 +49,11 @@ func TestMeetingOnTheWeb(t *testing.T) {
 	if id == "" {
 		t.Fatal("no meeting on the case page")
 	}
+	// The form adding a deadline sends whoever looks for a meeting there
+	// to the meetings.
+	htmlcheck.HasText(t, doc, "section#deadlines p#deadline-not-meeting", "“Meetings” below")
+	// The meeting's deadline names it, for there is no label to show.
+	htmlcheck.HasText(t, doc, `table.deadlines a[href="#meeting-`+id+`"]`, "Meeting")
 	if resp := olena.post(t, caseURL+"/meetings", good); resp.status != http.StatusConflict {
 		t.Errorf("an overlapping meeting = %d, want 409", resp.status)
 	}
@@ -71,4 +76,32 @@ func TestMeetingOnTheWeb(t *testing.T) {
 			t.Errorf("a completed meeting keeps the case due at %v", r.DueAt)
 		}
 	}
+}
+
+// TestMeetingRescheduleRefused: a new window that ends before it starts is
+// refused, with what was typed kept in that meeting's own form, not in the
+// form that arranges another meeting.
+func TestMeetingRescheduleRefused(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	olena := ts.staffBrowser(t, caseworkerName, caseworkerPassword)
+	caseURL := ts.newCase(t, requestForm())
+	doc := postCase(t, olena, caseURL, "/meetings", url.Values{"start": {"2026-03-03T10:00"}, "end": {"2026-03-03T11:00"},
+		"place": {"мост"}, "sign": {"повязка"}, "phrase": {"тихий дон"}}).doc(t)
+	id := strings.TrimPrefix(attr(t, doc, "div.meeting", "id"), "meeting-")
+
+	resp := olena.post(t, caseURL+"/meetings/"+id+"/window", url.Values{"start": {"2026-03-04T12:00"},
+		"end": {"2026-03-04T11:00"}})
+	if resp.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a new window ending before it starts = %d, want 422", resp.status)
+	}
+	doc = resp.doc(t)
+	htmlcheck.HasText(t, doc, "p.error", "Встреча должна заканчиваться позже")
+	for field, want := range map[string]string{"start-" + id: "2026-03-04T12:00", "end-" + id: "2026-03-04T11:00",
+		"meeting-start": "", "meeting-end": ""} {
+		if got := attr(t, doc, "input#"+field, "value"); got != want {
+			t.Errorf("after the refusal #%s shows %q, want %q", field, got, want)
+		}
+	}
+	htmlcheck.HasText(t, doc, "div.meeting .window", "2026-03-03 10:00")
 }

@@ -107,8 +107,9 @@ func (p *page) termName(prefix string, ts []tropa.Term, key string) string {
 	return key
 }
 
-// TimeLeft says how long until t, or how long ago it passed, in hours and
-// minutes.
+// TimeLeft says how long until t, or how long ago it passed: in hours and
+// minutes within two days, and beyond in days and hours, where "504 h"
+// would have to be worked out.
 func (p *page) TimeLeft(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -119,6 +120,10 @@ func (p *page) TimeLeft(t time.Time) string {
 		id, d = "TimeOverdue", -d
 	}
 	d = d.Round(time.Minute)
+	if d >= 48*time.Hour {
+		days := int(d / (24 * time.Hour))
+		return p.T(id+"Days_"+pluralForm(p.lang, days), "N", days, "Hours", int(d%(24*time.Hour)/time.Hour))
+	}
 	return p.T(id, "Hours", int(d/time.Hour), "Minutes", int(d%time.Hour/time.Minute))
 }
 

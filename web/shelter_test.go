@@ -66,3 +66,29 @@ func TestStayBookingOnCasePage(t *testing.T) {
 		t.Errorf("the shelters page shows no full night after the booking")
 	}
 }
+
+// A closed case gets no bed: the booking is refused on the case page in
+// the caseworker's language, with the dates typed kept.
+func TestStayRefusedOnClosedCase(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.addStaff(t, coordinatorName, "coordinator", false)
+	coord := ts.staffBrowser(t, coordinatorName, staffPassword)
+	olena := ts.staffBrowser(t, caseworkerName, caseworkerPassword)
+	sid := addShelter(t, coord, "Квартира на горе", "2", ts.staffID(t, caseworkerName))
+	caseURL := ts.newCase(t, requestForm())
+	page := olena.get(t, caseURL)
+	page = postCase(t, olena, caseURL, "/triage", url.Values{"version": {version(t, page, "triage")}, "disposition": {"case"},
+		"urgency": {"normal"}})
+	postCase(t, olena, caseURL, "/change", url.Values{"version": {version(t, page, "stage")}, "stage": {"closed"},
+		"outcome": {"left_country"}, "urgency": {"normal"}})
+
+	r := olena.post(t, caseURL+"/stays", url.Values{"shelter": {sid}, "first": {"2026-03-03"}, "end": {"2026-03-06"},
+		"beds": {"1"}})
+	if r.status != 409 || !strings.Contains(r.body, "Это дело закрыто") || !strings.Contains(r.body, `value="2026-03-06"`) {
+		t.Errorf("booking for a closed case: %d, want 409 with the message and the dates typed kept:\n%s", r.status, r.body)
+	}
+	if strings.Contains(r.body, "2026-03-03 – 2026-03-06") {
+		t.Error("the closed case's page shows the stay refused")
+	}
+}

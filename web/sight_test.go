@@ -169,7 +169,7 @@ func TestDeactivationHandsOver(t *testing.T) {
 
 // TestAuditPage: a coordinator reads who did what, by person, case and
 // date, and exports the same as CSV; reading is recorded; a bad date is
-// told and kept; the case page says who opened the case.
+// told and kept; the case page says who opened the case, and how often.
 func TestAuditPage(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
@@ -184,6 +184,8 @@ func TestAuditPage(t *testing.T) {
 	doc := marta.get(t, caseURL).doc(t)
 	htmlcheck.HasText(t, doc, "section#opened ul.openings", caseworkerName)
 	htmlcheck.HasText(t, doc, "section#opened ul.openings", coordinatorName)
+	// In Russian, as in any language, a count of openings reads as words.
+	htmlcheck.HasText(t, doc, "section#opened ul.openings", "раз: 1, впервые")
 	r, err := ts.store.RequestByID(context.Background(), strings.TrimPrefix(caseURL, "/staff/requests/"))
 	if err != nil {
 		t.Fatal(err)
