@@ -14,7 +14,7 @@ import (
 // meetingSend sends the applicant the meeting details ticked on the case
 // page, in the language chosen there, as a staff reply.
 func (s *Server) meetingSend(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
-	return s.caseAction(w, r, sess, "meetings", "sent", func(id string) error {
+	return s.caseAction(w, r, sess, "meeting-"+r.PathValue("meeting"), "sent", func(id string) error {
 		// Not "lang", which would turn the staff member's own page into
 		// the applicant's language.
 		lang := r.PostForm.Get("language")
