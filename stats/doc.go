@@ -1,0 +1,24 @@
+// Package stats turns counts of requests, cases, meetings and stays into
+// figures the organization can publish: over which days (periods, the one
+// before, the same one a year before), against what (the change between
+// two counts, as the press gives it), and with what withheld.
+//
+// Counts come from aggregate queries over the metadata kept in clear, at
+// the day grain; nothing here opens a case.
+//
+// # What is withheld
+//
+// A count from 1 to below the threshold (DefaultThreshold, 5) is published
+// as "<5" (Small): so small a figure could point at a person. A 0 is
+// published as it is, since it points at no one, and is never withheld.
+// Then, for every total a table shows (of a row, of a column, of every
+// cell), other counts are withheld (Hidden) until no withheld count can be
+// worked out exactly by someone who knows how the table adds up, that a
+// "<5" is from 1 to 4 and that a withheld count is at least 5: Suppress
+// plays that reader, narrowing each withheld count's bounds by every total
+// until nothing narrows, and withholds the smallest count shown beside any
+// it pinned down, a cell before a total. Tables whose column totals count
+// the same people (requests by kind and by channel) are suppressed
+// together, so that a total withheld in one is withheld in all. A change
+// between periods is published only where both of its counts are.
+package stats

@@ -1,0 +1,299 @@
+package stats
+
+import (
+	"cmp"
+	"slices"
+)
+
+// DefaultThreshold is the smallest count published as it is.
+const DefaultThreshold = 5
+
+// Mark is how a figure is published.
+type Mark uint8
+
+const (
+	// Shown is published as it is.
+	Shown Mark = iota
+	// Small is a count from 1 to below the threshold, read "<5".
+	Small
+	// Hidden is a count of at least the threshold, withheld so that no
+	// Small figure can be worked out from it and the totals.
+	Hidden
+)
+
+// Grid is a table of counts before publishing: rows by columns (say
+// categories by periods), with whichever totals the table shows. A total
+// is the sum of its row or column; the grand total is the sum of every
+// cell.
+type Grid struct {
+	Cells                            [][]int
+	RowTotals, ColTotals, GrandTotal bool
+}
+
+// Figure is one published number: its count only when it is Shown.
+type Figure struct {
+	n    int
+	mark Mark
+}
+
+// Mark is how the figure is published.
+func (f Figure) Mark() Mark { return f.mark }
+
+// Value is the count, false unless it is Shown.
+func (f Figure) Value() (int, bool) { return f.n, f.mark == Shown }
+
+// Published is a grid as it may leave the server. RowTotals and ColTotals
+// are nil, and Grand is the zero Figure, where the grid has none.
+type Published struct {
+	Cells                [][]Figure
+	RowTotals, ColTotals []Figure
+	Grand                Figure
+	Threshold            int
+}
+
+// Change compares two cells of row r, at columns now and before; false
+// unless both are Shown, for a change beside a withheld figure would give
+// it away.
+func (p Published) Change(r, now, before int) (Change, bool) {
+	return change(p.Cells[r][now], p.Cells[r][before])
+}
+
+// TotalChange compares two column totals.
+func (p Published) TotalChange(now, before int) (Change, bool) {
+	return change(p.ColTotals[now], p.ColTotals[before])
+}
+
+func change(now, before Figure) (Change, bool) {
+	a, ok1 := now.Value()
+	b, ok2 := before.Value()
+	return Change{Now: a, Before: b}, ok1 && ok2
+}
+
+// Suppress publishes g with counts from 1 to below threshold marked Small
+// and, beside them, as few other counts Hidden as it takes for no withheld
+// figure to be worked out exactly from what is shown.
+func Suppress(g Grid, threshold int) Published {
+	return SuppressLinked(threshold, g)[0]
+}
+
+// SuppressLinked suppresses grids whose column totals count the same
+// people, as requests by kind and requests by channel do: a column total
+// withheld in one is withheld in all, else another would give it away.
+func SuppressLinked(threshold int, grids ...Grid) []Published {
+	ts := make([]*table, len(grids))
+	for i, g := range grids {
+		ts[i] = newTable(g, threshold)
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, t := range ts {
+			t.protect()
+		}
+		for _, t := range ts {
+			for c := range t.cols {
+				if !t.ColTotals || t.mark[t.colTotal(c)] == Shown {
+					continue
+				}
+				for _, u := range ts {
+					if u.ColTotals && c < u.cols && u.mark[u.colTotal(c)] == Shown && u.val[u.colTotal(c)] > 0 {
+						u.mark[u.colTotal(c)] = Hidden
+						changed = true
+					}
+				}
+			}
+		}
+	}
+	out := make([]Published, len(ts))
+	for i, t := range ts {
+		out[i] = t.published()
+	}
+	return out
+}
+
+// table lays a grid out as variables, cells first, then row totals,
+// column totals and the grand total, and equations between them.
+type table struct {
+	Grid
+	rows, cols int
+	val        []int
+	mark       []Mark
+	eqs        []equation
+	threshold  int
+}
+
+// equation says variable total is the sum of variables parts.
+type equation struct {
+	total int
+	parts []int
+}
+
+func newTable(g Grid, threshold int) *table {
+	t := &table{Grid: g, rows: len(g.Cells), threshold: threshold}
+	if t.rows > 0 {
+		t.cols = len(g.Cells[0])
+	}
+	t.val = make([]int, t.rows*t.cols+t.rows+t.cols+1)
+	for r, row := range g.Cells {
+		for c, n := range row {
+			t.val[t.cell(r, c)] = n
+			t.val[t.rowTotal(r)] += n
+			t.val[t.colTotal(c)] += n
+			t.val[t.grand()] += n
+		}
+	}
+	t.mark = make([]Mark, len(t.val))
+	for v, n := range t.val {
+		if n > 0 && n < threshold {
+			t.mark[v] = Small
+		}
+	}
+	var all []int
+	for r := range t.rows {
+		if g.RowTotals {
+			t.eqs = append(t.eqs, equation{t.rowTotal(r), t.line(r, 0, 0, 1)})
+			all = append(all, t.rowTotal(r))
+		}
+	}
+	for c := range t.cols {
+		if g.ColTotals {
+			t.eqs = append(t.eqs, equation{t.colTotal(c), t.line(0, c, 1, 0)})
+			all = append(all, t.colTotal(c))
+		}
+	}
+	if g.GrandTotal {
+		switch {
+		case g.RowTotals && g.ColTotals:
+			t.eqs = append(t.eqs, equation{t.grand(), all[:t.rows]}, equation{t.grand(), all[t.rows:]})
+		case g.RowTotals || g.ColTotals:
+			t.eqs = append(t.eqs, equation{t.grand(), all})
+		default:
+			t.eqs = append(t.eqs, equation{t.grand(), t.cellsAll()})
+		}
+	}
+	return t
+}
+
+func (t *table) cell(r, c int) int  { return r*t.cols + c }
+func (t *table) rowTotal(r int) int { return t.rows*t.cols + r }
+func (t *table) colTotal(c int) int { return t.rows*t.cols + t.rows + c }
+func (t *table) grand() int         { return t.rows*t.cols + t.rows + t.cols }
+
+// line lists the cells from (r, c) on, by steps of dr and dc.
+func (t *table) line(r, c, dr, dc int) []int {
+	var vs []int
+	for ; r < t.rows && c < t.cols; r, c = r+dr, c+dc {
+		vs = append(vs, t.cell(r, c))
+	}
+	return vs
+}
+
+func (t *table) cellsAll() []int {
+	vs := make([]int, t.rows*t.cols)
+	for i := range vs {
+		vs[i] = i
+	}
+	return vs
+}
+
+func (t *table) isCell(v int) bool { return v < t.rows*t.cols }
+
+// protect withholds counts until no withheld one is disclosed. Each round
+// withholds the smallest count shown beside a disclosed one, preferring a
+// cell to a total, which readers want most; every round withholds one
+// more, so it ends.
+func (t *table) protect() {
+	for {
+		v, ok := t.disclosed()
+		if !ok {
+			return
+		}
+		var near []int
+		for _, eq := range t.eqs {
+			if eq.total == v || slices.Contains(eq.parts, v) {
+				near = append(near, eq.total)
+				near = append(near, eq.parts...)
+			}
+		}
+		c, ok := t.candidate(near)
+		if !ok {
+			c, ok = t.candidate(t.cellsAndTotals())
+		}
+		if !ok {
+			return
+		}
+		t.mark[c] = Hidden
+	}
+}
+
+func (t *table) cellsAndTotals() []int {
+	vs := make([]int, len(t.val))
+	for i := range vs {
+		vs[i] = i
+	}
+	return vs
+}
+
+// candidate is the count among vs best withheld next: shown, not 0 (a 0
+// is no one, and is published as it is), a cell before a total, smallest
+// first.
+func (t *table) candidate(vs []int) (int, bool) {
+	best, found := 0, false
+	for _, v := range vs {
+		if t.mark[v] != Shown || t.val[v] == 0 || !t.present(v) {
+			continue
+		}
+		if !found || cmp.Or(cmp.Compare(boolRank(!t.isCell(v)), boolRank(!t.isCell(best))),
+			cmp.Compare(t.val[v], t.val[best]), cmp.Compare(v, best)) < 0 {
+			best, found = v, true
+		}
+	}
+	return best, found
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// present reports whether the grid publishes variable v at all.
+func (t *table) present(v int) bool {
+	switch {
+	case t.isCell(v):
+		return true
+	case v < t.colTotal(0):
+		return t.RowTotals
+	case v < t.grand():
+		return t.ColTotals
+	}
+	return t.GrandTotal
+}
+
+func (t *table) published() Published {
+	fig := func(v int) Figure {
+		if t.mark[v] != Shown {
+			return Figure{mark: t.mark[v]}
+		}
+		return Figure{n: t.val[v]}
+	}
+	p := Published{Cells: make([][]Figure, t.rows), Threshold: t.threshold}
+	for r := range t.rows {
+		p.Cells[r] = make([]Figure, t.cols)
+		for c := range t.cols {
+			p.Cells[r][c] = fig(t.cell(r, c))
+		}
+		if t.RowTotals {
+			p.RowTotals = append(p.RowTotals, fig(t.rowTotal(r)))
+		}
+	}
+	for c := range t.cols {
+		if t.ColTotals {
+			p.ColTotals = append(p.ColTotals, fig(t.colTotal(c)))
+		}
+	}
+	if t.GrandTotal {
+		p.Grand = fig(t.grand())
+	}
+	return p
+}
