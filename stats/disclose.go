@@ -1,28 +1,48 @@
 package stats
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // unbounded stands for a count with no upper bound known.
 const unbounded = math.MaxInt / 4
 
-// disclosed is a withheld variable that a reader can work out exactly from
-// what is shown, if there is one. The reader knows every shown count, that
-// a Small one is from 1 to threshold-1, that a Hidden one is at least the
-// threshold (else it would be Small), and every equation of the table; he
-// narrows each variable's bounds by each equation in turn (the subtraction
-// of the shown parts from a total is the simplest case) until nothing
-// narrows any more.
-func (t *table) disclosed() (int, bool) {
-	lo := make([]int, len(t.val))
-	hi := make([]int, len(t.val))
+// disclosed lists the withheld variables that a reader can work out
+// exactly from what is shown, in the order of the equations.
+func (t *table) disclosed() []int {
+	lo, hi := t.bounds()
+	var pinned []int
+	for _, eq := range t.eqs {
+		for _, v := range append([]int{eq.total}, eq.parts...) {
+			if t.mark[v] != Shown && lo[v] == hi[v] && !slices.Contains(pinned, v) {
+				pinned = append(pinned, v)
+			}
+		}
+	}
+	return pinned
+}
+
+// bounds are the least and most each variable can be for a reader who
+// knows every shown count, that a Small one is from 1 to threshold-1, that
+// a Hidden cell is at least the threshold (else it would be Small), that a
+// Hidden total is at least 1 (it may be a "<5" withheld to cover its
+// cells), and every equation of the table. He narrows each variable's
+// bounds by each equation in turn (the subtraction of the shown parts from
+// a total is the simplest case) until nothing narrows any more.
+func (t *table) bounds() (lo, hi []int) {
+	lo = make([]int, len(t.val))
+	hi = make([]int, len(t.val))
 	for v := range t.val {
-		switch t.mark[v] {
-		case Shown:
+		switch {
+		case t.mark[v] == Shown:
 			lo[v], hi[v] = t.val[v], t.val[v]
-		case Small:
+		case t.mark[v] == Small:
 			lo[v], hi[v] = 1, t.threshold-1
-		case Hidden:
+		case t.isCell(v):
 			lo[v], hi[v] = t.threshold, unbounded
+		default:
+			lo[v], hi[v] = 1, unbounded
 		}
 	}
 	for narrowed := true; narrowed; {
@@ -33,14 +53,7 @@ func (t *table) disclosed() (int, bool) {
 			}
 		}
 	}
-	for _, eq := range t.eqs {
-		for _, v := range append([]int{eq.total}, eq.parts...) {
-			if t.mark[v] != Shown && lo[v] == hi[v] {
-				return v, true
-			}
-		}
-	}
-	return 0, false
+	return lo, hi
 }
 
 // narrow tightens the bounds of eq's variables by eq and reports whether

@@ -12,13 +12,16 @@
 // as "<5" (Small): so small a figure could point at a person. A 0 is
 // published as it is, since it points at no one, and is never withheld.
 // Then, for every total a table shows (of a row, of a column, of every
-// cell), other counts are withheld (Hidden) until no withheld count can be
-// worked out exactly by someone who knows how the table adds up, that a
-// "<5" is from 1 to 4 and that a withheld count is at least 5: Suppress
-// plays that reader, narrowing each withheld count's bounds by every total
-// until nothing narrows, and withholds the smallest count shown beside any
-// it pinned down, a cell before a total. Tables whose column totals count
-// the same people (requests by kind and by channel) are suppressed
-// together, so that a total withheld in one is withheld in all. A change
-// between periods is published only where both of its counts are.
+// cell), other counts are withheld (Hidden) until no withheld figure can
+// be worked out exactly by a reader who knows how the table adds up, that
+// a "<5" is from 1 to 4, that a withheld cell is at least 5 (else it would
+// read "<5") and that a withheld total is at least 1. Suppress plays that
+// reader, narrowing each withheld figure's bounds by every sum until
+// nothing narrows, and withholds, beside a figure he pins down, the count
+// that frees it: a cell before a total, the smallest first; a total "<5"
+// is withheld only when nothing else frees its cells. Tables whose column
+// totals count the same people (requests by kind and by channel) are
+// suppressed together, so that a total withheld in one is withheld in
+// all. A change between periods is published only where both of its
+// counts are.
 package stats

@@ -8,6 +8,10 @@ import (
 // DefaultThreshold is the smallest count published as it is.
 const DefaultThreshold = 5
 
+// MinThreshold is the least threshold Suppress takes: below 3, "<2" would
+// say "1".
+const MinThreshold = 3
+
 // Mark is how a figure is published.
 type Mark uint8
 
@@ -69,9 +73,9 @@ func change(now, before Figure) (Change, bool) {
 	return Change{Now: a, Before: b}, ok1 && ok2
 }
 
-// Suppress publishes g with counts from 1 to below threshold marked Small
-// and, beside them, as few other counts Hidden as it takes for no withheld
-// figure to be worked out exactly from what is shown.
+// Suppress publishes g with counts from 1 to below threshold (at least
+// MinThreshold) marked Small and, beside them, other counts Hidden until
+// no withheld figure can be worked out exactly from what is shown.
 func Suppress(g Grid, threshold int) Published {
 	return SuppressLinked(threshold, g)[0]
 }
@@ -80,6 +84,7 @@ func Suppress(g Grid, threshold int) Published {
 // people, as requests by kind and requests by channel do: a column total
 // withheld in one is withheld in all, else another would give it away.
 func SuppressLinked(threshold int, grids ...Grid) []Published {
+	threshold = max(threshold, MinThreshold)
 	ts := make([]*table, len(grids))
 	for i, g := range grids {
 		ts[i] = newTable(g, threshold)
@@ -198,25 +203,27 @@ func (t *table) cellsAll() []int {
 func (t *table) isCell(v int) bool { return v < t.rows*t.cols }
 
 // protect withholds counts until no withheld one is disclosed. Each round
-// withholds the smallest count shown beside a disclosed one, preferring a
-// cell to a total, which readers want most; every round withholds one
+// withholds, for the first figure pinned down that one count can free, the
+// first such count shown in a sum with it, trying cells before totals,
+// which readers want most, and the smallest first. When no single count
+// frees any, it withholds the first candidate beside the first pinned
+// figure and goes on. A total "<5" is a candidate too, as a last resort:
+// four "<5" cells under a total "<5" are each 1. Every round withholds one
 // more, so it ends.
 func (t *table) protect() {
 	for {
-		v, ok := t.disclosed()
-		if !ok {
+		pinned := t.disclosed()
+		if len(pinned) == 0 {
 			return
 		}
-		var near []int
-		for _, eq := range t.eqs {
-			if eq.total == v || slices.Contains(eq.parts, v) {
-				near = append(near, eq.total)
-				near = append(near, eq.parts...)
-			}
-		}
-		c, ok := t.candidate(near)
+		c, ok := t.freeing(pinned)
 		if !ok {
-			c, ok = t.candidate(t.cellsAndTotals())
+			for _, v := range pinned {
+				if opts := t.options(v); len(opts) > 0 {
+					c, ok = opts[0], true
+					break
+				}
+			}
 		}
 		if !ok {
 			return
@@ -225,29 +232,59 @@ func (t *table) protect() {
 	}
 }
 
-func (t *table) cellsAndTotals() []int {
-	vs := make([]int, len(t.val))
-	for i := range vs {
-		vs[i] = i
+// freeing is a count whose withholding frees one of the pinned figures.
+func (t *table) freeing(pinned []int) (int, bool) {
+	for _, v := range pinned {
+		for _, c := range t.options(v) {
+			was := t.mark[c]
+			t.mark[c] = Hidden
+			lo, hi := t.bounds()
+			t.mark[c] = was
+			if lo[v] != hi[v] {
+				return c, true
+			}
+		}
 	}
-	return vs
+	return 0, false
 }
 
-// candidate is the count among vs best withheld next: shown, not 0 (a 0
-// is no one, and is published as it is), a cell before a total, smallest
-// first.
-func (t *table) candidate(vs []int) (int, bool) {
-	best, found := 0, false
-	for _, v := range vs {
-		if t.mark[v] != Shown || t.val[v] == 0 || !t.present(v) {
-			continue
-		}
-		if !found || cmp.Or(cmp.Compare(boolRank(!t.isCell(v)), boolRank(!t.isCell(best))),
-			cmp.Compare(t.val[v], t.val[best]), cmp.Compare(v, best)) < 0 {
-			best, found = v, true
+// options are the counts that may be withheld to cover v, in the order
+// they are tried. Only counts that share a sum with v are candidates, so
+// that where sums do not cross periods (a column per period, as the
+// figures page has), a period's figures are withheld alike whichever
+// period sits beside them.
+func (t *table) options(v int) []int {
+	var near []int
+	for _, eq := range t.eqs {
+		if eq.total == v || slices.Contains(eq.parts, v) {
+			near = append(near, eq.total)
+			near = append(near, eq.parts...)
 		}
 	}
-	return best, found
+	opts := t.candidates(near)
+	for _, c := range near {
+		if !t.isCell(c) && t.mark[c] == Small && !slices.Contains(opts, c) {
+			opts = append(opts, c)
+		}
+	}
+	return opts
+}
+
+// candidates are the counts among vs that may be withheld: shown and not
+// 0 (a 0 is no one, and is published as it is), cells before totals,
+// smallest first.
+func (t *table) candidates(vs []int) []int {
+	var cands []int
+	for _, v := range vs {
+		if t.mark[v] == Shown && t.val[v] > 0 && t.present(v) && !slices.Contains(cands, v) {
+			cands = append(cands, v)
+		}
+	}
+	slices.SortFunc(cands, func(a, b int) int {
+		return cmp.Or(cmp.Compare(boolRank(!t.isCell(a)), boolRank(!t.isCell(b))),
+			cmp.Compare(t.val[a], t.val[b]), cmp.Compare(a, b))
+	})
+	return cands
 }
 
 func boolRank(b bool) int {

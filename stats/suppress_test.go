@@ -3,6 +3,7 @@ package stats_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"tropa/stats"
@@ -95,8 +96,10 @@ func (rd *reader) recompute() map[string]int {
 			known[name] = f.shown
 		}
 	}
+	// A withheld cell is at least the threshold, else it would read
+	// "<5"; a withheld total may be a "<5" withheld to cover its cells.
 	least := func(name string) int {
-		if rd.figs[name].mark == stats.Small {
+		if rd.figs[name].mark == stats.Small || !strings.HasPrefix(name, "cell") {
 			return 1
 		}
 		return rd.threshold
@@ -157,7 +160,8 @@ func check(tb testing.TB, g stats.Grid, p stats.Published) {
 		switch {
 		case f.truth == 0 && f.mark != stats.Shown:
 			tb.Errorf("%s is 0 and withheld (%d)", name, f.mark)
-		case f.truth > 0 && f.truth < rd.threshold && f.mark != stats.Small:
+		case f.truth > 0 && f.truth < rd.threshold && f.mark != stats.Small &&
+			(strings.HasPrefix(name, "cell") || f.mark != stats.Hidden):
 			tb.Errorf("%s is %d and published as mark %d, want <%d", name, f.truth, f.mark, rd.threshold)
 		case f.truth >= rd.threshold && f.mark == stats.Small:
 			tb.Errorf("%s is %d and published as <%d", name, f.truth, rd.threshold)
@@ -175,7 +179,7 @@ func check(tb testing.TB, g stats.Grid, p stats.Published) {
 		}
 	}
 	if tb.Failed() {
-		tb.Logf("grid %v, totals: rows %v, columns %v, grand %v", g.Cells, g.RowTotals, g.ColTotals, g.GrandTotal)
+		tb.Logf("grid %v, totals: rows %v, columns %v, grand %v, threshold %d", g.Cells, g.RowTotals, g.ColTotals, g.GrandTotal, p.Threshold)
 	}
 }
 
@@ -205,9 +209,12 @@ func TestSuppressByHand(t *testing.T) {
 		{"the smallest other cell goes with a small one", stats.Grid{Cells: column(5, 2, 0, 40), ColTotals: true},
 			[]stats.Mark{H, S, O, O}, O},
 		// 1 and 5 of 6: withholding the 5 is not enough, for a withheld
-		// count is at least 5, which leaves the "<5" only 1.
+		// cell is at least 5, which leaves the "<5" only 1.
 		{"the total goes when no cell can", stats.Grid{Cells: column(1, 5), ColTotals: true},
-			[]stats.Mark{S, H}, H},
+			[]stats.Mark{S, O}, H},
+		// Four "<5" under a total "<5" are each 1, unless the total goes.
+		{"a small total covers small cells", stats.Grid{Cells: column(1, 1, 1, 1, 0), ColTotals: true},
+			[]stats.Mark{S, S, S, S, O}, H},
 		{"two small cells cover each other", stats.Grid{Cells: column(3, 2, 20), ColTotals: true},
 			[]stats.Mark{S, S, O}, O},
 		{"a small total of one small cell", stats.Grid{Cells: column(3, 0, 0), ColTotals: true},
@@ -302,7 +309,7 @@ func TestSuppressRandomTables(t *testing.T) {
 		g := randomGrid(rng)
 		threshold := stats.DefaultThreshold
 		if i%5 == 0 {
-			threshold = 2 + rng.IntN(10)
+			threshold = stats.MinThreshold + rng.IntN(10)
 		}
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			check(t, g, stats.Suppress(g, threshold))
@@ -340,6 +347,44 @@ func TestSuppressRandomLinked(t *testing.T) {
 		check(t, b, ps[1])
 		if t.Failed() {
 			t.Fatalf("table %d", i)
+		}
+	}
+}
+
+// A period's figures are withheld alike whichever period they are compared
+// with: the month shown beside March and the month shown on its own page
+// beside January must not each give away what the other withholds.
+func TestSuppressPeriodAlike(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(16, 3))
+	for i := range 2000 {
+		g := randomGrid(rng)
+		g.RowTotals, g.GrandTotal = false, false
+		rows := len(g.Cells)
+		months := [3][]int{}
+		for m := range months {
+			months[m] = make([]int, rows)
+			for r := range rows {
+				months[m][r] = g.Cells[r][rng.IntN(len(g.Cells[r]))] + rng.IntN(3)
+			}
+		}
+		pair := func(a, b []int) stats.Grid {
+			p := stats.Grid{Cells: make([][]int, rows), ColTotals: g.ColTotals}
+			for r := range rows {
+				p.Cells[r] = []int{a[r], b[r]}
+			}
+			return p
+		}
+		beside := stats.Suppress(pair(months[2], months[1]), stats.DefaultThreshold)
+		alone := stats.Suppress(pair(months[1], months[0]), stats.DefaultThreshold)
+		for r := range rows {
+			if beside.Cells[r][1] != alone.Cells[r][0] {
+				t.Fatalf("table %d, row %d: %d published as %v beside one month and %v beside another",
+					i, r, months[1][r], beside.Cells[r][1], alone.Cells[r][0])
+			}
+		}
+		if g.ColTotals && beside.ColTotals[1] != alone.ColTotals[0] {
+			t.Fatalf("table %d: total published as %v and %v", i, beside.ColTotals[1], alone.ColTotals[0])
 		}
 	}
 }
