@@ -106,19 +106,19 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 // statsSplits counts every table of the page, in period and in before,
 // from the clear columns the desk counts.
 func (s *Server) statsSplits(ctx context.Context, sess *desk.Session, p *page, period, before stats.Period) ([]split, error) {
-	c, err := s.Desk.Counts(ctx, sess, period.From(), period.To())
+	c, err := s.Desk.Counts(ctx, sess, period)
 	if err != nil {
 		return nil, err
 	}
-	was, err := s.Desk.Counts(ctx, sess, before.From(), before.To())
+	was, err := s.Desk.Counts(ctx, sess, before)
 	if err != nil {
 		return nil, err
 	}
-	meetings, err := s.Desk.MeetingCounts(ctx, sess, period.From(), period.To())
+	meetings, err := s.Desk.MeetingCounts(ctx, sess, period)
 	if err != nil {
 		return nil, err
 	}
-	meetingsWere, err := s.Desk.MeetingCounts(ctx, sess, before.From(), before.To())
+	meetingsWere, err := s.Desk.MeetingCounts(ctx, sess, before)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +184,7 @@ func callSplit(p *page, period stats.Period, days, before map[time.Time]int) spl
 // and outcome.
 func (s *Server) decisionSplit(ctx context.Context, sess *desk.Session, p *page, period, before stats.Period) (split, error) {
 	count := func(q stats.Period) (map[string]int, error) {
-		list, err := s.Desk.DecisionCounts(ctx, sess, q.From(), q.To())
+		list, err := s.Desk.DecisionCounts(ctx, sess, q)
 		counts := map[string]int{}
 		for _, c := range list {
 			counts[string(c.Procedure)+"/"+string(c.Decision)] += c.Count
