@@ -205,7 +205,7 @@ func TestStatsQuarter(t *testing.T) {
 		{"kind", "surrender", "n", "<5"},
 		{"kind", "surrender", "was", "<5"},
 		{"kind", "other", "n", "0"},
-		{"kind", "other", "change", "no change"},
+		{"kind", "other", "change", ""},
 		{"kind", "total", "n", "17"},
 		{"kind", "total", "was", "8"},
 		{"kind", "total", "change", "+113%"},

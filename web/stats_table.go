@@ -152,9 +152,10 @@ func shown(p *page, f stats.Figure) shownFigure {
 	return shownFigure{Value: strconv.Itoa(n)}
 }
 
-// changeText words a change, "" when it is withheld.
+// changeText words a change, "" when it is withheld or between two 0s,
+// which would only crowd the table.
 func changeText(p *page, c stats.Change, ok bool) (string, string) {
-	if !ok {
+	if !ok || c.Now == 0 && c.Before == 0 {
 		return "", ""
 	}
 	switch c.Trend() {
