@@ -94,13 +94,15 @@ func SuppressLinked(threshold int, grids ...Grid) []Published {
 		for _, t := range ts {
 			t.protect()
 		}
+		// A total "<5" withheld in one table, to cover its cells, is
+		// withheld in the others too: "<5" there would bound it here.
 		for _, t := range ts {
 			for c := range t.cols {
-				if !t.ColTotals || t.mark[t.colTotal(c)] == Shown {
+				if !t.ColTotals || t.mark[t.colTotal(c)] != Hidden {
 					continue
 				}
 				for _, u := range ts {
-					if u.ColTotals && c < u.cols && u.mark[u.colTotal(c)] == Shown && u.val[u.colTotal(c)] > 0 {
+					if u.ColTotals && c < u.cols && u.mark[u.colTotal(c)] != Hidden && u.val[u.colTotal(c)] > 0 {
 						u.mark[u.colTotal(c)] = Hidden
 						changed = true
 					}

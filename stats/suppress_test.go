@@ -277,6 +277,17 @@ func TestSuppressLinked(t *testing.T) {
 	}
 	check(t, byKind, ps[0])
 	check(t, byChannel, ps[1])
+
+	// Four kinds of one request each: their total "<5" is withheld, and
+	// so it must be beside the channels, where alone it would read "<5".
+	byKind = stats.Grid{Cells: column(1, 1, 1, 1), ColTotals: true}
+	byChannel = stats.Grid{Cells: column(4, 0), ColTotals: true}
+	ps = stats.SuppressLinked(stats.DefaultThreshold, byKind, byChannel)
+	if ps[0].ColTotals[0].Mark() != stats.Hidden || ps[1].ColTotals[0].Mark() != stats.Hidden {
+		t.Errorf("totals published as marks %d and %d, want both withheld", ps[0].ColTotals[0].Mark(), ps[1].ColTotals[0].Mark())
+	}
+	check(t, byKind, ps[0])
+	check(t, byChannel, ps[1])
 }
 
 // randomGrid is a small table of counts, many of them small or 0, as a
