@@ -78,6 +78,11 @@ func date(t time.Time) time.Time {
 
 func quarterOf(m time.Month) int { return (int(m)-1)/3 + 1 }
 
+// Quarter is the calendar quarter that holds the period's first day.
+func (p Period) Quarter() Period {
+	return Quarter(p.First.Year(), quarterOf(p.First.Month()))
+}
+
 // Days is how many days the period has.
 func (p Period) Days() int {
 	return int(p.Last.Sub(p.First)/(24*time.Hour)) + 1

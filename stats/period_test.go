@@ -114,6 +114,9 @@ func TestPeriodComparisons(t *testing.T) {
 			if got := p.Next().String(); got != tt.next {
 				t.Errorf("Next = %s, want %s", got, tt.next)
 			}
+			if q := p.Quarter(); q.Grain != stats.GrainQuarter || q.First.After(p.First) || q.Last.Before(p.First) {
+				t.Errorf("Quarter = %s, which does not hold %s", q, p.First)
+			}
 			if got := p.Previous().Next(); !got.First.Equal(p.First) || !got.Last.Equal(p.Last) {
 				t.Errorf("Previous().Next() = %s, want %s", got, p)
 			}

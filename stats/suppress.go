@@ -55,19 +55,10 @@ type Published struct {
 	Threshold            int
 }
 
-// Change compares two cells of row r, at columns now and before; false
+// Compare is the change from before to now, two published figures; false
 // unless both are Shown, for a change beside a withheld figure would give
 // it away.
-func (p Published) Change(r, now, before int) (Change, bool) {
-	return change(p.Cells[r][now], p.Cells[r][before])
-}
-
-// TotalChange compares two column totals.
-func (p Published) TotalChange(now, before int) (Change, bool) {
-	return change(p.ColTotals[now], p.ColTotals[before])
-}
-
-func change(now, before Figure) (Change, bool) {
+func Compare(now, before Figure) (Change, bool) {
 	a, ok1 := now.Value()
 	b, ok2 := before.Value()
 	return Change{Now: a, Before: b}, ok1 && ok2
@@ -80,9 +71,10 @@ func Suppress(g Grid, threshold int) Published {
 	return SuppressLinked(threshold, g)[0]
 }
 
-// SuppressLinked suppresses grids whose column totals count the same
-// people, as requests by kind and requests by channel do: a column total
-// withheld in one is withheld in all, else another would give it away.
+// SuppressLinked suppresses grids whose column totals and grand totals
+// count the same people, as requests by kind and requests by channel do,
+// month by month: a total withheld in one is withheld in all, else another
+// would give it away.
 func SuppressLinked(threshold int, grids ...Grid) []Published {
 	threshold = max(threshold, MinThreshold)
 	ts := make([]*table, len(grids))
@@ -94,18 +86,10 @@ func SuppressLinked(threshold int, grids ...Grid) []Published {
 		for _, t := range ts {
 			t.protect()
 		}
-		// A total "<5" withheld in one table, to cover its cells, is
-		// withheld in the others too: "<5" there would bound it here.
 		for _, t := range ts {
-			for c := range t.cols {
-				if !t.ColTotals || t.mark[t.colTotal(c)] != Hidden {
-					continue
-				}
-				for _, u := range ts {
-					if u.ColTotals && c < u.cols && u.mark[u.colTotal(c)] != Hidden && u.val[u.colTotal(c)] > 0 {
-						u.mark[u.colTotal(c)] = Hidden
-						changed = true
-					}
+			for _, u := range ts {
+				if u.link(t) {
+					changed = true
 				}
 			}
 		}
@@ -115,6 +99,27 @@ func SuppressLinked(threshold int, grids ...Grid) []Published {
 		out[i] = t.published()
 	}
 	return out
+}
+
+// link withholds in t every shared total that u withholds, and reports
+// whether it withheld any. A total "<5" withheld in u, to cover its cells,
+// is withheld in t too: "<5" in t would bound it in u.
+func (t *table) link(u *table) bool {
+	linked := false
+	hide := func(tv, uv int) {
+		if u.mark[uv] == Hidden && t.mark[tv] != Hidden && t.val[tv] > 0 {
+			t.mark[tv], linked = Hidden, true
+		}
+	}
+	if t.ColTotals && u.ColTotals {
+		for c := range min(t.cols, u.cols) {
+			hide(t.colTotal(c), u.colTotal(c))
+		}
+	}
+	if t.GrandTotal && u.GrandTotal {
+		hide(t.grand(), u.grand())
+	}
+	return linked
 }
 
 // table lays a grid out as variables, cells first, then row totals,

@@ -245,7 +245,7 @@ func TestSuppressComparison(t *testing.T) {
 	g := stats.Grid{Cells: [][]int{{120, 90}, {3, 12}, {30, 2}, {0, 0}, {7, 0}, {40, 0}}, ColTotals: true}
 	p := stats.Suppress(g, stats.DefaultThreshold)
 	check(t, g, p)
-	if c, ok := p.Change(0, 0, 1); !ok || c.Signed() != "+33%" {
+	if c, ok := stats.Compare(p.Cells[0][0], p.Cells[0][1]); !ok || c.Signed() != "+33%" {
 		t.Errorf("first row's change = %v, %v; want +33%%", c, ok)
 	}
 	// The 7 is withheld, the smallest count beside the 3 in its period.
@@ -253,14 +253,14 @@ func TestSuppressComparison(t *testing.T) {
 		t.Errorf("the 7 published as mark %d, want withheld", p.Cells[4][0].Mark())
 	}
 	for _, r := range []int{1, 2, 4} {
-		if c, ok := p.Change(r, 0, 1); ok {
+		if c, ok := stats.Compare(p.Cells[r][0], p.Cells[r][1]); ok {
 			t.Errorf("row %d's change published, %v, beside a withheld count", r, c)
 		}
 	}
-	if c, ok := p.Change(5, 0, 1); !ok || c.Trend() != stats.TrendNew {
+	if c, ok := stats.Compare(p.Cells[5][0], p.Cells[5][1]); !ok || c.Trend() != stats.TrendNew {
 		t.Errorf("row 5's change = %v, %v; want new", c, ok)
 	}
-	if _, ok := p.TotalChange(0, 1); !ok {
+	if _, ok := stats.Compare(p.ColTotals[0], p.ColTotals[1]); !ok {
 		t.Error("the totals' change is withheld, though both totals are large")
 	}
 }
@@ -332,14 +332,15 @@ func TestSuppressRandomTables(t *testing.T) {
 }
 
 // Random tables split two ways over the same columns, such as requests by
-// kind and by channel over two periods.
+// kind and by channel month by month, with their grand totals.
 func TestSuppressRandomLinked(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(16, 55))
 	for i := range 2000 {
 		a := randomGrid(rng)
 		a.ColTotals = true
-		b := stats.Grid{Cells: make([][]int, 1+rng.IntN(4)), ColTotals: true}
+		b := stats.Grid{Cells: make([][]int, 1+rng.IntN(4)), ColTotals: true, RowTotals: rng.IntN(2) == 0,
+			GrandTotal: a.GrandTotal}
 		for r := range b.Cells {
 			b.Cells[r] = make([]int, len(a.Cells[0]))
 		}
@@ -353,6 +354,9 @@ func TestSuppressRandomLinked(t *testing.T) {
 			if ps[0].ColTotals[c] != ps[1].ColTotals[c] {
 				t.Fatalf("table %d: column %d's total published as %v and %v", i, c, ps[0].ColTotals[c], ps[1].ColTotals[c])
 			}
+		}
+		if ps[0].Grand != ps[1].Grand {
+			t.Fatalf("table %d: grand total published as %v and %v", i, ps[0].Grand, ps[1].Grand)
 		}
 		check(t, a, ps[0])
 		check(t, b, ps[1])

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -93,121 +94,165 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 	if period.Next().Begun(p.now, loc) {
 		data.Next = link(period.Next())
 	}
-	splits, err := s.statsSplits(r.Context(), sess, p, period, before)
-	if err != nil {
+	if data.Tables, err = s.statsTables(r.Context(), sess, p, period, before); err != nil {
 		return err
 	}
-	data.Tables = publish(p, splits)
 	p.Data = data
 	s.render(w, http.StatusOK, "stats", p)
 	return nil
 }
 
-// statsSplits counts every table of the page, in period and in before,
-// from the clear columns the desk counts.
-func (s *Server) statsSplits(ctx context.Context, sess *desk.Session, p *page, period, before stats.Period) ([]split, error) {
-	c, err := s.Desk.Counts(ctx, sess, period)
-	if err != nil {
-		return nil, err
+// statsTables counts every table of the page, month by month over the
+// quarters that hold period and before, from the clear columns the desk
+// counts, and publishes the figures of period beside those of before.
+func (s *Server) statsTables(ctx context.Context, sess *desk.Session, p *page, period, before stats.Period) ([]countTable, error) {
+	quarters := []stats.Period{period.Quarter()}
+	if before.Quarter() != quarters[0] {
+		quarters = append(quarters, before.Quarter())
 	}
-	was, err := s.Desk.Counts(ctx, sess, before)
-	if err != nil {
-		return nil, err
-	}
-	meetings, err := s.Desk.MeetingCounts(ctx, sess, period)
-	if err != nil {
-		return nil, err
-	}
-	meetingsWere, err := s.Desk.MeetingCounts(ctx, sess, before)
-	if err != nil {
-		return nil, err
-	}
-	decisions, err := s.decisionSplit(ctx, sess, p, period, before)
-	if err != nil {
-		return nil, err
-	}
-	v := p.Vocab()
-	stages := slices.DeleteFunc(termKeys[tropa.Stage](v.Stages), func(st tropa.Stage) bool {
-		return st == tropa.StageClosed && c.OpenByStage[st] == 0
-	})
-	byKind := newSplit("kind", p.T("StatsByKind"), "", tropa.Kinds,
-		func(k tropa.Kind) string { return p.T("StaffKind_" + string(k)) }, c.ReceivedByKind, was.ReceivedByKind)
-	byChannel := newSplit("channel", p.T("StatsByChannel"), "", tropa.Channels,
-		func(ch tropa.Channel) string { return p.T("Channel_" + string(ch)) }, c.ReceivedByChannel, was.ReceivedByChannel)
-	byKind.link, byChannel.link = "received", "received"
-	stays := newSplit("stays", p.T("StatsStays"), "", []string{"begun", "nights"},
-		func(k string) string { return p.T("StatsStays_" + k) },
-		map[string]int{"begun": c.StaysBegun, "nights": c.StayNights},
-		map[string]int{"begun": was.StaysBegun, "nights": was.StayNights})
-	stays.total = false
-	return []split{byKind, byChannel,
-		newSplit("triage", p.T("StatsByDisposition"), p.T("StatsDispositionHint"), tropa.Dispositions,
-			func(d tropa.Disposition) string { return p.T("Disposition_" + string(d)) }, c.Triaged, was.Triaged),
-		newSplit("open", p.T("StatsOpenByStage"), p.T("StatsOpenHint"), stages, p.StageName, c.OpenByStage, nil),
-		newSplit("closed", p.T("StatsClosedByOutcome"), "", termKeys[tropa.Outcome](v.Outcomes), p.OutcomeName,
-			c.ClosedByOutcome, was.ClosedByOutcome),
-		callSplit(p, period, c.CallsByDay, was.CallsByDay),
-		stays,
-		newSplit("meetings", p.T("StatsMeetings"), "", slices.DeleteFunc(slices.Clone(tropa.MeetingStates), tropa.MeetingState.Open),
-			func(st tropa.MeetingState) string { return p.T("MeetingState_" + string(st)) }, meetings, meetingsWere),
-		decisions,
-	}, nil
-}
-
-// callSplit lists the calls of every day of a month, or of every month of
-// a quarter, quiet ones too, so that a quiet day reads as one; the period
-// before is compared by its total alone.
-func callSplit(p *page, period stats.Period, days, before map[time.Time]int) split {
-	s := split{id: "calls", title: p.T("StatsCallsByDay"), total: true, totalCompare: true}
-	step, layout := func(d time.Time) time.Time { return d.AddDate(0, 0, 1) }, time.DateOnly
-	if period.Grain == stats.GrainQuarter {
-		s.title = p.T("StatsCallsByMonth")
-		step, layout = func(d time.Time) time.Time { return d.AddDate(0, 1, 0) }, "2006-01"
-	}
-	for d := period.From(); d.Before(period.To()); d = step(d) {
-		n := 0
-		for day, calls := range days {
-			if !day.Before(d) && day.Before(step(d)) {
-				n += calls
+	figures := make([][3]monthFigures, len(quarters))
+	for qi, q := range quarters {
+		for m := range 3 {
+			var err error
+			if figures[qi][m], err = s.monthFigures(ctx, sess, stats.Month(q.First.Year(), q.First.Month()+time.Month(m))); err != nil {
+				return nil, err
 			}
 		}
-		s.keys, s.labels = append(s.keys, d.Format(layout)), append(s.labels, d.Format(layout))
-		s.now = append(s.now, n)
 	}
-	for _, n := range before {
-		s.totalBefore += n
+	at := func(x stats.Period) slot {
+		sl := slot{quarter: slices.Index(quarters, x.Quarter()), month: -1}
+		if x.Grain == stats.GrainMonth {
+			sl.month = int(x.First.Month()-1) % 3
+		}
+		return sl
 	}
-	return s
+	now, was := at(period), at(before)
+	v := p.Vocab()
+	counts := func(get func(*tropa.Counts) map[tropa.Disposition]int) func(monthFigures) map[tropa.Disposition]int {
+		return func(m monthFigures) map[tropa.Disposition]int { return get(m.counts) }
+	}
+	byKind := newSplit("kind", p.T("StatsByKind"), "", tropa.Kinds,
+		func(k tropa.Kind) string { return p.T("StaffKind_" + string(k)) }, figures,
+		func(m monthFigures) map[tropa.Kind]int { return m.counts.ReceivedByKind })
+	byChannel := newSplit("channel", p.T("StatsByChannel"), "", tropa.Channels,
+		func(ch tropa.Channel) string { return p.T("Channel_" + string(ch)) }, figures,
+		func(m monthFigures) map[tropa.Channel]int { return m.counts.ReceivedByChannel })
+	byKind.link, byChannel.link = "received", "received"
+	stays := newSplit("stays", p.T("StatsStays"), "", []string{"begun", "nights"},
+		func(k string) string { return p.T("StatsStays_" + k) }, figures,
+		func(m monthFigures) map[string]int {
+			return map[string]int{"begun": m.counts.StaysBegun, "nights": m.counts.StayNights}
+		})
+	stays.total = false
+	tables := publish(p, []split{byKind, byChannel,
+		newSplit("triage", p.T("StatsByDisposition"), p.T("StatsDispositionHint"), tropa.Dispositions,
+			func(d tropa.Disposition) string { return p.T("Disposition_" + string(d)) }, figures,
+			counts(func(c *tropa.Counts) map[tropa.Disposition]int { return c.Triaged })),
+		newSplit("closed", p.T("StatsClosedByOutcome"), "", termKeys[tropa.Outcome](v.Outcomes), p.OutcomeName, figures,
+			func(m monthFigures) map[tropa.Outcome]int { return m.counts.ClosedByOutcome }),
+		stays,
+		newSplit("meetings", p.T("StatsMeetings"), "", slices.DeleteFunc(slices.Clone(tropa.MeetingStates), tropa.MeetingState.Open),
+			func(st tropa.MeetingState) string { return p.T("MeetingState_" + string(st)) }, figures,
+			func(m monthFigures) map[tropa.MeetingState]int { return m.meetings }),
+		newSplit("decisions", p.T("StatsLegalDecisions"), p.T("StatsLegalDecisionsHint"), decisionKeys(),
+			func(k string) string {
+				proc, dec, _ := strings.Cut(k, "/")
+				return p.T("Procedure_"+proc) + ": " + p.T("Decision_"+dec)
+			}, figures, func(m monthFigures) map[string]int { return m.decisions }),
+	}, len(quarters), now, was)
+	open := figures[now.quarter][0].counts.OpenByStage
+	stages := slices.DeleteFunc(termKeys[tropa.Stage](v.Stages), func(st tropa.Stage) bool {
+		return st == tropa.StageClosed && open[st] == 0
+	})
+	tables = slices.Insert(tables, 3, openTable(p, stages, open))
+	return slices.Insert(tables, 5, callTable(p, quarters, figures, now, was)), nil
 }
 
-// decisionSplit is the legal decisions of period and before, by procedure
-// and outcome.
-func (s *Server) decisionSplit(ctx context.Context, sess *desk.Session, p *page, period, before stats.Period) (split, error) {
-	count := func(q stats.Period) (map[string]int, error) {
-		list, err := s.Desk.DecisionCounts(ctx, sess, q)
-		counts := map[string]int{}
-		for _, c := range list {
-			counts[string(c.Procedure)+"/"+string(c.Decision)] += c.Count
-		}
-		return counts, err
+// monthFigures counts month.
+func (s *Server) monthFigures(ctx context.Context, sess *desk.Session, month stats.Period) (monthFigures, error) {
+	var f monthFigures
+	var err error
+	if f.counts, err = s.Desk.Counts(ctx, sess, month); err != nil {
+		return f, err
 	}
-	now, err := count(period)
-	if err != nil {
-		return split{}, err
+	if f.meetings, err = s.Desk.MeetingCounts(ctx, sess, month); err != nil {
+		return f, err
 	}
-	was, err := count(before)
-	if err != nil {
-		return split{}, err
+	list, err := s.Desk.DecisionCounts(ctx, sess, month)
+	f.decisions = map[string]int{}
+	for _, c := range list {
+		f.decisions[string(c.Procedure)+"/"+string(c.Decision)] += c.Count
 	}
+	return f, err
+}
+
+// decisionKeys lists every procedure's decisions, "asylum/granted".
+func decisionKeys() []string {
 	var keys []string
 	for _, proc := range tropa.Procedures {
 		for _, dec := range tropa.Decisions[1:] {
 			keys = append(keys, string(proc)+"/"+string(dec))
 		}
 	}
-	return newSplit("decisions", p.T("StatsLegalDecisions"), p.T("StatsLegalDecisionsHint"), keys,
-		func(k string) string {
-			proc, dec, _ := strings.Cut(k, "/")
-			return p.T("Procedure_"+proc) + ": " + p.T("Decision_"+dec)
-		}, now, was), nil
+	return keys
+}
+
+// openTable is the cases open now by stage: how things stand, with no
+// period before.
+func openTable(p *page, stages []tropa.Stage, open map[tropa.Stage]int) countTable {
+	for _, st := range slices.Sorted(maps.Keys(open)) {
+		if !slices.Contains(stages, st) {
+			stages = append(stages, st)
+		}
+	}
+	g := stats.Grid{Cells: make([][]int, len(stages)), ColTotals: true}
+	for r, st := range stages {
+		g.Cells[r] = []int{open[st]}
+	}
+	pub := stats.Suppress(g, stats.DefaultThreshold)
+	t := countTable{ID: "open", Title: p.T("StatsOpenByStage"), Hint: p.T("StatsOpenHint")}
+	for r, st := range stages {
+		t.Rows = append(t.Rows, countRow{Key: string(st), Label: p.StageName(st), Now: shown(p, pub.Cells[r][0])})
+	}
+	t.Total = &countRow{Key: "total", Label: p.T("StatsTotal"), Now: shown(p, pub.ColTotals[0])}
+	return t
+}
+
+// callTable lists the calls of every day of a month, or of every month of
+// a quarter, quiet ones too, so that a quiet day reads as one; the period
+// before is compared by its total alone. Each quarter is suppressed as the
+// days of its months, months as columns, with their totals and the
+// quarter's.
+func callTable(p *page, quarters []stats.Period, figures [][3]monthFigures, now, was slot) countTable {
+	pubs := make([]stats.Published, len(quarters))
+	for qi := range quarters {
+		g := stats.Grid{Cells: make([][]int, 31), ColTotals: true, GrandTotal: true}
+		for d := range g.Cells {
+			g.Cells[d] = make([]int, 3)
+		}
+		for m := range 3 {
+			for day, n := range figures[qi][m].counts.CallsByDay {
+				g.Cells[day.Day()-1][m] += n
+			}
+		}
+		pubs[qi] = stats.Suppress(g, stats.DefaultThreshold)
+	}
+	t := countTable{ID: "calls", Title: p.T("StatsCallsByDay"), Compare: true}
+	q := quarters[now.quarter]
+	if now.month < 0 {
+		t.Title = p.T("StatsCallsByMonth")
+		for m := range 3 {
+			label := q.First.AddDate(0, m, 0).Format("2006-01")
+			t.Rows = append(t.Rows, countRow{Key: label, Label: label, Now: shown(p, pubs[now.quarter].ColTotals[m])})
+		}
+	} else {
+		first := q.First.AddDate(0, now.month, 0)
+		for d := first; d.Before(first.AddDate(0, 1, 0)); d = d.AddDate(0, 0, 1) {
+			label := d.Format(time.DateOnly)
+			t.Rows = append(t.Rows, countRow{Key: label, Label: label, Now: shown(p, pubs[now.quarter].Cells[d.Day()-1][now.month])})
+		}
+	}
+	total := compared(p, "total", p.T("StatsTotal"), now.total(pubs[now.quarter]), was.total(pubs[was.quarter]))
+	t.Total = &total
+	return t
 }

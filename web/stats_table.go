@@ -5,54 +5,88 @@ import (
 	"slices"
 	"strconv"
 
+	"tropa"
 	"tropa/stats"
 )
 
+// monthFigures are one month's counts, as the desk gives them.
+type monthFigures struct {
+	counts    *tropa.Counts
+	meetings  map[tropa.MeetingState]int
+	decisions map[string]int
+}
+
+// slot is where a period's figures sit in its quarter's table: one
+// month's column, or the quarter's totals (month -1).
+type slot struct {
+	quarter, month int
+}
+
+func (sl slot) cell(pub stats.Published, r int) stats.Figure {
+	if sl.month < 0 {
+		return pub.RowTotals[r]
+	}
+	return pub.Cells[r][sl.month]
+}
+
+func (sl slot) total(pub stats.Published) stats.Figure {
+	if sl.month < 0 {
+		return pub.Grand
+	}
+	return pub.ColTotals[sl.month]
+}
+
 // split is one table of figures before it is published: a count for each
-// row in the period shown and, where it compares, in the period before.
+// row in every month of the quarters the page draws on. Every table is
+// suppressed a quarter at a time, months as columns and the quarter's
+// figures as their totals, so that a month's page, its quarter's page and
+// the pages they are compared on publish the same figures, and none can
+// be worked out by adding months up.
 type split struct {
 	id, title, hint string
 	keys, labels    []string
-	now, before     []int
-	// compare is false for a table of how things stand now, which has no
-	// period before.
-	compare bool
+	// counts[q][m][r] is row r's count in month m of quarter q.
+	counts [][3][]int
 	// total adds a row of the sums; link names the tables whose sums count
 	// the same people, which are suppressed together.
 	total bool
 	link  string
-	// totalBefore, when compare is false and totalCompare true, is the sum
-	// of the period before, compared with the total alone: the rows are the
-	// days of the period shown, which the period before does not have.
-	totalBefore  int
-	totalCompare bool
 }
 
-// newSplit lists counts in the order of keys, then any other keys either
-// period has, sorted.
-func newSplit[K ~string](id, title, hint string, keys []K, label func(K) string, now, before map[K]int) split {
-	s := split{id: id, title: title, hint: hint, compare: before != nil, total: true}
-	others := slices.Sorted(maps.Keys(now))
-	others = append(others, slices.Sorted(maps.Keys(before))...)
-	for _, k := range slices.Concat(keys, others) {
-		if slices.Contains(s.keys, string(k)) {
-			continue
+// newSplit lists the counts get reads from every month, in the order of
+// keys, then any other keys a month has, sorted.
+func newSplit[K ~string](id, title, hint string, keys []K, label func(K) string, quarters [][3]monthFigures,
+	get func(monthFigures) map[K]int) split {
+	s := split{id: id, title: title, hint: hint, total: true}
+	all := slices.Clone(keys)
+	for _, q := range quarters {
+		for _, m := range q {
+			all = append(all, slices.Sorted(maps.Keys(get(m)))...)
 		}
-		s.keys = append(s.keys, string(k))
-		s.labels = append(s.labels, label(k))
-		s.now = append(s.now, now[k])
-		s.before = append(s.before, before[k])
+	}
+	var rows []K
+	for _, k := range all {
+		if !slices.Contains(rows, k) {
+			rows = append(rows, k)
+			s.keys, s.labels = append(s.keys, string(k)), append(s.labels, label(k))
+		}
+	}
+	s.counts = make([][3][]int, len(quarters))
+	for qi, q := range quarters {
+		for m := range q {
+			counts := get(q[m])
+			for _, k := range rows {
+				s.counts[qi][m] = append(s.counts[qi][m], counts[k])
+			}
+		}
 	}
 	return s
 }
 
-func (s split) grid() stats.Grid {
-	g := stats.Grid{Cells: make([][]int, len(s.keys)), ColTotals: s.total}
-	for i := range s.keys {
-		g.Cells[i] = []int{s.now[i]}
-		if s.compare {
-			g.Cells[i] = append(g.Cells[i], s.before[i])
-		}
+func (s split) grid(q int) stats.Grid {
+	g := stats.Grid{Cells: make([][]int, len(s.keys)), RowTotals: true, ColTotals: s.total, GrandTotal: s.total}
+	for r := range s.keys {
+		g.Cells[r] = []int{s.counts[q][0][r], s.counts[q][1][r], s.counts[q][2][r]}
 	}
 	return g
 }
@@ -83,62 +117,56 @@ type shownFigure struct {
 	Class string
 }
 
-// publish suppresses every table, those sharing a link together, and
-// words what is left in the page's language.
-func publish(p *page, splits []split) []countTable {
-	out := make([]countTable, len(splits))
-	done := make([]bool, len(splits))
-	for i, s := range splits {
-		if done[i] {
-			continue
-		}
-		group := []int{i}
-		for j := i + 1; j < len(splits); j++ {
-			if s.link != "" && splits[j].link == s.link {
-				group = append(group, j)
+// publish suppresses every table quarter by quarter, those sharing a link
+// together, and words the figures of now beside those of before.
+func publish(p *page, splits []split, quarters int, now, before slot) []countTable {
+	pubs := make([][]stats.Published, len(splits))
+	for i := range pubs {
+		pubs[i] = make([]stats.Published, quarters)
+	}
+	for q := range quarters {
+		done := make([]bool, len(splits))
+		for i, s := range splits {
+			if done[i] {
+				continue
+			}
+			group := []int{i}
+			for j := i + 1; j < len(splits); j++ {
+				if s.link != "" && splits[j].link == s.link {
+					group = append(group, j)
+				}
+			}
+			grids := make([]stats.Grid, len(group))
+			for k, j := range group {
+				grids[k] = splits[j].grid(q)
+			}
+			for k, pub := range stats.SuppressLinked(stats.DefaultThreshold, grids...) {
+				pubs[group[k]][q], done[group[k]] = pub, true
 			}
 		}
-		grids := make([]stats.Grid, len(group))
-		for k, j := range group {
-			grids[k] = splits[j].grid()
-		}
-		for k, pub := range stats.SuppressLinked(stats.DefaultThreshold, grids...) {
-			out[group[k]], done[group[k]] = word(p, splits[group[k]], pub), true
-		}
 	}
-	return out
+	tables := make([]countTable, len(splits))
+	for i, s := range splits {
+		t := countTable{ID: s.id, Title: s.title, Hint: s.hint, Compare: true}
+		for r := range s.keys {
+			t.Rows = append(t.Rows, compared(p, s.keys[r], s.labels[r],
+				now.cell(pubs[i][now.quarter], r), before.cell(pubs[i][before.quarter], r)))
+		}
+		if s.total {
+			total := compared(p, "total", p.T("StatsTotal"), now.total(pubs[i][now.quarter]),
+				before.total(pubs[i][before.quarter]))
+			t.Total = &total
+		}
+		tables[i] = t
+	}
+	return tables
 }
 
-func word(p *page, s split, pub stats.Published) countTable {
-	t := countTable{ID: s.id, Title: s.title, Hint: s.hint, Compare: s.compare || s.totalCompare}
-	for i := range s.keys {
-		row := countRow{Key: s.keys[i], Label: s.labels[i], Now: shown(p, pub.Cells[i][0])}
-		if s.compare {
-			row.Before = shown(p, pub.Cells[i][1])
-			c, ok := pub.Change(i, 0, 1)
-			row.Change, row.Trend = changeText(p, c, ok)
-		}
-		t.Rows = append(t.Rows, row)
-	}
-	if !s.total {
-		return t
-	}
-	total := countRow{Key: "total", Label: p.T("StatsTotal"), Now: shown(p, pub.ColTotals[0])}
-	switch {
-	case s.compare:
-		total.Before = shown(p, pub.ColTotals[1])
-		c, ok := pub.TotalChange(0, 1)
-		total.Change, total.Trend = changeText(p, c, ok)
-	case s.totalCompare:
-		// The total before stands alone: nothing shown adds up to it.
-		before := stats.Suppress(stats.Grid{Cells: [][]int{{s.totalBefore}}}, stats.DefaultThreshold).Cells[0][0]
-		total.Before = shown(p, before)
-		a, ok1 := pub.ColTotals[0].Value()
-		b, ok2 := before.Value()
-		total.Change, total.Trend = changeText(p, stats.Change{Now: a, Before: b}, ok1 && ok2)
-	}
-	t.Total = &total
-	return t
+// compared is a row of a figure beside the one it is compared with.
+func compared(p *page, key, label string, now, before stats.Figure) countRow {
+	row := countRow{Key: key, Label: label, Now: shown(p, now), Before: shown(p, before)}
+	row.Change, row.Trend = changeText(p, now, before)
+	return row
 }
 
 func shown(p *page, f stats.Figure) shownFigure {
@@ -152,9 +180,10 @@ func shown(p *page, f stats.Figure) shownFigure {
 	return shownFigure{Value: strconv.Itoa(n)}
 }
 
-// changeText words a change, "" when it is withheld or between two 0s,
-// which would only crowd the table.
-func changeText(p *page, c stats.Change, ok bool) (string, string) {
+// changeText words a change, "" when either figure is withheld or both
+// are 0, which would only crowd the table.
+func changeText(p *page, now, before stats.Figure) (string, string) {
+	c, ok := stats.Compare(now, before)
 	if !ok || c.Now == 0 && c.Before == 0 {
 		return "", ""
 	}
