@@ -24,4 +24,10 @@
 // suppressed together, so that a total withheld in one is withheld in
 // all. A change between periods is published only where both of its
 // counts are.
+//
+// A period's figures must be suppressed together with every figure they
+// add up to elsewhere: the months of a quarter as the columns of one Grid,
+// the quarter as its totals. Only counts that share a sum with a pinned
+// figure are withheld to free it, so grids that share no sum are
+// suppressed alike whatever sits beside them.
 package stats
