@@ -58,10 +58,10 @@ func statsPeriod(r *http.Request, now time.Time, loc *time.Location) (stats.Peri
 		if err != nil || p.Grain != stats.GrainMonth {
 			return stats.Period{}, statsData{Month: m}, tropa.UserError(tropa.EINVALID, "ErrMonthInvalid", nil)
 		}
-		return p, statsData{Month: m, Quarter: stats.Current(stats.GrainQuarter, p.First, time.UTC).String()}, nil
+		return p, statsData{Month: m, Quarter: p.Quarter().String()}, nil
 	}
 	p := stats.Current(stats.GrainMonth, now, loc)
-	return p, statsData{Month: p.String(), Quarter: stats.Current(stats.GrainQuarter, now, loc).String()}, nil
+	return p, statsData{Month: p.String(), Quarter: p.Quarter().String()}, nil
 }
 
 func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
@@ -128,9 +128,6 @@ func (s *Server) statsTables(ctx context.Context, sess *desk.Session, p *page, p
 	}
 	now, was := at(period), at(before)
 	v := p.Vocab()
-	counts := func(get func(*tropa.Counts) map[tropa.Disposition]int) func(monthFigures) map[tropa.Disposition]int {
-		return func(m monthFigures) map[tropa.Disposition]int { return get(m.counts) }
-	}
 	byKind := newSplit("kind", p.T("StatsByKind"), "", tropa.Kinds,
 		func(k tropa.Kind) string { return p.T("StaffKind_" + string(k)) }, figures,
 		func(m monthFigures) map[tropa.Kind]int { return m.counts.ReceivedByKind })
@@ -147,7 +144,7 @@ func (s *Server) statsTables(ctx context.Context, sess *desk.Session, p *page, p
 	tables := publish(p, []split{byKind, byChannel,
 		newSplit("triage", p.T("StatsByDisposition"), p.T("StatsDispositionHint"), tropa.Dispositions,
 			func(d tropa.Disposition) string { return p.T("Disposition_" + string(d)) }, figures,
-			counts(func(c *tropa.Counts) map[tropa.Disposition]int { return c.Triaged })),
+			func(m monthFigures) map[tropa.Disposition]int { return m.counts.Triaged }),
 		newSplit("closed", p.T("StatsClosedByOutcome"), "", termKeys[tropa.Outcome](v.Outcomes), p.OutcomeName, figures,
 			func(m monthFigures) map[tropa.Outcome]int { return m.counts.ClosedByOutcome }),
 		stays,
@@ -164,6 +161,8 @@ func (s *Server) statsTables(ctx context.Context, sess *desk.Session, p *page, p
 	stages := slices.DeleteFunc(termKeys[tropa.Stage](v.Stages), func(st tropa.Stage) bool {
 		return st == tropa.StageClosed && open[st] == 0
 	})
+	// The page keeps its order: open cases after triage, calls after
+	// closed cases.
 	tables = slices.Insert(tables, 3, openTable(p, stages, open))
 	return slices.Insert(tables, 5, callTable(p, quarters, figures, now, was)), nil
 }
@@ -179,11 +178,14 @@ func (s *Server) monthFigures(ctx context.Context, sess *desk.Session, month sta
 		return f, err
 	}
 	list, err := s.Desk.DecisionCounts(ctx, sess, month)
+	if err != nil {
+		return f, err
+	}
 	f.decisions = map[string]int{}
 	for _, c := range list {
 		f.decisions[string(c.Procedure)+"/"+string(c.Decision)] += c.Count
 	}
-	return f, err
+	return f, nil
 }
 
 // decisionKeys lists every procedure's decisions, "asylum/granted".
