@@ -28,8 +28,10 @@ type statsData struct {
 	Prev, Next string
 	// Quarterly says the period is a quarter, not a month.
 	Quarterly bool
-	// Ongoing says the period is not over, so its figures still grow.
-	Ongoing bool
+	// Ongoing says the period is not over, so its figures still grow;
+	// QuarterOngoing that its quarter is not, so which of them are
+	// withheld may still change.
+	Ongoing, QuarterOngoing bool
 	// Tables is nil when the period could not be read.
 	Tables []countTable
 }
@@ -90,6 +92,7 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 	data.First, data.Last = period.First.Format(time.DateOnly), period.Last.Format(time.DateOnly)
 	data.BeforeFirst, data.BeforeLast = before.First.Format(time.DateOnly), before.Last.Format(time.DateOnly)
 	data.Prev, data.Ongoing = link(before), !period.Over(p.now, loc)
+	data.QuarterOngoing = !data.Ongoing && !period.Quarter().Over(p.now, loc)
 	data.Quarterly = period.Grain == stats.GrainQuarter
 	if period.Next().Begun(p.now, loc) {
 		data.Next = link(period.Next())

@@ -248,6 +248,7 @@ func TestStatsQuarter(t *testing.T) {
 	// shows February's figures as February's own page does.
 	doc = ivan.get(t, "/staff/stats?month=2026-03&lang=en").doc(t)
 	feb := ivan.get(t, "/staff/stats?month=2026-02&lang=en").doc(t)
+	htmlcheck.HasText(t, feb, "p.ongoing", "Its quarter is not over yet")
 	for _, key := range []string{"legal", "leave_country", "surrender", "total"} {
 		was, _ := column(t, doc, "kind", key, "was")
 		own, _ := column(t, feb, "kind", key, "n")
