@@ -20,8 +20,9 @@ const (
 	Shown Mark = iota
 	// Small is a count from 1 to below the threshold, read "<5".
 	Small
-	// Hidden is a count of at least the threshold, withheld so that no
-	// Small figure can be worked out from it and the totals.
+	// Hidden is withheld so that no Small figure can be worked out from
+	// it and the totals: a cell of at least the threshold, or a total of
+	// at least 1.
 	Hidden
 )
 
