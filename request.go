@@ -52,6 +52,9 @@ const (
 	ChannelHotline  Channel = "hotline"
 )
 
+// Channels lists every channel in the order the figures show them.
+var Channels = []Channel{ChannelWeb, ChannelTelegram, ChannelHotline, ChannelAPI}
+
 // Urgency orders the inbox; higher comes first.
 type Urgency int
 

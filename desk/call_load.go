@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"tropa"
+	"tropa/stats"
 )
 
 // CallLoad is how many calls came in today, hour by hour and day by day,
@@ -23,13 +24,9 @@ type LoadCount struct {
 	Complete bool
 }
 
-// Change is how much more (or, below 0, less) Calls is than WeekAgo, in
-// percent, and whether there is anything to compare with.
-func (c LoadCount) Change() (int, bool) {
-	if c.WeekAgo == 0 {
-		return 0, false
-	}
-	return (c.Calls - c.WeekAgo) * 100 / c.WeekAgo, true
+// Change is Calls against WeekAgo.
+func (c LoadCount) Change() stats.Change {
+	return stats.Change{Now: c.Calls, Before: c.WeekAgo}
 }
 
 // loadDays is how many days the call load shows, today last.

@@ -145,7 +145,7 @@ func TestCallLoad(t *testing.T) {
 		t.Fatalf("CallLoad: %v", err)
 	}
 	today := load.Days[len(load.Days)-1]
-	if pct, ok := today.Change(); today.Calls != 17 || today.WeekAgo != 10 || !ok || pct != 70 {
+	if pct, ok := today.Change().Percent(); today.Calls != 17 || today.WeekAgo != 10 || !ok || pct != 70 {
 		t.Errorf("today = %+v (%d%%); want 17 against 10, +70%%", today, pct)
 	}
 	var hour desk.LoadCount

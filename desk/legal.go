@@ -9,6 +9,7 @@ import (
 
 	"tropa"
 	"tropa/seal"
+	"tropa/stats"
 )
 
 // LegalProcessInput is a legal process as typed: the procedure, the
@@ -244,14 +245,11 @@ func (d *Desk) openLegal(ctx context.Context, key *seal.Key, requestID string, d
 
 // DecisionCounts are the legal decisions taken in a period, by day,
 // procedure and outcome, counted from clear columns for the analysts.
-func (d *Desk) DecisionCounts(ctx context.Context, s *Session, from, to time.Time) ([]tropa.DecisionCount, error) {
+func (d *Desk) DecisionCounts(ctx context.Context, s *Session, p stats.Period) ([]tropa.DecisionCount, error) {
 	if err := require(s, tropa.PermStats); err != nil {
 		return nil, err
 	}
-	if !from.Before(to) {
-		return nil, tropa.UserError(tropa.EINVALID, "ErrPeriodInvalid", nil)
-	}
-	return d.cfg.Store.DecisionCounts(ctx, from, to)
+	return d.cfg.Store.DecisionCounts(ctx, p.From(), p.To())
 }
 
 // redactLegal leaves in a case opened by someone who may not see its legal

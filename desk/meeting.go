@@ -9,6 +9,7 @@ import (
 
 	"tropa"
 	"tropa/seal"
+	"tropa/stats"
 )
 
 // MeetingInput is what staff type to arrange a meeting. Responsible is a
@@ -357,14 +358,13 @@ func (d *Desk) DayBoard(ctx context.Context, s *Session, loc *time.Location) ([]
 	return board, nil
 }
 
-// MeetingCounts counts the meetings closed from from until to, by final
-// state, from the clear closing day and state only: the figures open
-// nothing.
-func (d *Desk) MeetingCounts(ctx context.Context, s *Session, from, to time.Time) (map[tropa.MeetingState]int, error) {
+// MeetingCounts counts the meetings closed in a period, by final state,
+// from the clear closing day and state only: the figures open nothing.
+func (d *Desk) MeetingCounts(ctx context.Context, s *Session, p stats.Period) (map[tropa.MeetingState]int, error) {
 	if err := require(s, tropa.PermStats); err != nil {
 		return nil, err
 	}
-	byDay, err := d.cfg.Store.MeetingCounts(ctx, from, to.Add(-time.Nanosecond))
+	byDay, err := d.cfg.Store.MeetingCounts(ctx, p.From(), p.To().Add(-time.Nanosecond))
 	if err != nil {
 		return nil, err
 	}

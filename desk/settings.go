@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"tropa"
+	"tropa/stats"
 )
 
 const settingVocabulary = "vocabulary"
@@ -111,19 +112,17 @@ func (d *Desk) changeSetting(ctx context.Context, s *Session, key, detail string
 
 var errSettingsChanged = tropa.UserError(tropa.ECONFLICT, "ErrSettingsChanged", nil)
 
-// Counts are the figures an analyst sees for a period.
-func (d *Desk) Counts(ctx context.Context, s *Session, from, to time.Time) (*tropa.Counts, error) {
+// Counts are the figures an analyst sees for a period, counted over its
+// days.
+func (d *Desk) Counts(ctx context.Context, s *Session, p stats.Period) (*tropa.Counts, error) {
 	if err := require(s, tropa.PermStats); err != nil {
 		return nil, err
 	}
-	if !from.Before(to) {
-		return nil, tropa.UserError(tropa.EINVALID, "ErrPeriodInvalid", nil)
-	}
-	c, err := d.cfg.Store.Counts(ctx, from, to)
+	c, err := d.cfg.Store.Counts(ctx, p.From(), p.To())
 	if err != nil {
 		return nil, err
 	}
-	if c.CallsByDay, err = d.cfg.Store.CallDays(ctx, from, to); err != nil {
+	if c.CallsByDay, err = d.cfg.Store.CallDays(ctx, p.From(), p.To()); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
 	"tropa"
@@ -67,12 +66,8 @@ func (s *Server) showCallDesk(w http.ResponseWriter, r *http.Request, sess *desk
 // LoadChange says how a count compares with a week before: "+70%", or a
 // dash when there is nothing to compare with.
 func (p *page) LoadChange(c desk.LoadCount) string {
-	pct, ok := c.Change()
-	if !ok {
-		return "—"
+	if s := c.Change().Signed(); s != "" {
+		return s
 	}
-	if pct > 0 {
-		return fmt.Sprintf("+%d%%", pct)
-	}
-	return fmt.Sprintf("%d%%", pct)
+	return "—"
 }

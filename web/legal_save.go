@@ -82,27 +82,3 @@ func (p *page) legalHistory(ev tropa.CaseEvent) string {
 	return p.T("History_legal_decision", "Procedure", procedure, "Decision", p.T("Decision_"+parts[2]),
 		"At", p.sealedTime(ev.To))
 }
-
-// decisionTable is the month's legal decisions by procedure and outcome,
-// with the same small-cell suppression as every other figure.
-func (s *Server) decisionTable(r *http.Request, sess *desk.Session, p *page, from, to time.Time) (countTable, error) {
-	list, err := s.Desk.DecisionCounts(r.Context(), sess, from, to)
-	if err != nil {
-		return countTable{}, err
-	}
-	counts := map[string]int{}
-	for _, c := range list {
-		counts[string(c.Procedure)+"/"+string(c.Decision)] += c.Count
-	}
-	var keys []string
-	for _, proc := range tropa.Procedures {
-		for _, dec := range tropa.Decisions[1:] {
-			keys = append(keys, string(proc)+"/"+string(dec))
-		}
-	}
-	return countTable{ID: "decisions", Title: p.T("StatsLegalDecisions"), Hint: p.T("StatsLegalDecisionsHint"),
-		Rows: countRows(counts, keys, func(k string) string {
-			proc, dec, _ := strings.Cut(k, "/")
-			return p.T("Procedure_"+proc) + ": " + p.T("Decision_"+dec)
-		})}, nil
-}

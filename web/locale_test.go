@@ -512,8 +512,8 @@ func TestCatalogDynamicIDs(t *testing.T) {
 	for _, r := range tropa.Roles {
 		want["Role_"+string(r)] = "tropa.Roles"
 	}
-	for _, c := range []tropa.Channel{tropa.ChannelWeb, tropa.ChannelAPI, tropa.ChannelTelegram, tropa.ChannelHotline} {
-		want["Channel_"+string(c)] = "tropa channels"
+	for _, c := range tropa.Channels {
+		want["Channel_"+string(c)] = "tropa.Channels"
 	}
 	for _, a := range []string{tropa.AccessIntake, tropa.AccessOwner, tropa.AccessReferral, tropa.AccessEntered, tropa.AccessCall} {
 		want["Access_"+a] = "tropa access reasons"

@@ -1,72 +1,40 @@
 package web
 
 import (
+	"context"
 	"maps"
 	"net/http"
 	"slices"
-	"strconv"
+	"strings"
 	"time"
 
 	"tropa"
 	"tropa/desk"
+	"tropa/stats"
 )
 
-// statsData is one month's figures, safe to publish: no cell is small
-// enough to point at a person.
+// statsData is one month's or quarter's figures beside those of the
+// period before, safe to publish: no figure is small enough to point at a
+// person, nor can one be worked out from the others.
 type statsData struct {
-	// Month is the month shown, or as typed when it could not be read.
-	Month string
-	// First and Last are the month's first and last day.
-	First, Last string
-	// Prev and Next link to the months around; Next is "" while the
-	// month after has not begun.
+	// Month and Quarter are what the two forms show: the period shown, or
+	// as typed when it could not be read.
+	Month, Quarter string
+	// First and Last are the period's first and last day; BeforeFirst and
+	// BeforeLast the period compared with.
+	First, Last, BeforeFirst, BeforeLast string
+	// Prev and Next link to the periods around; Next is "" while the
+	// period after has not begun.
 	Prev, Next string
-	// Tables is nil when the month could not be read.
+	// Quarterly says the period is a quarter, not a month.
+	Quarterly bool
+	// Ongoing says the period is not over, so its figures still grow;
+	// QuarterOngoing that its quarter is not, so which of them are
+	// withheld may still change.
+	Ongoing, QuarterOngoing bool
+	// Tables is nil when the period could not be read.
 	Tables []countTable
 }
-
-// countTable is one table of figures.
-type countTable struct {
-	ID, Title, Hint string
-	Rows            []countRow
-}
-
-// countRow is one figure: Value is what the page shows.
-type countRow struct {
-	Key, Label string
-	Value      string
-	Suppressed bool
-}
-
-// suppressBelow is the smallest count shown as it is; smaller ones but 0
-// are shown as "<5", because a published figure that small could point at
-// a person.
-const suppressBelow = 5
-
-func cell(key, label string, n int) countRow {
-	if n > 0 && n < suppressBelow {
-		return countRow{Key: key, Label: label, Value: "<" + strconv.Itoa(suppressBelow), Suppressed: true}
-	}
-	return countRow{Key: key, Label: label, Value: strconv.Itoa(n)}
-}
-
-// countRows lists counts in the order of keys, then any other keys counts
-// has, sorted.
-func countRows[K ~string](counts map[K]int, keys []K, label func(K) string) []countRow {
-	rows := make([]countRow, 0, len(keys))
-	for _, k := range keys {
-		rows = append(rows, cell(string(k), label(k), counts[k]))
-	}
-	for _, k := range slices.Sorted(maps.Keys(counts)) {
-		if !slices.Contains(keys, k) {
-			rows = append(rows, cell(string(k), label(k), counts[k]))
-		}
-	}
-	return rows
-}
-
-// channels lists every channel in the order the figures show them.
-var channels = []tropa.Channel{tropa.ChannelWeb, tropa.ChannelTelegram, tropa.ChannelHotline, tropa.ChannelAPI}
 
 func termKeys[K ~string](ts []tropa.Term) []K {
 	keys := make([]K, len(ts))
@@ -76,7 +44,27 @@ func termKeys[K ~string](ts []tropa.Term) []K {
 	return keys
 }
 
-const monthLayout = "2006-01"
+// statsPeriod is the period asked for, by ?quarter=2026-Q1 or
+// ?month=2026-03, else the month it is on the organization's calendar.
+func statsPeriod(r *http.Request, now time.Time, loc *time.Location) (stats.Period, statsData, error) {
+	q, m := r.URL.Query().Get("quarter"), r.URL.Query().Get("month")
+	switch {
+	case q != "":
+		p, err := stats.ParsePeriod(q)
+		if err != nil || p.Grain != stats.GrainQuarter {
+			return stats.Period{}, statsData{Quarter: q}, tropa.UserError(tropa.EINVALID, "ErrQuarterInvalid", nil)
+		}
+		return p, statsData{Quarter: q}, nil
+	case m != "":
+		p, err := stats.ParsePeriod(m)
+		if err != nil || p.Grain != stats.GrainMonth {
+			return stats.Period{}, statsData{Month: m}, tropa.UserError(tropa.EINVALID, "ErrMonthInvalid", nil)
+		}
+		return p, statsData{Month: m, Quarter: p.Quarter().String()}, nil
+	}
+	p := stats.Current(stats.GrainMonth, now, loc)
+	return p, statsData{Month: p.String(), Quarter: p.Quarter().String()}, nil
+}
 
 func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
 	if !sess.Staff.Role.Can(tropa.PermStats) {
@@ -86,69 +74,190 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 	if err != nil {
 		return err
 	}
-	thisMonth := time.Date(p.now.Year(), p.now.Month(), 1, 0, 0, 0, 0, time.UTC)
-	from := thisMonth
-	if m := r.URL.Query().Get("month"); m != "" {
-		from, err = time.Parse(monthLayout, m)
-		if err != nil {
-			p.Error = p.explain(tropa.UserError(tropa.EINVALID, "ErrMonthInvalid", nil))
-			p.Data = statsData{Month: m}
-			s.render(w, http.StatusUnprocessableEntity, "stats", p)
-			return nil
-		}
-	}
-	to := from.AddDate(0, 1, 0)
-	c, err := s.Desk.Counts(r.Context(), sess, from, to)
+	loc, err := s.Desk.OrganizationLocation(r.Context())
 	if err != nil {
 		return err
 	}
-	data := statsData{Month: from.Format(monthLayout),
-		First: from.Format(time.DateOnly), Last: to.AddDate(0, 0, -1).Format(time.DateOnly),
-		Prev: p.URL("/staff/stats?month=" + from.AddDate(0, -1, 0).Format(monthLayout))}
-	if !to.After(thisMonth) {
-		data.Next = p.URL("/staff/stats?month=" + to.Format(monthLayout))
-	}
-	meetings, err := s.Desk.MeetingCounts(r.Context(), sess, from, to)
+	period, data, err := statsPeriod(r, p.now, loc)
 	if err != nil {
+		p.Error = p.explain(err)
+		p.Data = data
+		s.render(w, http.StatusUnprocessableEntity, "stats", p)
+		return nil
+	}
+	before := period.Previous()
+	link := func(q stats.Period) string {
+		return p.URL("/staff/stats?" + string(q.Grain) + "=" + q.String())
+	}
+	data.First, data.Last = period.First.Format(time.DateOnly), period.Last.Format(time.DateOnly)
+	data.BeforeFirst, data.BeforeLast = before.First.Format(time.DateOnly), before.Last.Format(time.DateOnly)
+	data.Prev, data.Ongoing = link(before), !period.Over(p.now, loc)
+	data.QuarterOngoing = !data.Ongoing && !period.Quarter().Over(p.now, loc)
+	data.Quarterly = period.Grain == stats.GrainQuarter
+	if period.Next().Begun(p.now, loc) {
+		data.Next = link(period.Next())
+	}
+	if data.Tables, err = s.statsTables(r.Context(), sess, p, period, before); err != nil {
 		return err
 	}
-	v := p.Vocab()
-	stages := slices.DeleteFunc(termKeys[tropa.Stage](v.Stages), func(st tropa.Stage) bool {
-		return st == tropa.StageClosed && c.OpenByStage[st] == 0
-	})
-	data.Tables = []countTable{
-		{ID: "kind", Title: p.T("StatsByKind"), Rows: countRows(c.ReceivedByKind, tropa.Kinds,
-			func(k tropa.Kind) string { return p.T("StaffKind_" + string(k)) })},
-		{ID: "channel", Title: p.T("StatsByChannel"), Rows: countRows(c.ReceivedByChannel, channels,
-			func(ch tropa.Channel) string { return p.T("Channel_" + string(ch)) })},
-		{ID: "triage", Title: p.T("StatsByDisposition"), Hint: p.T("StatsDispositionHint"), Rows: countRows(c.Triaged,
-			tropa.Dispositions, func(d tropa.Disposition) string { return p.T("Disposition_" + string(d)) })},
-		{ID: "open", Title: p.T("StatsOpenByStage"), Hint: p.T("StatsOpenHint"), Rows: countRows(c.OpenByStage,
-			stages, p.StageName)},
-		{ID: "closed", Title: p.T("StatsClosedByOutcome"), Rows: countRows(c.ClosedByOutcome,
-			termKeys[tropa.Outcome](v.Outcomes), p.OutcomeName)},
-		{ID: "calls", Title: p.T("StatsCallsByDay"), Rows: callRows(c.CallsByDay, from, to)},
-		{ID: "stays", Title: p.T("StatsStays"), Rows: countRows(map[string]int{"begun": c.StaysBegun, "nights": c.StayNights},
-			[]string{"begun", "nights"}, func(k string) string { return p.T("StatsStays_" + k) })},
-		{ID: "meetings", Title: p.T("StatsMeetings"), Rows: countRows(meetings, slices.DeleteFunc(slices.Clone(tropa.MeetingStates), tropa.MeetingState.Open),
-			func(st tropa.MeetingState) string { return p.T("MeetingState_" + string(st)) })},
-	}
-	legal, err := s.decisionTable(r, sess, p, from, to)
-	if err != nil {
-		return err
-	}
-	data.Tables = append(data.Tables, legal)
 	p.Data = data
 	s.render(w, http.StatusOK, "stats", p)
 	return nil
 }
 
-// callRows lists the calls of every day in [from, to), days without any
-// too, so that a quiet day reads as one.
-func callRows(days map[time.Time]int, from, to time.Time) []countRow {
-	var rows []countRow
-	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
-		rows = append(rows, cell(d.Format(time.DateOnly), d.Format(time.DateOnly), days[d]))
+// statsTables counts every table of the page, month by month over the
+// quarters that hold period and before, from the clear columns the desk
+// counts, and publishes the figures of period beside those of before.
+func (s *Server) statsTables(ctx context.Context, sess *desk.Session, p *page, period, before stats.Period) ([]countTable, error) {
+	quarters := []stats.Period{period.Quarter()}
+	if before.Quarter() != quarters[0] {
+		quarters = append(quarters, before.Quarter())
 	}
-	return rows
+	figures := make([][3]monthFigures, len(quarters))
+	for qi, q := range quarters {
+		for m := range 3 {
+			var err error
+			if figures[qi][m], err = s.monthFigures(ctx, sess, stats.Month(q.First.Year(), q.First.Month()+time.Month(m))); err != nil {
+				return nil, err
+			}
+		}
+	}
+	at := func(x stats.Period) slot {
+		sl := slot{quarter: slices.Index(quarters, x.Quarter()), month: -1}
+		if x.Grain == stats.GrainMonth {
+			sl.month = int(x.First.Month()-1) % 3
+		}
+		return sl
+	}
+	now, was := at(period), at(before)
+	v := p.Vocab()
+	byKind := newSplit("kind", p.T("StatsByKind"), "", tropa.Kinds,
+		func(k tropa.Kind) string { return p.T("StaffKind_" + string(k)) }, figures,
+		func(m monthFigures) map[tropa.Kind]int { return m.counts.ReceivedByKind })
+	byChannel := newSplit("channel", p.T("StatsByChannel"), "", tropa.Channels,
+		func(ch tropa.Channel) string { return p.T("Channel_" + string(ch)) }, figures,
+		func(m monthFigures) map[tropa.Channel]int { return m.counts.ReceivedByChannel })
+	byKind.link, byChannel.link = "received", "received"
+	stays := newSplit("stays", p.T("StatsStays"), "", []string{"begun", "nights"},
+		func(k string) string { return p.T("StatsStays_" + k) }, figures,
+		func(m monthFigures) map[string]int {
+			return map[string]int{"begun": m.counts.StaysBegun, "nights": m.counts.StayNights}
+		})
+	stays.total = false
+	tables := publish(p, []split{byKind, byChannel,
+		newSplit("triage", p.T("StatsByDisposition"), p.T("StatsDispositionHint"), tropa.Dispositions,
+			func(d tropa.Disposition) string { return p.T("Disposition_" + string(d)) }, figures,
+			func(m monthFigures) map[tropa.Disposition]int { return m.counts.Triaged }),
+		newSplit("closed", p.T("StatsClosedByOutcome"), "", termKeys[tropa.Outcome](v.Outcomes), p.OutcomeName, figures,
+			func(m monthFigures) map[tropa.Outcome]int { return m.counts.ClosedByOutcome }),
+		stays,
+		newSplit("meetings", p.T("StatsMeetings"), "", slices.DeleteFunc(slices.Clone(tropa.MeetingStates), tropa.MeetingState.Open),
+			func(st tropa.MeetingState) string { return p.T("MeetingState_" + string(st)) }, figures,
+			func(m monthFigures) map[tropa.MeetingState]int { return m.meetings }),
+		newSplit("decisions", p.T("StatsLegalDecisions"), p.T("StatsLegalDecisionsHint"), decisionKeys(),
+			func(k string) string {
+				proc, dec, _ := strings.Cut(k, "/")
+				return p.T("Procedure_"+proc) + ": " + p.T("Decision_"+dec)
+			}, figures, func(m monthFigures) map[string]int { return m.decisions }),
+	}, len(quarters), now, was)
+	open := figures[now.quarter][0].counts.OpenByStage
+	stages := slices.DeleteFunc(termKeys[tropa.Stage](v.Stages), func(st tropa.Stage) bool {
+		return st == tropa.StageClosed && open[st] == 0
+	})
+	// The page keeps its order: open cases after triage, calls after
+	// closed cases.
+	tables = slices.Insert(tables, 3, openTable(p, stages, open))
+	return slices.Insert(tables, 5, callTable(p, quarters, figures, now, was)), nil
+}
+
+// monthFigures counts month.
+func (s *Server) monthFigures(ctx context.Context, sess *desk.Session, month stats.Period) (monthFigures, error) {
+	var f monthFigures
+	var err error
+	if f.counts, err = s.Desk.Counts(ctx, sess, month); err != nil {
+		return f, err
+	}
+	if f.meetings, err = s.Desk.MeetingCounts(ctx, sess, month); err != nil {
+		return f, err
+	}
+	list, err := s.Desk.DecisionCounts(ctx, sess, month)
+	if err != nil {
+		return f, err
+	}
+	f.decisions = map[string]int{}
+	for _, c := range list {
+		f.decisions[string(c.Procedure)+"/"+string(c.Decision)] += c.Count
+	}
+	return f, nil
+}
+
+// decisionKeys lists every procedure's decisions, "asylum/granted".
+func decisionKeys() []string {
+	var keys []string
+	for _, proc := range tropa.Procedures {
+		for _, dec := range tropa.Decisions[1:] {
+			keys = append(keys, string(proc)+"/"+string(dec))
+		}
+	}
+	return keys
+}
+
+// openTable is the cases open now by stage: how things stand, with no
+// period before.
+func openTable(p *page, stages []tropa.Stage, open map[tropa.Stage]int) countTable {
+	for _, st := range slices.Sorted(maps.Keys(open)) {
+		if !slices.Contains(stages, st) {
+			stages = append(stages, st)
+		}
+	}
+	g := stats.Grid{Cells: make([][]int, len(stages)), ColTotals: true}
+	for r, st := range stages {
+		g.Cells[r] = []int{open[st]}
+	}
+	pub := stats.Suppress(g, stats.DefaultThreshold)
+	t := countTable{ID: "open", Title: p.T("StatsOpenByStage"), Hint: p.T("StatsOpenHint")}
+	for r, st := range stages {
+		t.Rows = append(t.Rows, countRow{Key: string(st), Label: p.StageName(st), Now: shown(p, pub.Cells[r][0])})
+	}
+	t.Total = &countRow{Key: "total", Label: p.T("StatsTotal"), Now: shown(p, pub.ColTotals[0])}
+	return t
+}
+
+// callTable lists the calls of every day of a month, or of every month of
+// a quarter, quiet ones too, so that a quiet day reads as one; the period
+// before is compared by its total alone. Each quarter is suppressed as the
+// days of its months, months as columns, with their totals and the
+// quarter's.
+func callTable(p *page, quarters []stats.Period, figures [][3]monthFigures, now, was slot) countTable {
+	pubs := make([]stats.Published, len(quarters))
+	for qi := range quarters {
+		g := stats.Grid{Cells: make([][]int, 31), ColTotals: true, GrandTotal: true}
+		for d := range g.Cells {
+			g.Cells[d] = make([]int, 3)
+		}
+		for m := range 3 {
+			for day, n := range figures[qi][m].counts.CallsByDay {
+				g.Cells[day.Day()-1][m] += n
+			}
+		}
+		pubs[qi] = stats.Suppress(g, stats.DefaultThreshold)
+	}
+	t := countTable{ID: "calls", Title: p.T("StatsCallsByDay"), Compare: true}
+	q := quarters[now.quarter]
+	if now.month < 0 {
+		t.Title = p.T("StatsCallsByMonth")
+		for m := range 3 {
+			label := q.First.AddDate(0, m, 0).Format("2006-01")
+			t.Rows = append(t.Rows, countRow{Key: label, Label: label, Now: shown(p, pubs[now.quarter].ColTotals[m])})
+		}
+	} else {
+		first := q.First.AddDate(0, now.month, 0)
+		for d := first; d.Before(first.AddDate(0, 1, 0)); d = d.AddDate(0, 0, 1) {
+			label := d.Format(time.DateOnly)
+			t.Rows = append(t.Rows, countRow{Key: label, Label: label, Now: shown(p, pubs[now.quarter].Cells[d.Day()-1][now.month])})
+		}
+	}
+	total := compared(p, "total", p.T("StatsTotal"), now.total(pubs[now.quarter]), was.total(pubs[was.quarter]))
+	t.Total = &total
+	return t
 }

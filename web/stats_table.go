@@ -1,0 +1,197 @@
+package web
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+
+	"tropa"
+	"tropa/stats"
+)
+
+// monthFigures are one month's counts, as the desk gives them.
+type monthFigures struct {
+	counts    *tropa.Counts
+	meetings  map[tropa.MeetingState]int
+	decisions map[string]int
+}
+
+// slot is where a period's figures sit in its quarter's table: one
+// month's column, or the quarter's totals (month -1).
+type slot struct {
+	quarter, month int
+}
+
+func (sl slot) cell(pub stats.Published, r int) stats.Figure {
+	if sl.month < 0 {
+		return pub.RowTotals[r]
+	}
+	return pub.Cells[r][sl.month]
+}
+
+func (sl slot) total(pub stats.Published) stats.Figure {
+	if sl.month < 0 {
+		return pub.Grand
+	}
+	return pub.ColTotals[sl.month]
+}
+
+// split is one table of figures before it is published: a count for each
+// row in every month of the quarters the page draws on. Every table is
+// suppressed a quarter at a time, months as columns and the quarter's
+// figures as their totals, so that a month's page, its quarter's page and
+// the pages they are compared on publish the same figures, and none can
+// be worked out by adding months up.
+type split struct {
+	id, title, hint string
+	keys, labels    []string
+	// counts[q][m][r] is row r's count in month m of quarter q.
+	counts [][3][]int
+	// total adds a row of the sums; link names the tables whose sums count
+	// the same people, which are suppressed together.
+	total bool
+	link  string
+}
+
+// newSplit lists the counts get reads from every month, in the order of
+// keys, then any other keys a month has, sorted.
+func newSplit[K ~string](id, title, hint string, keys []K, label func(K) string, quarters [][3]monthFigures,
+	get func(monthFigures) map[K]int) split {
+	s := split{id: id, title: title, hint: hint, total: true}
+	all := slices.Clone(keys)
+	for _, q := range quarters {
+		for _, m := range q {
+			all = append(all, slices.Sorted(maps.Keys(get(m)))...)
+		}
+	}
+	var rows []K
+	for _, k := range all {
+		if !slices.Contains(rows, k) {
+			rows = append(rows, k)
+			s.keys, s.labels = append(s.keys, string(k)), append(s.labels, label(k))
+		}
+	}
+	s.counts = make([][3][]int, len(quarters))
+	for qi, q := range quarters {
+		for m := range q {
+			counts := get(q[m])
+			for _, k := range rows {
+				s.counts[qi][m] = append(s.counts[qi][m], counts[k])
+			}
+		}
+	}
+	return s
+}
+
+func (s split) grid(q int) stats.Grid {
+	g := stats.Grid{Cells: make([][]int, len(s.keys)), RowTotals: true, ColTotals: s.total, GrandTotal: s.total}
+	for r := range s.keys {
+		g.Cells[r] = []int{s.counts[q][0][r], s.counts[q][1][r], s.counts[q][2][r]}
+	}
+	return g
+}
+
+// countTable is one table of figures as published.
+type countTable struct {
+	ID, Title, Hint string
+	// Compare says the table has a column for the period before.
+	Compare bool
+	Rows    []countRow
+	// Total is nil for a table whose rows do not add up to anything.
+	Total *countRow
+}
+
+// countRow is one row's figures as the page shows them.
+type countRow struct {
+	Key, Label  string
+	Now, Before shownFigure
+	// Change is "" where either figure is withheld or nothing compares.
+	Change, Trend string
+}
+
+// shownFigure is a published count or what stands for it: "<5", or the
+// word for a figure withheld so that no "<5" can be worked out.
+type shownFigure struct {
+	Value string
+	// Class is "", "suppressed" for "<5" or "withheld".
+	Class string
+}
+
+// publish suppresses every table quarter by quarter, those sharing a link
+// together, and words the figures of now beside those of before.
+func publish(p *page, splits []split, quarters int, now, before slot) []countTable {
+	pubs := make([][]stats.Published, len(splits))
+	for i := range pubs {
+		pubs[i] = make([]stats.Published, quarters)
+	}
+	for q := range quarters {
+		done := make([]bool, len(splits))
+		for i, s := range splits {
+			if done[i] {
+				continue
+			}
+			group := []int{i}
+			for j := i + 1; j < len(splits); j++ {
+				if s.link != "" && splits[j].link == s.link {
+					group = append(group, j)
+				}
+			}
+			grids := make([]stats.Grid, len(group))
+			for k, j := range group {
+				grids[k] = splits[j].grid(q)
+			}
+			for k, pub := range stats.SuppressLinked(stats.DefaultThreshold, grids...) {
+				pubs[group[k]][q], done[group[k]] = pub, true
+			}
+		}
+	}
+	tables := make([]countTable, len(splits))
+	for i, s := range splits {
+		t := countTable{ID: s.id, Title: s.title, Hint: s.hint, Compare: true}
+		for r := range s.keys {
+			t.Rows = append(t.Rows, compared(p, s.keys[r], s.labels[r],
+				now.cell(pubs[i][now.quarter], r), before.cell(pubs[i][before.quarter], r)))
+		}
+		if s.total {
+			total := compared(p, "total", p.T("StatsTotal"), now.total(pubs[i][now.quarter]),
+				before.total(pubs[i][before.quarter]))
+			t.Total = &total
+		}
+		tables[i] = t
+	}
+	return tables
+}
+
+// compared is a row of a figure beside the one it is compared with.
+func compared(p *page, key, label string, now, before stats.Figure) countRow {
+	row := countRow{Key: key, Label: label, Now: shown(p, now), Before: shown(p, before)}
+	row.Change, row.Trend = changeText(p, now, before)
+	return row
+}
+
+func shown(p *page, f stats.Figure) shownFigure {
+	switch f.Mark() {
+	case stats.Small:
+		return shownFigure{Value: "<" + strconv.Itoa(stats.DefaultThreshold), Class: "suppressed"}
+	case stats.Hidden:
+		return shownFigure{Value: p.T("StatsWithheld"), Class: "withheld"}
+	}
+	n, _ := f.Value()
+	return shownFigure{Value: strconv.Itoa(n)}
+}
+
+// changeText words a change, "" when either figure is withheld or both
+// are 0, which would only crowd the table.
+func changeText(p *page, now, before stats.Figure) (string, string) {
+	c, ok := stats.Compare(now, before)
+	if !ok || c.Now == 0 && c.Before == 0 {
+		return "", ""
+	}
+	switch c.Trend() {
+	case stats.TrendNew:
+		return p.T("StatsChangeNew"), string(stats.TrendNew)
+	case stats.TrendSame:
+		return p.T("StatsChangeSame"), string(stats.TrendSame)
+	}
+	return c.Signed(), string(c.Trend())
+}
