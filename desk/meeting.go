@@ -364,6 +364,10 @@ func (d *Desk) MeetingCounts(ctx context.Context, s *Session, p stats.Period) (m
 	if err := require(s, tropa.PermStats); err != nil {
 		return nil, err
 	}
+	return d.meetingCounts(ctx, p)
+}
+
+func (d *Desk) meetingCounts(ctx context.Context, p stats.Period) (map[tropa.MeetingState]int, error) {
 	byDay, err := d.cfg.Store.MeetingCounts(ctx, p.From(), p.To().Add(-time.Nanosecond))
 	if err != nil {
 		return nil, err

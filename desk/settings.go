@@ -118,6 +118,10 @@ func (d *Desk) Counts(ctx context.Context, s *Session, p stats.Period) (*tropa.C
 	if err := require(s, tropa.PermStats); err != nil {
 		return nil, err
 	}
+	return d.counts(ctx, p)
+}
+
+func (d *Desk) counts(ctx context.Context, p stats.Period) (*tropa.Counts, error) {
 	c, err := d.cfg.Store.Counts(ctx, p.From(), p.To())
 	if err != nil {
 		return nil, err

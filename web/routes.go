@@ -74,6 +74,8 @@ func (s *Server) routes(mux siteMux) {
 	mux.Handle("POST /staff/settings/terms/{list}", s.staff(s.termAdd))
 	mux.Handle("POST /staff/settings/terms/{list}/{key}", s.staff(s.termRename))
 	mux.Handle("GET /staff/stats", s.staff(s.statsShow))
+	mux.Handle("GET /staff/stats.csv", s.staff(s.statsExport(StatsExport.WriteCSV, "text/csv; charset=utf-8", "csv")))
+	mux.Handle("GET /staff/stats.json", s.staff(s.statsExport(StatsExport.WriteJSON, "application/json", "json")))
 	mux.Handle("POST /staff/settings/zone", s.staff(s.orgZoneSet))
 	mux.Handle("POST /staff/account/zone", s.staff(s.ownZoneSet))
 	mux.Handle("GET /staff/audit", s.staff(s.auditShow))

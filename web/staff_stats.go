@@ -34,6 +34,8 @@ type statsData struct {
 	Ongoing, QuarterOngoing bool
 	// Tables is nil when the period could not be read.
 	Tables []countTable
+	// CSV and JSON export the tables; add &table= for one.
+	CSV, JSON string
 }
 
 func termKeys[K ~string](ts []tropa.Term) []K {
@@ -92,12 +94,14 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 	data.First, data.Last = period.First.Format(time.DateOnly), period.Last.Format(time.DateOnly)
 	data.BeforeFirst, data.BeforeLast = before.First.Format(time.DateOnly), before.Last.Format(time.DateOnly)
 	data.Prev, data.Ongoing = link(before), !period.Over(p.now, loc)
+	data.CSV = p.URL("/staff/stats.csv?" + string(period.Grain) + "=" + period.String())
+	data.JSON = p.URL("/staff/stats.json?" + string(period.Grain) + "=" + period.String())
 	data.QuarterOngoing = !data.Ongoing && !period.Quarter().Over(p.now, loc)
 	data.Quarterly = period.Grain == stats.GrainQuarter
 	if period.Next().Begun(p.now, loc) {
 		data.Next = link(period.Next())
 	}
-	if data.Tables, err = s.statsTables(r.Context(), sess, p, period, before); err != nil {
+	if data.Tables, err = statsTables(r.Context(), s.staffCounter(sess), p, period, before); err != nil {
 		return err
 	}
 	p.Data = data
@@ -105,10 +109,15 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 	return nil
 }
 
+// staffCounter counts for sess, if its role may read figures.
+func (s *Server) staffCounter(sess *desk.Session) statsCounter {
+	return func(ctx context.Context, p stats.Period) (desk.Figures, error) { return s.Desk.Figures(ctx, sess, p) }
+}
+
 // statsTables counts every table of the page, month by month over the
 // quarters that hold period and before, from the clear columns the desk
 // counts, and publishes the figures of period beside those of before.
-func (s *Server) statsTables(ctx context.Context, sess *desk.Session, p *page, period, before stats.Period) ([]countTable, error) {
+func statsTables(ctx context.Context, count statsCounter, p *page, period, before stats.Period) ([]countTable, error) {
 	quarters := []stats.Period{period.Quarter()}
 	if before.Quarter() != quarters[0] {
 		quarters = append(quarters, before.Quarter())
@@ -117,7 +126,7 @@ func (s *Server) statsTables(ctx context.Context, sess *desk.Session, p *page, p
 	for qi, q := range quarters {
 		for m := range 3 {
 			var err error
-			if figures[qi][m], err = s.monthFigures(ctx, sess, stats.Month(q.First.Year(), q.First.Month()+time.Month(m))); err != nil {
+			if figures[qi][m], err = monthFiguresOf(ctx, count, stats.Month(q.First.Year(), q.First.Month()+time.Month(m))); err != nil {
 				return nil, err
 			}
 		}
@@ -170,22 +179,18 @@ func (s *Server) statsTables(ctx context.Context, sess *desk.Session, p *page, p
 	return slices.Insert(tables, 5, callTable(p, quarters, figures, now, was)), nil
 }
 
-// monthFigures counts month.
-func (s *Server) monthFigures(ctx context.Context, sess *desk.Session, month stats.Period) (monthFigures, error) {
-	var f monthFigures
-	var err error
-	if f.counts, err = s.Desk.Counts(ctx, sess, month); err != nil {
-		return f, err
-	}
-	if f.meetings, err = s.Desk.MeetingCounts(ctx, sess, month); err != nil {
-		return f, err
-	}
-	list, err := s.Desk.DecisionCounts(ctx, sess, month)
+// statsCounter counts a month's figures: the desk's for a staff session
+// that may read them, or the database's for tropa stats.
+type statsCounter func(context.Context, stats.Period) (desk.Figures, error)
+
+// monthFiguresOf counts month.
+func monthFiguresOf(ctx context.Context, count statsCounter, month stats.Period) (monthFigures, error) {
+	got, err := count(ctx, month)
 	if err != nil {
-		return f, err
+		return monthFigures{}, err
 	}
-	f.decisions = map[string]int{}
-	for _, c := range list {
+	f := monthFigures{counts: got.Counts, meetings: got.Meetings, decisions: map[string]int{}}
+	for _, c := range got.Decisions {
 		f.decisions[string(c.Procedure)+"/"+string(c.Decision)] += c.Count
 	}
 	return f, nil

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"slices"
+	"time"
+
+	"tropa"
+	"tropa/desk"
+	"tropa/stats"
+	"tropa/web"
+)
+
+// statsTables are the tables of the figures page --by names, "" for all
+// of them; month and quarter are series of requests received.
+var statsTables = map[string]string{
+	"all": "", "kind": "kind", "channel": "channel", "decision": "triage", "stage": "open", "outcome": "closed",
+	"stays": "stays", "meetings": "meetings", "legal": "decisions", "calls": "calls",
+}
+
+// statsFormats write an export as --format names it.
+var statsFormats = map[string]func(web.StatsExport, io.Writer) error{
+	"table": web.StatsExport.WriteText, "csv": web.StatsExport.WriteCSV, "json": web.StatsExport.WriteJSON,
+}
+
+// stats prints the figures page's tables, publish-safe, from the database
+// alone: they are counted from columns kept in clear, so no staff key is
+// asked for.
+func (e *cmdEnv) stats(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
+	at := addDatabaseFlags(fs, "data directory")
+	from := fs.String("from", "", "first month, such as 2023-06 (default: --to)")
+	to := fs.String("to", "", "last month, such as 2023-11 (default: this month on the organization's calendar)")
+	by := fs.String("by", "all", "month or quarter (requests received in each), or one table: "+
+		"kind, channel, decision, stage, outcome, stays, meetings, legal, calls; all for every table")
+	compare := fs.String("compare", "previous", "previous (the period of equal length before) or year (the same period a year before)")
+	format := fs.String("format", "table", "table, csv or json")
+	lang := fs.String("lang", "en", "language of labels and errors: en, ru or uk")
+	if err := e.parseFlags(fs, args); err != nil {
+		return err
+	}
+	if !slices.Contains([]string{"en", "ru", "uk"}, *lang) {
+		return errors.New("--lang: choose en, ru or uk")
+	}
+	if err := e.printStats(ctx, at, statsFlags{from: *from, to: *to, by: *by, compare: *compare, format: *format, lang: *lang}); err != nil {
+		var te *tropa.Error
+		if errors.As(err, &te) && te.MessageID != "" {
+			if text, terr := web.ErrorText(err, *lang); terr == nil {
+				return errors.New(text)
+			}
+		}
+		return err
+	}
+	return nil
+}
+
+type statsFlags struct {
+	from, to, by, compare, format, lang string
+}
+
+func (e *cmdEnv) printStats(ctx context.Context, at database, f statsFlags) error {
+	write, ok := statsFormats[f.format]
+	if !ok {
+		return tropa.UserError(tropa.EINVALID, "ErrStatsFormatInvalid", nil)
+	}
+	table, ok := statsTables[f.by]
+	if !ok && f.by != "month" && f.by != "quarter" {
+		return tropa.UserError(tropa.EINVALID, "ErrStatsByInvalid", nil)
+	}
+	if _, err := web.CompareWith(stats.Month(2000, 1), f.compare); err != nil {
+		return err
+	}
+	d, db, err := openDesk(ctx, at, 1, desk.Config{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	first, last, err := e.statsMonths(ctx, d, f.from, f.to)
+	if err != nil {
+		return err
+	}
+	vocab, err := d.Vocabulary(ctx)
+	if err != nil {
+		return err
+	}
+	report, err := web.NewStatsReport(d.LocalFigures, vocab, f.lang)
+	if err != nil {
+		return err
+	}
+	var out web.StatsExport
+	switch f.by {
+	case "month", "quarter":
+		out, err = statsSeries(ctx, report, f.by, first, last, f.compare)
+	default:
+		out, err = statsPage(ctx, report, first, last, f.compare, table)
+	}
+	if err != nil {
+		return err
+	}
+	return write(out, e.stdout)
+}
+
+// statsMonths reads --from and --to as the first and last month.
+func (e *cmdEnv) statsMonths(ctx context.Context, d *desk.Desk, from, to string) (first, last stats.Period, err error) {
+	month := func(flag, s string) (stats.Period, error) {
+		p, err := stats.ParsePeriod(s)
+		if err != nil || p.Grain != stats.GrainMonth {
+			return stats.Period{}, tropa.UserError(tropa.EINVALID, "ErrStatsMonthFlag", map[string]any{"Flag": flag})
+		}
+		return p, nil
+	}
+	if to == "" {
+		loc, err := d.OrganizationLocation(ctx)
+		if err != nil {
+			return first, last, err
+		}
+		now := time.Now
+		if e.now != nil {
+			now = e.now
+		}
+		last = stats.Current(stats.GrainMonth, now(), loc)
+	} else if last, err = month("to", to); err != nil {
+		return first, last, err
+	}
+	first = last
+	if from != "" {
+		if first, err = month("from", from); err != nil {
+			return first, last, err
+		}
+	}
+	if first.First.After(last.First) {
+		return first, last, tropa.UserError(tropa.EINVALID, "ErrStatsRangeOrder", nil)
+	}
+	return first, last, nil
+}
+
+// statsPage is the page's tables for the month or the quarter from first
+// to last.
+func statsPage(ctx context.Context, r *web.StatsReport, first, last stats.Period, compare, table string) (web.StatsExport, error) {
+	period := first
+	if first != last {
+		period = first.Quarter()
+		if period.First != first.First || period.Last != last.Last {
+			return web.StatsExport{}, tropa.UserError(tropa.EINVALID, "ErrStatsSplitPeriod", nil)
+		}
+	}
+	before, err := web.CompareWith(period, compare)
+	if err != nil {
+		return web.StatsExport{}, err
+	}
+	return r.Tables(ctx, period, before, table)
+}
+
+// statsSeries is the requests received in each month or quarter from
+// first to last, each against the one as many months before as the span
+// has, or a year before.
+func statsSeries(ctx context.Context, r *web.StatsReport, by string, first, last stats.Period, compare string) (web.StatsExport, error) {
+	var periods []stats.Period
+	for m := first; !m.First.After(last.First); m = m.Next() {
+		periods = append(periods, m)
+	}
+	if by == "quarter" {
+		if first.First != first.Quarter().First || last.Last != last.Quarter().Last {
+			return web.StatsExport{}, tropa.UserError(tropa.EINVALID, "ErrStatsQuarterRange", nil)
+		}
+		var quarters []stats.Period
+		for i := 0; i < len(periods); i += 3 {
+			quarters = append(quarters, periods[i].Quarter())
+		}
+		periods = quarters
+	}
+	span := len(periods) * 3
+	if by == "month" {
+		span = len(periods)
+	}
+	return r.Series(ctx, periods, func(p stats.Period) stats.Period {
+		if compare == "year" {
+			return p.YearBefore()
+		}
+		back := p.First.AddDate(0, -span, 0)
+		if p.Grain == stats.GrainQuarter {
+			return stats.Quarter(back.Year(), (int(back.Month())-1)/3+1)
+		}
+		return stats.Month(back.Year(), back.Month())
+	})
+}
