@@ -117,8 +117,10 @@ func newStatsExport(p *page, period, before stats.Period, tables []countTable) S
 // states the rule in its label and the periods in its figures' columns.
 var csvHeader = []string{"table", "key", "label", "this_period", "period_before", "change"}
 
-// WriteCSV writes the tables, one line a row, then the rule, every text
-// kept from being read as a formula.
+// WriteCSV writes the tables, one line a row, then the rule. Keys and
+// labels, which an administrator may have typed, are kept from being read
+// as a formula; figures and changes are tropa's own: a number, "<5", the
+// word for hidden, or a signed percentage.
 func (e StatsExport) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
@@ -130,8 +132,7 @@ func (e StatsExport) WriteCSV(w io.Writer) error {
 			if r.Before != nil {
 				before = r.Before.Value
 			}
-			if err := cw.Write([]string{t.ID, csvSafe(r.Key), csvSafe(r.Label), csvSafe(r.Now.Value), csvSafe(before),
-				csvSafe(r.Change)}); err != nil {
+			if err := cw.Write([]string{t.ID, csvSafe(r.Key), csvSafe(r.Label), r.Now.Value, before, r.Change}); err != nil {
 				return err
 			}
 		}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"tropa"
+	"tropa/desk"
+	"tropa/internal/htmlcheck"
+)
+
+// statsData puts requests in through the desk on chosen days: the third
+// quarter of 2025 and the quarter before it. hand is the count by hand,
+// by table, row key and period: "now" for 2025-Q3, "before" for 2025-Q2.
+func statsData(t *testing.T, dir string) map[[3]string]int {
+	t.Helper()
+	var at time.Time
+	noURL := ""
+	d, db, err := openDesk(t.Context(), database{dir: &dir, url: &noURL}, 1, desk.Config{Now: func() time.Time { return at }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	hand := map[[3]string]int{}
+	put := func(day string, n int, kind tropa.Kind, ch tropa.Channel) {
+		if at, err = time.Parse(time.DateOnly, day); err != nil {
+			t.Fatal(err)
+		}
+		at = at.Add(13 * time.Hour)
+		when := "now"
+		if at.Month() < time.July {
+			when = "before"
+		}
+		for range n {
+			if _, err := d.Submit(t.Context(), tropa.Submission{Kind: kind, Situation: tropa.SituationHospital, Channel: ch,
+				Message: "Ранен, лежу в госпитале. Как быть дальше?"}); err != nil {
+				t.Fatalf("Submit: %v", err)
+			}
+		}
+		hand[[3]string{"kind", string(kind), when}] += n
+		hand[[3]string{"kind", "total", when}] += n
+		hand[[3]string{"channel", string(ch), when}] += n
+		hand[[3]string{"channel", "total", when}] += n
+	}
+	put("2025-04-10", 9, tropa.KindLegal, tropa.ChannelWeb)
+	put("2025-05-31", 6, tropa.KindSurrender, tropa.ChannelTelegram)
+	put("2025-07-01", 6, tropa.KindLegal, tropa.ChannelWeb)
+	put("2025-07-31", 1, tropa.KindSurrender, tropa.ChannelTelegram)
+	put("2025-08-15", 8, tropa.KindLegal, tropa.ChannelWeb)
+	put("2025-08-16", 7, tropa.KindSurrender, tropa.ChannelWeb)
+	put("2025-09-30", 12, tropa.KindLegal, tropa.ChannelHotline)
+	return hand
+}
+
+// The quarter's figures read the same on the page, in its CSV and JSON,
+// and from tropa stats, and every one is the count by hand or what
+// stands for it: "<5" for a count from 1 to 4, "hidden" for one withheld
+// beside it.
+func TestStatsAgreeWithHandCount(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mustRun(t, "", "init", "--data", dir)
+	const password = "analyst password 8c3d"
+	code := enrolCodeIn(t, mustRun(t, password+"\n", "user", "add", "--data", dir, "--name", "ivan", "--role", "analyst",
+		"--password-stdin"))
+	hand := statsData(t, dir)
+
+	srv := startServer(t, dir)
+	ivan := newClient(t)
+	ivan.firstLogin(t, srv.url, "ivan", password, code)
+	const query = "?quarter=2025-Q3&lang=en"
+	page := ivan.get(srv.url + "staff/stats" + query)
+	webCSV := ivan.download(srv.url + "staff/stats.csv" + query)
+	webJSON := ivan.download(srv.url + "staff/stats.json" + query)
+	cliCSV := mustRun(t, "", "stats", "--data", dir, "--from", "2025-07", "--to", "2025-09", "--format", "csv")
+	cliJSON := mustRun(t, "", "stats", "--data", dir, "--from", "2025-07", "--to", "2025-09", "--format", "json")
+	if cliCSV != string(webCSV) {
+		t.Errorf("tropa stats --format csv:\n%s\nGET /staff/stats.csv:\n%s", cliCSV, webCSV)
+	}
+	if cliJSON != string(webJSON) {
+		t.Errorf("tropa stats --format json:\n%s\nGET /staff/stats.json:\n%s", cliJSON, webJSON)
+	}
+
+	rows, err := csv.NewReader(bytes.NewReader(webCSV)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rows[0], ","); got != "table,key,label,this_period,period_before,change" {
+		t.Errorf("CSV header %q", got)
+	}
+	rule := rows[len(rows)-1]
+	if rule[0] != "rule" || rule[1] != "threshold=5;complementary;suppressed_by=quarter" || rule[3] != "2025-Q3" ||
+		rule[4] != "2025-Q2" || !strings.Contains(rule[2], `"<5"`) {
+		t.Errorf("CSV rule row %q", rule)
+	}
+	seen := 0
+	for _, r := range rows[1 : len(rows)-1] {
+		table, key := r[0], r[1]
+		now := htmlcheck.HasOne(t, page, "section#stats-"+table+` tr[data-key="`+key+`"] td.n`)
+		if got := htmlcheck.Text(now); got != r[3] {
+			t.Errorf("%s %s: page shows %q, CSV %q", table, key, got, r[3])
+		}
+		if was := htmlcheck.MustQuery(t, page, "section#stats-"+table+` tr[data-key="`+key+`"] td.was`); len(was) == 1 &&
+			htmlcheck.Text(was[0]) != r[4] {
+			t.Errorf("%s %s before: page shows %q, CSV %q", table, key, htmlcheck.Text(was[0]), r[4])
+		}
+		if table != "kind" && table != "channel" {
+			continue
+		}
+		for i, when := range []string{"now", "before"} {
+			want := hand[[3]string{table, key, when}]
+			if got := r[3+i]; !stands(got, want) {
+				t.Errorf("%s %s %s: %q published, %d by hand", table, key, when, got, want)
+			}
+		}
+		seen++
+	}
+	if seen != len(tropa.Kinds)+len(tropa.Channels)+2 {
+		t.Errorf("%d rows of kinds and channels in the CSV, want %d", seen, len(tropa.Kinds)+len(tropa.Channels)+2)
+	}
+	for _, want := range []string{"kind,surrender,Surrender safely,8,6,+33%", "channel,telegram,Telegram,<5,6,"} {
+		if !strings.Contains(string(webCSV), want) {
+			t.Errorf("CSV lacks %q:\n%s", want, webCSV)
+		}
+	}
+}
+
+// stands reports whether published is what the page publishes for a count
+// of n: n itself, "<5" for 1 to 4, or "hidden" for one of 5 or more
+// withheld beside a "<5".
+func stands(published string, n int) bool {
+	switch {
+	case published == "<5":
+		return n >= 1 && n < 5
+	case published == "hidden":
+		return n >= 5
+	}
+	return published == strconv.Itoa(n)
+}
