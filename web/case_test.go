@@ -80,6 +80,8 @@ func TestRolesOverRoutes(t *testing.T) {
 		{"GET", "/staff/people", nil, []int{ok, ok, forbidden, forbidden, forbidden}},
 		{"GET", "/staff/settings", nil, []int{ok, forbidden, forbidden, forbidden, forbidden}},
 		{"GET", "/staff/stats", nil, []int{ok, ok, forbidden, forbidden, ok}},
+		{"GET", "/staff/stats.csv?quarter=2026-Q1", nil, []int{ok, ok, forbidden, forbidden, ok}},
+		{"GET", "/staff/stats.json?month=2026-03&compare=year", nil, []int{ok, ok, forbidden, forbidden, ok}},
 		{"GET", "/staff/account", nil, []int{ok, ok, ok, ok, ok}},
 		{"POST", "/staff/requests/{id}/note", url.Values{"note": {"заметка"}}, []int{forbidden, seeOther, seeOther, forbidden, forbidden}},
 		{"POST", "/staff/requests/{id}/triage", url.Values{"version": {"1"}, "disposition": {"case"}, "urgency": {"normal"}}, []int{forbidden, seeOther, seeOther, forbidden, forbidden}},
