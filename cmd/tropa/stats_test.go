@@ -141,3 +141,62 @@ func stands(published string, n int) bool {
 	}
 	return published == strconv.Itoa(n)
 }
+
+// A series month by month or quarter by quarter gives each period the
+// total of requests the page of that period shows.
+func TestStatsSeries(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mustRun(t, "", "init", "--data", dir)
+	statsData(t, dir)
+	months := mustRun(t, "", "stats", "--data", dir, "--by", "month", "--from", "2025-04", "--to", "2025-09", "--format", "csv")
+	for m, hand := range map[string]string{"2025-04": "9", "2025-05": "6", "2025-06": "0"} {
+		if !strings.Contains(months, "month,"+m+","+m+","+hand+",0,") {
+			t.Errorf("%s: want %s requests against 0 six months before:\n%s", m, hand, months)
+		}
+	}
+	for _, m := range []string{"2025-07", "2025-08", "2025-09"} {
+		page := mustRun(t, "", "stats", "--data", dir, "--by", "kind", "--from", m, "--to", m, "--format", "csv")
+		total := page[strings.Index(page, "kind,total,Total,"):]
+		now := strings.Split(total, ",")[3]
+		if !strings.Contains(months, "month,"+m+","+m+","+now+",") {
+			t.Errorf("%s: the page shows %s requests; the series:\n%s", m, now, months)
+		}
+	}
+	quarters := mustRun(t, "", "stats", "--data", dir, "--by", "quarter", "--from", "2025-04", "--to", "2025-09",
+		"--compare", "year", "--lang", "ru")
+	for _, want := range []string{"Полученные обращения по кварталам", "2025-Q2", "15", "2025-Q3", "скрыто", "Безопасно для публикации"} {
+		if !strings.Contains(quarters, want) {
+			t.Errorf("tropa stats --by quarter --lang ru lacks %q:\n%s", want, quarters)
+		}
+	}
+}
+
+// Flags tropa stats cannot read are refused in the language asked for,
+// saying what it wants.
+func TestStatsRefusesBadFlags(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mustRun(t, "", "init", "--data", dir)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--from", "2025-7"}, "--from: укажите месяц как год и месяц"},
+		{[]string{"--to", "2025-Q3"}, "--to: укажите месяц"},
+		{[]string{"--from", "2025-09", "--to", "2025-08"}, "--from не может быть позже --to"},
+		{[]string{"--from", "2025-08", "--to", "2025-09", "--by", "channel"}, "один месяц или один календарный квартал"},
+		{[]string{"--from", "2025-05", "--to", "2025-09", "--by", "quarter"}, "первым месяцем квартала"},
+		{[]string{"--by", "situation"}, "--by: выберите одно из month"},
+		{[]string{"--compare", "decade"}, "«previous»"},
+		{[]string{"--format", "xml"}, "--format: выберите table, csv или json"},
+	}
+	for _, tt := range tests {
+		var out strings.Builder
+		args := append([]string{"stats", "--data", dir, "--lang", "ru"}, tt.args...)
+		err := run(t.Context(), args, noEnv, strings.NewReader(""), &out, &out)
+		if err == nil || !strings.Contains(errorText(err), tt.want) {
+			t.Errorf("tropa %s: %v, want %q", strings.Join(args, " "), err, tt.want)
+		}
+	}
+}
