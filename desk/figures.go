@@ -35,6 +35,7 @@ func (d *Desk) LocalFigures(ctx context.Context, p stats.Period) (Figures, error
 	if f.Meetings, err = d.meetingCounts(ctx, p); err != nil {
 		return Figures{}, err
 	}
+	// Legal decisions by day, procedure and outcome, from clear columns.
 	if f.Decisions, err = d.cfg.Store.DecisionCounts(ctx, p.From(), p.To()); err != nil {
 		return Figures{}, err
 	}

@@ -9,7 +9,6 @@ import (
 
 	"tropa"
 	"tropa/seal"
-	"tropa/stats"
 )
 
 // LegalProcessInput is a legal process as typed: the procedure, the
@@ -241,15 +240,6 @@ func (d *Desk) openLegal(ctx context.Context, key *seal.Key, requestID string, d
 		slices.SortStableFunc(list[i].Steps, func(a, b tropa.LegalStep) int { return a.At.Compare(b.At) })
 	}
 	return list, nil
-}
-
-// DecisionCounts are the legal decisions taken in a period, by day,
-// procedure and outcome, counted from clear columns for the analysts.
-func (d *Desk) DecisionCounts(ctx context.Context, s *Session, p stats.Period) ([]tropa.DecisionCount, error) {
-	if err := require(s, tropa.PermStats); err != nil {
-		return nil, err
-	}
-	return d.cfg.Store.DecisionCounts(ctx, p.From(), p.To())
 }
 
 // redactLegal leaves in a case opened by someone who may not see its legal

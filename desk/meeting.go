@@ -358,15 +358,8 @@ func (d *Desk) DayBoard(ctx context.Context, s *Session, loc *time.Location) ([]
 	return board, nil
 }
 
-// MeetingCounts counts the meetings closed in a period, by final state,
+// meetingCounts counts the meetings closed in a period, by final state,
 // from the clear closing day and state only: the figures open nothing.
-func (d *Desk) MeetingCounts(ctx context.Context, s *Session, p stats.Period) (map[tropa.MeetingState]int, error) {
-	if err := require(s, tropa.PermStats); err != nil {
-		return nil, err
-	}
-	return d.meetingCounts(ctx, p)
-}
-
 func (d *Desk) meetingCounts(ctx context.Context, p stats.Period) (map[tropa.MeetingState]int, error) {
 	byDay, err := d.cfg.Store.MeetingCounts(ctx, p.From(), p.To().Add(-time.Nanosecond))
 	if err != nil {

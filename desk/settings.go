@@ -112,15 +112,8 @@ func (d *Desk) changeSetting(ctx context.Context, s *Session, key, detail string
 
 var errSettingsChanged = tropa.UserError(tropa.ECONFLICT, "ErrSettingsChanged", nil)
 
-// Counts are the figures an analyst sees for a period, counted over its
-// days.
-func (d *Desk) Counts(ctx context.Context, s *Session, p stats.Period) (*tropa.Counts, error) {
-	if err := require(s, tropa.PermStats); err != nil {
-		return nil, err
-	}
-	return d.counts(ctx, p)
-}
-
+// counts are the figures of requests, cases, calls and stays for a
+// period, counted over its days.
 func (d *Desk) counts(ctx context.Context, p stats.Period) (*tropa.Counts, error) {
 	c, err := d.cfg.Store.Counts(ctx, p.From(), p.To())
 	if err != nil {
