@@ -246,7 +246,8 @@ func CompareWith(p stats.Period, compare string) (stats.Period, error) {
 }
 
 // StatsReport makes the figures page's tables, published as the page
-// publishes them, in one language, for tropa stats.
+// publishes them, in one language, for tropa stats. It is not for use by
+// more than one goroutine at a time.
 type StatsReport struct {
 	p     *page
 	count statsCounter

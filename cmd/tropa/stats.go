@@ -14,16 +14,23 @@ import (
 	"tropa/web"
 )
 
-// statsTables are the tables of the figures page --by names, "" for all
-// of them; month and quarter are series of requests received.
-var statsTables = map[string]string{
-	"all": "", "kind": "kind", "channel": "channel", "decision": "triage", "stage": "open", "outcome": "closed",
-	"stays": "stays", "meetings": "meetings", "legal": "decisions", "calls": "calls",
+// statsTable is the table of the figures page --by names, "" for all of
+// them; false for month and quarter, which are series, and for a name
+// tropa stats does not know.
+func statsTable(by string) (string, bool) {
+	id, ok := map[string]string{
+		"all": "", "kind": "kind", "channel": "channel", "decision": "triage", "stage": "open", "outcome": "closed",
+		"stays": "stays", "meetings": "meetings", "legal": "decisions", "calls": "calls",
+	}[by]
+	return id, ok
 }
 
-// statsFormats write an export as --format names it.
-var statsFormats = map[string]func(web.StatsExport, io.Writer) error{
-	"table": web.StatsExport.WriteText, "csv": web.StatsExport.WriteCSV, "json": web.StatsExport.WriteJSON,
+// statsWriter writes an export as --format names it.
+func statsWriter(format string) (func(web.StatsExport, io.Writer) error, bool) {
+	w, ok := map[string]func(web.StatsExport, io.Writer) error{
+		"table": web.StatsExport.WriteText, "csv": web.StatsExport.WriteCSV, "json": web.StatsExport.WriteJSON,
+	}[format]
+	return w, ok
 }
 
 // stats prints the figures page's tables, publish-safe, from the database
@@ -62,16 +69,13 @@ type statsFlags struct {
 }
 
 func (e *cmdEnv) printStats(ctx context.Context, at database, f statsFlags) error {
-	write, ok := statsFormats[f.format]
+	write, ok := statsWriter(f.format)
 	if !ok {
 		return tropa.UserError(tropa.EINVALID, "ErrStatsFormatInvalid", nil)
 	}
-	table, ok := statsTables[f.by]
+	table, ok := statsTable(f.by)
 	if !ok && f.by != "month" && f.by != "quarter" {
 		return tropa.UserError(tropa.EINVALID, "ErrStatsByInvalid", nil)
-	}
-	if _, err := web.CompareWith(stats.Month(2000, 1), f.compare); err != nil {
-		return err
 	}
 	d, db, err := openDesk(ctx, at, 1, desk.Config{})
 	if err != nil {
@@ -80,6 +84,11 @@ func (e *cmdEnv) printStats(ctx context.Context, at database, f statsFlags) erro
 	defer db.Close()
 	first, last, err := e.statsMonths(ctx, d, f.from, f.to)
 	if err != nil {
+		return err
+	}
+	// A series compares each of its periods; refuse a comparison it
+	// would not know before counting any.
+	if _, err := web.CompareWith(last, f.compare); err != nil {
 		return err
 	}
 	vocab, err := d.Vocabulary(ctx)
