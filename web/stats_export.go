@@ -145,9 +145,11 @@ func (e StatsExport) WriteCSV(w io.Writer) error {
 	return cw.Error()
 }
 
-// WriteJSON writes the export as one JSON object.
+// WriteJSON writes the export as one JSON object, "<5" as it reads: the
+// export is sent as JSON to download, never as a page.
 func (e StatsExport) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(e)
 }
