@@ -143,6 +143,10 @@ func (e *cmdEnv) statsMonths(ctx context.Context, d *desk.Desk, from, to string)
 	if first.First.After(last.First) {
 		return first, last, tropa.UserError(tropa.EINVALID, "ErrStatsRangeOrder", nil)
 	}
+	// No longer than any range the figures take: ten years.
+	if _, err := stats.Range(first.First, last.Last); err != nil {
+		return first, last, tropa.UserError(tropa.EINVALID, "ErrStatsSpanTooLong", nil)
+	}
 	return first, last, nil
 }
 

@@ -198,6 +198,7 @@ func TestStatsRefusesBadFlags(t *testing.T) {
 		{[]string{"--from", "2025-08", "--to", "2025-09", "--by", "channel"}, "один месяц или один календарный квартал"},
 		{[]string{"--from", "2025-05", "--to", "2025-09", "--by", "quarter"}, "первым месяцем квартала"},
 		{[]string{"--by", "situation"}, "--by: выберите одно из month"},
+		{[]string{"--by", "month", "--from", "2000-01", "--to", "2025-12"}, "не больше десяти лет"},
 		{[]string{"--compare", "decade"}, "«previous»"},
 		{[]string{"--format", "xml"}, "--format: выберите table, csv или json"},
 	}
