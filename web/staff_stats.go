@@ -160,6 +160,10 @@ func (s *Server) statsTables(ctx context.Context, sess *desk.Session, p *page, p
 				return p.T("Procedure_"+proc) + ": " + p.T("Decision_"+dec)
 			}, figures, func(m monthFigures) map[string]int { return m.decisions }),
 	}, len(quarters), now, was)
+	var err error
+	if tables[0].Chart, err = requestsChart(p, quarters, byKind, byChannel, period, before); err != nil {
+		return nil, err
+	}
 	open := figures[now.quarter][0].counts.OpenByStage
 	stages := slices.DeleteFunc(termKeys[tropa.Stage](v.Stages), func(st tropa.Stage) bool {
 		return st == tropa.StageClosed && open[st] == 0
