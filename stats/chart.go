@@ -38,15 +38,14 @@ type ChartGroup struct {
 // The chart's frame, in the units of its viewBox: it scales to the width
 // it is given, down to a phone's.
 const (
-	chartWidth   = 640
-	chartLeft    = 48
-	chartRight   = 8
-	chartTop     = 64
-	chartBottom  = 236
-	chartHeight  = 288
-	maxBarWidth  = 56
-	chartBarGap  = 4
-	chartTickGap = 6
+	chartWidth  = 640
+	chartLeft   = 48
+	chartRight  = 8
+	chartTop    = 64
+	chartBottom = 236
+	chartHeight = 288
+	maxBarWidth = 56
+	chartBarGap = 4
 )
 
 // chartView is the chart as the template draws it, every number worked

@@ -87,6 +87,10 @@ func TestStatsChartRussian(t *testing.T) {
 		t.Errorf("the chart's table has %d rows, want 3", n)
 	}
 	body := string(resp.body)
+	// The policy allows no inline style or script: the chart needs neither.
+	if strings.Contains(body, " style=") || strings.Contains(body, "<script") || strings.Contains(body, "<style") {
+		t.Error("the stats page has an inline style or script, which its Content-Security-Policy blocks")
+	}
 	for _, english := range []string{">Jan", ">Feb", ">Mar", ">Oct", ">Nov", ">Dec"} {
 		if strings.Contains(body, english) {
 			t.Errorf("the Russian page names a month in English: %s", english)
