@@ -35,17 +35,20 @@ type ChartGroup struct {
 	Now, Before        Figure
 }
 
-// The chart's frame, in the units of its viewBox: it scales to the width
-// it is given, down to a phone's.
+// The chart's frame, in the units of its viewBox: as wide as its months
+// need, within bounds, so that a quarter's text stays legible when it
+// scales down to a phone's width.
 const (
-	chartWidth  = 640
-	chartLeft   = 48
-	chartRight  = 8
-	chartTop    = 64
-	chartBottom = 236
-	chartHeight = 288
-	maxBarWidth = 56
-	chartBarGap = 4
+	groupWidth    = 130
+	minChartWidth = 360
+	maxChartWidth = 640
+	chartLeft     = 48
+	chartRight    = 8
+	chartTop      = 84
+	chartBottom   = 256
+	chartHeight   = 308
+	maxBarWidth   = 56
+	chartBarGap   = 4
 )
 
 // chartView is the chart as the template draws it, every number worked
@@ -78,20 +81,20 @@ type chartLabel struct {
 }
 
 var chartTemplate = template.Must(template.New("chart").Funcs(template.FuncMap{"n": num, "add": shift}).Parse(
-	`<svg class="chart" id="{{.ID}}" viewBox="0 0 {{.Width}} {{.Height}}" width="100%" role="img" aria-labelledby="{{.ID}}-title {{.ID}}-desc">` +
+	`<svg class="chart" id="{{.ID}}" viewBox="0 0 {{.Width}} {{.Height}}" width="{{.Width}}" height="{{.Height}}" role="img" aria-labelledby="{{.ID}}-title {{.ID}}-desc">` +
 		`<title id="{{.ID}}-title">{{.Title}}</title><desc id="{{.ID}}-desc">{{.Desc}}</desc>` +
-		`<text class="chart-title" x="{{.Left}}" y="20" font-size="16" font-weight="600" fill="#1b1b1b">{{.Title}}</text>` +
-		`<g class="legend" font-size="13" fill="#1b1b1b">` +
+		`<text class="chart-title" x="{{.Left}}" y="20" font-size="17" font-weight="600" fill="#1b1b1b">{{.Title}}</text>` +
+		`<g class="legend" font-size="14" fill="#1b1b1b">` +
 		`<rect class="now" x="{{.Left}}" y="32" width="12" height="12" fill="#0b5394"/><text x="{{n (add .Left 18)}}" y="43">{{.NowName}}</text>` +
-		`{{if .Compare}}<rect class="before" x="{{n (add .Left 300)}}" y="32" width="12" height="12" fill="#9aa5b1"/><text x="{{n (add .Left 318)}}" y="43">{{.BeforeName}}</text>{{end}}` +
+		`{{if .Compare}}<rect class="before" x="{{.Left}}" y="52" width="12" height="12" fill="#9aa5b1"/><text x="{{n (add .Left 18)}}" y="63">{{.BeforeName}}</text>{{end}}` +
 		`</g>` +
-		`<g class="axis" font-size="12" fill="#555">` +
+		`<g class="axis" font-size="13" fill="#555">` +
 		`{{range .Ticks}}<line x1="{{$.Left}}" x2="{{$.Right}}" y1="{{n .Y}}" y2="{{n .Y}}" stroke="#ddd"/><text x="{{n (add $.Left -6)}}" y="{{n (add .Y 4)}}" text-anchor="end">{{.Label}}</text>{{end}}` +
 		`<line x1="{{.Left}}" x2="{{.Right}}" y1="{{.Bottom}}" y2="{{.Bottom}}" stroke="#555"/>` +
 		`{{range .Labels}}<text class="month" x="{{n .X}}" y="{{n (add $.Bottom 18)}}" text-anchor="middle" fill="#1b1b1b">{{.Label}}</text>` +
 		`{{if $.Compare}}<text class="month-before" x="{{n .X}}" y="{{n (add $.Bottom 36)}}" text-anchor="middle">{{.BeforeLabel}}</text>{{end}}{{end}}` +
 		`</g>` +
-		`<g class="bars" font-size="12">{{range .Bars}}{{if .Withheld}}` +
+		`<g class="bars" font-size="13">{{range .Bars}}{{if .Withheld}}` +
 		`<g class="{{.Class}} withheld"><title>{{.Label}}: {{.Text}}</title>` +
 		`<rect x="{{n .X}}" y="{{n .Y}}" width="{{n .W}}" height="{{n .H}}" fill="none" stroke="#555" stroke-dasharray="3 3"/>` +
 		`<text x="{{n .Mid}}" y="{{n (add .Y -4)}}" text-anchor="middle" fill="#555" font-style="italic">{{.Text}}</text></g>` +
@@ -134,8 +137,9 @@ func (c Chart) SVG() (template.HTML, error) {
 	if threshold == 0 {
 		threshold = DefaultThreshold
 	}
+	width := min(max(chartLeft+chartRight+len(c.Groups)*groupWidth, minChartWidth), maxChartWidth)
 	v := chartView{ID: c.ID, Title: c.Title, NowName: c.NowName, BeforeName: c.BeforeName, Compare: c.Compare,
-		Width: chartWidth, Height: chartHeight, Left: chartLeft, Right: chartWidth - chartRight, Bottom: chartBottom}
+		Width: width, Height: chartHeight, Left: chartLeft, Right: width - chartRight, Bottom: chartBottom}
 	word := func(f Figure) string {
 		switch f.Mark() {
 		case Small:
@@ -220,6 +224,7 @@ func scale(most int) (top, step int) {
 	}
 }
 
+// round1 rounds a coordinate to a tenth, which no screen tells apart.
 func round1(x float64) float64 {
 	return float64(int(x*10+0.5)) / 10
 }
