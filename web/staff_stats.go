@@ -169,6 +169,10 @@ func statsTables(ctx context.Context, count statsCounter, p *page, period, befor
 				return p.T("Procedure_"+proc) + ": " + p.T("Decision_"+dec)
 			}, figures, func(m monthFigures) map[string]int { return m.decisions }),
 	}, len(quarters), now, was)
+	var err error
+	if tables[0].Chart, err = requestsChart(p, quarters, byKind, byChannel, period, before); err != nil {
+		return nil, err
+	}
 	open := figures[now.quarter][0].counts.OpenByStage
 	stages := slices.DeleteFunc(termKeys[tropa.Stage](v.Stages), func(st tropa.Stage) bool {
 		return st == tropa.StageClosed && open[st] == 0

@@ -99,6 +99,9 @@ type countTable struct {
 	Rows    []countRow
 	// Total is nil for a table whose rows do not add up to anything.
 	Total *countRow
+	// Chart, on the first table of requests received, draws them month
+	// by month.
+	Chart *statsChart
 }
 
 // countRow is one row's figures as the page shows them.
