@@ -1,0 +1,79 @@
+package desk
+
+import (
+	"context"
+	"iter"
+	"time"
+
+	"tropa"
+	"tropa/seal"
+)
+
+// ImportHistory writes an organization's past requests, so that its
+// figures start from its first day: each row becomes a case received and
+// closed on the row's day with the row's outcome, owned by no one, so that
+// it enters no one's queue and sets off no notice. A row's text is sealed
+// like any request's first message, under a case key of its own wrapped to
+// the recovery key and to the intake group as it is now; a row without
+// text gets no key at all, and costs no key work. Every row is validated
+// again here; the first bad one, or rows' own error, writes nothing. It
+// needs public keys only, like intake, and returns how many it wrote.
+func (d *Desk) ImportHistory(ctx context.Context, rows iter.Seq2[tropa.HistoryRow, error]) (int, error) {
+	v, err := d.Vocabulary(ctx)
+	if err != nil {
+		return 0, err
+	}
+	recipients, err := d.intakeRecipients(ctx)
+	if err != nil {
+		return 0, err
+	}
+	now := d.now()
+	requests := func(yield func(*tropa.ImportedRequest, error) bool) {
+		for row, err := range rows {
+			if err == nil {
+				err = row.Validate(v, now)
+			}
+			var ir *tropa.ImportedRequest
+			if err == nil {
+				ir, err = importedRequest(&row, recipients, now)
+			}
+			if !yield(ir, err) || err != nil {
+				return
+			}
+		}
+	}
+	return d.cfg.Store.ImportRequests(ctx, &tropa.ImportBatch{Requests: requests, NewRef: newRef,
+		Audit: tropa.AuditEvent{At: now, Actor: ActorCLI, Action: tropa.ActionImport}})
+}
+
+// importedRequest is the record of one valid row, imported at now.
+func importedRequest(row *tropa.HistoryRow, recipients []tropa.Recipient, now time.Time) (*tropa.ImportedRequest, error) {
+	day := tropa.Day(row.Day)
+	id := tropa.NewID()
+	ir := &tropa.ImportedRequest{
+		Request: tropa.RequestRecord{Request: tropa.Request{ID: id, Ref: newRef(), Kind: row.Kind, Situation: row.Situation,
+			Channel: row.Channel, Stage: tropa.StageClosed, Urgency: tropa.UrgencyNormal, CreatedAt: day,
+			Disposition: tropa.DispositionCase, Outcome: row.Outcome, ClosedAt: day}},
+		Event: tropa.CaseEventRecord{ID: tropa.NewID(), RequestID: id, At: now, Actor: ActorCLI, Action: tropa.CaseImport},
+	}
+	if row.Text == "" {
+		ir.Request.SealedContact = []byte{}
+		return ir, nil
+	}
+	caseKey := seal.NewKey()
+	messageID := tropa.NewID()
+	ir.Request.LastApplicantAt = day
+	ir.Request.SealedContact, ir.Request.SealedContactKey = sealContact(&caseKey, id, "")
+	// The exact time the man wrote is not known: the message keeps its
+	// day, as messages written before times were sealed do.
+	ir.First = &tropa.MessageRecord{ID: messageID, RequestID: id, Author: tropa.AuthorApplicant, CreatedAt: day,
+		SealedBody: seal.SealString(&caseKey, row.Text, bodyAAD(messageID, tropa.AuthorApplicant))}
+	var err error
+	if ir.Event, _, err = sealEvent(&caseKey, ActorCLI, id, now, tropa.CaseEvent{Action: tropa.CaseImport}); err != nil {
+		return nil, err
+	}
+	if ir.Wraps, err = wrapCaseKey(id, &caseKey, recipients, now); err != nil {
+		return nil, err
+	}
+	return ir, nil
+}
