@@ -30,13 +30,13 @@ func (r *HistoryRow) Validate(v Vocabulary, today time.Time) error {
 		return UserError(EINVALID, "ErrImportDayRange", map[string]any{"Value": r.Day.Format(time.DateOnly),
 			"From": HistoryFromYear, "To": Day(today).Format(time.DateOnly)})
 	case !slices.Contains(Channels, r.Channel):
-		return UserError(EINVALID, "ErrImportUnknown", map[string]any{"Column": "channel", "Value": string(r.Channel)})
+		return UserError(EINVALID, "ErrImportUnknown", map[string]any{"Field": "channel", "Value": string(r.Channel)})
 	case !validKind(r.Kind):
-		return UserError(EINVALID, "ErrImportUnknown", map[string]any{"Column": "kind", "Value": string(r.Kind)})
+		return UserError(EINVALID, "ErrImportUnknown", map[string]any{"Field": "kind", "Value": string(r.Kind)})
 	case !validSituation(r.Situation):
-		return UserError(EINVALID, "ErrImportUnknown", map[string]any{"Column": "situation", "Value": string(r.Situation)})
+		return UserError(EINVALID, "ErrImportUnknown", map[string]any{"Field": "situation", "Value": string(r.Situation)})
 	case !v.HasOutcome(r.Outcome):
-		return UserError(EINVALID, "ErrImportUnknown", map[string]any{"Column": "outcome", "Value": string(r.Outcome)})
+		return UserError(EINVALID, "ErrImportUnknown", map[string]any{"Field": "outcome", "Value": string(r.Outcome)})
 	}
 	return ValidateText(r.Text, "text", 0, MaxMessageLen)
 }

@@ -105,9 +105,9 @@ func (e *cmdEnv) importHistory(ctx context.Context, args []string) error {
 	}
 	if len(rep.bad) > 0 {
 		if rep.moreBad > 0 {
-			fmt.Fprintln(e.stderr, cat.Text("ImportMoreBadRows", map[string]any{"Count": rep.moreBad}))
+			fmt.Fprintln(e.stderr, cat.Text("ImportMoreBadRows", map[string]any{"N": rep.moreBad}))
 		}
-		return errors.New(cat.Text("ImportRefused", map[string]any{"Count": len(rep.bad) + rep.moreBad}))
+		return errors.New(cat.Text("ImportRefused", map[string]any{"N": len(rep.bad) + rep.moreBad}))
 	}
 	e.printImportReport(cat, rep)
 	if *dryRun {
@@ -118,7 +118,7 @@ func (e *cmdEnv) importHistory(ctx context.Context, args []string) error {
 	if err != nil {
 		return errors.New(cat.Explain(err))
 	}
-	fmt.Fprintln(e.stdout, cat.Text("ImportDone", map[string]any{"Count": n}))
+	fmt.Fprintln(e.stdout, cat.Text("ImportDone", map[string]any{"N": n}))
 	return nil
 }
 
@@ -270,7 +270,7 @@ func (e *cmdEnv) progress(size int64) *progressbar.ProgressBar {
 // printImportReport says what the file holds: how many requests, by
 // month and by channel.
 func (e *cmdEnv) printImportReport(cat *web.Catalog, rep *importReport) {
-	fmt.Fprintln(e.stdout, cat.Text("ImportRows", map[string]any{"Count": rep.rows, "Text": rep.withText}))
+	fmt.Fprintln(e.stdout, cat.Text("ImportRows", map[string]any{"N": rep.rows, "Text": rep.withText}))
 	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, cat.Text("ImportByMonth", nil))
 	for _, m := range slices.Sorted(maps.Keys(rep.byMonth)) {
@@ -284,6 +284,6 @@ func (e *cmdEnv) printImportReport(cat *web.Catalog, rep *importReport) {
 	}
 	w.Flush()
 	if rep.old > 0 {
-		fmt.Fprintln(e.stdout, cat.Text("ImportOld", map[string]any{"Count": rep.old, "Days": rep.retention}))
+		fmt.Fprintln(e.stdout, cat.Text("ImportOld", map[string]any{"N": rep.old, "Days": rep.retention}))
 	}
 }

@@ -158,7 +158,7 @@ func (h *historyReader) row(rec []string) (tropa.HistoryRow, error) {
 	}
 	for _, col := range historyColumns[:5] {
 		if strings.TrimSpace(value(col)) == "" {
-			return tropa.HistoryRow{}, tropa.UserError(tropa.EINVALID, "ErrImportValueMissing", map[string]any{"Column": col})
+			return tropa.HistoryRow{}, tropa.UserError(tropa.EINVALID, "ErrImportValueMissing", map[string]any{"Field": col})
 		}
 	}
 	day, err := parseHistoryDay(strings.TrimSpace(value(colDate)))
