@@ -53,6 +53,9 @@ type historyReader struct {
 	csv   *csv.Reader
 	at    map[string]int
 	names historyNames
+	// after is the line after the last row read, where the next one
+	// starts unless blank lines come first.
+	after int
 	// stopped is set once a row could not be read at all.
 	stopped bool
 }
@@ -80,9 +83,13 @@ func newHistoryReader(r io.Reader, names historyNames) (*historyReader, error) {
 	src := &rowBound{r: r}
 	c := csv.NewReader(src)
 	c.ReuseRecord = true
-	h := &historyReader{src: src, csv: c, at: map[string]int{}, names: names}
+	h := &historyReader{src: src, csv: c, at: map[string]int{}, names: names, after: 2}
 	header, err := c.Read()
 	src.start = c.InputOffset()
+	if len(header) > 0 {
+		end, _ := c.FieldPos(len(header) - 1)
+		h.after = end + 1
+	}
 	switch {
 	case errors.Is(err, io.EOF):
 		return nil, &rowError{Line: 1, Err: tropa.UserError(tropa.EINVALID, "ErrImportEmpty", nil)}
@@ -119,18 +126,23 @@ func (h *historyReader) next() (tropa.HistoryRow, int, error) {
 		return tropa.HistoryRow{}, 0, io.EOF
 	}
 	rec, err := h.csv.Read()
-	line, _ := h.csv.FieldPos(0)
 	h.src.start = h.csv.InputOffset()
+	line := h.after
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		line = pe.StartLine
+		line, h.after = pe.StartLine, pe.Line+1
+	}
+	if len(rec) > 0 {
+		line, _ = h.csv.FieldPos(0)
+		end, _ := h.csv.FieldPos(len(rec) - 1)
+		h.after = end + strings.Count(rec[len(rec)-1], "\n") + 1
 	}
 	switch {
 	case errors.Is(err, io.EOF):
 		return tropa.HistoryRow{}, 0, io.EOF
 	case errors.Is(err, errRowTooLong):
 		h.stopped = true
-		return tropa.HistoryRow{}, 0, &rowError{Line: line, Err: errRowTooLong}
+		return tropa.HistoryRow{}, line, &rowError{Line: line, Err: errRowTooLong}
 	case err != nil:
 		return tropa.HistoryRow{}, line, &rowError{Line: line, Err: csvError(err)}
 	}
