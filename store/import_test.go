@@ -117,4 +117,3 @@ func testImportRequests(t *testing.T, b storetest.Backend) {
 		t.Errorf("imported request without text = %+v, %v; want closed on its day, owned by no one, nobody wrote", r, err)
 	}
 }
-
