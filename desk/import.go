@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"iter"
+	"runtime"
 	"time"
 
 	"tropa"
@@ -28,20 +29,12 @@ func (d *Desk) ImportHistory(ctx context.Context, rows iter.Seq2[tropa.HistoryRo
 		return 0, err
 	}
 	now := d.now()
-	requests := func(yield func(*tropa.ImportedRequest, error) bool) {
-		for row, err := range rows {
-			if err == nil {
-				err = row.Validate(v, now)
-			}
-			var ir *tropa.ImportedRequest
-			if err == nil {
-				ir, err = importedRequest(&row, recipients, now)
-			}
-			if !yield(ir, err) || err != nil {
-				return
-			}
+	requests := sealInParallel(ctx, rows, runtime.GOMAXPROCS(0), func(row *tropa.HistoryRow) (*tropa.ImportedRequest, error) {
+		if err := row.Validate(v, now); err != nil {
+			return nil, err
 		}
-	}
+		return importedRequest(row, recipients, now)
+	})
 	return d.cfg.Store.ImportRequests(ctx, &tropa.ImportBatch{Requests: requests, NewRef: newRef,
 		Audit: tropa.AuditEvent{At: now, Actor: ActorCLI, Action: tropa.ActionImport}})
 }
@@ -76,4 +69,54 @@ func importedRequest(row *tropa.HistoryRow, recipients []tropa.Recipient, now ti
 		return nil, err
 	}
 	return ir, nil
+}
+
+// sealInParallel makes the records of rows with build, on up to workers
+// goroutines at once, and yields them in the rows' order, up to the first
+// error: the key work of a history with texts, an X25519 wrap per holder
+// per row, is spread over the cores while the store writes the rows made.
+// It returns once no goroutine of its own is left reading rows.
+func sealInParallel(ctx context.Context, rows iter.Seq2[tropa.HistoryRow, error], workers int,
+	build func(*tropa.HistoryRow) (*tropa.ImportedRequest, error)) iter.Seq2[*tropa.ImportedRequest, error] {
+	type made struct {
+		ir  *tropa.ImportedRequest
+		err error
+	}
+	return func(yield func(*tropa.ImportedRequest, error) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		pending := make(chan chan made, 4*workers)
+		defer func() {
+			cancel()
+			for range pending {
+			}
+		}()
+		go func() {
+			defer close(pending)
+			busy := make(chan struct{}, workers)
+			for row, err := range rows {
+				out := make(chan made, 1)
+				select {
+				case pending <- out:
+				case <-ctx.Done():
+					return
+				}
+				if err != nil {
+					out <- made{err: err}
+					return
+				}
+				busy <- struct{}{}
+				go func() {
+					defer func() { <-busy }()
+					ir, err := build(&row)
+					out <- made{ir, err}
+				}()
+			}
+		}()
+		for out := range pending {
+			m := <-out
+			if !yield(m.ir, m.err) || m.err != nil {
+				return
+			}
+		}
+	}
 }
