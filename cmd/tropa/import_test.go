@@ -326,3 +326,17 @@ func equalCounts[K comparable](got, want map[K]int) bool {
 	}
 	return true
 }
+
+// The example in the docs imports as it says.
+func TestImportExampleFile(t *testing.T) {
+	t.Parallel()
+	dir, _ := importDir(t)
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "history-example.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := runImport(t, dir, "", string(b), "--dry-run")
+	if err != nil || !strings.Contains(out, "Requests: 5, of them with text: 1.") {
+		t.Errorf("dry run of the example: %v\n%s", err, out)
+	}
+}
