@@ -28,10 +28,10 @@ func importDir(t *testing.T) (dir, enrolCode string) {
 	return dir, enrolCodeIn(t, out)
 }
 
-// olgaSession logs olga in for the first time and enrols her TOTP.
-func olgaSession(t *testing.T, d *desk.Desk, enrolCode string) *desk.Session {
+// enrolled logs a staff member in for the first time and enrols their TOTP.
+func enrolled(t *testing.T, d *desk.Desk, name, password, enrolCode string) *desk.Session {
 	t.Helper()
-	s, err := d.Login(t.Context(), "olga", "olga password 5d2a", "")
+	s, err := d.Login(t.Context(), name, password, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,13 +91,13 @@ func storedRequests(t *testing.T, db *store.DB) int {
 	return total(c.ReceivedByChannel)
 }
 
-// received counts the requests received in every month, as the figures
-// page counts them.
-func received(t *testing.T, db *store.DB, months ...stats.Period) []*tropa.Counts {
+// received counts every month's figures as the figures page does, for
+// the analyst of session s.
+func received(t *testing.T, d *desk.Desk, s *desk.Session, months ...stats.Period) []*tropa.Counts {
 	t.Helper()
 	var all []*tropa.Counts
 	for _, m := range months {
-		c, err := db.Counts(t.Context(), m.From(), m.To())
+		c, err := d.Counts(t.Context(), s, m)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -234,11 +234,14 @@ func TestImportFigures(t *testing.T) {
 	if out, err := runImport(t, dir, "", csv); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	d, db := importDesk(t, dir)
+	out := mustRun(t, "ana password 5d2a\n", "user", "add", "--data", dir, "--name", "ana", "--role", "analyst",
+		"--password-stdin")
+	d, _ := importDesk(t, dir)
+	analyst := enrolled(t, d, "ana", "ana password 5d2a", enrolCodeIn(t, out))
 	sep, oct, nov := stats.Month(2023, time.September), stats.Month(2023, time.October), stats.Month(2023, time.November)
 	check := func(when string) {
 		t.Helper()
-		c := received(t, db, sep, oct, nov, stats.Month(2023, time.August))
+		c := received(t, d, analyst, sep, oct, nov, stats.Month(2023, time.August))
 		want := []struct {
 			channels map[tropa.Channel]int
 			kinds    map[tropa.Kind]int
@@ -283,7 +286,7 @@ func TestImportFigures(t *testing.T) {
 	if unowned != 0 || keyless != 4 || events != 5 {
 		t.Errorf("unowned or owned %d, without keys %d, import events %d; want 0, 4, 5", unowned, keyless, events)
 	}
-	s := olgaSession(t, d, enrol)
+	s := enrolled(t, d, "olga", "olga password 5d2a", enrol)
 	cs, err := d.OpenCase(t.Context(), s, id)
 	if err != nil {
 		t.Fatalf("olga opens the imported case: %v", err)
