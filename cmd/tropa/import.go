@@ -96,7 +96,7 @@ func (e *cmdEnv) importHistory(ctx context.Context, args []string) error {
 	if e.now != nil {
 		now = e.now()
 	}
-	rep, err := e.checkHistory(ctx, d, path, now)
+	rep, err := e.checkHistory(ctx, d, path, now, cat.Text("ImportChecking", nil))
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func (e *cmdEnv) importHistory(ctx context.Context, args []string) error {
 		fmt.Fprintln(e.stdout, cat.Text("ImportDryRun", nil))
 		return nil
 	}
-	n, err := e.writeHistory(ctx, d, path)
+	n, err := e.writeHistory(ctx, d, path, cat.Text("ImportWriting", nil))
 	if err != nil {
 		return errors.New(cat.Explain(err))
 	}
@@ -142,7 +142,7 @@ func (e *cmdEnv) language(lang string) string {
 // checkHistory reads the file at path once, whole, and reports what it
 // holds and every row that is wrong with it, in little memory whatever
 // its size.
-func (e *cmdEnv) checkHistory(ctx context.Context, d *desk.Desk, path string, now time.Time) (*importReport, error) {
+func (e *cmdEnv) checkHistory(ctx context.Context, d *desk.Desk, path string, now time.Time, doing string) (*importReport, error) {
 	v, err := d.Vocabulary(ctx)
 	if err != nil {
 		return nil, err
@@ -163,7 +163,7 @@ func (e *cmdEnv) checkHistory(ctx context.Context, d *desk.Desk, path string, no
 			rep.moreBad++
 		}
 	}
-	err = e.readHistory(path, names, func(row tropa.HistoryRow, line int, err error) error {
+	err = e.readHistory(path, doing, names, func(row tropa.HistoryRow, line int, err error) error {
 		if err == nil {
 			err = row.Validate(v, now)
 		}
@@ -197,7 +197,7 @@ func (e *cmdEnv) checkHistory(ctx context.Context, d *desk.Desk, path string, no
 
 // writeHistory reads the file at path again and has the desk write it,
 // which checks every row again: the file may have changed since.
-func (e *cmdEnv) writeHistory(ctx context.Context, d *desk.Desk, path string) (int, error) {
+func (e *cmdEnv) writeHistory(ctx context.Context, d *desk.Desk, path, doing string) (int, error) {
 	v, err := d.Vocabulary(ctx)
 	if err != nil {
 		return 0, err
@@ -208,7 +208,7 @@ func (e *cmdEnv) writeHistory(ctx context.Context, d *desk.Desk, path string) (i
 	}
 	rows := func(yield func(tropa.HistoryRow, error) bool) {
 		stop := errors.New("stopped")
-		rerr := e.readHistory(path, names, func(row tropa.HistoryRow, _ int, err error) error {
+		rerr := e.readHistory(path, doing, names, func(row tropa.HistoryRow, _ int, err error) error {
 			if !yield(row, err) || err != nil {
 				return stop
 			}
@@ -221,11 +221,11 @@ func (e *cmdEnv) writeHistory(ctx context.Context, d *desk.Desk, path string) (i
 	return d.ImportHistory(ctx, rows)
 }
 
-// readHistory reads the history file at path, calling fn with each row
+// readHistory reads the history file at path, doing what doing says, calling fn with each row
 // and its line, or with what is wrong with it, until fn fails; a bar on
 // standard error shows how far it got, when that is a terminal and the
 // file is large.
-func (e *cmdEnv) readHistory(path string, names historyNames, fn func(tropa.HistoryRow, int, error) error) error {
+func (e *cmdEnv) readHistory(path, doing string, names historyNames, fn func(tropa.HistoryRow, int, error) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -235,7 +235,7 @@ func (e *cmdEnv) readHistory(path string, names historyNames, fn func(tropa.Hist
 	if err != nil {
 		return err
 	}
-	bar := e.progress(info.Size())
+	bar := e.progress(info.Size(), doing)
 	defer bar.Finish()
 	r, err := newHistoryReader(f, names)
 	if err != nil {
@@ -255,15 +255,15 @@ func (e *cmdEnv) readHistory(path string, names historyNames, fn func(tropa.Hist
 	}
 }
 
-// progress is a bar of size bytes on standard error, or one that shows
+// progress is a bar of size bytes on standard error, titled doing, or one that shows
 // nothing when standard error is no terminal or the file is small.
-func (e *cmdEnv) progress(size int64) *progressbar.ProgressBar {
+func (e *cmdEnv) progress(size int64, doing string) *progressbar.ProgressBar {
 	const large = 1 << 20
 	f, ok := e.stderr.(*os.File)
 	if !ok || size < large || !term.IsTerminal(int(f.Fd())) {
 		return progressbar.DefaultSilent(size)
 	}
-	return progressbar.NewOptions64(size, progressbar.OptionSetWriter(f), progressbar.OptionShowBytes(true),
+	return progressbar.NewOptions64(size, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription(doing), progressbar.OptionShowBytes(true),
 		progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 }
 
