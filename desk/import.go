@@ -120,3 +120,10 @@ func sealInParallel(ctx context.Context, rows iter.Seq2[tropa.HistoryRow, error]
 		}
 	}
 }
+
+// PastImports lists the histories imported so far, newest first, from
+// the audit log, which keeps them after retention has deleted what they
+// wrote: importing the same rows again would count them twice.
+func (d *Desk) PastImports(ctx context.Context) ([]tropa.AuditLine, error) {
+	return d.cfg.Store.AuditLog(ctx, tropa.AuditFilter{Action: tropa.ActionImport, Limit: 20})
+}

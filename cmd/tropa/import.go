@@ -45,8 +45,9 @@ one's queue. Its text is sealed like any request's, under a key of its own
 wrapped to the recovery key and the intake group; a row without text has
 nothing to open. The whole file is checked first: each bad row is reported
 by its line, and nothing is written unless every row is good. Then it is
-written in one transaction. Delete the CSV file once imported: it holds the
-texts in clear.
+written in one transaction. A second import is refused without --again: the
+same rows imported twice count twice. Delete the CSV file once imported: it
+holds the texts in clear.
 
 flags:`
 
@@ -75,6 +76,7 @@ func (e *cmdEnv) importHistory(ctx context.Context, args []string) error {
 	at := addDatabaseFlags(fs, "data directory")
 	dryRun := fs.Bool("dry-run", false, "check the file and report what would be imported; write nothing")
 	lang := fs.String("lang", "", "language of the report: ru, uk or en (default: from LANG, else en)")
+	again := fs.Bool("again", false, "import although a history was imported before: rows imported twice count twice")
 	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -110,9 +112,19 @@ func (e *cmdEnv) importHistory(ctx context.Context, args []string) error {
 		return errors.New(cat.Text("ImportRefused", map[string]any{"N": len(rep.bad) + rep.moreBad}))
 	}
 	e.printImportReport(cat, rep)
+	past, err := d.PastImports(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range past {
+		fmt.Fprintln(e.stdout, cat.Text("ImportBefore", map[string]any{"Day": p.At.UTC().Format(time.DateOnly), "Detail": p.Detail}))
+	}
 	if *dryRun {
 		fmt.Fprintln(e.stdout, cat.Text("ImportDryRun", nil))
 		return nil
+	}
+	if len(past) > 0 && !*again {
+		return errors.New(cat.Text("ImportAgain", nil))
 	}
 	n, err := e.writeHistory(ctx, d, path, cat.Text("ImportWriting", nil))
 	if err != nil {

@@ -213,6 +213,21 @@ func TestImportDryRunWritesNothing(t *testing.T) {
 	if n := storedRequests(t, db); n != 3 {
 		t.Errorf("after the import, %d requests are stored, want 3", n)
 	}
+	// The same file again would count every row twice.
+	out, err = runImport(t, dir, "", csv)
+	if err == nil || !strings.Contains(err.Error(), "Give --again") || !strings.Contains(out, "A history was imported on") ||
+		!strings.Contains(out, "(3 requests)") {
+		t.Errorf("a second import: %v\n%s\nwant it refused, naming the first", err, out)
+	}
+	if n := storedRequests(t, db); n != 3 {
+		t.Errorf("after a refused second import, %d requests are stored, want 3", n)
+	}
+	if out, err = runImport(t, dir, "", csv, "--again"); err != nil {
+		t.Fatalf("import --again: %v\n%s", err, out)
+	}
+	if n := storedRequests(t, db); n != 6 {
+		t.Errorf("after import --again, %d requests are stored, want 6", n)
+	}
 }
 
 // Imported requests count in the figures exactly as a hand count of the
