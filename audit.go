@@ -59,6 +59,10 @@ const (
 	// ActionMeetingSent records meeting details sent to the applicant as a
 	// staff reply; its detail names which details, never their content.
 	ActionMeetingSent = "meeting.sent"
+
+	// ActionImport records an organization's history imported from a
+	// file; its detail is how many requests.
+	ActionImport = "request.import"
 )
 
 // Audit actions of key rotation. ActionKeyRotate records a new key pair for

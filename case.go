@@ -209,6 +209,10 @@ const (
 	// CaseMeetingWindow records a meeting rescheduled: the old and new
 	// windows are sealed.
 	CaseMeetingWindow CaseAction = "meeting_window"
+	// CaseImport records a request loaded from the organization's own
+	// past records rather than received: it marks the imported requests,
+	// which figures can count or leave out.
+	CaseImport CaseAction = "import"
 )
 
 // CaseEvent is one change in a case's history: who, when, from what, to

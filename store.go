@@ -358,6 +358,9 @@ type SessionStore interface {
 // RequestStore keeps requests, their messages, key wraps and receipts.
 type RequestStore interface {
 	CreateRequest(ctx context.Context, n *NewRequest) error
+	// ImportRequests writes a history in one transaction and returns how
+	// many requests it wrote; on the first error it writes nothing.
+	ImportRequests(ctx context.Context, b *ImportBatch) (int, error)
 	ReceiptByLookup(ctx context.Context, lookup string) (*ReceiptRecord, error)
 	RequestByID(ctx context.Context, id string) (*RequestRecord, error)
 	// Messages returns a request's messages, oldest first; internal notes

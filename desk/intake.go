@@ -152,6 +152,12 @@ func (d *Desk) intakeWraps(ctx context.Context, requestID string, caseKey *seal.
 		recipients = append(recipients, tropa.Recipient{StaffID: enteredBy.Staff.ID, PublicKey: enteredBy.Staff.PublicKey,
 			Reason: tropa.AccessEntered})
 	}
+	return wrapCaseKey(requestID, caseKey, recipients, now)
+}
+
+// wrapCaseKey wraps a new request's case key to each of recipients, for
+// the reason each has, intake if none.
+func wrapCaseKey(requestID string, caseKey *seal.Key, recipients []tropa.Recipient, now time.Time) ([]tropa.KeyWrap, error) {
 	wraps := make([]tropa.KeyWrap, 0, len(recipients))
 	for _, r := range recipients {
 		wrapped, err := seal.WrapKey(r.PublicKey, caseKey)

@@ -73,6 +73,8 @@ func (p *page) HistoryText(ev tropa.CaseEvent, names map[string]string) string {
 		text = p.T("History_erase_contact")
 	case tropa.CaseKeepClosed:
 		text = p.T("History_keep_closed")
+	case tropa.CaseImport:
+		text = p.T("History_import")
 	case tropa.CaseCall:
 		text = p.T("History_call", "Caller", p.T("Caller_"+ev.Subject))
 	case tropa.CaseStay:

@@ -53,6 +53,7 @@ commands:
   backup      write an encrypted backup, also while serving
   backup verify  check a backup whole without restoring it
   restore     bring a backup back into an empty data directory or database
+  import      load the organization's past requests from a CSV file
   totp-code   print the current TOTP code for a secret (for the demo)
   bench       flood a tropa on this machine and measure it against argon2id's ceiling
   stats       print the figures page's tables, publish-safe, as a table, CSV or JSON
@@ -83,6 +84,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.backup(ctx, rest)
 	case "restore":
 		return env.restore(ctx, rest)
+	case "import":
+		return env.importHistory(ctx, rest)
 	case "totp-code":
 		return env.totpCode(rest)
 	case "bench":
