@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"io"
-	"slices"
 	"time"
 
 	"tropa"
@@ -45,11 +44,12 @@ func (e *cmdEnv) stats(ctx context.Context, args []string) error {
 		"kind, channel, decision, stage, outcome, stays, meetings, legal, calls; all for every table")
 	compare := fs.String("compare", "previous", "previous (the period of equal length before) or year (the same period a year before)")
 	format := fs.String("format", "table", "table, csv or json")
-	lang := fs.String("lang", "en", "language of labels and errors: en, ru or uk")
+	lang := fs.String("lang", "", "language of labels and errors: en, ru or uk (default: from LANG, else en)")
 	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
-	if !slices.Contains([]string{"en", "ru", "uk"}, *lang) {
+	*lang = e.language(*lang)
+	if !web.Speaks(*lang) {
 		return errors.New("--lang: choose en, ru or uk")
 	}
 	if err := e.printStats(ctx, at, statsFlags{from: *from, to: *to, by: *by, compare: *compare, format: *format, lang: *lang}); err != nil {
