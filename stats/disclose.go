@@ -40,7 +40,7 @@ func (t *table) bounds() (lo, hi []int) {
 		case t.mark[v] == Small:
 			lo[v], hi[v] = 1, t.threshold-1
 		case t.isCell(v):
-			lo[v], hi[v] = t.threshold, unbounded
+			lo[v], hi[v] = t.hiddenFloor, unbounded
 		default:
 			lo[v], hi[v] = 1, unbounded
 		}

@@ -210,3 +210,49 @@ func ParsePeriod(s string) (Period, error) {
 	}
 	return Month(m.Year(), m.Month()), nil
 }
+
+// MaxMonths bounds a range of months on the figures page: two years, with
+// the two years before them to compare, is as far back as a table of
+// categories reads well.
+const MaxMonths = 24
+
+// Months is the whole calendar months from the month of first to that of
+// last, both included: one month is a month, a calendar quarter a quarter,
+// any other run a range. Figures are published by whole months only (see
+// Sums), so a date inside a month stands for the whole month.
+func Months(first, last time.Time) (Period, error) {
+	from := Month(first.Year(), first.Month())
+	to := Month(last.Year(), last.Month())
+	n := (to.First.Year()-from.First.Year())*12 + int(to.First.Month()) - int(from.First.Month()) + 1
+	switch {
+	case n < 1:
+		return Period{}, tropa.UserError(tropa.EINVALID, "ErrRangeReversed", nil)
+	case n > MaxMonths:
+		return Period{}, tropa.UserError(tropa.EINVALID, "ErrRangeTooLong", map[string]any{"Max": MaxMonths, "Months": n})
+	case n == 1:
+		return from, nil
+	case n == 3 && from.Quarter().First == from.First:
+		return from.Quarter(), nil
+	}
+	return Period{Grain: GrainRange, First: from.First, Last: to.Last}, nil
+}
+
+// Parts are the calendar quarters and months, in order, that a period of
+// whole months is made of, each quarter whole where it can be: June to
+// November is June, the third quarter, October and November. Each part's
+// figures are published on a page of its own, so a sum over the period
+// adds up published figures (see Sums).
+func (p Period) Parts() []Period {
+	var parts []Period
+	for m := p.First; m.Before(p.To()); {
+		q := Month(m.Year(), m.Month()).Quarter()
+		if q.First.Equal(m) && !q.Last.After(p.Last) {
+			parts = append(parts, q)
+			m = q.To()
+			continue
+		}
+		parts = append(parts, Month(m.Year(), m.Month()))
+		m = m.AddDate(0, 1, 0)
+	}
+	return parts
+}

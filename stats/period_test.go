@@ -1,9 +1,11 @@
 package stats_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
+	"tropa"
 	"tropa/stats"
 )
 
@@ -152,4 +154,45 @@ func FuzzParsePeriod(f *testing.F) {
 			t.Fatalf("%q read as %s, which reads back as %s, %v", s, p, again, err)
 		}
 	})
+}
+
+// A range is of whole months, however its ends are typed: June to
+// November against December to May, and against June to November a year
+// before, each made of the quarters and months the pages publish.
+func TestMonthsRange(t *testing.T) {
+	t.Parallel()
+	p, err := stats.Months(day("2025-06-15"), day("2025-11-03"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ what, got, want string }{
+		{"range", p.String(), "2025-06-01..2025-11-30"},
+		{"before", p.Previous().String(), "2024-12-01..2025-05-31"},
+		{"after", p.Next().String(), "2025-12-01..2026-05-31"},
+		{"year before", p.YearBefore().String(), "2024-06-01..2024-11-30"},
+		{"year before February", must(stats.Months(day("2024-01-01"), day("2024-02-29"))).YearBefore().String(), "2023-01-01..2023-02-28"},
+		{"parts", fmt.Sprint(p.Parts()), "[2025-06 2025-Q3 2025-10 2025-11]"},
+		{"parts across years", fmt.Sprint(must(stats.Months(day("2024-10-01"), day("2026-01-31"))).Parts()),
+			"[2024-Q4 2025-Q1 2025-Q2 2025-Q3 2025-Q4 2026-01]"},
+		{"one month", must(stats.Months(day("2025-06-30"), day("2025-06-01"))).String(), "2025-06"},
+		{"a quarter", must(stats.Months(day("2025-07-09"), day("2025-09-09"))).String(), "2025-Q3"},
+		{"a quarter's parts", fmt.Sprint(stats.Quarter(2025, 3).Parts()), "[2025-Q3]"},
+		{"two years", must(stats.Months(day("2024-01-01"), day("2025-12-01"))).String(), "2024-01-01..2025-12-31"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("%s = %s, want %s", tt.what, tt.got, tt.want)
+		}
+	}
+	for _, bad := range [][2]string{{"2025-11-01", "2025-06-30"}, {"2024-01-01", "2026-01-01"}} {
+		if _, err := stats.Months(day(bad[0]), day(bad[1])); !tropa.IsCode(err, tropa.EINVALID) {
+			t.Errorf("Months(%s, %s) = %v, want refused", bad[0], bad[1], err)
+		}
+	}
+}
+
+func must(p stats.Period, err error) stats.Period {
+	if err != nil {
+		panic(err)
+	}
+	return p
 }

@@ -132,6 +132,9 @@ type table struct {
 	mark       []Mark
 	eqs        []equation
 	threshold  int
+	// hiddenFloor is the least a withheld cell can be, as the reader
+	// knows it: the threshold, else it would read "<5".
+	hiddenFloor int
 }
 
 // equation says variable total is the sum of variables parts.
@@ -141,7 +144,7 @@ type equation struct {
 }
 
 func newTable(g Grid, threshold int) *table {
-	t := &table{Grid: g, rows: len(g.Cells), threshold: threshold}
+	t := &table{Grid: g, rows: len(g.Cells), threshold: threshold, hiddenFloor: threshold}
 	if t.rows > 0 {
 		t.cols = len(g.Cells[0])
 	}

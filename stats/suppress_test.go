@@ -16,6 +16,8 @@ type figure struct {
 	mark  stats.Mark
 	shown int
 	truth int
+	// pub is the figure as published.
+	pub stats.Figure
 }
 
 // sum says that the figure total is the sum of parts.
@@ -35,7 +37,7 @@ func newReader(g stats.Grid, p stats.Published) *reader {
 	rd := &reader{figs: map[string]figure{}, threshold: p.Threshold}
 	put := func(name string, f stats.Figure, truth int) {
 		n, _ := f.Value()
-		rd.figs[name] = figure{name: name, mark: f.Mark(), shown: n, truth: truth}
+		rd.figs[name] = figure{name: name, mark: f.Mark(), shown: n, truth: truth, pub: f}
 	}
 	rowTruth := make([]int, len(g.Cells))
 	var colTruth []int
@@ -99,7 +101,7 @@ func (rd *reader) recompute() map[string]int {
 	// A withheld cell is at least the threshold, else it would read
 	// "<5"; a withheld total may be a "<5" withheld to cover its cells.
 	least := func(name string) int {
-		if rd.figs[name].mark == stats.Small || !strings.HasPrefix(name, "cell") {
+		if rd.figs[name].mark == stats.Small || !isCell(name) {
 			return 1
 		}
 		return rd.threshold
@@ -161,7 +163,7 @@ func check(tb testing.TB, g stats.Grid, p stats.Published) {
 		case f.truth == 0 && f.mark != stats.Shown:
 			tb.Errorf("%s is 0 and withheld (%d)", name, f.mark)
 		case f.truth > 0 && f.truth < rd.threshold && f.mark != stats.Small &&
-			(strings.HasPrefix(name, "cell") || f.mark != stats.Hidden):
+			(isCell(name) || f.mark != stats.Hidden):
 			tb.Errorf("%s is %d and published as mark %d, want <%d", name, f.truth, f.mark, rd.threshold)
 		case f.truth >= rd.threshold && f.mark == stats.Small:
 			tb.Errorf("%s is %d and published as <%d", name, f.truth, rd.threshold)
@@ -182,6 +184,10 @@ func check(tb testing.TB, g stats.Grid, p stats.Published) {
 		tb.Logf("grid %v, totals: rows %v, columns %v, grand %v, threshold %d", g.Cells, g.RowTotals, g.ColTotals, g.GrandTotal, p.Threshold)
 	}
 }
+
+// isCell reports whether the figure named name is a cell of its table,
+// not a total: a withheld cell is at least the threshold.
+func isCell(name string) bool { return strings.Contains(name, "cell ") }
 
 func column(ns ...int) [][]int {
 	cells := make([][]int, len(ns))

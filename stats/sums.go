@@ -1,0 +1,72 @@
+package stats
+
+// Part is a figure already published on a page of its own, a month's or a
+// quarter's, with the count behind it, that a sum adds up.
+type Part struct {
+	Count  int
+	Figure Figure
+}
+
+// PublishSums publishes a table of sums of published figures, such as a
+// range of months, each figure the sum of its months' (or its whole
+// quarters'): rows[r] are the parts of row r, total those of the table's
+// total, nil for a table without one.
+//
+// A reader holds every month's and quarter's page as well as the range's,
+// and a range's sums would give away any withheld figure they add with
+// shown ones (the range less its shown months is the withheld month). So a
+// sum is shown only when every figure it adds is shown, when it tells no
+// more than those pages; it reads "<5" only when it adds one "<5" and
+// otherwise 0s, when it is that figure; else it is withheld, and a
+// withheld sum is at least 1, which its withheld parts already say. Then
+// the complementary rule runs over the range's own table, so that no
+// withheld sum can be worked out from the range's total and its other
+// rows either.
+func PublishSums(threshold int, rows [][]Part, total []Part) Published {
+	threshold = max(threshold, MinThreshold)
+	g := Grid{Cells: make([][]int, len(rows)), ColTotals: total != nil}
+	for r, parts := range rows {
+		g.Cells[r] = []int{sumOf(parts)}
+	}
+	t := newTable(g, threshold)
+	// A withheld sum may be below the threshold (two "<5" months), so the
+	// reader knows only that it is at least 1.
+	t.hiddenFloor = 1
+	for r, parts := range rows {
+		t.mark[t.cell(r, 0)] = sumMark(parts, threshold)
+	}
+	if total != nil {
+		t.mark[t.colTotal(0)] = sumMark(total, threshold)
+	}
+	t.protect()
+	return t.published()
+}
+
+func sumOf(parts []Part) int {
+	n := 0
+	for _, p := range parts {
+		n += p.Count
+	}
+	return n
+}
+
+// sumMark is how a sum of parts is published: shown if all of them are,
+// "<5" if it is one "<5" and 0s, else withheld.
+func sumMark(parts []Part, threshold int) Mark {
+	withheld, small := 0, 0
+	for _, p := range parts {
+		switch p.Figure.Mark() {
+		case Small:
+			withheld, small = withheld+1, small+1
+		case Hidden:
+			withheld++
+		}
+	}
+	switch {
+	case withheld == 0:
+		return Shown
+	case withheld == 1 && small == 1 && sumOf(parts) < threshold:
+		return Small
+	}
+	return Hidden
+}

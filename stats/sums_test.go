@@ -1,0 +1,190 @@
+package stats_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"tropa/stats"
+)
+
+// June "<5", July 40 and August 12 legal requests: the range's 55 less the
+// months shown would be June's 3, so the range withholds its row; beside
+// it, the total of 90 and the other row, 35, shown in every month, would
+// give the 55 away, and the other row goes too.
+func TestPublishSumsByHand(t *testing.T) {
+	t.Parallel()
+	legal := []stats.Part{{3, small(t, 3)}, {40, shownFig(t, 40)}, {12, shownFig(t, 12)}}
+	other := []stats.Part{{10, shownFig(t, 10)}, {25, shownFig(t, 25)}, {0, shownFig(t, 0)}}
+	total := []stats.Part{{13, shownFig(t, 13)}, {65, shownFig(t, 65)}, {12, shownFig(t, 12)}}
+	p := stats.PublishSums(stats.DefaultThreshold, [][]stats.Part{legal, other}, total)
+	if p.Cells[0][0].Mark() != stats.Hidden {
+		t.Errorf("legal over the range published as mark %d, want withheld", p.Cells[0][0].Mark())
+	}
+	if p.Cells[1][0].Mark() != stats.Hidden {
+		t.Errorf("the other row published as mark %d, want withheld beside the legal", p.Cells[1][0].Mark())
+	}
+	if n, ok := p.ColTotals[0].Value(); !ok || n != 90 {
+		t.Errorf("the total published as %d (%v), want 90", n, ok)
+	}
+
+	// A "<5" beside 0s is that "<5"; two are withheld, for "<5" over two
+	// "<5" months would bound each.
+	if p := stats.PublishSums(stats.DefaultThreshold, [][]stats.Part{{{2, small(t, 2)}, {0, shownFig(t, 0)}}}, nil); p.Cells[0][0].Mark() != stats.Small {
+		t.Errorf("a \"<5\" and a 0 published as mark %d, want <5", p.Cells[0][0].Mark())
+	}
+	if p := stats.PublishSums(stats.DefaultThreshold, [][]stats.Part{{{1, small(t, 1)}, {2, small(t, 2)}}}, nil); p.Cells[0][0].Mark() != stats.Hidden {
+		t.Errorf("two \"<5\" published as mark %d, want withheld", p.Cells[0][0].Mark())
+	}
+}
+
+// small and shownFig are the figures a one-cell table publishes for n.
+func small(tb testing.TB, n int) stats.Figure {
+	tb.Helper()
+	f := stats.Suppress(stats.Grid{Cells: column(n)}, stats.DefaultThreshold).Cells[0][0]
+	if f.Mark() != stats.Small {
+		tb.Fatalf("%d is not small", n)
+	}
+	return f
+}
+
+func shownFig(tb testing.TB, n int) stats.Figure {
+	tb.Helper()
+	f := stats.Suppress(stats.Grid{Cells: column(n)}, stats.DefaultThreshold).Cells[0][0]
+	if f.Mark() != stats.Shown {
+		tb.Fatalf("%d is not shown", n)
+	}
+	return f
+}
+
+// A reader holds the pages of every month and quarter of two years and of
+// ranges of months across them, and knows that a range adds its months up:
+// for random counts, no withheld figure of any page comes out of them all
+// together.
+func TestPublishSumsAcrossPages(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(16, 24))
+	start := time.Date(2024, time.January, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 300 {
+		rows := 1 + rng.IntN(5)
+		// counts[m][r] is row r's count in month m.
+		counts := make([][]int, 24)
+		for m := range counts {
+			counts[m] = make([]int, rows)
+			for r := range counts[m] {
+				switch rng.IntN(4) {
+				case 0:
+				case 1:
+					counts[m][r] = 1 + rng.IntN(4)
+				case 2:
+					counts[m][r] = 5 + rng.IntN(6)
+				default:
+					counts[m][r] = rng.IntN(40)
+				}
+			}
+		}
+		rd := &reader{figs: map[string]figure{}, threshold: stats.DefaultThreshold}
+		quarters := make([]stats.Grid, 8)
+		pubs := make([]stats.Published, 8)
+		for q := range quarters {
+			g := stats.Grid{Cells: make([][]int, rows), RowTotals: true, ColTotals: true, GrandTotal: true}
+			for r := range rows {
+				g.Cells[r] = []int{counts[3*q][r], counts[3*q+1][r], counts[3*q+2][r]}
+			}
+			quarters[q], pubs[q] = g, stats.Suppress(g, stats.DefaultThreshold)
+			rd.add(fmt.Sprintf("q%d ", q), newReader(g, pubs[q]))
+		}
+		// Figure names, as the quarter's reader names them, of row r's and
+		// the total's figure of a part (a month or a quarter).
+		name := func(part stats.Period, r int) string {
+			m := (part.First.Year()-start.Year())*12 + int(part.First.Month()) - 1
+			switch {
+			case part.Grain == stats.GrainQuarter && r < 0:
+				return fmt.Sprintf("q%d grand", m/3)
+			case part.Grain == stats.GrainQuarter:
+				return fmt.Sprintf("q%d row %d", m/3, r)
+			case r < 0:
+				return fmt.Sprintf("q%d column %d", m/3, m%3)
+			}
+			return fmt.Sprintf("q%d cell %d,%d", m/3, r, m%3)
+		}
+		for k := range 6 {
+			a, b := rng.IntN(24), rng.IntN(24)
+			p, err := stats.Months(start.AddDate(0, min(a, b), 0), start.AddDate(0, max(a, b), 0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			parts := p.Parts()
+			partsOf := func(r int) ([]stats.Part, []string) {
+				var ps []stats.Part
+				var names []string
+				for _, part := range parts {
+					n := name(part, r)
+					f := rd.figs[n]
+					ps, names = append(ps, stats.Part{Count: f.truth, Figure: f.pub}), append(names, n)
+				}
+				return ps, names
+			}
+			sumRows := make([][]stats.Part, rows)
+			sumNames := make([][]string, rows)
+			for r := range rows {
+				sumRows[r], sumNames[r] = partsOf(r)
+			}
+			total, totalNames := partsOf(-1)
+			pub := stats.PublishSums(stats.DefaultThreshold, sumRows, total)
+			var rowNames []string
+			for r := range rows {
+				n := fmt.Sprintf("range %d %s row %d", k, p, r)
+				rd.put(n, pub.Cells[r][0], sumOf(sumRows[r]))
+				rd.sums = append(rd.sums, sum{n, sumNames[r]})
+				rowNames = append(rowNames, n)
+			}
+			n := fmt.Sprintf("range %d %s total", k, p)
+			rd.put(n, pub.ColTotals[0], sumOf(total))
+			rd.sums = append(rd.sums, sum{n, totalNames}, sum{n, rowNames})
+		}
+		for n, f := range rd.figs {
+			if f.mark == stats.Shown && f.shown != f.truth {
+				t.Fatalf("data %d: %s is %d and shown as %d", i, n, f.truth, f.shown)
+			}
+		}
+		for n, got := range rd.recompute() {
+			f := rd.figs[n]
+			if got != f.truth {
+				t.Fatalf("data %d: the reader worked %s out as %d, but it is %d: the test's sums are wrong", i, n, got, f.truth)
+			}
+			if f.mark != stats.Shown {
+				t.Fatalf("data %d: %s, withheld, can be worked out from the pages together: %d", i, n, got)
+			}
+		}
+	}
+}
+
+// add takes in what another reader holds, naming it with prefix.
+func (rd *reader) add(prefix string, other *reader) {
+	for n, f := range other.figs {
+		f.name = prefix + n
+		rd.figs[prefix+n] = f
+	}
+	for _, s := range other.sums {
+		parts := make([]string, len(s.parts))
+		for i, p := range s.parts {
+			parts[i] = prefix + p
+		}
+		rd.sums = append(rd.sums, sum{prefix + s.total, parts})
+	}
+}
+
+func (rd *reader) put(name string, f stats.Figure, truth int) {
+	n, _ := f.Value()
+	rd.figs[name] = figure{name: name, mark: f.Mark(), shown: n, truth: truth, pub: f}
+}
+
+func sumOf(parts []stats.Part) int {
+	n := 0
+	for _, p := range parts {
+		n += p.Count
+	}
+	return n
+}
