@@ -7,10 +7,18 @@ type Part struct {
 	Figure Figure
 }
 
-// PublishSums publishes a table of sums of published figures, such as a
-// range of months, each figure the sum of its months' (or its whole
-// quarters'): rows[r] are the parts of row r, total those of the table's
-// total, nil for a table without one.
+// Sums is a table of sums of published figures, such as a range of
+// months, each figure the sum of its months' (or its whole quarters'):
+// Rows[r] are the parts of row r, Total those of the table's total, nil
+// for a table without one.
+type Sums struct {
+	Rows  [][]Part
+	Total []Part
+}
+
+// PublishSums publishes tables of sums, those whose totals count the same
+// people together, as SuppressLinked does; each comes out as one column,
+// with its total when it has one.
 //
 // A reader holds every month's and quarter's page as well as the range's,
 // and a range's sums would give away any withheld figure they add with
@@ -22,24 +30,27 @@ type Part struct {
 // the complementary rule runs over the range's own table, so that no
 // withheld sum can be worked out from the range's total and its other
 // rows either.
-func PublishSums(threshold int, rows [][]Part, total []Part) Published {
+func PublishSums(threshold int, tables ...Sums) []Published {
 	threshold = max(threshold, MinThreshold)
-	g := Grid{Cells: make([][]int, len(rows)), ColTotals: total != nil}
-	for r, parts := range rows {
-		g.Cells[r] = []int{sumOf(parts)}
+	ts := make([]*table, len(tables))
+	for i, s := range tables {
+		g := Grid{Cells: make([][]int, len(s.Rows)), ColTotals: s.Total != nil}
+		for r, parts := range s.Rows {
+			g.Cells[r] = []int{sumOf(parts)}
+		}
+		t := newTable(g, threshold)
+		// A withheld sum may be below the threshold (two "<5" months), so
+		// the reader knows only that it is at least 1.
+		t.hiddenFloor = 1
+		for r, parts := range s.Rows {
+			t.mark[t.cell(r, 0)] = sumMark(parts, threshold)
+		}
+		if s.Total != nil {
+			t.mark[t.colTotal(0)] = sumMark(s.Total, threshold)
+		}
+		ts[i] = t
 	}
-	t := newTable(g, threshold)
-	// A withheld sum may be below the threshold (two "<5" months), so the
-	// reader knows only that it is at least 1.
-	t.hiddenFloor = 1
-	for r, parts := range rows {
-		t.mark[t.cell(r, 0)] = sumMark(parts, threshold)
-	}
-	if total != nil {
-		t.mark[t.colTotal(0)] = sumMark(total, threshold)
-	}
-	t.protect()
-	return t.published()
+	return suppressTables(ts)
 }
 
 func sumOf(parts []Part) int {

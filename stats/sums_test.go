@@ -18,7 +18,7 @@ func TestPublishSumsByHand(t *testing.T) {
 	legal := []stats.Part{{3, small(t, 3)}, {40, shownFig(t, 40)}, {12, shownFig(t, 12)}}
 	other := []stats.Part{{10, shownFig(t, 10)}, {25, shownFig(t, 25)}, {0, shownFig(t, 0)}}
 	total := []stats.Part{{13, shownFig(t, 13)}, {65, shownFig(t, 65)}, {12, shownFig(t, 12)}}
-	p := stats.PublishSums(stats.DefaultThreshold, [][]stats.Part{legal, other}, total)
+	p := stats.PublishSums(stats.DefaultThreshold, stats.Sums{Rows: [][]stats.Part{legal, other}, Total: total})[0]
 	if p.Cells[0][0].Mark() != stats.Hidden {
 		t.Errorf("legal over the range published as mark %d, want withheld", p.Cells[0][0].Mark())
 	}
@@ -31,10 +31,10 @@ func TestPublishSumsByHand(t *testing.T) {
 
 	// A "<5" beside 0s is that "<5"; two are withheld, for "<5" over two
 	// "<5" months would bound each.
-	if p := stats.PublishSums(stats.DefaultThreshold, [][]stats.Part{{{2, small(t, 2)}, {0, shownFig(t, 0)}}}, nil); p.Cells[0][0].Mark() != stats.Small {
+	if p := stats.PublishSums(stats.DefaultThreshold, stats.Sums{Rows: [][]stats.Part{{{2, small(t, 2)}, {0, shownFig(t, 0)}}}})[0]; p.Cells[0][0].Mark() != stats.Small {
 		t.Errorf("a \"<5\" and a 0 published as mark %d, want <5", p.Cells[0][0].Mark())
 	}
-	if p := stats.PublishSums(stats.DefaultThreshold, [][]stats.Part{{{1, small(t, 1)}, {2, small(t, 2)}}}, nil); p.Cells[0][0].Mark() != stats.Hidden {
+	if p := stats.PublishSums(stats.DefaultThreshold, stats.Sums{Rows: [][]stats.Part{{{1, small(t, 1)}, {2, small(t, 2)}}}})[0]; p.Cells[0][0].Mark() != stats.Hidden {
 		t.Errorf("two \"<5\" published as mark %d, want withheld", p.Cells[0][0].Mark())
 	}
 }
@@ -132,7 +132,7 @@ func TestPublishSumsAcrossPages(t *testing.T) {
 				sumRows[r], sumNames[r] = partsOf(r)
 			}
 			total, totalNames := partsOf(-1)
-			pub := stats.PublishSums(stats.DefaultThreshold, sumRows, total)
+			pub := stats.PublishSums(stats.DefaultThreshold, stats.Sums{Rows: sumRows, Total: total})[0]
 			var rowNames []string
 			for r := range rows {
 				n := fmt.Sprintf("range %d %s row %d", k, p, r)

@@ -82,6 +82,12 @@ func SuppressLinked(threshold int, grids ...Grid) []Published {
 	for i, g := range grids {
 		ts[i] = newTable(g, threshold)
 	}
+	return suppressTables(ts)
+}
+
+// suppressTables withholds in every table until none discloses a withheld
+// figure and every total withheld in one is withheld in all.
+func suppressTables(ts []*table) []Published {
 	for changed := true; changed; {
 		changed = false
 		for _, t := range ts {
