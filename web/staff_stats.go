@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,20 +19,28 @@ import (
 // person, nor can one be worked out from the others.
 type statsData struct {
 	// Month and Quarter are what the two forms show: the period shown, or
-	// as typed when it could not be read.
-	Month, Quarter string
+	// as typed when it could not be read; From and To what the range's
+	// form shows, likewise.
+	Month, Quarter, From, To string
 	// First and Last are the period's first and last day; BeforeFirst and
 	// BeforeLast the period compared with.
 	First, Last, BeforeFirst, BeforeLast string
 	// Prev and Next link to the periods around; Next is "" while the
 	// period after has not begun.
 	Prev, Next string
-	// Quarterly says the period is a quarter, not a month.
-	Quarterly bool
+	// Quarterly says the period is a quarter, not a month; Ranged that it
+	// is a range of months, Counted which months, in the page's language.
+	Quarterly, Ranged bool
+	Counted           string
+	// YearFirst and YearLast are the same period a year before, "" when
+	// the page has no column for it.
+	YearFirst, YearLast string
 	// Ongoing says the period is not over, so its figures still grow;
 	// QuarterOngoing that its quarter is not, so which of them are
 	// withheld may still change.
 	Ongoing, QuarterOngoing bool
+	// MaxMonths is the most months a range may have.
+	MaxMonths int
 	// Tables is nil when the period could not be read.
 	Tables []countTable
 	// CSV and JSON export the tables; add &table= for one.
@@ -46,11 +55,19 @@ func termKeys[K ~string](ts []tropa.Term) []K {
 	return keys
 }
 
-// statsPeriod is the period asked for, by ?quarter=2026-Q1 or
-// ?month=2026-03, else the month it is on the organization's calendar.
+// statsPeriod is the period asked for, by ?quarter=2026-Q1, ?month=2026-03
+// or ?from=2025-06&to=2025-11 (whole months, a date standing for its
+// month), else the month it is on the organization's calendar.
 func statsPeriod(r *http.Request, now time.Time, loc *time.Location) (stats.Period, statsData, error) {
 	q, m := r.URL.Query().Get("quarter"), r.URL.Query().Get("month")
+	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
 	switch {
+	case from != "" || to != "":
+		p, err := statsRange(from, to)
+		if err != nil {
+			return stats.Period{}, statsData{From: from, To: to}, err
+		}
+		return p, statsData{From: from, To: to, Month: p.First.Format("2006-01"), Quarter: p.Quarter().String()}, nil
 	case q != "":
 		p, err := stats.ParsePeriod(q)
 		if err != nil || p.Grain != stats.GrainQuarter {
@@ -68,6 +85,47 @@ func statsPeriod(r *http.Request, now time.Time, loc *time.Location) (stats.Peri
 	return p, statsData{Month: p.String(), Quarter: p.Quarter().String()}, nil
 }
 
+// statsRange reads the range's first and last month, each as 2025-06 or
+// as a date in it, one standing for both when the other is left empty.
+func statsRange(from, to string) (stats.Period, error) {
+	month := func(s string) (time.Time, bool) {
+		for _, layout := range []string{"2006-01", time.DateOnly} {
+			if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+				return t, true
+			}
+		}
+		return time.Time{}, false
+	}
+	if from == "" {
+		from = to
+	} else if to == "" {
+		to = from
+	}
+	first, ok1 := month(from)
+	last, ok2 := month(to)
+	if !ok1 || !ok2 {
+		return stats.Period{}, tropa.UserError(tropa.EINVALID, "ErrRangeMonthInvalid", nil)
+	}
+	return stats.Months(first, last)
+}
+
+// periodQuery is the query that shows p on the figures page.
+func periodQuery(p stats.Period) string {
+	if p.Grain == stats.GrainRange {
+		return "from=" + p.First.Format("2006-01") + "&to=" + p.Last.Format("2006-01")
+	}
+	return string(p.Grain) + "=" + p.String()
+}
+
+// monthsName names the months p counts, "June 2025 – November 2025", in
+// p's language.
+func monthsName(pg *page, p stats.Period) string {
+	name := func(d time.Time) string {
+		return pg.T("StatsChartMonth"+strconv.Itoa(int(d.Month()))) + " " + strconv.Itoa(d.Year())
+	}
+	return name(p.First) + " – " + name(p.Last)
+}
+
 func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
 	if !sess.Staff.Role.Can(tropa.PermStats) {
 		return tropa.UserError(tropa.EFORBIDDEN, "ErrRoleForbidden", nil)
@@ -81,6 +139,7 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 		return err
 	}
 	period, data, err := statsPeriod(r, p.now, loc)
+	data.MaxMonths = stats.MaxMonths
 	if err != nil {
 		p.Error = p.explain(err)
 		p.Data = data
@@ -89,20 +148,27 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 	}
 	before := period.Previous()
 	link := func(q stats.Period) string {
-		return p.URL("/staff/stats?" + string(q.Grain) + "=" + q.String())
+		return p.URL("/staff/stats?" + periodQuery(q))
 	}
 	data.First, data.Last = period.First.Format(time.DateOnly), period.Last.Format(time.DateOnly)
 	data.BeforeFirst, data.BeforeLast = before.First.Format(time.DateOnly), before.Last.Format(time.DateOnly)
 	data.Prev, data.Ongoing = link(before), !period.Over(p.now, loc)
-	data.CSV = p.URL("/staff/stats.csv?" + string(period.Grain) + "=" + period.String())
-	data.JSON = p.URL("/staff/stats.json?" + string(period.Grain) + "=" + period.String())
-	data.QuarterOngoing = !data.Ongoing && !period.Quarter().Over(p.now, loc)
-	data.Quarterly = period.Grain == stats.GrainQuarter
+	data.CSV = p.URL("/staff/stats.csv?" + periodQuery(period))
+	data.JSON = p.URL("/staff/stats.json?" + periodQuery(period))
+	data.QuarterOngoing = !data.Ongoing && !period.Parts()[len(period.Parts())-1].Quarter().Over(p.now, loc)
+	data.Quarterly, data.Ranged = period.Grain == stats.GrainQuarter, period.Grain == stats.GrainRange
+	data.Counted = monthsName(p, period)
 	if period.Next().Begun(p.now, loc) {
 		data.Next = link(period.Next())
 	}
 	if data.Tables, err = statsTables(r.Context(), s.staffCounter(sess), p, period, before); err != nil {
 		return err
+	}
+	for _, t := range data.Tables {
+		if t.Year {
+			year := period.YearBefore()
+			data.YearFirst, data.YearLast = year.First.Format(time.DateOnly), year.Last.Format(time.DateOnly)
+		}
 	}
 	p.Data = data
 	s.render(w, http.StatusOK, "stats", p)
@@ -115,12 +181,31 @@ func (s *Server) staffCounter(sess *desk.Session) statsCounter {
 }
 
 // statsTables counts every table of the page, month by month over the
-// quarters that hold period and before, from the clear columns the desk
-// counts, and publishes the figures of period beside those of before.
+// quarters that hold period, before and the same period a year before,
+// from the clear columns the desk counts, and publishes the figures of
+// period beside those of before and, when there is one, of the year
+// before.
 func statsTables(ctx context.Context, count statsCounter, p *page, period, before stats.Period) ([]countTable, error) {
-	quarters := []stats.Period{period.Quarter()}
-	if before.Quarter() != quarters[0] {
-		quarters = append(quarters, before.Quarter())
+	year, err := yearBefore(ctx, count, period, before)
+	if err != nil {
+		return nil, err
+	}
+	return pageTables(ctx, count, p, period, before, year)
+}
+
+// pageTables are statsTables with year, the same period a year before,
+// beside them, or none for the zero Period.
+func pageTables(ctx context.Context, count statsCounter, p *page, period, before, year stats.Period) ([]countTable, error) {
+	var quarters []stats.Period
+	for _, x := range []stats.Period{period, before, year} {
+		if x == (stats.Period{}) {
+			continue
+		}
+		for _, part := range x.Parts() {
+			if !slices.Contains(quarters, part.Quarter()) {
+				quarters = append(quarters, part.Quarter())
+			}
+		}
 	}
 	figures := make([][3]monthFigures, len(quarters))
 	for qi, q := range quarters {
@@ -131,14 +216,21 @@ func statsTables(ctx context.Context, count statsCounter, p *page, period, befor
 			}
 		}
 	}
-	at := func(x stats.Period) slot {
-		sl := slot{quarter: slices.Index(quarters, x.Quarter()), month: -1}
-		if x.Grain == stats.GrainMonth {
-			sl.month = int(x.First.Month()-1) % 3
+	at := func(x stats.Period) span {
+		var sp span
+		if x == (stats.Period{}) {
+			return nil
 		}
-		return sl
+		for _, part := range x.Parts() {
+			sl := slot{quarter: slices.Index(quarters, part.Quarter()), month: -1}
+			if part.Grain == stats.GrainMonth {
+				sl.month = int(part.First.Month()-1) % 3
+			}
+			sp = append(sp, sl)
+		}
+		return sp
 	}
-	now, was := at(period), at(before)
+	now, was, ago := at(period), at(before), at(year)
 	v := p.Vocab()
 	byKind := newSplit("kind", p.T("StatsByKind"), "", tropa.Kinds,
 		func(k tropa.Kind) string { return p.T("StaffKind_" + string(k)) }, figures,
@@ -168,19 +260,19 @@ func statsTables(ctx context.Context, count statsCounter, p *page, period, befor
 				proc, dec, _ := strings.Cut(k, "/")
 				return p.T("Procedure_"+proc) + ": " + p.T("Decision_"+dec)
 			}, figures, func(m monthFigures) map[string]int { return m.decisions }),
-	}, len(quarters), now, was)
+	}, len(quarters), now, was, ago)
 	var err error
 	if tables[0].Chart, err = requestsChart(p, quarters, byKind, byChannel, period, before); err != nil {
 		return nil, err
 	}
-	open := figures[now.quarter][0].counts.OpenByStage
+	open := figures[now[0].quarter][0].counts.OpenByStage
 	stages := slices.DeleteFunc(termKeys[tropa.Stage](v.Stages), func(st tropa.Stage) bool {
 		return st == tropa.StageClosed && open[st] == 0
 	})
 	// The page keeps its order: open cases after triage, calls after
 	// closed cases.
 	tables = slices.Insert(tables, 3, openTable(p, stages, open))
-	return slices.Insert(tables, 5, callTable(p, quarters, figures, now, was)), nil
+	return slices.Insert(tables, 5, callTable(p, quarters, figures, now, was, ago)), nil
 }
 
 // statsCounter counts a month's figures: the desk's for a staff session
@@ -232,12 +324,35 @@ func openTable(p *page, stages []tropa.Stage, open map[tropa.Stage]int) countTab
 	return t
 }
 
+// yearBefore is the same period a year before, when the page shows it:
+// when it is not already the period compared with, and the organization
+// had received a request by its first day, counted from the clear columns
+// over every day up to it. A year before the organization began counting,
+// or one it began counting in the middle of, would read as a rise that
+// never happened, so the page leaves it out (an empty Period, of no parts).
+func yearBefore(ctx context.Context, count statsCounter, period, before stats.Period) (stats.Period, error) {
+	year := period.YearBefore()
+	if year == before {
+		return stats.Period{}, nil
+	}
+	got, err := count(ctx, stats.Period{Grain: stats.GrainRange, Last: year.First})
+	if err != nil {
+		return stats.Period{}, err
+	}
+	for _, n := range got.Counts.ReceivedByKind {
+		if n > 0 {
+			return year, nil
+		}
+	}
+	return stats.Period{}, nil
+}
+
 // callTable lists the calls of every day of a month, or of every month of
-// a quarter, quiet ones too, so that a quiet day reads as one; the period
-// before is compared by its total alone. Each quarter is suppressed as the
-// days of its months, months as columns, with their totals and the
-// quarter's.
-func callTable(p *page, quarters []stats.Period, figures [][3]monthFigures, now, was slot) countTable {
+// a quarter or a range, quiet ones too, so that a quiet day reads as one;
+// the periods compared are compared by their totals alone. Each quarter is
+// suppressed as the days of its months, months as columns, with their
+// totals and the quarter's.
+func callTable(p *page, quarters []stats.Period, figures [][3]monthFigures, now, was, ago span) countTable {
 	pubs := make([]stats.Published, len(quarters))
 	for qi := range quarters {
 		g := stats.Grid{Cells: make([][]int, 31), ColTotals: true, GrandTotal: true}
@@ -251,22 +366,39 @@ func callTable(p *page, quarters []stats.Period, figures [][3]monthFigures, now,
 		}
 		pubs[qi] = stats.Suppress(g, stats.DefaultThreshold)
 	}
-	t := countTable{ID: "calls", Title: p.T("StatsCallsByDay"), Compare: true}
-	q := quarters[now.quarter]
-	if now.month < 0 {
+	calls := spanSource{total: true,
+		count: func(sl slot, _ int) int {
+			n := 0
+			for m := range 3 {
+				if sl.month < 0 || m == sl.month {
+					for _, c := range figures[sl.quarter][m].counts.CallsByDay {
+						n += c
+					}
+				}
+			}
+			return n
+		},
+		figure: func(sl slot, _ int) stats.Figure { return sl.total(pubs[sl.quarter]) }}
+	total := func(sp span) stats.Figure { return sp.publish(calls)[0].ColTotals[0] }
+	t := countTable{ID: "calls", Title: p.T("StatsCallsByDay"), Compare: true, Year: ago != nil}
+	if len(now) > 1 || now[0].month < 0 {
 		t.Title = p.T("StatsCallsByMonth")
-		for m := range 3 {
-			label := q.First.AddDate(0, m, 0).Format("2006-01")
-			t.Rows = append(t.Rows, countRow{Key: label, Label: label, Now: shown(p, pubs[now.quarter].ColTotals[m])})
+		for _, sl := range now.months() {
+			label := quarters[sl.quarter].First.AddDate(0, sl.month, 0).Format("2006-01")
+			t.Rows = append(t.Rows, countRow{Key: label, Label: label, Now: shown(p, sl.total(pubs[sl.quarter]))})
 		}
 	} else {
-		first := q.First.AddDate(0, now.month, 0)
+		sl := now[0]
+		first := quarters[sl.quarter].First.AddDate(0, sl.month, 0)
 		for d := first; d.Before(first.AddDate(0, 1, 0)); d = d.AddDate(0, 0, 1) {
 			label := d.Format(time.DateOnly)
-			t.Rows = append(t.Rows, countRow{Key: label, Label: label, Now: shown(p, pubs[now.quarter].Cells[d.Day()-1][now.month])})
+			t.Rows = append(t.Rows, countRow{Key: label, Label: label, Now: shown(p, pubs[sl.quarter].Cells[d.Day()-1][sl.month])})
 		}
 	}
-	total := compared(p, "total", p.T("StatsTotal"), now.total(pubs[now.quarter]), was.total(pubs[was.quarter]))
-	t.Total = &total
+	sum := compared(p, "total", p.T("StatsTotal"), total(now), total(was))
+	if ago != nil {
+		sum.yearBefore(p, total(now), total(ago))
+	}
+	t.Total = &sum
 	return t
 }

@@ -25,6 +25,9 @@ type StatsExport struct {
 	First        string        `json:"first"`
 	Last         string        `json:"last"`
 	ComparedWith exportPeriod  `json:"compared_with"`
+	// YearBefore is the same period a year before, when the tables have
+	// a column for it.
+	YearBefore *exportPeriod `json:"year_before,omitempty"`
 	Rule         exportRule    `json:"rule"`
 	Tables       []exportTable `json:"tables"`
 	words        map[string]string
@@ -66,6 +69,10 @@ type exportRow struct {
 	Now    shownFigure  `json:"now"`
 	Before *shownFigure `json:"before,omitempty"`
 	Change string       `json:"change,omitempty"`
+	// YearBefore and YearChange are the same period a year before and
+	// the change against it, where the table has them.
+	YearBefore *shownFigure `json:"year_before,omitempty"`
+	YearChange string       `json:"year_change,omitempty"`
 }
 
 // MarshalJSON writes a shown count as a number and what stands for a
@@ -92,12 +99,24 @@ func newStatsExport(p *page, period, before stats.Period, tables []countTable) S
 			"change": p.T("StatsChange"), "period": p.T("StatsPeriod", "First", period.First.Format(time.DateOnly), "Last", period.Last.Format(time.DateOnly)),
 			"compared": p.T("StatsComparedWith", "First", before.First.Format(time.DateOnly), "Last", before.Last.Format(time.DateOnly))},
 	}
+	if period.Grain == stats.GrainRange {
+		e.Rule.Text += " " + p.T("StatsExportRuleRange")
+	}
+	year := period.YearBefore()
 	for _, t := range tables {
 		et := exportTable{ID: t.ID, Title: t.Title, Hint: t.Hint}
+		if t.Year && e.YearBefore == nil {
+			e.YearBefore = &exportPeriod{Period: year.String(), First: year.First.Format(time.DateOnly), Last: year.Last.Format(time.DateOnly)}
+			e.words["year"] = p.T("StatsYearBefore")
+			e.words["compared"] += " " + p.T("StatsYearComparedWith", "First", e.YearBefore.First, "Last", e.YearBefore.Last)
+		}
 		row := func(r countRow) exportRow {
 			er := exportRow{Key: r.Key, Label: r.Label, Now: r.Now, Change: r.Change}
 			if t.Compare {
 				er.Before = &r.Before
+			}
+			if t.Year && r.Year.Value != "" {
+				er.YearBefore, er.YearChange = &r.Year, r.YearChange
 			}
 			return er
 		}
@@ -115,7 +134,7 @@ func newStatsExport(p *page, period, before stats.Period, tables []countTable) S
 
 // csvHeader names the CSV's columns; the last row, whose table is "rule",
 // states the rule in its label and the periods in its figures' columns.
-var csvHeader = []string{"table", "key", "label", "this_period", "period_before", "change"}
+var csvHeader = []string{"table", "key", "label", "this_period", "period_before", "change", "year_before", "year_change"}
 
 // WriteCSV writes the tables, one line a row, then the rule. Keys and
 // labels, which an administrator may have typed, are kept from being read
@@ -128,17 +147,24 @@ func (e StatsExport) WriteCSV(w io.Writer) error {
 	}
 	for _, t := range e.Tables {
 		for _, r := range t.lines() {
-			before := ""
+			before, year := "", ""
 			if r.Before != nil {
 				before = r.Before.Value
 			}
-			if err := cw.Write([]string{t.ID, csvSafe(r.Key), csvSafe(r.Label), r.Now.Value, before, r.Change}); err != nil {
+			if r.YearBefore != nil {
+				year = r.YearBefore.Value
+			}
+			if err := cw.Write([]string{t.ID, csvSafe(r.Key), csvSafe(r.Label), r.Now.Value, before, r.Change, year, r.YearChange}); err != nil {
 				return err
 			}
 		}
 	}
 	rule := fmt.Sprintf("threshold=%d;complementary;suppressed_by=%s", e.Rule.Threshold, e.Rule.SuppressedBy)
-	if err := cw.Write([]string{"rule", rule, csvSafe(e.Rule.Text), e.Period, e.ComparedWith.Period, ""}); err != nil {
+	year := ""
+	if e.YearBefore != nil {
+		year = e.YearBefore.Period
+	}
+	if err := cw.Write([]string{"rule", rule, csvSafe(e.Rule.Text), e.Period, e.ComparedWith.Period, "", year, ""}); err != nil {
 		return err
 	}
 	cw.Flush()
@@ -160,13 +186,22 @@ func (e StatsExport) WriteText(w io.Writer) error {
 	for _, t := range e.Tables {
 		fmt.Fprintf(w, "\n%s\n", t.Title)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "\t%s\t%s\t%s\n", e.words["now"], e.words["before"], e.words["change"])
+		year := e.YearBefore != nil && slices.ContainsFunc(t.lines(), func(r exportRow) bool { return r.YearBefore != nil })
+		fmt.Fprintf(tw, "\t%s\t%s\t%s", e.words["now"], e.words["before"], e.words["change"])
+		if year {
+			fmt.Fprintf(tw, "\t%s\t%s", e.words["year"], e.words["change"])
+		}
+		fmt.Fprintln(tw)
 		for _, r := range t.lines() {
 			before := ""
 			if r.Before != nil {
 				before = r.Before.Value
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Label, r.Now.Value, before, r.Change)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s", r.Label, r.Now.Value, before, r.Change)
+			if year && r.YearBefore != nil {
+				fmt.Fprintf(tw, "\t%s\t%s", r.YearBefore.Value, r.YearChange)
+			}
+			fmt.Fprintln(tw)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -277,8 +312,9 @@ func NewStatsReport(count func(context.Context, stats.Period) (desk.Figures, err
 		}}, nil
 }
 
-// Tables are the page's tables for a month or a quarter against before,
-// or only the one named table.
+// Tables are the page's tables for a month, a quarter or a range of
+// months against before, with the year before where there is one, or only
+// the one named table.
 func (r *StatsReport) Tables(ctx context.Context, period, before stats.Period, table string) (StatsExport, error) {
 	tables, err := statsTables(ctx, r.count, r.p, period, before)
 	if err != nil {
@@ -298,7 +334,7 @@ func (r *StatsReport) Series(ctx context.Context, periods []stats.Period, before
 		t.ID, t.Title = "quarter", r.p.T("StatsSeriesQuarter")
 	}
 	for _, q := range periods {
-		tables, err := statsTables(ctx, r.count, r.p, q, before(q))
+		tables, err := pageTables(ctx, r.count, r.p, q, before(q), stats.Period{})
 		if err != nil {
 			return StatsExport{}, err
 		}

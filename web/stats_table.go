@@ -16,8 +16,8 @@ type monthFigures struct {
 	decisions map[string]int
 }
 
-// slot is where a period's figures sit in its quarter's table: one
-// month's column, or the quarter's totals (month -1).
+// slot is where a month's or a quarter's figures sit in its quarter's
+// table: one month's column, or the quarter's totals (month -1).
 type slot struct {
 	quarter, month int
 }
@@ -34,6 +34,68 @@ func (sl slot) total(pub stats.Published) stats.Figure {
 		return pub.Grand
 	}
 	return pub.ColTotals[sl.month]
+}
+
+// span is where a period's figures sit: one slot for a month or a
+// quarter, and for a range of months the quarters and months it is made
+// of (stats.Period.Parts), whose published figures it adds up.
+type span []slot
+
+// spanSource is one table's figures in the quarters' tables a span reads:
+// row r's count and published figure in a slot, the total's for r < 0.
+type spanSource struct {
+	rows   int
+	total  bool
+	count  func(sl slot, r int) int
+	figure func(sl slot, r int) stats.Figure
+}
+
+// publish is each source's figures over sp, as one column with its
+// total: a month's or a quarter's as its own page publishes them, a
+// range's as sums of those (stats.PublishSums), the sources, which share
+// their totals, together.
+func (sp span) publish(srcs ...spanSource) []stats.Published {
+	out := make([]stats.Published, len(srcs))
+	if len(sp) == 1 {
+		for i, src := range srcs {
+			out[i].Cells = make([][]stats.Figure, src.rows)
+			for r := range src.rows {
+				out[i].Cells[r] = []stats.Figure{src.figure(sp[0], r)}
+			}
+			if src.total {
+				out[i].ColTotals = []stats.Figure{src.figure(sp[0], -1)}
+			}
+		}
+		return out
+	}
+	sums := make([]stats.Sums, len(srcs))
+	for i, src := range srcs {
+		sums[i].Rows = make([][]stats.Part, src.rows)
+		for _, sl := range sp {
+			for r := range src.rows {
+				sums[i].Rows[r] = append(sums[i].Rows[r], stats.Part{Count: src.count(sl, r), Figure: src.figure(sl, r)})
+			}
+			if src.total {
+				sums[i].Total = append(sums[i].Total, stats.Part{Count: src.count(sl, -1), Figure: src.figure(sl, -1)})
+			}
+		}
+	}
+	return stats.PublishSums(stats.DefaultThreshold, sums...)
+}
+
+// months are the months sp covers, each as the slot of its column.
+func (sp span) months() []slot {
+	var ms []slot
+	for _, sl := range sp {
+		if sl.month >= 0 {
+			ms = append(ms, sl)
+			continue
+		}
+		for m := range 3 {
+			ms = append(ms, slot{quarter: sl.quarter, month: m})
+		}
+	}
+	return ms
 }
 
 // split is one table of figures before it is published: a count for each
@@ -91,11 +153,34 @@ func (s split) grid(q int) stats.Grid {
 	return g
 }
 
+// source is s's figures over the quarters, as pubs publishes them.
+func (s split) source(pubs []stats.Published) spanSource {
+	return spanSource{rows: len(s.keys), total: s.total,
+		count: func(sl slot, r int) int {
+			n := 0
+			for m, counts := range s.counts[sl.quarter] {
+				for row, c := range counts {
+					if (sl.month < 0 || m == sl.month) && (r < 0 || row == r) {
+						n += c
+					}
+				}
+			}
+			return n
+		},
+		figure: func(sl slot, r int) stats.Figure {
+			if r < 0 {
+				return sl.total(pubs[sl.quarter])
+			}
+			return sl.cell(pubs[sl.quarter], r)
+		}}
+}
+
 // countTable is one table of figures as published.
 type countTable struct {
 	ID, Title, Hint string
-	// Compare says the table has a column for the period before.
-	Compare bool
+	// Compare says the table has a column for the period before; Year
+	// one for the same period a year before.
+	Compare, Year bool
 	Rows    []countRow
 	// Total is nil for a table whose rows do not add up to anything.
 	Total *countRow
@@ -110,6 +195,10 @@ type countRow struct {
 	Now, Before shownFigure
 	// Change is "" where either figure is withheld or nothing compares.
 	Change, Trend string
+	// Year is the same period a year before, when the page has it, and
+	// YearChange, YearTrend the change against it.
+	Year                   shownFigure
+	YearChange, YearTrend string
 }
 
 // shownFigure is a published count or what stands for it: "<5", or the
@@ -121,43 +210,70 @@ type shownFigure struct {
 }
 
 // publish suppresses every table quarter by quarter, those sharing a link
-// together, and words the figures of now beside those of before.
-func publish(p *page, splits []split, quarters int, now, before slot) []countTable {
+// together, and words the figures of now beside those of before and, when
+// year is not nil, of the same period a year before.
+func publish(p *page, splits []split, quarters int, now, before, year span) []countTable {
+	var groups [][]int
+	grouped := make([]bool, len(splits))
+	for i, s := range splits {
+		if grouped[i] {
+			continue
+		}
+		group := []int{i}
+		for j := i + 1; j < len(splits); j++ {
+			if s.link != "" && splits[j].link == s.link {
+				group, grouped[j] = append(group, j), true
+			}
+		}
+		groups = append(groups, group)
+	}
 	pubs := make([][]stats.Published, len(splits))
 	for i := range pubs {
 		pubs[i] = make([]stats.Published, quarters)
 	}
 	for q := range quarters {
-		done := make([]bool, len(splits))
-		for i, s := range splits {
-			if done[i] {
-				continue
-			}
-			group := []int{i}
-			for j := i + 1; j < len(splits); j++ {
-				if s.link != "" && splits[j].link == s.link {
-					group = append(group, j)
-				}
-			}
+		for _, group := range groups {
 			grids := make([]stats.Grid, len(group))
 			for k, j := range group {
 				grids[k] = splits[j].grid(q)
 			}
 			for k, pub := range stats.SuppressLinked(stats.DefaultThreshold, grids...) {
-				pubs[group[k]][q], done[group[k]] = pub, true
+				pubs[group[k]][q] = pub
 			}
 		}
 	}
+	over := func(sp span) []stats.Published {
+		out := make([]stats.Published, len(splits))
+		if sp == nil {
+			return out
+		}
+		for _, group := range groups {
+			srcs := make([]spanSource, len(group))
+			for k, j := range group {
+				srcs[k] = splits[j].source(pubs[j])
+			}
+			for k, pub := range sp.publish(srcs...) {
+				out[group[k]] = pub
+			}
+		}
+		return out
+	}
+	nowPub, beforePub, yearPub := over(now), over(before), over(year)
 	tables := make([]countTable, len(splits))
 	for i, s := range splits {
-		t := countTable{ID: s.id, Title: s.title, Hint: s.hint, Compare: true}
+		t := countTable{ID: s.id, Title: s.title, Hint: s.hint, Compare: true, Year: year != nil}
+		row := func(key, label string, at func(stats.Published) stats.Figure) countRow {
+			r := compared(p, key, label, at(nowPub[i]), at(beforePub[i]))
+			if year != nil {
+				r.yearBefore(p, at(nowPub[i]), at(yearPub[i]))
+			}
+			return r
+		}
 		for r := range s.keys {
-			t.Rows = append(t.Rows, compared(p, s.keys[r], s.labels[r],
-				now.cell(pubs[i][now.quarter], r), before.cell(pubs[i][before.quarter], r)))
+			t.Rows = append(t.Rows, row(s.keys[r], s.labels[r], func(pub stats.Published) stats.Figure { return pub.Cells[r][0] }))
 		}
 		if s.total {
-			total := compared(p, "total", p.T("StatsTotal"), now.total(pubs[i][now.quarter]),
-				before.total(pubs[i][before.quarter]))
+			total := row("total", p.T("StatsTotal"), func(pub stats.Published) stats.Figure { return pub.ColTotals[0] })
 			t.Total = &total
 		}
 		tables[i] = t
@@ -170,6 +286,13 @@ func compared(p *page, key, label string, now, before stats.Figure) countRow {
 	row := countRow{Key: key, Label: label, Now: shown(p, now), Before: shown(p, before)}
 	row.Change, row.Trend = changeText(p, now, before)
 	return row
+}
+
+// yearBefore adds to r the same period a year before, and the change
+// against it.
+func (r *countRow) yearBefore(p *page, now, year stats.Figure) {
+	r.Year = shown(p, year)
+	r.YearChange, r.YearTrend = changeText(p, now, year)
 }
 
 func shown(p *page, f stats.Figure) shownFigure {

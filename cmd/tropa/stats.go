@@ -150,15 +150,12 @@ func (e *cmdEnv) statsMonths(ctx context.Context, d *desk.Desk, from, to string)
 	return first, last, nil
 }
 
-// statsPage is the page's tables for the month or the quarter from first
-// to last.
+// statsPage is the page's tables for the whole months from first to last:
+// a month, a quarter or a range, as the page shows them.
 func statsPage(ctx context.Context, r *web.StatsReport, first, last stats.Period, compare, table string) (web.StatsExport, error) {
-	period := first
-	if first != last {
-		period = first.Quarter()
-		if period.First != first.First || period.Last != last.Last {
-			return web.StatsExport{}, tropa.UserError(tropa.EINVALID, "ErrStatsSplitPeriod", nil)
-		}
+	period, err := stats.Months(first.First, last.First)
+	if err != nil {
+		return web.StatsExport{}, err
 	}
 	before, err := web.CompareWith(period, compare)
 	if err != nil {

@@ -101,7 +101,7 @@ func statsAgree(t *testing.T, ivan *client, site, dir, query, from, to string, p
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(rows[0], ","); got != "table,key,label,this_period,period_before,change" {
+	if got := strings.Join(rows[0], ","); got != "table,key,label,this_period,period_before,change,year_before,year_change" {
 		t.Errorf("CSV header %q", got)
 	}
 	rule := rows[len(rows)-1]
@@ -195,7 +195,7 @@ func TestStatsRefusesBadFlags(t *testing.T) {
 		{[]string{"--from", "2025-7"}, "--from: укажите месяц как год и месяц"},
 		{[]string{"--to", "2025-Q3"}, "--to: укажите месяц"},
 		{[]string{"--from", "2025-09", "--to", "2025-08"}, "--from не может быть позже --to"},
-		{[]string{"--from", "2025-08", "--to", "2025-09", "--by", "channel"}, "один месяц или один календарный квартал"},
+		{[]string{"--from", "2023-06", "--to", "2025-06", "--by", "channel"}, "не больше 24 месяцев, а в этом их 25"},
 		{[]string{"--from", "2025-05", "--to", "2025-09", "--by", "quarter"}, "первым месяцем квартала"},
 		{[]string{"--by", "situation"}, "--by: выберите одно из month"},
 		{[]string{"--by", "month", "--from", "2000-01", "--to", "2025-12"}, "не больше десяти лет"},
