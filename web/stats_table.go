@@ -181,7 +181,7 @@ type countTable struct {
 	// Compare says the table has a column for the period before; Year
 	// one for the same period a year before.
 	Compare, Year bool
-	Rows    []countRow
+	Rows          []countRow
 	// Total is nil for a table whose rows do not add up to anything.
 	Total *countRow
 	// Chart, on the first table of requests received, draws them month
@@ -197,7 +197,7 @@ type countRow struct {
 	Change, Trend string
 	// Year is the same period a year before, when the page has it, and
 	// YearChange, YearTrend the change against it.
-	Year                   shownFigure
+	Year                  shownFigure
 	YearChange, YearTrend string
 }
 
