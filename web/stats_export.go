@@ -21,16 +21,17 @@ import (
 // a spreadsheet, a program or a terminal: the very figures the page
 // shows, with the rule that withheld the others.
 type StatsExport struct {
-	Period       string       `json:"period"`
-	First        string       `json:"first"`
-	Last         string       `json:"last"`
-	ComparedWith exportPeriod `json:"compared_with"`
+	Period       string        `json:"period"`
+	First        string        `json:"first"`
+	Last         string        `json:"last"`
+	ComparedWith exportPeriod  `json:"compared_with"`
+	Rule         exportRule    `json:"rule"`
+	Tables       []exportTable `json:"tables"`
+	words        map[string]string
+
 	// YearBefore is the same period a year before, when the tables have
 	// a column for it.
 	YearBefore *exportPeriod `json:"year_before,omitempty"`
-	Rule       exportRule    `json:"rule"`
-	Tables     []exportTable `json:"tables"`
-	words      map[string]string
 }
 
 type exportPeriod struct {

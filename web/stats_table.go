@@ -178,15 +178,17 @@ func (s split) source(pubs []stats.Published) spanSource {
 // countTable is one table of figures as published.
 type countTable struct {
 	ID, Title, Hint string
-	// Compare says the table has a column for the period before; Year
-	// one for the same period a year before.
-	Compare, Year bool
-	Rows          []countRow
+	// Compare says the table has a column for the period before.
+	Compare bool
+	Rows    []countRow
 	// Total is nil for a table whose rows do not add up to anything.
 	Total *countRow
 	// Chart, on the first table of requests received, draws them month
 	// by month.
 	Chart *statsChart
+	// Year says the table has a column for the same period a year
+	// before.
+	Year bool
 }
 
 // countRow is one row's figures as the page shows them.
