@@ -34,6 +34,10 @@ func PublishSums(threshold int, tables ...Sums) []Published {
 	threshold = max(threshold, MinThreshold)
 	ts := make([]*table, len(tables))
 	for i, s := range tables {
+		if len(s.Rows) == 0 {
+			// A total alone is a table of one row, which is the total.
+			s.Rows = [][]Part{s.Total}
+		}
 		g := Grid{Cells: make([][]int, len(s.Rows)), ColTotals: s.Total != nil}
 		for r, parts := range s.Rows {
 			g.Cells[r] = []int{sumOf(parts)}
@@ -50,7 +54,13 @@ func PublishSums(threshold int, tables ...Sums) []Published {
 		}
 		ts[i] = t
 	}
-	return suppressTables(ts)
+	pubs := suppressTables(ts)
+	for i, s := range tables {
+		if len(s.Rows) == 0 {
+			pubs[i].Cells = nil
+		}
+	}
+	return pubs
 }
 
 func sumOf(parts []Part) int {

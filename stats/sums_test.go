@@ -188,3 +188,21 @@ func sumOf(parts []stats.Part) int {
 	}
 	return n
 }
+
+// A table of a total alone, as the calls of a range are compared by their
+// total: the total is published by the rule of any sum, and tables whose
+// totals count the same people withhold them together.
+func TestPublishSumsTotalAlone(t *testing.T) {
+	t.Parallel()
+	withheld := stats.Sums{Total: []stats.Part{{12, shownFig(t, 12)}, {3, small(t, 3)}}}
+	shown := stats.Sums{Total: []stats.Part{{12, shownFig(t, 12)}, {30, shownFig(t, 30)}}}
+	if p := stats.PublishSums(stats.DefaultThreshold, withheld)[0]; len(p.Cells) != 0 || p.ColTotals[0].Mark() != stats.Hidden {
+		t.Errorf("12 and a \"<5\" published as %v, want the total withheld", p)
+	}
+	if n, ok := stats.PublishSums(stats.DefaultThreshold, shown)[0].ColTotals[0].Value(); !ok || n != 42 {
+		t.Errorf("12 and 30 published as %d (%v), want 42", n, ok)
+	}
+	if p := stats.PublishSums(stats.DefaultThreshold, withheld, shown); p[1].ColTotals[0].Mark() != stats.Hidden {
+		t.Errorf("a total beside one withheld published as mark %d, want withheld", p[1].ColTotals[0].Mark())
+	}
+}
