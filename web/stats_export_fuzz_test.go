@@ -33,7 +33,8 @@ func FuzzStatsExportQuery(f *testing.F) {
 	token := ts.staffBrowser(f, analystName, analystPassword).sessionCookie()
 	paths := []string{"/staff/stats.csv", "/staff/stats.json"}
 	for _, seed := range []string{"month=2026-03", "quarter=2026-Q1&compare=year&table=kind", "month=2026-03&month=2026-02",
-		"quarter=0000-Q1", "month=9999-12&compare=previous", "table=%3D1%2B1", "compare=&table=", "lang=uk&table=calls"} {
+		"quarter=0000-Q1", "month=9999-12&compare=previous", "table=%3D1%2B1", "compare=&table=", "lang=uk&table=calls",
+		"from=2025-06&to=2025-11", "from=2026-01-15&to=0001-01", "from=2024-04&to=2026-03&compare=year&table=kind", "to=2026-02"} {
 		for i := range paths {
 			f.Add(uint8(i), seed)
 		}
@@ -57,7 +58,7 @@ func FuzzStatsExportQuery(f *testing.F) {
 				t.Fatalf("GET %s?%s: %v\n%q", path, query, err, rows)
 			}
 			for _, r := range rows[1 : len(rows)-1] {
-				figures = append(figures, r[3], r[4])
+				figures = append(figures, r[3], r[4], r[6])
 			}
 		} else {
 			var e struct {
@@ -67,6 +68,7 @@ func FuzzStatsExportQuery(f *testing.F) {
 				Tables []struct {
 					Rows []struct {
 						Now, Before any
+						YearBefore  any `json:"year_before"`
 					} `json:"rows"`
 				} `json:"tables"`
 			}
@@ -75,7 +77,7 @@ func FuzzStatsExportQuery(f *testing.F) {
 			}
 			for _, tb := range e.Tables {
 				for _, r := range tb.Rows {
-					figures = append(figures, fmtAny(r.Now), fmtAny(r.Before))
+					figures = append(figures, fmtAny(r.Now), fmtAny(r.Before), fmtAny(r.YearBefore))
 				}
 			}
 		}
