@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
@@ -71,9 +72,19 @@ func TestStatsAgreeWithHandCount(t *testing.T) {
 	srv := startServer(t, dir)
 	ivan := newClient(t)
 	ivan.firstLogin(t, srv.url, "ivan", password, code)
+	// A range's figures by hand are its months' added up.
+	months := maps.Clone(hand)
+	for _, r := range [][3]string{{"2025-05", "2025-08", "2025-05-01..2025-08-31"}, {"2025-01", "2025-04", "2025-01-01..2025-04-30"}} {
+		for key, n := range months {
+			if len(key[2]) == len("2025-05") && key[2] >= r[0] && key[2] <= r[1] {
+				hand[[3]string{key[0], key[1], r[2]}] += n
+			}
+		}
+	}
 	for _, view := range []struct{ query, from, to, now, before string }{
 		{"?quarter=2025-Q3&lang=en", "2025-07", "2025-09", "2025-Q3", "2025-Q2"},
 		{"?month=2025-08&lang=en", "2025-08", "2025-08", "2025-08", "2025-07"},
+		{"?from=2025-05&to=2025-08&lang=en", "2025-05", "2025-08", "2025-05-01..2025-08-31", "2025-01-01..2025-04-30"},
 	} {
 		t.Run(view.now, func(t *testing.T) {
 			statsAgree(t, ivan, srv.url, dir, view.query, view.from, view.to, [2]string{view.now, view.before}, hand)
@@ -134,7 +145,8 @@ func statsAgree(t *testing.T, ivan *client, site, dir, query, from, to string, p
 	if seen != len(tropa.Kinds)+len(tropa.Channels)+2 {
 		t.Errorf("%d rows of kinds and channels in the CSV, want %d", seen, len(tropa.Kinds)+len(tropa.Channels)+2)
 	}
-	if !strings.Contains(string(webCSV), ",<5,") {
+	// A range adds July's one to others: it reads hidden there.
+	if !strings.Contains(query, "from=") && !strings.Contains(string(webCSV), ",<5,") {
 		t.Errorf("CSV has no \"<5\" for the one request by Telegram in July:\n%s", webCSV)
 	}
 }
@@ -208,6 +220,30 @@ func TestStatsRefusesBadFlags(t *testing.T) {
 		err := run(t.Context(), args, noEnv, strings.NewReader(""), &out, &out)
 		if err == nil || !strings.Contains(errorText(err), tt.want) {
 			t.Errorf("tropa %s: %v, want %q", strings.Join(args, " "), err, tt.want)
+		}
+	}
+}
+
+// A table of a range of months compares it with the months before or,
+// with --compare year, with the same months a year before.
+func TestStatsRangeTables(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mustRun(t, "", "init", "--data", dir)
+	statsData(t, dir)
+	for _, tt := range []struct {
+		compare, before, total string
+	}{
+		// May's 6 surrender and the third quarter's 8 against none. The
+		// total is withheld with the third quarter's, beside July's "<5".
+		{"previous", "2024-11-01..2025-04-30", "kind,surrender,Surrender safely,14,0,new,,"},
+		{"previous", "2024-11-01..2025-04-30", "kind,total,Total,hidden,9,,,"},
+		{"year", "2024-05-01..2024-10-31", "kind,surrender,Surrender safely,14,0,new,,"},
+	} {
+		out := mustRun(t, "", "stats", "--data", dir, "--from", "2025-05", "--to", "2025-10", "--by", "kind",
+			"--compare", tt.compare, "--format", "csv")
+		if !strings.Contains(out, tt.total+"\n") || !strings.Contains(out, ",2025-05-01..2025-10-31,"+tt.before+",") {
+			t.Errorf("tropa stats --from 2025-05 --to 2025-10 --compare %s: want %q against %s:\n%s", tt.compare, tt.total, tt.before, out)
 		}
 	}
 }
