@@ -49,6 +49,10 @@ const (
 	chartHeight   = 308
 	maxBarWidth   = 56
 	chartBarGap   = 4
+	// minGroupWidth is the least a month is drawn in, so that its names
+	// do not run into the next month's: a range of more months than fit
+	// in maxChartWidth draws wider, and the page scrolls it.
+	minGroupWidth = 72
 )
 
 // chartView is the chart as the template draws it, every number worked
@@ -57,9 +61,11 @@ type chartView struct {
 	ID, Title, Desc, NowName, BeforeName string
 	Compare                              bool
 	Width, Height, Left, Right, Bottom   int
-	Ticks                                []chartTick
-	Bars                                 []chartBar
-	Labels                               []chartLabel
+	// Wide says the chart is wider than maxChartWidth.
+	Wide   bool
+	Ticks  []chartTick
+	Bars   []chartBar
+	Labels []chartLabel
 }
 
 type chartTick struct {
@@ -81,7 +87,7 @@ type chartLabel struct {
 }
 
 var chartTemplate = template.Must(template.New("chart").Funcs(template.FuncMap{"n": num, "add": shift}).Parse(
-	`<svg class="chart" id="{{.ID}}" viewBox="0 0 {{.Width}} {{.Height}}" width="{{.Width}}" height="{{.Height}}" role="img" aria-labelledby="{{.ID}}-title {{.ID}}-desc">` +
+	`<svg class="chart{{if .Wide}} wide{{end}}" id="{{.ID}}" viewBox="0 0 {{.Width}} {{.Height}}" width="{{.Width}}" height="{{.Height}}" role="img" aria-labelledby="{{.ID}}-title {{.ID}}-desc">` +
 		`<title id="{{.ID}}-title">{{.Title}}</title><desc id="{{.ID}}-desc">{{.Desc}}</desc>` +
 		`<text class="chart-title" x="{{.Left}}" y="20" font-size="17" font-weight="600" fill="#1b1b1b">{{.Title}}</text>` +
 		`<g class="legend" font-size="14" fill="#1b1b1b">` +
@@ -138,8 +144,12 @@ func (c Chart) SVG() (template.HTML, error) {
 		threshold = DefaultThreshold
 	}
 	width := min(max(chartLeft+chartRight+len(c.Groups)*groupWidth, minChartWidth), maxChartWidth)
+	wide := chartLeft+chartRight+len(c.Groups)*minGroupWidth > width
+	if wide {
+		width = chartLeft + chartRight + len(c.Groups)*minGroupWidth
+	}
 	v := chartView{ID: c.ID, Title: c.Title, NowName: c.NowName, BeforeName: c.BeforeName, Compare: c.Compare,
-		Width: width, Height: chartHeight, Left: chartLeft, Right: width - chartRight, Bottom: chartBottom}
+		Width: width, Height: chartHeight, Left: chartLeft, Right: width - chartRight, Bottom: chartBottom, Wide: wide}
 	word := func(f Figure) string {
 		switch f.Mark() {
 		case Small:

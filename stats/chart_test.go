@@ -277,3 +277,25 @@ func TestChartEscapes(t *testing.T) {
 		t.Errorf("the chart refers to something elsewhere:\n%s", out)
 	}
 }
+
+// TestChartManyMonths draws two years of months: each month keeps room
+// for its names, and the chart says it is wider than a page.
+func TestChartManyMonths(t *testing.T) {
+	c := stats.Chart{Title: "Requests", Withheld: "hidden", Compare: true}
+	for i, f := range figures(make([]int, 24)...) {
+		c.Groups = append(c.Groups, stats.ChartGroup{Label: "Jun 2025 " + strconv.Itoa(i), BeforeLabel: "Jun 2023", Now: f, Before: f})
+	}
+	_, svg := draw(t, c)
+	if !strings.Contains(svg.attr["class"], "wide") {
+		t.Errorf("a chart of 24 months is classed %q, want wide", svg.attr["class"])
+	}
+	months := svg.all(func(n *node) bool { return n.attr["class"] == "month" })
+	if len(months) != 24 {
+		t.Fatalf("%d month names, want 24", len(months))
+	}
+	for i := 1; i < len(months); i++ {
+		if gap := months[i].num(t, "x") - months[i-1].num(t, "x"); gap < 70 {
+			t.Errorf("months %d and %d are %.1f apart, too close for their names", i-1, i, gap)
+		}
+	}
+}
