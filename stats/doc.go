@@ -30,4 +30,10 @@
 // the quarter as its totals. Only counts that share a sum with a pinned
 // figure are withheld to free it, so grids that share no sum are
 // suppressed alike whatever sits beside them.
+//
+// A range of months is published as sums of those grids' figures, its
+// whole quarters' and its other months' (Period.Parts), by PublishSums: a
+// sum is shown only where every figure it adds is, so no range less
+// another gives away what a month withholds; ranges are of whole months
+// because a range of days less another would be a day.
 package stats
