@@ -117,11 +117,14 @@ func periodQuery(p stats.Period) string {
 	return string(p.Grain) + "=" + p.String()
 }
 
-// monthsName names the months p counts, "June 2025 – November 2025", in
-// p's language.
+// monthsName names the months p counts, "Jun 2025 – Nov 2025", in the
+// page's language.
 func monthsName(pg *page, p stats.Period) string {
 	name := func(d time.Time) string {
 		return pg.T("StatsChartMonth"+strconv.Itoa(int(d.Month()))) + " " + strconv.Itoa(d.Year())
+	}
+	if p.Grain == stats.GrainMonth {
+		return name(p.First)
 	}
 	return name(p.First) + " – " + name(p.Last)
 }
@@ -155,7 +158,8 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 	data.Prev, data.Ongoing = link(before), !period.Over(p.now, loc)
 	data.CSV = p.URL("/staff/stats.csv?" + periodQuery(period))
 	data.JSON = p.URL("/staff/stats.json?" + periodQuery(period))
-	data.QuarterOngoing = !data.Ongoing && !period.Parts()[len(period.Parts())-1].Quarter().Over(p.now, loc)
+	parts := period.Parts()
+	data.QuarterOngoing = !data.Ongoing && !parts[len(parts)-1].Quarter().Over(p.now, loc)
 	data.Quarterly, data.Ranged = period.Grain == stats.GrainQuarter, period.Grain == stats.GrainRange
 	data.Counted = monthsName(p, period)
 	if period.Next().Begun(p.now, loc) {
