@@ -59,55 +59,67 @@ func shownFig(tb testing.TB, n int) stats.Figure {
 }
 
 // A reader holds the pages of every month and quarter of two years and of
-// ranges of months across them, and knows that a range adds its months up:
-// for random counts, no withheld figure of any page comes out of them all
-// together.
+// ranges of months across them, of requests by kind and by channel, and
+// knows that a range adds its months up and that both splits count the
+// same requests: for random counts, no withheld figure of any page comes
+// out of them all together.
 func TestPublishSumsAcrossPages(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(16, 24))
 	start := time.Date(2024, time.January, 1, 0, 0, 0, 0, time.UTC)
-	for i := range 300 {
-		rows := 1 + rng.IntN(5)
-		// counts[m][r] is row r's count in month m.
-		counts := make([][]int, 24)
-		for m := range counts {
-			counts[m] = make([]int, rows)
-			for r := range counts[m] {
+	for i := range 200 {
+		// counts[s][m][r] is row r's count in month m by split s; the
+		// second split shares out each month's requests otherwise.
+		counts := [2][][]int{make([][]int, 24), make([][]int, 24)}
+		rows := [2]int{1 + rng.IntN(5), 1 + rng.IntN(3)}
+		for m := range 24 {
+			counts[0][m], counts[1][m] = make([]int, rows[0]), make([]int, rows[1])
+			for r := range rows[0] {
 				switch rng.IntN(4) {
 				case 0:
 				case 1:
-					counts[m][r] = 1 + rng.IntN(4)
+					counts[0][m][r] = 1 + rng.IntN(4)
 				case 2:
-					counts[m][r] = 5 + rng.IntN(6)
+					counts[0][m][r] = 5 + rng.IntN(6)
 				default:
-					counts[m][r] = rng.IntN(40)
+					counts[0][m][r] = rng.IntN(40)
+				}
+				for range counts[0][m][r] {
+					counts[1][m][rng.IntN(rows[1])]++
 				}
 			}
 		}
 		rd := &reader{figs: map[string]figure{}, threshold: stats.DefaultThreshold}
-		quarters := make([]stats.Grid, 8)
-		pubs := make([]stats.Published, 8)
-		for q := range quarters {
-			g := stats.Grid{Cells: make([][]int, rows), RowTotals: true, ColTotals: true, GrandTotal: true}
-			for r := range rows {
-				g.Cells[r] = []int{counts[3*q][r], counts[3*q+1][r], counts[3*q+2][r]}
+		for q := range 8 {
+			var grids [2]stats.Grid
+			for sp := range grids {
+				grids[sp] = stats.Grid{Cells: make([][]int, rows[sp]), RowTotals: true, ColTotals: true, GrandTotal: true}
+				for r := range rows[sp] {
+					grids[sp].Cells[r] = []int{counts[sp][3*q][r], counts[sp][3*q+1][r], counts[sp][3*q+2][r]}
+				}
 			}
-			quarters[q], pubs[q] = g, stats.Suppress(g, stats.DefaultThreshold)
-			rd.add(fmt.Sprintf("q%d ", q), newReader(g, pubs[q]))
+			pubs := stats.SuppressLinked(stats.DefaultThreshold, grids[0], grids[1])
+			for sp := range grids {
+				rd.add(fmt.Sprintf("s%d q%d ", sp, q), newReader(grids[sp], pubs[sp]))
+			}
+			for c := range 3 {
+				rd.sums = append(rd.sums, sum{fmt.Sprintf("s0 q%d column %d", q, c), []string{fmt.Sprintf("s1 q%d column %d", q, c)}})
+			}
+			rd.sums = append(rd.sums, sum{fmt.Sprintf("s0 q%d grand", q), []string{fmt.Sprintf("s1 q%d grand", q)}})
 		}
 		// Figure names, as the quarter's reader names them, of row r's and
-		// the total's figure of a part (a month or a quarter).
-		name := func(part stats.Period, r int) string {
+		// the total's figure of a part (a month or a quarter) by split sp.
+		name := func(sp int, part stats.Period, r int) string {
 			m := (part.First.Year()-start.Year())*12 + int(part.First.Month()) - 1
 			switch {
 			case part.Grain == stats.GrainQuarter && r < 0:
-				return fmt.Sprintf("q%d grand", m/3)
+				return fmt.Sprintf("s%d q%d grand", sp, m/3)
 			case part.Grain == stats.GrainQuarter:
-				return fmt.Sprintf("q%d row %d", m/3, r)
+				return fmt.Sprintf("s%d q%d row %d", sp, m/3, r)
 			case r < 0:
-				return fmt.Sprintf("q%d column %d", m/3, m%3)
+				return fmt.Sprintf("s%d q%d column %d", sp, m/3, m%3)
 			}
-			return fmt.Sprintf("q%d cell %d,%d", m/3, r, m%3)
+			return fmt.Sprintf("s%d q%d cell %d,%d", sp, m/3, r, m%3)
 		}
 		for k := range 6 {
 			a, b := rng.IntN(24), rng.IntN(24)
@@ -115,34 +127,40 @@ func TestPublishSumsAcrossPages(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			parts := p.Parts()
-			partsOf := func(r int) ([]stats.Part, []string) {
+			partsOf := func(sp, r int) ([]stats.Part, []string) {
 				var ps []stats.Part
 				var names []string
-				for _, part := range parts {
-					n := name(part, r)
+				for _, part := range p.Parts() {
+					n := name(sp, part, r)
 					f := rd.figs[n]
 					ps, names = append(ps, stats.Part{Count: f.truth, Figure: f.pub}), append(names, n)
 				}
 				return ps, names
 			}
-			sumRows := make([][]stats.Part, rows)
-			sumNames := make([][]string, rows)
-			for r := range rows {
-				sumRows[r], sumNames[r] = partsOf(r)
+			var tables [2]stats.Sums
+			var names [2][][]string
+			var totalNames [2][]string
+			for sp := range tables {
+				tables[sp].Rows, names[sp] = make([][]stats.Part, rows[sp]), make([][]string, rows[sp])
+				for r := range rows[sp] {
+					tables[sp].Rows[r], names[sp][r] = partsOf(sp, r)
+				}
+				tables[sp].Total, totalNames[sp] = partsOf(sp, -1)
 			}
-			total, totalNames := partsOf(-1)
-			pub := stats.PublishSums(stats.DefaultThreshold, stats.Sums{Rows: sumRows, Total: total})[0]
-			var rowNames []string
-			for r := range rows {
-				n := fmt.Sprintf("range %d %s row %d", k, p, r)
-				rd.put(n, pub.Cells[r][0], sumOf(sumRows[r]))
-				rd.sums = append(rd.sums, sum{n, sumNames[r]})
-				rowNames = append(rowNames, n)
+			pubs := stats.PublishSums(stats.DefaultThreshold, tables[0], tables[1])
+			for sp, pub := range pubs {
+				var rowNames []string
+				for r := range rows[sp] {
+					n := fmt.Sprintf("range %d %s s%d row %d", k, p, sp, r)
+					rd.put(n, pub.Cells[r][0], sumOf(tables[sp].Rows[r]))
+					rd.sums = append(rd.sums, sum{n, names[sp][r]})
+					rowNames = append(rowNames, n)
+				}
+				n := fmt.Sprintf("range %d %s s%d total", k, p, sp)
+				rd.put(n, pub.ColTotals[0], sumOf(tables[sp].Total))
+				rd.sums = append(rd.sums, sum{n, totalNames[sp]}, sum{n, rowNames})
 			}
-			n := fmt.Sprintf("range %d %s total", k, p)
-			rd.put(n, pub.ColTotals[0], sumOf(total))
-			rd.sums = append(rd.sums, sum{n, totalNames}, sum{n, rowNames})
+			rd.sums = append(rd.sums, sum{fmt.Sprintf("range %d %s s0 total", k, p), []string{fmt.Sprintf("range %d %s s1 total", k, p)}})
 		}
 		for n, f := range rd.figs {
 			if f.mark == stats.Shown && f.shown != f.truth {
