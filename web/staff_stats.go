@@ -330,16 +330,19 @@ func openTable(p *page, stages []tropa.Stage, open map[tropa.Stage]int) countTab
 
 // yearBefore is the same period a year before, when the page shows it:
 // when it is not already the period compared with, and the organization
-// had received a request by its first day, counted from the clear columns
-// over every day up to it. A year before the organization began counting,
-// or one it began counting in the middle of, would read as a rise that
-// never happened, so the page leaves it out (an empty Period, of no parts).
+// had received a request before its first day, counted from the clear
+// columns over every day until then. A year before the organization began
+// counting, or one it began counting in the middle of, would read as a
+// rise that never happened, so the page leaves it out (an empty Period, of
+// no parts). Whether there is one says only that some month before it has
+// requests, which that month's page says anyway; "on or before its first
+// day" would tell whether a request came on that very day.
 func yearBefore(ctx context.Context, count statsCounter, period, before stats.Period) (stats.Period, error) {
 	year := period.YearBefore()
 	if year == before {
 		return stats.Period{}, nil
 	}
-	got, err := count(ctx, stats.Period{Grain: stats.GrainRange, Last: year.First})
+	got, err := count(ctx, stats.Period{Grain: stats.GrainRange, Last: year.First.AddDate(0, 0, -1)})
 	if err != nil {
 		return stats.Period{}, err
 	}
