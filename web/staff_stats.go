@@ -5,7 +5,6 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -83,50 +82,6 @@ func statsPeriod(r *http.Request, now time.Time, loc *time.Location) (stats.Peri
 	}
 	p := stats.Current(stats.GrainMonth, now, loc)
 	return p, statsData{Month: p.String(), Quarter: p.Quarter().String()}, nil
-}
-
-// statsRange reads the range's first and last month, each as 2025-06 or
-// as a date in it, one standing for both when the other is left empty.
-func statsRange(from, to string) (stats.Period, error) {
-	month := func(s string) (time.Time, bool) {
-		for _, layout := range []string{"2006-01", time.DateOnly} {
-			if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
-				return t, true
-			}
-		}
-		return time.Time{}, false
-	}
-	if from == "" {
-		from = to
-	} else if to == "" {
-		to = from
-	}
-	first, ok1 := month(from)
-	last, ok2 := month(to)
-	if !ok1 || !ok2 {
-		return stats.Period{}, tropa.UserError(tropa.EINVALID, "ErrRangeMonthInvalid", nil)
-	}
-	return stats.Months(first, last)
-}
-
-// periodQuery is the query that shows p on the figures page.
-func periodQuery(p stats.Period) string {
-	if p.Grain == stats.GrainRange {
-		return "from=" + p.First.Format("2006-01") + "&to=" + p.Last.Format("2006-01")
-	}
-	return string(p.Grain) + "=" + p.String()
-}
-
-// monthsName names the months p counts, "Jun 2025 – Nov 2025", in the
-// page's language.
-func monthsName(pg *page, p stats.Period) string {
-	name := func(d time.Time) string {
-		return pg.T("StatsChartMonth"+strconv.Itoa(int(d.Month()))) + " " + strconv.Itoa(d.Year())
-	}
-	if p.Grain == stats.GrainMonth {
-		return name(p.First)
-	}
-	return name(p.First) + " – " + name(p.Last)
 }
 
 func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
@@ -326,32 +281,6 @@ func openTable(p *page, stages []tropa.Stage, open map[tropa.Stage]int) countTab
 	}
 	t.Total = &countRow{Key: "total", Label: p.T("StatsTotal"), Now: shown(p, pub.ColTotals[0])}
 	return t
-}
-
-// yearBefore is the same period a year before, when the page shows it:
-// when it is not already the period compared with, and the organization
-// had received a request before its first day, counted from the clear
-// columns over every day until then. A year before the organization began
-// counting, or one it began counting in the middle of, would read as a
-// rise that never happened, so the page leaves it out (an empty Period, of
-// no parts). Whether there is one says only that some month before it has
-// requests, which that month's page says anyway; "on or before its first
-// day" would tell whether a request came on that very day.
-func yearBefore(ctx context.Context, count statsCounter, period, before stats.Period) (stats.Period, error) {
-	year := period.YearBefore()
-	if year == before {
-		return stats.Period{}, nil
-	}
-	got, err := count(ctx, stats.Period{Grain: stats.GrainRange, Last: year.First.AddDate(0, 0, -1)})
-	if err != nil {
-		return stats.Period{}, err
-	}
-	for _, n := range got.Counts.ReceivedByKind {
-		if n > 0 {
-			return year, nil
-		}
-	}
-	return stats.Period{}, nil
 }
 
 // callTable lists the calls of every day of a month, or of every month of
