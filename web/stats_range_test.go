@@ -3,7 +3,9 @@ package web_test
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 
 	"tropa"
 	"tropa/internal/htmlcheck"
+	"tropa/stats"
 )
 
 // rangeData puts in, on chosen days, the requests of the press's example
@@ -250,4 +253,129 @@ func TestStatsRangeRefused(t *testing.T) {
 	}
 	resp := ivan.get(t, "/staff/stats?lang=ru&from=2023-01&to=2025-06")
 	htmlcheck.HasText(t, resp.doc(t), "p.error", "не больше 24 месяцев")
+}
+
+// A reader downloads the table by kind for every month and quarter from
+// April 2024 to December 2025 and for ranges across them, knows that a
+// quarter or a range adds its months up and a total its rows, and works
+// out by subtraction all he can: nothing the pages withhold comes out, and
+// every page reads the same figure for the same months.
+func TestStatsRangeAcrossPages(t *testing.T) {
+	t.Parallel()
+	_, ivan := rangeData(t)
+	var queries []string
+	for m := time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC); m.Year() < 2026; m = m.AddDate(0, 1, 0) {
+		queries = append(queries, "month="+m.Format("2006-01"))
+		if m.Month()%3 == 1 {
+			queries = append(queries, fmt.Sprintf("quarter=%d-Q%d", m.Year(), m.Month()/3+1))
+		}
+	}
+	for _, r := range [][2]string{{"2025-06", "2025-11"}, {"2025-09", "2025-11"}, {"2025-10", "2025-11"}, {"2025-11", "2025-12"},
+		{"2025-10", "2026-01"}, {"2024-05", "2024-06"}, {"2025-07", "2025-11"}, {"2025-08", "2025-12"}} {
+		queries = append(queries, "from="+r[0]+"&to="+r[1])
+	}
+	// figures[period][key] is what the pages publish; months[period] the
+	// months a period adds up.
+	figures := map[string]map[string]string{}
+	months := map[string][]string{}
+	publish := func(period, key, value string) {
+		if figures[period] == nil {
+			figures[period] = map[string]string{}
+		}
+		if was, ok := figures[period][key]; ok && was != value {
+			t.Errorf("%s %s reads %q on one page and %q on another", period, key, was, value)
+		}
+		figures[period][key] = value
+	}
+	for _, q := range queries {
+		resp := ivan.get(t, "/staff/stats.csv?table=kind&lang=en&"+q)
+		rows, err := csv.NewReader(strings.NewReader(resp.body)).ReadAll()
+		if err != nil || resp.status != http.StatusOK {
+			t.Fatalf("GET ?%s = %d, %v", q, resp.status, err)
+		}
+		rule := rows[len(rows)-1]
+		for _, col := range []struct{ at, period int }{{3, 3}, {4, 4}, {6, 6}} {
+			period := rule[col.period]
+			if period == "" {
+				continue
+			}
+			p, err := stats.ParsePeriod(period)
+			if err != nil {
+				t.Fatalf("period %q: %v", period, err)
+			}
+			months[period] = nil
+			for m := p.First; m.Before(p.To()); m = m.AddDate(0, 1, 0) {
+				months[period] = append(months[period], m.Format("2006-01"))
+			}
+			for _, r := range rows[1 : len(rows)-1] {
+				publish(period, r[1], r[col.at])
+			}
+		}
+	}
+	// The equations: a period's figure is the sum of its months', a total
+	// the sum of its rows.
+	type equation struct {
+		total [2]string
+		parts [][2]string
+	}
+	var eqs []equation
+	for period, ms := range months {
+		var rows [][2]string
+		for key := range figures[period] {
+			if key != "total" {
+				rows = append(rows, [2]string{period, key})
+			}
+			if len(ms) > 1 {
+				eq := equation{total: [2]string{period, key}}
+				for _, m := range ms {
+					eq.parts = append(eq.parts, [2]string{m, key})
+				}
+				eqs = append(eqs, eq)
+			}
+		}
+		eqs = append(eqs, equation{total: [2]string{period, "total"}, parts: rows})
+	}
+	known := map[[2]string]int{}
+	for period, keys := range figures {
+		for key, v := range keys {
+			if n, err := strconv.Atoi(v); err == nil {
+				known[[2]string{period, key}] = n
+			}
+		}
+	}
+	// learn takes in what the reader worked out: a figure withheld, or one
+	// of a month no page was asked for, as such a page would withhold it.
+	learn := func(v [2]string, n int) {
+		known[v] = n
+		if published, ok := figures[v[0]][v[1]]; ok {
+			t.Errorf("%s %s, published as %q, comes out as %d", v[0], v[1], published, n)
+		}
+	}
+	for found := true; found; {
+		found = false
+		for _, eq := range eqs {
+			var unknown [][2]string
+			rest := 0
+			for _, p := range eq.parts {
+				if n, ok := known[p]; ok {
+					rest += n
+				} else {
+					unknown = append(unknown, p)
+				}
+			}
+			total, ok := known[eq.total]
+			switch {
+			case ok && len(unknown) == 1:
+				learn(unknown[0], total-rest)
+				found = true
+			case !ok && len(unknown) == 0:
+				learn(eq.total, rest)
+				found = true
+			}
+		}
+	}
+	if figures["2025-06-01..2025-11-30"]["leave_country"] != "hidden" || figures["2025-11"]["leave_country"] != "hidden" {
+		t.Errorf("leaving the country in November and June to November read %q and %q, want both hidden",
+			figures["2025-11"]["leave_country"], figures["2025-06-01..2025-11-30"]["leave_country"])
+	}
 }
