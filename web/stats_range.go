@@ -68,7 +68,10 @@ func yearBefore(ctx context.Context, count statsCounter, period, before stats.Pe
 	if year == before {
 		return stats.Period{}, nil
 	}
-	got, err := count(ctx, stats.Period{Grain: stats.GrainRange, Last: year.First.AddDate(0, 0, -1)})
+	// No request is dated before HistoryFromYear, not even an imported
+	// one, so the days from then are every day there is.
+	since := time.Date(tropa.HistoryFromYear, time.January, 1, 0, 0, 0, 0, time.UTC)
+	got, err := count(ctx, stats.Period{Grain: stats.GrainRange, First: since, Last: year.First.AddDate(0, 0, -1)})
 	if err != nil {
 		return stats.Period{}, err
 	}
