@@ -13,8 +13,8 @@ import (
 	"tropa/stats"
 )
 
-// statsData is one month's or quarter's figures beside those of the
-// period before, safe to publish: no figure is small enough to point at a
+// statsData is a month's, a quarter's or a range's figures beside those
+// of the period before and the year before, safe to publish: no figure is small enough to point at a
 // person, nor can one be worked out from the others.
 type statsData struct {
 	// Month and Quarter are what the two forms show: the period shown, or
