@@ -2,10 +2,10 @@ package official
 
 import (
 	"bytes"
-	"errors"
 	"crypto/ed25519"
 	"crypto/sha3"
 	"encoding/base32"
+	"errors"
 	"strings"
 	"testing"
 	"time"
