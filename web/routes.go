@@ -12,6 +12,8 @@ func (s *Server) routes(mux siteMux) {
 	mux.Handle("POST /check", s.page(s.receiptCheck))
 	mux.Handle("POST /check/reply", s.page(s.receiptReply))
 	mux.Handle("POST /check/erase-contact", s.page(s.receiptEraseContact))
+	mux.Handle("GET /channels", s.page(s.channelsShow))
+	mux.Handle("GET /channels.txt", s.page(s.channelsFile))
 
 	// The JSON API.
 	mux.Handle("GET /api/v1/challenge", s.api(s.apiChallengeIssue))
