@@ -68,9 +68,11 @@ func (db *DB) CallHours(ctx context.Context, from, to time.Time) ([]tropa.HourCo
 	return list, mapErr(rows.Err())
 }
 
-// CallDays counts calls per UTC day in [from, to).
+// CallDays counts calls per UTC day in [from, to), those of deleted
+// cases from the counts retention kept.
 func (db *DB) CallDays(ctx context.Context, from, to time.Time) (map[time.Time]int, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT day, COUNT(*) FROM calls WHERE day >= $1 AND day < $2 GROUP BY day`,
+	rows, err := db.read.QueryContext(ctx, `SELECT day, COUNT(*) FROM calls WHERE day >= $1 AND day < $2 GROUP BY day
+		UNION ALL SELECT day, n FROM call_counts WHERE day >= $1 AND day < $2`,
 		day(from), day(to))
 	if err != nil {
 		return nil, mapErr(err)
@@ -83,7 +85,7 @@ func (db *DB) CallDays(ctx context.Context, from, to time.Time) (map[time.Time]i
 		if err := rows.Scan(&at, &n); err != nil {
 			return nil, mapErr(err)
 		}
-		days[fromMicros(at)] = n
+		days[fromMicros(at)] += n
 	}
 	return days, mapErr(rows.Err())
 }
