@@ -63,6 +63,11 @@ const (
 	// ActionImport records an organization's history imported from a
 	// file; its detail is how many requests.
 	ActionImport = "request.import"
+
+	// ActionStatsExact records a staff member viewing exact figures, not
+	// for publication, on the figures page; its detail is the period,
+	// never a figure.
+	ActionStatsExact = "stats.exact"
 )
 
 // Audit actions of key rotation. ActionKeyRotate records a new key pair for

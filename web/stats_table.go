@@ -122,7 +122,7 @@ type shownFigure struct {
 
 // publish suppresses every table quarter by quarter, those sharing a link
 // together, and words the figures of now beside those of before.
-func publish(p *page, splits []split, quarters int, now, before slot) []countTable {
+func publish(p *page, splits []split, rule stats.Rule, quarters int, now, before slot) []countTable {
 	pubs := make([][]stats.Published, len(splits))
 	for i := range pubs {
 		pubs[i] = make([]stats.Published, quarters)
@@ -143,7 +143,7 @@ func publish(p *page, splits []split, quarters int, now, before slot) []countTab
 			for k, j := range group {
 				grids[k] = splits[j].grid(q)
 			}
-			for k, pub := range stats.SuppressLinked(stats.DefaultThreshold, grids...) {
+			for k, pub := range rule.Publish(grids...) {
 				pubs[group[k]][q], done[group[k]] = pub, true
 			}
 		}
@@ -175,7 +175,7 @@ func compared(p *page, key, label string, now, before stats.Figure) countRow {
 func shown(p *page, f stats.Figure) shownFigure {
 	switch f.Mark() {
 	case stats.Small:
-		return shownFigure{Value: "<" + strconv.Itoa(stats.DefaultThreshold), Class: "suppressed"}
+		return shownFigure{Value: "<" + strconv.Itoa(f.Below()), Class: "suppressed"}
 	case stats.Hidden:
 		return shownFigure{Value: p.T("StatsWithheld"), Class: "withheld"}
 	}

@@ -95,7 +95,11 @@ func (e *cmdEnv) printStats(ctx context.Context, at database, f statsFlags) erro
 	if err != nil {
 		return err
 	}
-	report, err := web.NewStatsReport(d.LocalFigures, vocab, f.lang)
+	policy, err := d.FiguresPolicy(ctx)
+	if err != nil {
+		return err
+	}
+	report, err := web.NewStatsReport(d.LocalFigures, vocab, policy, f.lang)
 	if err != nil {
 		return err
 	}
