@@ -123,3 +123,85 @@ func TestStatsThresholdRefused(t *testing.T) {
 		t.Errorf("after refusals the policy is %+v, %v", p, err)
 	}
 }
+
+// Exact figures: off, ?exact=1 is ignored with a notice and the figures
+// stay publish-safe; once an administrator allows them, an analyst
+// follows the page's link to the exact count, marked not for publication
+// and kept off paper, while the exports stay publish-safe; the viewing is
+// in the audit log with the period and no figure.
+func TestStatsExactFigures(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.addMember(t, danaName, tropa.RoleAdmin, danaPassword)
+	admin := ts.staffBrowser(t, danaName, danaPassword)
+	ivan := ts.staffBrowser(t, analystName, analystPassword)
+	ts.submitMany(t, 3)
+
+	resp := ivan.get(t, "/staff/stats?month=2026-03&exact=1&lang=en")
+	if resp.status != http.StatusOK {
+		t.Fatalf("?exact=1 while not allowed = %d", resp.status)
+	}
+	doc := resp.doc(t)
+	if got := htmlcheck.Text(htmlcheck.HasOne(t, doc, "p.notice")); !strings.Contains(got, "does not allow exact figures") {
+		t.Errorf("notice %q", got)
+	}
+	if got, _ := figure(t, doc, "kind", "legal"); got != "<5" {
+		t.Errorf("3 legal questions read %q with exact figures not allowed", got)
+	}
+	htmlcheck.HasNone(t, doc, "p.exact-link")
+	htmlcheck.HasNone(t, doc, "p.exact-mark")
+
+	admin.postSeeOther(t, "/staff/settings/figures", url.Values{"threshold": {"5"}, "exact": {"on"}})
+	doc = ivan.get(t, "/staff/stats?month=2026-03&lang=en").doc(t)
+	if got, _ := figure(t, doc, "kind", "legal"); got != "<5" {
+		t.Errorf("3 legal questions read %q before asking for exact figures", got)
+	}
+	link := attr(t, doc, "p.exact-link a", "href")
+	if link != "/staff/stats?month=2026-03&exact=1&lang=en" {
+		t.Errorf("exact figures link %q", link)
+	}
+	doc = ivan.get(t, link).doc(t)
+	if got, suppressed := figure(t, doc, "kind", "legal"); got != "3" || suppressed {
+		t.Errorf("3 legal questions read %q on the exact page", got)
+	}
+	if got := htmlcheck.Text(htmlcheck.HasOne(t, doc, "p.exact-mark")); !strings.Contains(got, "not for publication") {
+		t.Errorf("exact mark %q", got)
+	}
+	htmlcheck.HasOne(t, doc, "div.figures.exact section#stats-kind h2 span.exact-mark")
+	htmlcheck.HasOne(t, doc, "p.exact-print")
+	htmlcheck.HasNone(t, doc, "p.rule")
+	css := ivan.get(t, "/static/style.css").body
+	if !strings.Contains(css, ".figures.exact, p.exact-mark, p.exact-link { display: none; }") {
+		t.Error("the print stylesheet does not keep exact figures off paper")
+	}
+	// The page's downloads are publish-safe whatever it shows.
+	csvLink := "/staff/stats.csv?month=2026-03&lang=en"
+	htmlcheck.HasOne(t, doc, `p.export a[href="`+csvLink+`"]`)
+	if strings.Contains(csvLink, "exact") || !strings.Contains(ivan.get(t, csvLink).body, "kind,legal,Legal question,<5,") {
+		t.Errorf("the exact page's CSV (%s) is not publish-safe", csvLink)
+	}
+	var exported struct {
+		Tables []struct {
+			Total struct {
+				Now any `json:"now"`
+			} `json:"total"`
+		} `json:"tables"`
+	}
+	body := ivan.get(t, "/staff/stats.json?month=2026-03&exact=1&table=kind").body
+	if err := json.Unmarshal([]byte(body), &exported); err != nil || len(exported.Tables) != 1 || exported.Tables[0].Total.Now != "<5" {
+		t.Errorf("JSON asked for exact figures (%v):\n%s", err, body)
+	}
+
+	lines, err := ts.store.AuditLog(context.Background(), tropa.AuditFilter{Action: tropa.ActionStatsExact})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != 1 || lines[0].Detail != "2026-03" || lines[0].Actor != ts.staffID(t, analystName) {
+		t.Errorf("audit of exact figures: %+v, want one entry by the analyst for 2026-03", lines)
+	}
+
+	admin.postSeeOther(t, "/staff/settings/figures", url.Values{"threshold": {"5"}})
+	if got, _ := figure(t, ivan.get(t, link).doc(t), "kind", "legal"); got != "<5" {
+		t.Errorf("3 legal questions read %q through the old link once exact figures are off again", got)
+	}
+}
