@@ -38,6 +38,11 @@ func (db *DB) ApplyRetention(ctx context.Context, b *tropa.RetentionBatch) (trop
 		ids := make([]string, len(due))
 		for i, r := range due {
 			ids[i] = r.id
+		}
+		if err := addToReplyTimes(ctx, tx, ids); err != nil {
+			return err
+		}
+		for _, r := range due {
 			if r.disposition == string(tropa.DispositionSpam) {
 				c.DeletedSpam++
 			} else {

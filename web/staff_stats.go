@@ -211,7 +211,8 @@ func statsTables(ctx context.Context, count statsCounter, p *page, rule stats.Ru
 	// The page keeps its order: open cases after triage, calls after
 	// closed cases.
 	tables = slices.Insert(tables, 3, openTable(p, rule, stages, open))
-	return slices.Insert(tables, 5, callTable(p, rule, quarters, figures, now, was)), nil
+	tables = slices.Insert(tables, 5, callTable(p, rule, quarters, figures, now, was))
+	return append(tables, timesTable(p, rule, figures, now, was)), nil
 }
 
 // statsCounter counts a month's figures: the desk's for a staff session
@@ -224,7 +225,7 @@ func monthFiguresOf(ctx context.Context, count statsCounter, month stats.Period)
 	if err != nil {
 		return monthFigures{}, err
 	}
-	f := monthFigures{counts: got.Counts, meetings: got.Meetings, decisions: map[string]int{}}
+	f := monthFigures{counts: got.Counts, meetings: got.Meetings, decisions: map[string]int{}, times: got.Times}
 	for _, c := range got.Decisions {
 		f.decisions[string(c.Procedure)+"/"+string(c.Decision)] += c.Count
 	}

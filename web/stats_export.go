@@ -68,11 +68,11 @@ type exportRow struct {
 	Change string       `json:"change,omitempty"`
 }
 
-// MarshalJSON writes a shown count as a number and what stands for a
-// withheld one as the page's text.
+// MarshalJSON writes a shown count or median as a number and what stands
+// for a withheld one as the page's text.
 func (f shownFigure) MarshalJSON() ([]byte, error) {
 	if f.Class == "" {
-		if _, err := strconv.Atoi(f.Value); err == nil {
+		if _, err := strconv.ParseFloat(f.Value, 64); err == nil && json.Valid([]byte(f.Value)) {
 			return []byte(f.Value), nil
 		}
 	}

@@ -14,6 +14,7 @@ type monthFigures struct {
 	counts    *tropa.Counts
 	meetings  map[tropa.MeetingState]int
 	decisions map[string]int
+	times     tropa.ReplyTimes
 }
 
 // slot is where a period's figures sit in its quarter's table: one
@@ -27,6 +28,19 @@ func (sl slot) cell(pub stats.Published, r int) stats.Figure {
 		return pub.RowTotals[r]
 	}
 	return pub.Cells[r][sl.month]
+}
+
+// times are the reply times of the slot's month, or of its quarter's
+// three.
+func (sl slot) times(figures [][3]monthFigures) tropa.ReplyTimes {
+	if sl.month >= 0 {
+		return figures[sl.quarter][sl.month].times
+	}
+	var t tropa.ReplyTimes
+	for _, m := range figures[sl.quarter] {
+		t.Add(m.times)
+	}
+	return t
 }
 
 func (sl slot) total(pub stats.Published) stats.Figure {
