@@ -65,6 +65,15 @@ func testReplyTimes(t *testing.T, b storetest.Backend) {
 	spam := request(d(0))
 	write(spam, tropa.AuthorStaff, d(1))
 	closeAs(spam, d(1), tropa.DispositionSpam, "")
+	// A call, taken 2 days after the request came by the web form: the
+	// call answers him, and a message after it is no first reply.
+	call := request(d(-2))
+	if err := s.UpdateCase(ctx, &tropa.CaseUpdate{RequestID: call, At: d(0),
+		Calls: []tropa.CallRecord{{ID: tropa.NewID(), RequestID: call, StaffID: alice.ID, At: d(0), Returning: true,
+			SealedAt: []byte("sealed")}}}); err != nil {
+		t.Fatal(err)
+	}
+	write(call, tropa.AuthorStaff, d(3))
 	// Imported history: closed on its day, and answered, it counts for
 	// nothing.
 	ir := imported("IMP001", d(0), true)
@@ -77,7 +86,7 @@ func testReplyTimes(t *testing.T, b storetest.Backend) {
 	}
 	write(ir.Request.ID, tropa.AuthorStaff, d(2))
 
-	want := tropa.ReplyTimes{FirstReply: map[int]int{0: 1, 2: 1, 4: 1, 1: 1}, Outcome: map[int]int{3: 1}}
+	want := tropa.ReplyTimes{FirstReply: map[int]int{0: 1, 2: 2, 4: 1, 1: 1}, Outcome: map[int]int{3: 1}}
 	check := func(when string) {
 		t.Helper()
 		got, err := s.ReplyTimes(ctx, tropa.Day(d(0)), tropa.Day(d(10)))
