@@ -45,6 +45,9 @@ func (db *DB) ApplyRetention(ctx context.Context, b *tropa.RetentionBatch) (trop
 				c.DeletedClosed++
 			}
 		}
+		if err := addToReplyTimes(ctx, tx, ids); err != nil {
+			return err
+		}
 		if err := keepActivityCounts(ctx, tx, ids); err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,6 +37,14 @@ type statsData struct {
 	Tables []countTable
 	// CSV and JSON export the tables; add &table= for one.
 	CSV, JSON string
+	// Exact says the figures are exact, not for publication; ExactLink
+	// leads to them where the organization allows it, SafeLink back to
+	// the publish-safe figures.
+	Exact               bool
+	ExactLink, SafeLink string
+	// Small is what a count from 1 to SmallMax reads, "<5".
+	Small    string
+	SmallMax int
 }
 
 func termKeys[K ~string](ts []tropa.Term) []K {
@@ -87,6 +96,28 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 		s.render(w, http.StatusUnprocessableEntity, "stats", p)
 		return nil
 	}
+	policy, err := s.Desk.FiguresPolicy(r.Context())
+	if err != nil {
+		return err
+	}
+	rule := policy.Rule()
+	data.Small, data.SmallMax = "<"+strconv.Itoa(rule.Threshold), rule.Threshold-1
+	here := "/staff/stats?" + string(period.Grain) + "=" + period.String()
+	switch {
+	case r.URL.Query().Get("exact") != "1":
+		if policy.Exact {
+			data.ExactLink = p.URL(here + "&exact=1")
+		}
+	case !policy.Exact:
+		// A link kept from when exact figures were allowed: the figures
+		// shown are publish-safe, and the page says why.
+		p.Notice = p.T("StatsExactOff")
+	default:
+		if err := s.Desk.ExactFigures(r.Context(), sess, period.String()); err != nil {
+			return err
+		}
+		rule.Exact, data.Exact, data.SafeLink = true, true, p.URL(here)
+	}
 	before := period.Previous()
 	link := func(q stats.Period) string {
 		return p.URL("/staff/stats?" + string(q.Grain) + "=" + q.String())
@@ -101,7 +132,7 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 	if period.Next().Begun(p.now, loc) {
 		data.Next = link(period.Next())
 	}
-	if data.Tables, err = statsTables(r.Context(), s.staffCounter(sess), p, period, before); err != nil {
+	if data.Tables, err = statsTables(r.Context(), s.staffCounter(sess), p, rule, period, before); err != nil {
 		return err
 	}
 	p.Data = data
@@ -117,7 +148,7 @@ func (s *Server) staffCounter(sess *desk.Session) statsCounter {
 // statsTables counts every table of the page, month by month over the
 // quarters that hold period and before, from the clear columns the desk
 // counts, and publishes the figures of period beside those of before.
-func statsTables(ctx context.Context, count statsCounter, p *page, period, before stats.Period) ([]countTable, error) {
+func statsTables(ctx context.Context, count statsCounter, p *page, rule stats.Rule, period, before stats.Period) ([]countTable, error) {
 	quarters := []stats.Period{period.Quarter()}
 	if before.Quarter() != quarters[0] {
 		quarters = append(quarters, before.Quarter())
@@ -168,9 +199,9 @@ func statsTables(ctx context.Context, count statsCounter, p *page, period, befor
 				proc, dec, _ := strings.Cut(k, "/")
 				return p.T("Procedure_"+proc) + ": " + p.T("Decision_"+dec)
 			}, figures, func(m monthFigures) map[string]int { return m.decisions }),
-	}, len(quarters), now, was)
+	}, rule, len(quarters), now, was)
 	var err error
-	if tables[0].Chart, err = requestsChart(p, quarters, byKind, byChannel, period, before); err != nil {
+	if tables[0].Chart, err = requestsChart(p, rule, quarters, byKind, byChannel, period, before); err != nil {
 		return nil, err
 	}
 	open := figures[now.quarter][0].counts.OpenByStage
@@ -179,8 +210,9 @@ func statsTables(ctx context.Context, count statsCounter, p *page, period, befor
 	})
 	// The page keeps its order: open cases after triage, calls after
 	// closed cases.
-	tables = slices.Insert(tables, 3, openTable(p, stages, open))
-	return slices.Insert(tables, 5, callTable(p, quarters, figures, now, was)), nil
+	tables = slices.Insert(tables, 3, openTable(p, rule, stages, open))
+	tables = slices.Insert(tables, 5, callTable(p, rule, quarters, figures, now, was))
+	return append(tables, timesTable(p, rule, figures, now, was)), nil
 }
 
 // statsCounter counts a month's figures: the desk's for a staff session
@@ -193,7 +225,7 @@ func monthFiguresOf(ctx context.Context, count statsCounter, month stats.Period)
 	if err != nil {
 		return monthFigures{}, err
 	}
-	f := monthFigures{counts: got.Counts, meetings: got.Meetings, decisions: map[string]int{}}
+	f := monthFigures{counts: got.Counts, meetings: got.Meetings, decisions: map[string]int{}, times: got.Times}
 	for _, c := range got.Decisions {
 		f.decisions[string(c.Procedure)+"/"+string(c.Decision)] += c.Count
 	}
@@ -213,7 +245,7 @@ func decisionKeys() []string {
 
 // openTable is the cases open now by stage: how things stand, with no
 // period before.
-func openTable(p *page, stages []tropa.Stage, open map[tropa.Stage]int) countTable {
+func openTable(p *page, rule stats.Rule, stages []tropa.Stage, open map[tropa.Stage]int) countTable {
 	for _, st := range slices.Sorted(maps.Keys(open)) {
 		if !slices.Contains(stages, st) {
 			stages = append(stages, st)
@@ -223,7 +255,7 @@ func openTable(p *page, stages []tropa.Stage, open map[tropa.Stage]int) countTab
 	for r, st := range stages {
 		g.Cells[r] = []int{open[st]}
 	}
-	pub := stats.Suppress(g, stats.DefaultThreshold)
+	pub := rule.Publish(g)[0]
 	t := countTable{ID: "open", Title: p.T("StatsOpenByStage"), Hint: p.T("StatsOpenHint")}
 	for r, st := range stages {
 		t.Rows = append(t.Rows, countRow{Key: string(st), Label: p.StageName(st), Now: shown(p, pub.Cells[r][0])})
@@ -237,7 +269,7 @@ func openTable(p *page, stages []tropa.Stage, open map[tropa.Stage]int) countTab
 // before is compared by its total alone. Each quarter is suppressed as the
 // days of its months, months as columns, with their totals and the
 // quarter's.
-func callTable(p *page, quarters []stats.Period, figures [][3]monthFigures, now, was slot) countTable {
+func callTable(p *page, rule stats.Rule, quarters []stats.Period, figures [][3]monthFigures, now, was slot) countTable {
 	pubs := make([]stats.Published, len(quarters))
 	for qi := range quarters {
 		g := stats.Grid{Cells: make([][]int, 31), ColTotals: true, GrandTotal: true}
@@ -249,7 +281,7 @@ func callTable(p *page, quarters []stats.Period, figures [][3]monthFigures, now,
 				g.Cells[day.Day()-1][m] += n
 			}
 		}
-		pubs[qi] = stats.Suppress(g, stats.DefaultThreshold)
+		pubs[qi] = rule.Publish(g)[0]
 	}
 	t := countTable{ID: "calls", Title: p.T("StatsCallsByDay"), Compare: true}
 	q := quarters[now.quarter]

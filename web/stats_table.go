@@ -14,6 +14,7 @@ type monthFigures struct {
 	counts    *tropa.Counts
 	meetings  map[tropa.MeetingState]int
 	decisions map[string]int
+	times     tropa.ReplyTimes
 }
 
 // slot is where a period's figures sit in its quarter's table: one
@@ -27,6 +28,19 @@ func (sl slot) cell(pub stats.Published, r int) stats.Figure {
 		return pub.RowTotals[r]
 	}
 	return pub.Cells[r][sl.month]
+}
+
+// times are the reply times of the slot's month, or of its quarter's
+// three.
+func (sl slot) times(figures [][3]monthFigures) tropa.ReplyTimes {
+	if sl.month >= 0 {
+		return figures[sl.quarter][sl.month].times
+	}
+	var t tropa.ReplyTimes
+	for _, m := range figures[sl.quarter] {
+		t.Add(m.times)
+	}
+	return t
 }
 
 func (sl slot) total(pub stats.Published) stats.Figure {
@@ -122,7 +136,7 @@ type shownFigure struct {
 
 // publish suppresses every table quarter by quarter, those sharing a link
 // together, and words the figures of now beside those of before.
-func publish(p *page, splits []split, quarters int, now, before slot) []countTable {
+func publish(p *page, splits []split, rule stats.Rule, quarters int, now, before slot) []countTable {
 	pubs := make([][]stats.Published, len(splits))
 	for i := range pubs {
 		pubs[i] = make([]stats.Published, quarters)
@@ -143,7 +157,7 @@ func publish(p *page, splits []split, quarters int, now, before slot) []countTab
 			for k, j := range group {
 				grids[k] = splits[j].grid(q)
 			}
-			for k, pub := range stats.SuppressLinked(stats.DefaultThreshold, grids...) {
+			for k, pub := range rule.Publish(grids...) {
 				pubs[group[k]][q], done[group[k]] = pub, true
 			}
 		}
@@ -175,7 +189,7 @@ func compared(p *page, key, label string, now, before stats.Figure) countRow {
 func shown(p *page, f stats.Figure) shownFigure {
 	switch f.Mark() {
 	case stats.Small:
-		return shownFigure{Value: "<" + strconv.Itoa(stats.DefaultThreshold), Class: "suppressed"}
+		return shownFigure{Value: "<" + strconv.Itoa(f.Below()), Class: "suppressed"}
 	case stats.Hidden:
 		return shownFigure{Value: p.T("StatsWithheld"), Class: "withheld"}
 	}
