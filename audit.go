@@ -63,6 +63,16 @@ const (
 	// ActionImport records an organization's history imported from a
 	// file; its detail is how many requests.
 	ActionImport = "request.import"
+
+	// ActionChannelsPublish records the signed list of official channels
+	// published; its detail is the signing key's fingerprint and the day
+	// the list was issued.
+	ActionChannelsPublish = "channels.publish"
+
+	// ActionStatsExact records a staff member viewing exact figures, not
+	// for publication, on the figures page; its detail is the period,
+	// never a figure.
+	ActionStatsExact = "stats.exact"
 )
 
 // Audit actions of key rotation. ActionKeyRotate records a new key pair for

@@ -13,6 +13,9 @@ type Figures struct {
 	Counts    *tropa.Counts
 	Meetings  map[tropa.MeetingState]int
 	Decisions []tropa.DecisionCount
+	// Times are the days requests waited for a first reply and an
+	// outcome.
+	Times tropa.ReplyTimes
 }
 
 // Figures counts p for a staff member whose role may read figures.
@@ -37,6 +40,9 @@ func (d *Desk) LocalFigures(ctx context.Context, p stats.Period) (Figures, error
 	}
 	// Legal decisions by day, procedure and outcome, from clear columns.
 	if f.Decisions, err = d.cfg.Store.DecisionCounts(ctx, p.From(), p.To()); err != nil {
+		return Figures{}, err
+	}
+	if f.Times, err = d.cfg.Store.ReplyTimes(ctx, p.From(), p.To()); err != nil {
 		return Figures{}, err
 	}
 	return f, nil

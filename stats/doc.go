@@ -8,9 +8,10 @@
 //
 // # What is withheld
 //
-// A count from 1 to below the threshold (DefaultThreshold, 5) is published
-// as "<5" (Small): so small a figure could point at a person. A 0 is
-// published as it is, since it points at no one, and is never withheld.
+// A count from 1 to below the threshold (the organization's, by a Rule;
+// DefaultThreshold, 5, until changed) is published as "<5" (Small): so
+// small a figure could point at a person. A 0 is published as it is,
+// since it points at no one, and is never withheld.
 // Then, for every total a table shows (of a row, of a column, of every
 // cell), other counts are withheld (Hidden) until no withheld figure can
 // be worked out exactly by a reader who knows how the table adds up, that

@@ -91,3 +91,22 @@ func sumMark(parts []Part, threshold int) Mark {
 	}
 	return Hidden
 }
+
+// PublishSums publishes tables of sums as PublishSums does, or every sum
+// as it is when the rule is Exact.
+func (r Rule) PublishSums(tables ...Sums) []Published {
+	if !r.Exact {
+		return PublishSums(r.Threshold, tables...)
+	}
+	out := make([]Published, len(tables))
+	for i, s := range tables {
+		out[i].Cells = make([][]Figure, len(s.Rows))
+		for row, parts := range s.Rows {
+			out[i].Cells[row] = []Figure{{n: sumOf(parts)}}
+		}
+		if s.Total != nil {
+			out[i].ColTotals = []Figure{{n: sumOf(s.Total)}}
+		}
+	}
+	return out
+}

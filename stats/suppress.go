@@ -37,12 +37,15 @@ type Grid struct {
 
 // Figure is one published number: its count only when it is Shown.
 type Figure struct {
-	n    int
-	mark Mark
+	n, below int
+	mark     Mark
 }
 
 // Mark is how the figure is published.
 func (f Figure) Mark() Mark { return f.mark }
+
+// Below is the threshold a Small figure is below, the N of "<N".
+func (f Figure) Below() int { return f.below }
 
 // Value is the count, false unless it is Shown.
 func (f Figure) Value() (int, bool) { return f.n, f.mark == Shown }
@@ -326,6 +329,9 @@ func (t *table) present(v int) bool {
 
 func (t *table) published() Published {
 	fig := func(v int) Figure {
+		if t.mark[v] == Small {
+			return Figure{mark: Small, below: t.threshold}
+		}
 		if t.mark[v] != Shown {
 			return Figure{mark: t.mark[v]}
 		}

@@ -18,6 +18,12 @@ func insertCall(ctx context.Context, tx *sql.Tx, requestID string, c tropa.CallR
 		VALUES ($1, $2, $3, $4, $5, $6)`, c.ID, c.RequestID, c.StaffID, day(c.At), c.Returning, c.SealedAt); err != nil {
 		return mapErr(err)
 	}
+	// Taking his call is answering him: it dates the first reply, as a
+	// message to him does.
+	if _, err := tx.ExecContext(ctx, `UPDATE requests SET first_reply_at = $1 WHERE id = $2 AND first_reply_at = 0`,
+		day(c.At), requestID); err != nil {
+		return mapErr(err)
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO call_hours (hour, calls) VALUES ($1, 1)
 		ON CONFLICT (hour) DO UPDATE SET calls = call_hours.calls + 1`, micros(c.At.UTC().Truncate(time.Hour)))
 	return mapErr(err)
@@ -68,9 +74,11 @@ func (db *DB) CallHours(ctx context.Context, from, to time.Time) ([]tropa.HourCo
 	return list, mapErr(rows.Err())
 }
 
-// CallDays counts calls per UTC day in [from, to).
+// CallDays counts calls per UTC day in [from, to), those of deleted
+// cases from the counts retention kept.
 func (db *DB) CallDays(ctx context.Context, from, to time.Time) (map[time.Time]int, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT day, COUNT(*) FROM calls WHERE day >= $1 AND day < $2 GROUP BY day`,
+	rows, err := db.read.QueryContext(ctx, `SELECT day, COUNT(*) FROM calls WHERE day >= $1 AND day < $2 GROUP BY day
+		UNION ALL SELECT day, n FROM call_counts WHERE day >= $1 AND day < $2`,
 		day(from), day(to))
 	if err != nil {
 		return nil, mapErr(err)
@@ -83,7 +91,7 @@ func (db *DB) CallDays(ctx context.Context, from, to time.Time) (map[time.Time]i
 		if err := rows.Scan(&at, &n); err != nil {
 			return nil, mapErr(err)
 		}
-		days[fromMicros(at)] = n
+		days[fromMicros(at)] += n
 	}
 	return days, mapErr(rows.Err())
 }

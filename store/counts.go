@@ -70,24 +70,26 @@ func (db *DB) Counts(ctx context.Context, from, to time.Time) (*tropa.Counts, er
 }
 
 // stayCounts adds to c the stays begun in [lo, hi) and the beds held each
-// night of it.
+// night of it, those of deleted cases from the counts they left.
 func stayCounts(ctx context.Context, tx *sql.Tx, lo, hi int64, c *tropa.Counts) error {
-	rows, err := tx.QueryContext(ctx, `SELECT first_day, end_day, beds FROM stays
-		WHERE state <> $1 AND first_day < $2 AND end_day > $3`, string(tropa.StayCancelled), hi, lo)
+	rows, err := tx.QueryContext(ctx, `SELECT first_day, end_day, beds, 1 FROM stays
+		WHERE state <> $1 AND first_day < $2 AND end_day > $3
+		UNION ALL SELECT first_day, end_day, beds, n FROM stay_counts WHERE first_day < $2 AND end_day > $3`,
+		string(tropa.StayCancelled), hi, lo)
 	if err != nil {
 		return mapErr(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var first, end int64
-		var beds int
-		if err := rows.Scan(&first, &end, &beds); err != nil {
+		var beds, n int
+		if err := rows.Scan(&first, &end, &beds, &n); err != nil {
 			return mapErr(err)
 		}
 		if first >= lo {
-			c.StaysBegun++
+			c.StaysBegun += n
 		}
-		c.StayNights += beds * int((min(end, hi)-max(first, lo))/microsPerDay)
+		c.StayNights += n * beds * int((min(end, hi)-max(first, lo))/microsPerDay)
 	}
 	return mapErr(rows.Err())
 }

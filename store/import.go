@@ -59,8 +59,8 @@ func (db *DB) ImportRequests(ctx context.Context, b *tropa.ImportBatch) (int, er
 // reference is taken.
 const insertImported = `INSERT INTO requests (id, ref, kind, situation, channel, stage, urgency, created_at,
 	last_applicant_at, last_staff_at, sealed_contact, disposition, outcome, owner_id, due_at, closed_at,
-	updated_at, version, sealed_contact_key, last_author)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, '', $13, $14, $8, 1, $15, $16)
+	updated_at, version, sealed_contact_key, last_author, timed)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, '', $13, $14, $8, 1, $15, $16, FALSE)
 	ON CONFLICT (ref) DO NOTHING`
 
 // importRequest writes one imported request. A reference already taken is

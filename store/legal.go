@@ -96,11 +96,14 @@ func (db *DB) legalSteps(ctx context.Context, requestID string) ([]tropa.LegalSt
 }
 
 // DecisionCounts counts legal decisions taken on the days from from until
-// to, by day, procedure and outcome, from clear columns only.
+// to, by day, procedure and outcome, from clear columns only, those of
+// deleted cases from the counts retention kept.
 func (db *DB) DecisionCounts(ctx context.Context, from, to time.Time) ([]tropa.DecisionCount, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT decided_on, procedure, decision, COUNT(*) FROM legal_processes
-		WHERE decided_on >= $1 AND decided_on < $2 GROUP BY decided_on, procedure, decision
-		ORDER BY decided_on, procedure, decision`, day(from), micros(to))
+	rows, err := db.read.QueryContext(ctx, `SELECT day, procedure, decision, CAST(SUM(n) AS BIGINT) FROM (
+			SELECT decided_on AS day, procedure, decision, COUNT(*) AS n FROM legal_processes
+			WHERE decided_on >= $1 AND decided_on < $2 GROUP BY decided_on, procedure, decision
+			UNION ALL SELECT day, procedure, decision, n FROM decision_counts WHERE day >= $1 AND day < $2
+		) AS decided GROUP BY day, procedure, decision ORDER BY day, procedure, decision`, day(from), micros(to))
 	if err != nil {
 		return nil, mapErr(err)
 	}

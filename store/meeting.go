@@ -65,10 +65,12 @@ func (db *DB) MeetingsHeld(ctx context.Context, holder string, from, to time.Tim
 }
 
 // MeetingCounts counts the meetings closed on each UTC day from from to
-// to, by final state, from clear columns only.
+// to, by final state, from clear columns only, those of deleted cases
+// from the counts retention kept.
 func (db *DB) MeetingCounts(ctx context.Context, from, to time.Time) (map[time.Time]map[tropa.MeetingState]int, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT closed_day, state, COUNT(*) FROM meetings
-		WHERE closed_day >= $1 AND closed_day <= $2 AND closed_day <> 0 GROUP BY closed_day, state`, day(from), day(to))
+		WHERE closed_day >= $1 AND closed_day <= $2 AND closed_day <> 0 GROUP BY closed_day, state
+		UNION ALL SELECT day, state, n FROM meeting_counts WHERE day >= $1 AND day <= $2`, day(from), day(to))
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -85,7 +87,7 @@ func (db *DB) MeetingCounts(ctx context.Context, from, to time.Time) (map[time.T
 		if counts[k] == nil {
 			counts[k] = map[tropa.MeetingState]int{}
 		}
-		counts[k][tropa.MeetingState(state)] = n
+		counts[k][tropa.MeetingState(state)] += n
 	}
 	return counts, mapErr(rows.Err())
 }

@@ -19,7 +19,8 @@ type dueRequest struct {
 }
 
 // ApplyRetention runs one batch of the retention policy in one transaction:
-// it picks the requests due, adds them to the anonymous counts, deletes them
+// it picks the requests due, adds them, their calls, meetings, stays and
+// legal decisions to the anonymous counts, deletes them
 // with every row that names them, erases the contacts due, and records what
 // it did in the audit log. On PostgreSQL the rows it picks are locked and
 // rows another node has locked are skipped, so that nodes running it at
@@ -43,6 +44,12 @@ func (db *DB) ApplyRetention(ctx context.Context, b *tropa.RetentionBatch) (trop
 			} else {
 				c.DeletedClosed++
 			}
+		}
+		if err := addToReplyTimes(ctx, tx, ids); err != nil {
+			return err
+		}
+		if err := keepActivityCounts(ctx, tx, ids); err != nil {
+			return err
 		}
 		if err := deleteRequests(ctx, tx, ids); err != nil {
 			return err

@@ -92,6 +92,10 @@ func TestRolesOverRoutes(t *testing.T) {
 		{"POST", "/staff/settings/retention", url.Values{"was": {tropa.DefaultRetention().Marshal()}, "closed_after": {"90"}, "contact_after": {"14"}, "spam_after": {"3"}}, []int{seeOther, forbidden, forbidden, forbidden, forbidden}},
 		{"POST", "/staff/requests/{id}/erase-contact", url.Values{"confirm": {"yes"}}, []int{forbidden, seeOther, seeOther, forbidden, forbidden}},
 		{"POST", "/staff/settings/zone", url.Values{"zone": {"Europe/Kyiv"}}, []int{seeOther, forbidden, forbidden, forbidden, forbidden}},
+		{"POST", "/staff/settings/figures", url.Values{"threshold": {"7"}}, []int{seeOther, forbidden, forbidden, forbidden, forbidden}},
+		// Exact figures are not allowed here: those who may read figures
+		// get the publish-safe page with a notice.
+		{"GET", "/staff/stats?exact=1", nil, []int{ok, ok, forbidden, forbidden, ok}},
 		{"POST", "/staff/account/zone", url.Values{"zone": {"Europe/Berlin"}}, []int{seeOther, seeOther, seeOther, seeOther, seeOther}},
 		{"GET", "/staff/account/notices", nil, []int{forbidden, ok, ok, ok, forbidden}},
 		{"POST", "/staff/account/notices", url.Values{"channel": {"mail"}, "address": {"w7@example.org"}, "event": {"new"}, "digest": {"4"}, "lead": {"12"}, "notice_lang": {"uk"}}, []int{forbidden, seeOther, seeOther, seeOther, forbidden}},

@@ -171,6 +171,8 @@ func TestCrossOriginProbeEveryRoute(t *testing.T) {
 	probes["POST /staff/requests/{id}/legal"] = probe{"coordinator", url.Values{"procedure": {"asylum"}, "country": {"Forged"}}, ""}
 	probes["POST /staff/requests/{id}/legal/{process}/steps"] = probe{"coordinator", url.Values{"kind": {"filed"}, "at": {"2026-03-04T05:30"}}, ""}
 	probes["POST /staff/requests/{id}/legal/{process}/steps/{step}"] = probe{"coordinator", url.Values{"kind": {"filed"}, "at": {"2026-03-04T05:30"}}, ""}
+	// The figures policy: a forged exact figures switch.
+	probes["POST /staff/settings/figures"] = probe{"admin", url.Values{"threshold": {"3"}, "exact": {"on"}}, ""}
 	// Safe-surrender meetings.
 	probes["POST /staff/requests/{id}/meetings"] = probe{"coordinator", url.Values{"start": {"2026-03-04T05:30"},
 		"end": {"2026-03-04T06:30"}, "place": {"forged"}, "sign": {"forged"}, "phrase": {"forged"}}, ""}

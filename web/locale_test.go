@@ -22,6 +22,7 @@ import (
 
 	"tropa"
 	"tropa/desk"
+	"tropa/official"
 )
 
 // catalogLangs are the catalogs under locales/, English first: it is the
@@ -279,7 +280,7 @@ var dynamicPrefixes = []string{"Kind_", "Situation_", "Role_", "Channel_", "Err_
 	"Access_", "DeadlineKind_", "Disposition_", "DocStatus_", "Type_", "StaffKind_", "Caller_",
 	"StayState_", "History_stay_", "StatsStays_",
 	"Procedure_", "Decision_", "LegalStep_",
-	"MeetingState_", "MeetingTo_", "MeetingDetail_"}
+	"MeetingState_", "MeetingTo_", "MeetingDetail_", "ChannelKind_"}
 
 // templateIDs returns the message ids the templates name literally, each with
 // the file it was first found in, and the prefixes they complete with printf.
@@ -536,6 +537,9 @@ func TestCatalogDynamicIDs(t *testing.T) {
 	}
 	for _, k := range tropa.StepKinds {
 		want["LegalStep_"+string(k)] = "tropa.StepKinds"
+	}
+	for _, k := range official.Kinds {
+		want["ChannelKind_"+string(k)] = "official.Kinds"
 	}
 	for _, st := range tropa.MeetingStates {
 		want["MeetingState_"+string(st)] = "tropa.MeetingStates"

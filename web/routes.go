@@ -12,6 +12,8 @@ func (s *Server) routes(mux siteMux) {
 	mux.Handle("POST /check", s.page(s.receiptCheck))
 	mux.Handle("POST /check/reply", s.page(s.receiptReply))
 	mux.Handle("POST /check/erase-contact", s.page(s.receiptEraseContact))
+	mux.Handle("GET /channels", s.page(s.channelsShow))
+	mux.Handle("GET /channels.txt", s.page(s.channelsFile))
 
 	// The JSON API.
 	mux.Handle("GET /api/v1/challenge", s.api(s.apiChallengeIssue))
@@ -71,6 +73,7 @@ func (s *Server) routes(mux siteMux) {
 	mux.Handle("POST /staff/settings/wanted", s.staff(s.wantedSet))
 	mux.Handle("POST /staff/settings/retention", s.staff(s.retentionSet))
 	mux.Handle("POST /staff/settings/proof", s.staff(s.proofSet))
+	mux.Handle("POST /staff/settings/figures", s.staff(s.figuresSet))
 	mux.Handle("POST /staff/settings/terms/{list}", s.staff(s.termAdd))
 	mux.Handle("POST /staff/settings/terms/{list}/{key}", s.staff(s.termRename))
 	mux.Handle("GET /staff/stats", s.staff(s.statsShow))

@@ -168,7 +168,7 @@ func FuzzSettingsForms(f *testing.F) {
 	paths := []string{"/staff/settings/wanted", "/staff/settings/retention", "/staff/settings/terms/stages",
 		"/staff/settings/terms/outcomes", "/staff/settings/terms/documents",
 		"/staff/settings/terms/documents/internal_passport", "/staff/settings/terms/stages/new",
-		"/staff/settings/terms/nothing/x", "/staff/account/password"}
+		"/staff/settings/terms/nothing/x", "/staff/account/password", "/staff/settings/figures"}
 	for i, seed := range []string{
 		"hours=48",
 		"was=" + url.QueryEscape(tropa.DefaultRetention().Marshal()) + "&closed_after=90&contact_after=14&spam_after=3",
@@ -179,6 +179,7 @@ func FuzzSettingsForms(f *testing.F) {
 		"was=%7B%22closed_after%22%3A1e99%7D&closed_after=-1",
 		"was=null&closed_after=1&contact_after=1&spam_after=1",
 		"current=x&new=a+long+enough+new+password&repeat=a+long+enough+new+password",
+		"threshold=10&exact=on",
 	} {
 		f.Add(uint8(i), []byte(seed))
 	}

@@ -9,6 +9,7 @@ import (
 
 	"tropa"
 	"tropa/desk"
+	"tropa/stats"
 )
 
 // settingsData is the organization's settings as an administrator edits
@@ -31,6 +32,16 @@ type settingsData struct {
 	Zone, Now string
 	// Identity is the organization's name and promises.
 	Identity identityView
+	// Figures is the figures policy's form.
+	Figures figuresView
+}
+
+// figuresView is the figures policy as its form shows it: the threshold
+// as typed when the form was refused.
+type figuresView struct {
+	Threshold string
+	Exact     bool
+	Min, Max  int
 }
 
 // retentionView is the retention policy as its form shows it: each rule in
@@ -70,7 +81,7 @@ type nameInput struct {
 // settingsNotices are the notices the settings page shows after a change.
 var settingsNotices = map[string]string{"wanted": "NoticeWantedSet", "renamed": "NoticeTermRenamed",
 	"added": "NoticeTermAdded", "retention": "NoticeRetentionSet", "proof": "NoticeProofSet",
-	"zone": "NoticeZoneSet", "identity": "NoticeIdentitySet"}
+	"zone": "NoticeZoneSet", "identity": "NoticeIdentitySet", "figures": "NoticeFiguresSet"}
 
 // errSettingsForbidden refuses the settings to roles that may not change
 // them, before anything is read.
@@ -114,6 +125,10 @@ func (s *Server) showSettings(ctx context.Context, w http.ResponseWriter, sess *
 	if err != nil {
 		return err
 	}
+	figures, err := s.Desk.FiguresPolicy(ctx)
+	if err != nil {
+		return err
+	}
 	value := func(formName, field, current string) string {
 		if formName == posted {
 			return form.Get(field)
@@ -144,7 +159,12 @@ func (s *Server) showSettings(ctx context.Context, w http.ResponseWriter, sess *
 			SpamAfter:    value("retention", "spam_after", strconv.Itoa(policy.SpamAfter)),
 			Was:          policy.Marshal(), Max: tropa.MaxRetentionDays},
 		Proof: proof, Saturated: s.saturated.recent(s.Now()),
-		Zone: value("zone", "zone", zone), Now: clockIn(p.now, orgLoc)}
+		Zone: value("zone", "zone", zone), Now: clockIn(p.now, orgLoc),
+		Figures: figuresView{Threshold: value("figures", "threshold", strconv.Itoa(figures.Threshold)),
+			Exact: figures.Exact, Min: stats.MinThreshold, Max: stats.MaxThreshold}}
+	if posted == "figures" {
+		data.Figures.Exact = form.Get("exact") == "on"
+	}
 	if posted == "identity" {
 		data.Identity = s.identityForm(p, org, form)
 	} else {
@@ -197,6 +217,19 @@ func (s *Server) retentionSet(w http.ResponseWriter, r *http.Request, sess *desk
 			}
 		}
 		return s.Desk.SetRetention(r.Context(), sess, was, policy)
+	})
+}
+
+// figuresSet changes the threshold of published figures and whether
+// staff may view them exact on screen.
+func (s *Server) figuresSet(w http.ResponseWriter, r *http.Request, sess *desk.Session) error {
+	return s.settingsAction(w, r, sess, "figures", "figures", "figures", func() error {
+		threshold, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("threshold")))
+		if err != nil {
+			return tropa.UserError(tropa.EINVALID, "ErrFiguresThreshold",
+				map[string]any{"Min": stats.MinThreshold, "Max": stats.MaxThreshold})
+		}
+		return s.Desk.SetFiguresPolicy(r.Context(), sess, desk.FiguresPolicy{Threshold: threshold, Exact: r.PostForm.Get("exact") == "on"})
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,6 +45,14 @@ type statsData struct {
 	Tables []countTable
 	// CSV and JSON export the tables; add &table= for one.
 	CSV, JSON string
+	// Exact says the figures are exact, not for publication; ExactLink
+	// leads to them where the organization allows it, SafeLink back to
+	// the publish-safe figures.
+	Exact               bool
+	ExactLink, SafeLink string
+	// Small is what a count from 1 to SmallMax reads, "<5".
+	Small    string
+	SmallMax int
 }
 
 func termKeys[K ~string](ts []tropa.Term) []K {
@@ -104,6 +113,28 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 		s.render(w, http.StatusUnprocessableEntity, "stats", p)
 		return nil
 	}
+	policy, err := s.Desk.FiguresPolicy(r.Context())
+	if err != nil {
+		return err
+	}
+	rule := policy.Rule()
+	data.Small, data.SmallMax = "<"+strconv.Itoa(rule.Threshold), rule.Threshold-1
+	here := "/staff/stats?" + periodQuery(period)
+	switch {
+	case r.URL.Query().Get("exact") != "1":
+		if policy.Exact {
+			data.ExactLink = p.URL(here + "&exact=1")
+		}
+	case !policy.Exact:
+		// A link kept from when exact figures were allowed: the figures
+		// shown are publish-safe, and the page says why.
+		p.Notice = p.T("StatsExactOff")
+	default:
+		if err := s.Desk.ExactFigures(r.Context(), sess, period.String()); err != nil {
+			return err
+		}
+		rule.Exact, data.Exact, data.SafeLink = true, true, p.URL(here)
+	}
 	before := period.Previous()
 	link := func(q stats.Period) string {
 		return p.URL("/staff/stats?" + periodQuery(q))
@@ -120,7 +151,7 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 	if period.Next().Begun(p.now, loc) {
 		data.Next = link(period.Next())
 	}
-	if data.Tables, err = statsTables(r.Context(), s.staffCounter(sess), p, period, before); err != nil {
+	if data.Tables, err = statsTables(r.Context(), s.staffCounter(sess), p, rule, period, before); err != nil {
 		return err
 	}
 	for _, t := range data.Tables {
@@ -143,18 +174,18 @@ func (s *Server) staffCounter(sess *desk.Session) statsCounter {
 // quarters that hold period, before and the same period a year before,
 // from the clear columns the desk counts, and publishes the figures of
 // period beside those of before and, when there is one, of the year
-// before.
-func statsTables(ctx context.Context, count statsCounter, p *page, period, before stats.Period) ([]countTable, error) {
+// before, by rule.
+func statsTables(ctx context.Context, count statsCounter, p *page, rule stats.Rule, period, before stats.Period) ([]countTable, error) {
 	year, err := yearBefore(ctx, count, period, before)
 	if err != nil {
 		return nil, err
 	}
-	return pageTables(ctx, count, p, period, before, year)
+	return pageTables(ctx, count, p, rule, period, before, year)
 }
 
 // pageTables are statsTables with year, the same period a year before,
 // beside them, or none for the zero Period.
-func pageTables(ctx context.Context, count statsCounter, p *page, period, before, year stats.Period) ([]countTable, error) {
+func pageTables(ctx context.Context, count statsCounter, p *page, rule stats.Rule, period, before, year stats.Period) ([]countTable, error) {
 	var quarters []stats.Period
 	for _, x := range []stats.Period{period, before, year} {
 		if x == (stats.Period{}) {
@@ -219,9 +250,9 @@ func pageTables(ctx context.Context, count statsCounter, p *page, period, before
 				proc, dec, _ := strings.Cut(k, "/")
 				return p.T("Procedure_"+proc) + ": " + p.T("Decision_"+dec)
 			}, figures, func(m monthFigures) map[string]int { return m.decisions }),
-	}, len(quarters), now, was, ago)
+	}, rule, len(quarters), now, was, ago)
 	var err error
-	if tables[0].Chart, err = requestsChart(p, quarters, byKind, byChannel, period, before); err != nil {
+	if tables[0].Chart, err = requestsChart(p, rule, quarters, byKind, byChannel, period, before); err != nil {
 		return nil, err
 	}
 	open := figures[now[0].quarter][0].counts.OpenByStage
@@ -230,8 +261,9 @@ func pageTables(ctx context.Context, count statsCounter, p *page, period, before
 	})
 	// The page keeps its order: open cases after triage, calls after
 	// closed cases.
-	tables = slices.Insert(tables, 3, openTable(p, stages, open))
-	return slices.Insert(tables, 5, callTable(p, quarters, figures, now, was, ago)), nil
+	tables = slices.Insert(tables, 3, openTable(p, rule, stages, open))
+	tables = slices.Insert(tables, 5, callTable(p, rule, quarters, figures, now, was, ago))
+	return append(tables, timesTable(p, rule, figures, now, was, ago)), nil
 }
 
 // statsCounter counts a month's figures: the desk's for a staff session
@@ -244,7 +276,7 @@ func monthFiguresOf(ctx context.Context, count statsCounter, month stats.Period)
 	if err != nil {
 		return monthFigures{}, err
 	}
-	f := monthFigures{counts: got.Counts, meetings: got.Meetings, decisions: map[string]int{}}
+	f := monthFigures{counts: got.Counts, meetings: got.Meetings, decisions: map[string]int{}, times: got.Times}
 	for _, c := range got.Decisions {
 		f.decisions[string(c.Procedure)+"/"+string(c.Decision)] += c.Count
 	}
@@ -264,7 +296,7 @@ func decisionKeys() []string {
 
 // openTable is the cases open now by stage: how things stand, with no
 // period before.
-func openTable(p *page, stages []tropa.Stage, open map[tropa.Stage]int) countTable {
+func openTable(p *page, rule stats.Rule, stages []tropa.Stage, open map[tropa.Stage]int) countTable {
 	for _, st := range slices.Sorted(maps.Keys(open)) {
 		if !slices.Contains(stages, st) {
 			stages = append(stages, st)
@@ -274,7 +306,7 @@ func openTable(p *page, stages []tropa.Stage, open map[tropa.Stage]int) countTab
 	for r, st := range stages {
 		g.Cells[r] = []int{open[st]}
 	}
-	pub := stats.Suppress(g, stats.DefaultThreshold)
+	pub := rule.Publish(g)[0]
 	t := countTable{ID: "open", Title: p.T("StatsOpenByStage"), Hint: p.T("StatsOpenHint")}
 	for r, st := range stages {
 		t.Rows = append(t.Rows, countRow{Key: string(st), Label: p.StageName(st), Now: shown(p, pub.Cells[r][0])})
@@ -288,7 +320,7 @@ func openTable(p *page, stages []tropa.Stage, open map[tropa.Stage]int) countTab
 // the periods compared are compared by their totals alone. Each quarter is
 // suppressed as the days of its months, months as columns, with their
 // totals and the quarter's.
-func callTable(p *page, quarters []stats.Period, figures [][3]monthFigures, now, was, ago span) countTable {
+func callTable(p *page, rule stats.Rule, quarters []stats.Period, figures [][3]monthFigures, now, was, ago span) countTable {
 	pubs := make([]stats.Published, len(quarters))
 	for qi := range quarters {
 		g := stats.Grid{Cells: make([][]int, 31), ColTotals: true, GrandTotal: true}
@@ -300,7 +332,7 @@ func callTable(p *page, quarters []stats.Period, figures [][3]monthFigures, now,
 				g.Cells[day.Day()-1][m] += n
 			}
 		}
-		pubs[qi] = stats.Suppress(g, stats.DefaultThreshold)
+		pubs[qi] = rule.Publish(g)[0]
 	}
 	calls := spanSource{total: true,
 		count: func(sl slot, _ int) int {
@@ -315,7 +347,7 @@ func callTable(p *page, quarters []stats.Period, figures [][3]monthFigures, now,
 			return n
 		},
 		figure: func(sl slot, _ int) stats.Figure { return sl.total(pubs[sl.quarter]) }}
-	total := func(sp span) stats.Figure { return sp.publish(calls)[0].ColTotals[0] }
+	total := func(sp span) stats.Figure { return sp.publish(rule, calls)[0].ColTotals[0] }
 	t := countTable{ID: "calls", Title: p.T("StatsCallsByDay"), Compare: true, Year: ago != nil}
 	if len(now) > 1 || now[0].month < 0 {
 		t.Title = p.T("StatsCallsByMonth")

@@ -20,10 +20,10 @@ type statsChart struct {
 // against the same month of before: the month totals of the tables by
 // kind and by channel, suppressed together as publish suppresses them, so
 // the chart withholds what the tables withhold.
-func requestsChart(p *page, quarters []stats.Period, kinds, channels split, period, before stats.Period) (*statsChart, error) {
+func requestsChart(p *page, rule stats.Rule, quarters []stats.Period, kinds, channels split, period, before stats.Period) (*statsChart, error) {
 	totals := make([][]stats.Figure, len(quarters))
 	for q := range quarters {
-		totals[q] = stats.SuppressLinked(stats.DefaultThreshold, kinds.grid(q), channels.grid(q))[0].ColTotals
+		totals[q] = rule.Publish(kinds.grid(q), channels.grid(q))[0].ColTotals
 	}
 	month := func(first time.Time) (stats.Figure, string) {
 		sl := slot{quarter: -1, month: int(first.Month()-1) % 3}
@@ -35,7 +35,7 @@ func requestsChart(p *page, quarters []stats.Period, kinds, channels split, peri
 		return totals[sl.quarter][sl.month], p.T("StatsChartMonth"+strconv.Itoa(int(first.Month()))) + " " + strconv.Itoa(first.Year())
 	}
 	c := stats.Chart{ID: "chart-received", Title: p.T("StatsChartReceived"), NowName: p.T("StatsThisPeriod"),
-		BeforeName: p.T("StatsPeriodBefore"), Withheld: p.T("StatsWithheld"), Compare: true}
+		BeforeName: p.T("StatsPeriodBefore"), Withheld: p.T("StatsWithheld"), Compare: true, Threshold: rule.Threshold}
 	var rows []countRow
 	for i := 0; period.First.AddDate(0, i, 0).Before(period.To()); i++ {
 		m := period.First.AddDate(0, i, 0)

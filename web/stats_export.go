@@ -76,11 +76,11 @@ type exportRow struct {
 	YearChange string       `json:"year_change,omitempty"`
 }
 
-// MarshalJSON writes a shown count as a number and what stands for a
-// withheld one as the page's text.
+// MarshalJSON writes a shown count or median as a number and what stands
+// for a withheld one as the page's text.
 func (f shownFigure) MarshalJSON() ([]byte, error) {
 	if f.Class == "" {
-		if _, err := strconv.Atoi(f.Value); err == nil {
+		if _, err := strconv.ParseFloat(f.Value, 64); err == nil && json.Valid([]byte(f.Value)) {
 			return []byte(f.Value), nil
 		}
 	}
@@ -88,14 +88,14 @@ func (f shownFigure) MarshalJSON() ([]byte, error) {
 }
 
 // newStatsExport words tables of period against before in p's language.
-func newStatsExport(p *page, period, before stats.Period, tables []countTable) StatsExport {
-	small := "<" + strconv.Itoa(stats.DefaultThreshold)
+func newStatsExport(p *page, rule stats.Rule, period, before stats.Period, tables []countTable) StatsExport {
+	small := "<" + strconv.Itoa(rule.Threshold)
 	e := StatsExport{
 		Period: period.String(), First: period.First.Format(time.DateOnly), Last: period.Last.Format(time.DateOnly),
 		ComparedWith: exportPeriod{Period: before.String(), First: before.First.Format(time.DateOnly), Last: before.Last.Format(time.DateOnly)},
-		Rule: exportRule{Threshold: stats.DefaultThreshold, Small: small, Withheld: p.T("StatsWithheld"),
+		Rule: exportRule{Threshold: rule.Threshold, Small: small, Withheld: p.T("StatsWithheld"),
 			Complementary: true, SuppressedBy: string(stats.GrainQuarter),
-			Text: p.T("StatsExportRule", "Max", stats.DefaultThreshold-1, "Small", small, "Withheld", p.T("StatsWithheld"))},
+			Text: p.T("StatsExportRule", "Max", rule.Threshold-1, "Small", small, "Withheld", p.T("StatsWithheld"))},
 		words: map[string]string{"now": p.T("StatsThisPeriod"), "before": p.T("StatsPeriodBefore"),
 			"change": p.T("StatsChange"), "period": p.T("StatsPeriod", "First", period.First.Format(time.DateOnly), "Last", period.Last.Format(time.DateOnly)),
 			"compared": p.T("StatsComparedWith", "First", before.First.Format(time.DateOnly), "Last", before.Last.Format(time.DateOnly))},
@@ -257,11 +257,16 @@ func (s *Server) statsExport(write func(StatsExport, io.Writer) error, contentTy
 		if err != nil {
 			return err
 		}
-		tables, err := statsTables(r.Context(), s.staffCounter(sess), p, period, before)
+		// Whatever the page may show, an export is publish-safe.
+		policy, err := s.Desk.FiguresPolicy(r.Context())
 		if err != nil {
 			return err
 		}
-		e := newStatsExport(p, period, before, tables)
+		tables, err := statsTables(r.Context(), s.staffCounter(sess), p, policy.Rule(), period, before)
+		if err != nil {
+			return err
+		}
+		e := newStatsExport(p, policy.Rule(), period, before, tables)
 		if err := e.only(r.URL.Query().Get("table")); err != nil {
 			return err
 		}
@@ -288,19 +293,21 @@ func CompareWith(p stats.Period, compare string) (stats.Period, error) {
 // more than one goroutine at a time.
 type StatsReport struct {
 	p     *page
+	rule  stats.Rule
 	count statsCounter
 }
 
 // NewStatsReport reports in lang what count counts, naming stages and
-// outcomes by vocab. Each month is counted once, however many tables use
-// it.
-func NewStatsReport(count func(context.Context, stats.Period) (desk.Figures, error), vocab tropa.Vocabulary, lang string) (*StatsReport, error) {
+// outcomes by vocab and publishing by policy's publish-safe rule. Each
+// month is counted once, however many tables use it.
+func NewStatsReport(count func(context.Context, stats.Period) (desk.Figures, error), vocab tropa.Vocabulary,
+	policy desk.FiguresPolicy, lang string) (*StatsReport, error) {
 	loc, err := loadLocales()
 	if err != nil {
 		return nil, err
 	}
 	counted := map[string]desk.Figures{}
-	return &StatsReport{p: &page{translator: loc.translator(lang), vocab: vocab},
+	return &StatsReport{p: &page{translator: loc.translator(lang), vocab: vocab}, rule: policy.Rule(),
 		count: func(ctx context.Context, m stats.Period) (desk.Figures, error) {
 			if f, ok := counted[m.String()]; ok {
 				return f, nil
@@ -317,11 +324,11 @@ func NewStatsReport(count func(context.Context, stats.Period) (desk.Figures, err
 // months against before, with the year before where there is one, or only
 // the one named table.
 func (r *StatsReport) Tables(ctx context.Context, period, before stats.Period, table string) (StatsExport, error) {
-	tables, err := statsTables(ctx, r.count, r.p, period, before)
+	tables, err := statsTables(ctx, r.count, r.p, r.rule, period, before)
 	if err != nil {
 		return StatsExport{}, err
 	}
-	e := newStatsExport(r.p, period, before, tables)
+	e := newStatsExport(r.p, r.rule, period, before, tables)
 	return e, e.only(table)
 }
 
@@ -335,7 +342,7 @@ func (r *StatsReport) Series(ctx context.Context, periods []stats.Period, before
 		t.ID, t.Title = "quarter", r.p.T("StatsSeriesQuarter")
 	}
 	for _, q := range periods {
-		tables, err := pageTables(ctx, r.count, r.p, q, before(q), stats.Period{})
+		tables, err := pageTables(ctx, r.count, r.p, r.rule, q, before(q), stats.Period{})
 		if err != nil {
 			return StatsExport{}, err
 		}
@@ -347,5 +354,5 @@ func (r *StatsReport) Series(ctx context.Context, periods []stats.Period, before
 	last := periods[len(periods)-1]
 	whole := stats.Period{Grain: stats.GrainRange, First: periods[0].First, Last: last.Last}
 	was := stats.Period{Grain: stats.GrainRange, First: before(periods[0]).First, Last: before(last).Last}
-	return newStatsExport(r.p, whole, was, []countTable{t}), nil
+	return newStatsExport(r.p, r.rule, whole, was, []countTable{t}), nil
 }

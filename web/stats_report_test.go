@@ -30,7 +30,7 @@ func TestStatsReportYearBefore(t *testing.T) {
 		}
 		return desk.Figures{Counts: c}, nil
 	}
-	r, err := web.NewStatsReport(count, tropa.DefaultVocabulary(), "en")
+	r, err := web.NewStatsReport(count, tropa.DefaultVocabulary(), desk.FiguresPolicy{Threshold: stats.DefaultThreshold}, "en")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ type monthFigures struct {
 	counts    *tropa.Counts
 	meetings  map[tropa.MeetingState]int
 	decisions map[string]int
+	times     tropa.ReplyTimes
 }
 
 // slot is where a month's or a quarter's figures sit in its quarter's
@@ -27,6 +28,19 @@ func (sl slot) cell(pub stats.Published, r int) stats.Figure {
 		return pub.RowTotals[r]
 	}
 	return pub.Cells[r][sl.month]
+}
+
+// times are the reply times of the slot's month, or of its quarter's
+// three.
+func (sl slot) times(figures [][3]monthFigures) tropa.ReplyTimes {
+	if sl.month >= 0 {
+		return figures[sl.quarter][sl.month].times
+	}
+	var t tropa.ReplyTimes
+	for _, m := range figures[sl.quarter] {
+		t.Add(m.times)
+	}
+	return t
 }
 
 func (sl slot) total(pub stats.Published) stats.Figure {
@@ -52,9 +66,9 @@ type spanSource struct {
 
 // publish is each source's figures over sp, as one column with its
 // total: a month's or a quarter's as its own page publishes them, a
-// range's as sums of those (stats.PublishSums), the sources, which share
-// their totals, together.
-func (sp span) publish(srcs ...spanSource) []stats.Published {
+// range's as sums of those (stats.Rule.PublishSums), the sources, which
+// share their totals, together.
+func (sp span) publish(rule stats.Rule, srcs ...spanSource) []stats.Published {
 	out := make([]stats.Published, len(srcs))
 	if len(sp) == 1 {
 		for i, src := range srcs {
@@ -80,7 +94,16 @@ func (sp span) publish(srcs ...spanSource) []stats.Published {
 			}
 		}
 	}
-	return stats.PublishSums(stats.DefaultThreshold, sums...)
+	return rule.PublishSums(sums...)
+}
+
+// times are the reply times of every month sp covers.
+func (sp span) times(figures [][3]monthFigures) tropa.ReplyTimes {
+	var t tropa.ReplyTimes
+	for _, sl := range sp {
+		t.Add(sl.times(figures))
+	}
+	return t
 }
 
 // months are the months sp covers, each as the slot of its column.
@@ -212,9 +235,9 @@ type shownFigure struct {
 }
 
 // publish suppresses every table quarter by quarter, those sharing a link
-// together, and words the figures of now beside those of before and, when
-// year is not nil, of the same period a year before.
-func publish(p *page, splits []split, quarters int, now, before, year span) []countTable {
+// together, by rule, and words the figures of now beside those of before
+// and, when year is not nil, of the same period a year before.
+func publish(p *page, splits []split, rule stats.Rule, quarters int, now, before, year span) []countTable {
 	var groups [][]int
 	grouped := make([]bool, len(splits))
 	for i, s := range splits {
@@ -239,7 +262,7 @@ func publish(p *page, splits []split, quarters int, now, before, year span) []co
 			for k, j := range group {
 				grids[k] = splits[j].grid(q)
 			}
-			for k, pub := range stats.SuppressLinked(stats.DefaultThreshold, grids...) {
+			for k, pub := range rule.Publish(grids...) {
 				pubs[group[k]][q] = pub
 			}
 		}
@@ -254,7 +277,7 @@ func publish(p *page, splits []split, quarters int, now, before, year span) []co
 			for k, j := range group {
 				srcs[k] = splits[j].source(pubs[j])
 			}
-			for k, pub := range sp.publish(srcs...) {
+			for k, pub := range sp.publish(rule, srcs...) {
 				out[group[k]] = pub
 			}
 		}
@@ -300,7 +323,7 @@ func (r *countRow) yearBefore(p *page, now, year stats.Figure) {
 func shown(p *page, f stats.Figure) shownFigure {
 	switch f.Mark() {
 	case stats.Small:
-		return shownFigure{Value: "<" + strconv.Itoa(stats.DefaultThreshold), Class: "suppressed"}
+		return shownFigure{Value: "<" + strconv.Itoa(f.Below()), Class: "suppressed"}
 	case stats.Hidden:
 		return shownFigure{Value: p.T("StatsWithheld"), Class: "withheld"}
 	}

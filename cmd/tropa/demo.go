@@ -84,6 +84,10 @@ func (e *cmdEnv) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	fingerprint, err := publishDemoChannels(ctx, d, time.Now().UTC())
+	if err != nil {
+		return err
+	}
 	for _, sess := range sessions {
 		if err := d.Logout(ctx, sess); err != nil {
 			return err
@@ -101,6 +105,8 @@ func (e *cmdEnv) demo(ctx context.Context, args []string) error {
 		tw.Flush()
 		fmt.Fprintf(e.stdout, "\nThe login code: add the secret to an authenticator app, or run\n  go run ./cmd/tropa totp-code SECRET\n")
 		fmt.Fprintf(e.stdout, "\nA demo receipt code, to read a request as its applicant at %scheck:\n  %s\n", url, receipt)
+		fmt.Fprintf(e.stdout, "\nThe organization's signed list of official channels (fake, signed with a key made for\n"+
+			"this demo): %schannels; its key's fingerprint: %s\n", url, fingerprint)
 		fmt.Fprintf(e.stdout, "\nStaff notifications are printed below as DEMO MAIL, never sent; each person chooses\n"+
 			"theirs at %sstaff/account/notices.\n", url)
 	})
