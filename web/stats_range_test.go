@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -377,5 +378,29 @@ func TestStatsRangeAcrossPages(t *testing.T) {
 	if figures["2025-06-01..2025-11-30"]["leave_country"] != "hidden" || figures["2025-11"]["leave_country"] != "hidden" {
 		t.Errorf("leaving the country in November and June to November read %q and %q, want both hidden",
 			figures["2025-11"]["leave_country"], figures["2025-06-01..2025-11-30"]["leave_country"])
+	}
+}
+
+// Where the organization allows exact figures on screen, a range reads
+// its sums as they are, and its exports stay publish-safe.
+func TestStatsRangeExact(t *testing.T) {
+	t.Parallel()
+	ts, ivan := rangeData(t)
+	ts.addMember(t, danaName, tropa.RoleAdmin, danaPassword)
+	admin := ts.staffBrowser(t, danaName, danaPassword)
+	admin.postSeeOther(t, "/staff/settings/figures", url.Values{"threshold": {"5"}, "exact": {"on"}})
+
+	doc := ivan.get(t, "/staff/stats?from=2025-06&to=2025-11&lang=en").doc(t)
+	if link := attr(t, doc, "p.exact-link a", "href"); link != "/staff/stats?from=2025-06&to=2025-11&exact=1&lang=en" {
+		t.Fatalf("exact figures link %q", link)
+	}
+	doc = ivan.get(t, "/staff/stats?from=2025-06&to=2025-11&exact=1&lang=en").doc(t)
+	cells(t, doc, "kind", map[string][5]string{
+		"leave_country": {"179", "50", "+258%", "0", "new"},
+		"surrender":     {"3", "0", "new", "20", "−85%"},
+	})
+	resp := ivan.get(t, "/staff/stats.csv?from=2025-06&to=2025-11&exact=1&table=kind&lang=en")
+	if !strings.Contains(resp.body, "kind,leave_country,Leave the country,hidden,50,,0,") {
+		t.Errorf("the export of exact figures is not publish-safe:\n%s", resp.body)
 	}
 }
