@@ -39,27 +39,24 @@ func (db *DB) Counts(ctx context.Context, from, to time.Time) (*tropa.Counts, er
 	}
 	defer tx.Rollback()
 
-	err = groupCounts(ctx, tx, `SELECT what, key, CAST(SUM(n) AS BIGINT) FROM day_counts
-		WHERE day >= $1 AND day < $2 GROUP BY what, key`,
-		[]any{lo, hi}, func(keys []string, n int) {
-			switch key := keys[1]; keys[0] {
-			case "kind":
-				c.ReceivedByKind[tropa.Kind(key)] += n
-			case "channel":
-				c.ReceivedByChannel[tropa.Channel(key)] += n
-			case "situation":
-				c.ReceivedBySituation[tropa.Situation(key)] += n
-			case "disposition":
-				c.Triaged[tropa.Disposition(key)] += n
-			case "outcome":
-				c.ClosedByOutcome[tropa.Outcome(key)] += n
-			}
-		})
+	err = groupCounts(ctx, tx, countsByDay, []any{lo, hi}, func(keys []string, n int) {
+		switch key := keys[1]; keys[0] {
+		case "kind":
+			c.ReceivedByKind[tropa.Kind(key)] += n
+		case "channel":
+			c.ReceivedByChannel[tropa.Channel(key)] += n
+		case "situation":
+			c.ReceivedBySituation[tropa.Situation(key)] += n
+		case "disposition":
+			c.Triaged[tropa.Disposition(key)] += n
+		case "outcome":
+			c.ClosedByOutcome[tropa.Outcome(key)] += n
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
-	err = groupCounts(ctx, tx, `SELECT stage, COUNT(*) FROM requests WHERE closed_at = 0 GROUP BY stage`,
-		nil, func(keys []string, n int) { c.OpenByStage[tropa.Stage(keys[0])] = n })
+	err = groupCounts(ctx, tx, countsOpen, nil, func(keys []string, n int) { c.OpenByStage[tropa.Stage(keys[0])] = n })
 	if err != nil {
 		return nil, err
 	}
@@ -68,6 +65,14 @@ func (db *DB) Counts(ctx context.Context, from, to time.Time) (*tropa.Counts, er
 	}
 	return c, nil
 }
+
+// countsByDay sums day_counts over the days of a period; countsOpen counts
+// the cases open now by stage, from the index requests_open alone.
+const (
+	countsByDay = `SELECT what, key, CAST(SUM(n) AS BIGINT) FROM day_counts
+		WHERE day >= $1 AND day < $2 GROUP BY what, key`
+	countsOpen = `SELECT stage, COUNT(*) FROM requests WHERE closed_at = 0 GROUP BY stage`
+)
 
 // stayCounts adds to c the stays begun in [lo, hi) and the beds held each
 // night of it.
