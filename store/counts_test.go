@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -149,4 +150,42 @@ func testCountsFollowTriage(t *testing.T, b storetest.Backend) {
 	mustUpdateCase(t, s, &tropa.CaseUpdate{RequestID: id, At: from, Outcome: ptr(tropa.Outcome("")),
 		ClosedAt: ptr(time.Time{}), Stage: ptr(tropa.StageCounselling)})
 	check("opened again", map[tropa.Disposition]int{tropa.DispositionCase: 1}, map[tropa.Outcome]int{})
+}
+
+// TestCountsConcurrentTriage triages one request from many connections at
+// once, with no version to check: the figures count it once, as what it
+// ends up.
+func TestCountsConcurrentTriage(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, testCountsConcurrentTriage)
+}
+
+func testCountsConcurrentTriage(t *testing.T, b storetest.Backend) {
+	t.Parallel()
+	ctx := context.Background()
+	s := mustOpenStore(t, b)
+	from := tropa.Day(base)
+	n := newRequest(from, tropa.UrgencyNormal, "alice")
+	mustCreateRequest(t, s, n)
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Go(func() {
+			d := []tropa.Disposition{tropa.DispositionSpam, tropa.DispositionCase, tropa.DispositionDuplicate}[i%3]
+			if err := s.UpdateCase(ctx, &tropa.CaseUpdate{RequestID: n.Request.ID, At: from, Disposition: ptr(d)}); err != nil {
+				t.Errorf("UpdateCase: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	got, err := s.Counts(ctx, from, from.AddDate(0, 0, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := s.RequestByID(ctx, n.Request.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[tropa.Disposition]int{req.Disposition: 1}; !reflect.DeepEqual(got.Triaged, want) {
+		t.Errorf("triaged %v after concurrent triage, want %v", got.Triaged, want)
+	}
 }

@@ -78,16 +78,22 @@ func countedOf(r *tropa.RequestRecord) counted {
 		situation: string(r.Situation), disposition: string(r.Disposition), outcome: string(r.Outcome)}
 }
 
-// recount moves request id's counts from what it was to what u makes of
+// recount moves the request's counts from what it was to what u makes of
 // it, when u changes what they count: its triage, its outcome or when it
-// was closed.
-func recount(ctx context.Context, tx *sql.Tx, u *tropa.CaseUpdate) error {
+// was closed. On PostgreSQL the request is locked as it is read, so that
+// an update that does not check the version cannot move counts from what
+// another has just changed.
+func (db *DB) recount(ctx context.Context, tx *sql.Tx, u *tropa.CaseUpdate) error {
 	if u.Disposition == nil && u.Outcome == nil && u.ClosedAt == nil {
 		return nil
 	}
+	lock := ``
+	if db.postgres {
+		lock = ` FOR UPDATE`
+	}
 	var was counted
 	err := tx.QueryRowContext(ctx, `SELECT created_at, closed_at, kind, channel, situation, disposition, outcome
-		FROM requests WHERE id = $1`, u.RequestID).Scan(&was.created, &was.closed, &was.kind, &was.channel,
+		FROM requests WHERE id = $1`+lock, u.RequestID).Scan(&was.created, &was.closed, &was.kind, &was.channel,
 		&was.situation, &was.disposition, &was.outcome)
 	if err == sql.ErrNoRows {
 		return nil
