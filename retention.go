@@ -145,10 +145,10 @@ type ContactErasure struct {
 // keeps, so that it is gone from the disk as well as from the tables.
 type RetentionStore interface {
 	// ApplyRetention runs one batch: it deletes the requests due, every row
-	// that depends on them and so every wrap of their case keys, after
-	// adding them to the anonymous counts that keep the figures as they
-	// were; and it erases the contacts due. It is safe to run on several
-	// nodes at once: no request is deleted or counted twice.
+	// that depends on them and so every wrap of their case keys, leaving
+	// the anonymous counts the store kept of them as they were written, so
+	// the figures are as they were; and it erases the contacts due. It is
+	// safe to run on several nodes at once: no request is deleted twice.
 	ApplyRetention(ctx context.Context, b *RetentionBatch) (RetentionCounts, error)
 	// EraseContact erases a request's contact details now. It does nothing
 	// when they are already erased, and returns ENOTFOUND for an unknown

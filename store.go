@@ -280,10 +280,12 @@ type CaseUpdate struct {
 
 // Counts are what the analysts see: numbers of cases, which name no one.
 type Counts struct {
-	// Received counts requests that arrived in the period, by kind and by
-	// channel.
-	ReceivedByKind    map[Kind]int
-	ReceivedByChannel map[Channel]int
+	// Received counts requests that arrived in the period, by kind, by
+	// channel and by situation. ReceivedBySituation[""] counts requests
+	// deleted before their situation was kept with the figures.
+	ReceivedByKind      map[Kind]int
+	ReceivedByChannel   map[Channel]int
+	ReceivedBySituation map[Situation]int
 	// Triaged counts the period's requests by what triage made of them.
 	Triaged map[Disposition]int
 	// OpenByStage counts the cases open now.

@@ -24,6 +24,9 @@ func (db *DB) RequestByRef(ctx context.Context, ref string) (*tropa.Request, err
 // nothing and returns ECONFLICT.
 func (db *DB) UpdateCase(ctx context.Context, u *tropa.CaseUpdate) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := db.recount(ctx, tx, u); err != nil {
+			return err
+		}
 		if err := updateRequest(ctx, tx, u); err != nil {
 			return err
 		}

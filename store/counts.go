@@ -9,12 +9,14 @@ import (
 	"tropa"
 )
 
-// Counts counts the requests received from from until to by kind, channel
-// and disposition, the cases closed as cases in that time by outcome, and
-// the cases open now, all from one snapshot of the database. A zero from or
-// to leaves that end of the period open. Requests the retention policy
-// deleted count from the anonymous counts they left, by UTC day: over
-// periods of whole UTC days the figures are as before they were deleted.
+// Counts counts the requests received from from until to by kind,
+// channel, situation and disposition, the cases closed as cases in that
+// time by outcome, and the cases open now, all from one snapshot of the
+// database. A zero from or to leaves that end of the period open. The
+// received and closed come from day_counts, by UTC day, which counts each
+// request as it is written and keeps counting it after the retention
+// policy deletes it: over periods of whole UTC days the figures are as
+// before it was deleted, and a period costs its days, not its requests.
 func (db *DB) Counts(ctx context.Context, from, to time.Time) (*tropa.Counts, error) {
 	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
 	if !from.IsZero() {
@@ -24,11 +26,12 @@ func (db *DB) Counts(ctx context.Context, from, to time.Time) (*tropa.Counts, er
 		hi = to.UnixMicro()
 	}
 	c := &tropa.Counts{
-		ReceivedByKind:    map[tropa.Kind]int{},
-		ReceivedByChannel: map[tropa.Channel]int{},
-		Triaged:           map[tropa.Disposition]int{},
-		OpenByStage:       map[tropa.Stage]int{},
-		ClosedByOutcome:   map[tropa.Outcome]int{},
+		ReceivedByKind:      map[tropa.Kind]int{},
+		ReceivedByChannel:   map[tropa.Channel]int{},
+		ReceivedBySituation: map[tropa.Situation]int{},
+		Triaged:             map[tropa.Disposition]int{},
+		OpenByStage:         map[tropa.Stage]int{},
+		ClosedByOutcome:     map[tropa.Outcome]int{},
 	}
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
 	if err != nil {
@@ -36,30 +39,24 @@ func (db *DB) Counts(ctx context.Context, from, to time.Time) (*tropa.Counts, er
 	}
 	defer tx.Rollback()
 
-	err = groupCounts(ctx, tx, `SELECT kind, channel, disposition, COUNT(*) FROM requests
-		WHERE created_at >= $1 AND created_at < $2 GROUP BY kind, channel, disposition
-		UNION ALL SELECT kind, channel, disposition, CAST(SUM(n) AS BIGINT) FROM received_counts
-		WHERE day >= $1 AND day < $2 GROUP BY kind, channel, disposition`,
-		[]any{lo, hi}, func(keys []string, n int) {
-			c.ReceivedByKind[tropa.Kind(keys[0])] += n
-			c.ReceivedByChannel[tropa.Channel(keys[1])] += n
-			if keys[2] != "" {
-				c.Triaged[tropa.Disposition(keys[2])] += n
-			}
-		})
+	err = groupCounts(ctx, tx, countsByDay, []any{lo, hi}, func(keys []string, n int) {
+		switch key := keys[1]; keys[0] {
+		case "kind":
+			c.ReceivedByKind[tropa.Kind(key)] += n
+		case "channel":
+			c.ReceivedByChannel[tropa.Channel(key)] += n
+		case "situation":
+			c.ReceivedBySituation[tropa.Situation(key)] += n
+		case "disposition":
+			c.Triaged[tropa.Disposition(key)] += n
+		case "outcome":
+			c.ClosedByOutcome[tropa.Outcome(key)] += n
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
-	err = groupCounts(ctx, tx, `SELECT stage, COUNT(*) FROM requests WHERE closed_at = 0 GROUP BY stage`,
-		nil, func(keys []string, n int) { c.OpenByStage[tropa.Stage(keys[0])] = n })
-	if err != nil {
-		return nil, err
-	}
-	err = groupCounts(ctx, tx, `SELECT outcome, COUNT(*) FROM requests
-		WHERE closed_at >= $1 AND closed_at < $2 AND closed_at <> 0 AND disposition = $3 AND outcome <> ''
-		GROUP BY outcome
-		UNION ALL SELECT outcome, CAST(SUM(n) AS BIGINT) FROM closed_counts WHERE day >= $1 AND day < $2 GROUP BY outcome`,
-		[]any{lo, hi, string(tropa.DispositionCase)}, func(keys []string, n int) { c.ClosedByOutcome[tropa.Outcome(keys[0])] += n })
+	err = groupCounts(ctx, tx, countsOpen, nil, func(keys []string, n int) { c.OpenByStage[tropa.Stage(keys[0])] = n })
 	if err != nil {
 		return nil, err
 	}
@@ -68,6 +65,14 @@ func (db *DB) Counts(ctx context.Context, from, to time.Time) (*tropa.Counts, er
 	}
 	return c, nil
 }
+
+// countsByDay sums day_counts over the days of a period; countsOpen counts
+// the cases open now by stage, from the index requests_open alone.
+const (
+	countsByDay = `SELECT what, key, CAST(SUM(n) AS BIGINT) FROM day_counts
+		WHERE day >= $1 AND day < $2 GROUP BY what, key`
+	countsOpen = `SELECT stage, COUNT(*) FROM requests WHERE closed_at = 0 GROUP BY stage`
+)
 
 // stayCounts adds to c the stays begun in [lo, hi) and the beds held each
 // night of it, those of deleted cases from the counts they left.

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,7 +29,7 @@ func testCounts(t *testing.T, b storetest.Backend) {
 		t.Fatalf("Counts of nothing: %v", err)
 	}
 	if want := (&tropa.Counts{ReceivedByKind: map[tropa.Kind]int{}, ReceivedByChannel: map[tropa.Channel]int{},
-		Triaged: map[tropa.Disposition]int{}, OpenByStage: map[tropa.Stage]int{},
+		ReceivedBySituation: map[tropa.Situation]int{}, Triaged: map[tropa.Disposition]int{}, OpenByStage: map[tropa.Stage]int{},
 		ClosedByOutcome: map[tropa.Outcome]int{}}); !reflect.DeepEqual(empty, want) {
 		t.Errorf("Counts of nothing = %+v, want empty maps", empty)
 	}
@@ -37,6 +38,7 @@ func testCounts(t *testing.T, b storetest.Backend) {
 		created     time.Time
 		kind        tropa.Kind
 		channel     tropa.Channel
+		situation   tropa.Situation
 		stage       tropa.Stage
 		disposition tropa.Disposition
 		outcome     tropa.Outcome
@@ -49,14 +51,14 @@ func testCounts(t *testing.T, b storetest.Backend) {
 		{created: h(-48), kind: tropa.KindLegal, channel: tropa.ChannelWeb, stage: tropa.StageClosed,
 			disposition: tropa.DispositionCase, outcome: tropa.OutcomeSurrendered, closed: h(5)},
 		// Received in the period.
-		{created: h(0), kind: tropa.KindLegal, channel: tropa.ChannelWeb, stage: tropa.StageCounselling,
+		{created: h(0), kind: tropa.KindLegal, channel: tropa.ChannelWeb, situation: tropa.SituationAbsent, stage: tropa.StageCounselling,
 			disposition: tropa.DispositionCase},
-		{created: h(1), kind: tropa.KindSurrender, channel: tropa.ChannelTelegram, stage: tropa.StageClosed,
+		{created: h(1), kind: tropa.KindSurrender, channel: tropa.ChannelTelegram, situation: tropa.SituationFront, stage: tropa.StageClosed,
 			disposition: tropa.DispositionSpam, closed: h(2)},
-		{created: h(2), kind: tropa.KindLegal, channel: tropa.ChannelHotline, stage: tropa.StageClosed,
+		{created: h(2), kind: tropa.KindLegal, channel: tropa.ChannelHotline, situation: tropa.SituationAbsent, stage: tropa.StageClosed,
 			disposition: tropa.DispositionCase, outcome: tropa.OutcomeLeftCountry, closed: h(3)},
 		{created: h(3), kind: tropa.KindOther, channel: tropa.ChannelWeb, stage: tropa.StageNew},
-		{created: h(4), kind: tropa.KindLegal, channel: tropa.ChannelWeb, stage: tropa.StageCounselling,
+		{created: h(4), kind: tropa.KindLegal, channel: tropa.ChannelWeb, situation: tropa.SituationAbroad, stage: tropa.StageCounselling,
 			disposition: tropa.DispositionCase},
 		// Received in the period, closed after it.
 		{created: h(5), kind: tropa.KindSurrender, channel: tropa.ChannelWeb, stage: tropa.StageClosed,
@@ -66,6 +68,9 @@ func testCounts(t *testing.T, b storetest.Backend) {
 	} {
 		n := newRequest(f.created, tropa.UrgencyNormal, "alice")
 		n.Request.Kind, n.Request.Channel, n.Request.Stage = f.kind, f.channel, f.stage
+		if f.situation != "" {
+			n.Request.Situation = f.situation
+		}
 		mustCreateRequest(t, s, n)
 		u := &tropa.CaseUpdate{RequestID: n.Request.ID, At: f.created, Disposition: ptr(f.disposition), Outcome: ptr(f.outcome)}
 		if !f.closed.IsZero() {
@@ -82,6 +87,8 @@ func testCounts(t *testing.T, b storetest.Backend) {
 		ReceivedByKind: map[tropa.Kind]int{tropa.KindLegal: 3, tropa.KindSurrender: 2, tropa.KindOther: 1},
 		ReceivedByChannel: map[tropa.Channel]int{tropa.ChannelWeb: 4, tropa.ChannelTelegram: 1,
 			tropa.ChannelHotline: 1},
+		ReceivedBySituation: map[tropa.Situation]int{tropa.SituationAbsent: 2, tropa.SituationFront: 1,
+			tropa.SituationAbroad: 1, tropa.SituationLeave: 2},
 		Triaged:         map[tropa.Disposition]int{tropa.DispositionCase: 4, tropa.DispositionSpam: 1},
 		OpenByStage:     map[tropa.Stage]int{tropa.StageNew: 3, tropa.StageCounselling: 2},
 		ClosedByOutcome: map[tropa.Outcome]int{tropa.OutcomeSurrendered: 1, tropa.OutcomeLeftCountry: 1},
@@ -99,5 +106,86 @@ func testCounts(t *testing.T, b storetest.Backend) {
 	}
 	if n := got.ClosedByOutcome[tropa.OutcomeDetained]; n != 1 {
 		t.Errorf("Counts of all time closed %d detained, want 1", n)
+	}
+}
+
+// TestCountsFollowTriage changes a request's triage, closes it and opens it
+// again: each time the figures count it as it is now, and nothing of what
+// it was.
+func TestCountsFollowTriage(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, testCountsFollowTriage)
+}
+
+func testCountsFollowTriage(t *testing.T, b storetest.Backend) {
+	t.Parallel()
+	ctx := context.Background()
+	s := mustOpenStore(t, b)
+	from := tropa.Day(base)
+	n := newRequest(from.Add(3*time.Hour), tropa.UrgencyNormal, "alice")
+	n.Request.Situation = tropa.SituationHospital
+	mustCreateRequest(t, s, n)
+	id := n.Request.ID
+	check := func(step string, triaged map[tropa.Disposition]int, closed map[tropa.Outcome]int) {
+		t.Helper()
+		got, err := s.Counts(ctx, from, from.AddDate(0, 0, 7))
+		if err != nil {
+			t.Fatalf("%s: Counts: %v", step, err)
+		}
+		if want := map[tropa.Situation]int{tropa.SituationHospital: 1}; !reflect.DeepEqual(got.ReceivedBySituation, want) {
+			t.Errorf("%s: by situation %v, want %v", step, got.ReceivedBySituation, want)
+		}
+		if !reflect.DeepEqual(got.Triaged, triaged) || !reflect.DeepEqual(got.ClosedByOutcome, closed) {
+			t.Errorf("%s: triaged %v closed %v, want %v and %v", step, got.Triaged, got.ClosedByOutcome, triaged, closed)
+		}
+	}
+	check("received", map[tropa.Disposition]int{}, map[tropa.Outcome]int{})
+	mustUpdateCase(t, s, &tropa.CaseUpdate{RequestID: id, At: from, Disposition: ptr(tropa.DispositionSpam)})
+	check("spam", map[tropa.Disposition]int{tropa.DispositionSpam: 1}, map[tropa.Outcome]int{})
+	mustUpdateCase(t, s, &tropa.CaseUpdate{RequestID: id, At: from, Disposition: ptr(tropa.DispositionCase)})
+	check("a case after all", map[tropa.Disposition]int{tropa.DispositionCase: 1}, map[tropa.Outcome]int{})
+	mustUpdateCase(t, s, &tropa.CaseUpdate{RequestID: id, At: from, Outcome: ptr(tropa.OutcomeLeftCountry),
+		ClosedAt: ptr(from.Add(50 * time.Hour)), Stage: ptr(tropa.StageClosed)})
+	check("closed", map[tropa.Disposition]int{tropa.DispositionCase: 1}, map[tropa.Outcome]int{tropa.OutcomeLeftCountry: 1})
+	mustUpdateCase(t, s, &tropa.CaseUpdate{RequestID: id, At: from, Outcome: ptr(tropa.Outcome("")),
+		ClosedAt: ptr(time.Time{}), Stage: ptr(tropa.StageCounselling)})
+	check("opened again", map[tropa.Disposition]int{tropa.DispositionCase: 1}, map[tropa.Outcome]int{})
+}
+
+// TestCountsConcurrentTriage triages one request from many connections at
+// once, with no version to check: the figures count it once, as what it
+// ends up.
+func TestCountsConcurrentTriage(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, testCountsConcurrentTriage)
+}
+
+func testCountsConcurrentTriage(t *testing.T, b storetest.Backend) {
+	t.Parallel()
+	ctx := context.Background()
+	s := mustOpenStore(t, b)
+	from := tropa.Day(base)
+	n := newRequest(from, tropa.UrgencyNormal, "alice")
+	mustCreateRequest(t, s, n)
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Go(func() {
+			d := []tropa.Disposition{tropa.DispositionSpam, tropa.DispositionCase, tropa.DispositionDuplicate}[i%3]
+			if err := s.UpdateCase(ctx, &tropa.CaseUpdate{RequestID: n.Request.ID, At: from, Disposition: ptr(d)}); err != nil {
+				t.Errorf("UpdateCase: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	got, err := s.Counts(ctx, from, from.AddDate(0, 0, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := s.RequestByID(ctx, n.Request.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[tropa.Disposition]int{req.Disposition: 1}; !reflect.DeepEqual(got.Triaged, want) {
+		t.Errorf("triaged %v after concurrent triage, want %v", got.Triaged, want)
 	}
 }

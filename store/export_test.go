@@ -41,3 +41,7 @@ func MigrateTo(ctx context.Context, db *DB, version int64) error {
 	_, err = p.UpTo(ctx, version)
 	return err
 }
+
+// CountsQueries are the queries Counts runs over requests and day_counts,
+// with arguments for a period, for benchmarks to show how they are planned.
+var CountsQueries = []string{countsByDay, countsOpen}

@@ -31,6 +31,7 @@ func (db *DB) ImportRequests(ctx context.Context, b *tropa.ImportBatch) (int, er
 		}
 		defer insert.Close()
 		var active holderKeys
+		counts := dayCounts{}
 		for ir, err := range b.Requests {
 			if err != nil {
 				return err
@@ -43,7 +44,11 @@ func (db *DB) ImportRequests(ctx context.Context, b *tropa.ImportBatch) (int, er
 			if err := importRequest(ctx, tx, insert, ir, active, b.NewRef); err != nil {
 				return err
 			}
+			counts.add(countedOf(&ir.Request), 1)
 			n++
+		}
+		if err := counts.write(ctx, tx); err != nil {
+			return err
 		}
 		ev := b.Audit
 		ev.Detail = fmt.Sprintf("%d requests", n)

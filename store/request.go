@@ -45,6 +45,11 @@ func (db *DB) CreateRequest(ctx context.Context, n *tropa.NewRequest) error {
 			r.SealedDetails, r.SealedContactKey, string(n.First.Author)); err != nil {
 			return mapErr(err)
 		}
+		counts := dayCounts{}
+		counts.add(countedOf(r), 1)
+		if err := counts.write(ctx, tx); err != nil {
+			return err
+		}
 		if err := insertMessage(ctx, tx, &n.First); err != nil {
 			return err
 		}

@@ -1,28 +1,25 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"tropa"
 )
 
-// dueRequest is what the anonymous counts keep of a request to be deleted.
+// dueRequest is a request to be deleted, and whether it was spam.
 type dueRequest struct {
-	id, kind, channel, disposition, outcome string
-	created, closed                         int64
+	id, disposition string
 }
 
 // ApplyRetention runs one batch of the retention policy in one transaction:
-// it picks the requests due, adds them, their calls, meetings, stays and
-// legal decisions to the anonymous counts, deletes them
-// with every row that names them, erases the contacts due, and records what
-// it did in the audit log. On PostgreSQL the rows it picks are locked and
+// it picks the requests due, adds their reply times, calls, meetings, stays
+// and legal decisions to the anonymous counts, deletes them with every row
+// that names them (their own figures stay in day_counts, where they were
+// counted when written), erases the contacts due, and records what it did
+// in the audit log. On PostgreSQL the rows it picks are locked and
 // rows another node has locked are skipped, so that nodes running it at
 // once never count a request twice; SQLite has one writer at a time.
 func (db *DB) ApplyRetention(ctx context.Context, b *tropa.RetentionBatch) (tropa.RetentionCounts, error) {
@@ -31,9 +28,6 @@ func (db *DB) ApplyRetention(ctx context.Context, b *tropa.RetentionBatch) (trop
 		c = tropa.RetentionCounts{}
 		due, err := db.dueRequests(ctx, tx, b)
 		if err != nil {
-			return err
-		}
-		if err := addToCounts(ctx, tx, due); err != nil {
 			return err
 		}
 		ids := make([]string, len(due))
@@ -99,8 +93,7 @@ func (db *DB) dueRequests(ctx context.Context, tx *sql.Tx, b *tropa.RetentionBat
 	if len(rules) == 0 {
 		return nil, nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, kind, channel, disposition, outcome, created_at, closed_at
-		FROM requests WHERE closed_at > 0 AND flagged_at = 0 AND (`+strings.Join(rules, ` OR `)+`)
+	rows, err := tx.QueryContext(ctx, `SELECT id, disposition FROM requests WHERE closed_at > 0 AND flagged_at = 0 AND (`+strings.Join(rules, ` OR `)+`)
 		ORDER BY closed_at, id LIMIT `+q.arg(b.Limit)+db.skipLocked(), q.args...)
 	if err != nil {
 		return nil, mapErr(err)
@@ -109,7 +102,7 @@ func (db *DB) dueRequests(ctx context.Context, tx *sql.Tx, b *tropa.RetentionBat
 	var due []dueRequest
 	for rows.Next() {
 		var r dueRequest
-		if err := rows.Scan(&r.id, &r.kind, &r.channel, &r.disposition, &r.outcome, &r.created, &r.closed); err != nil {
+		if err := rows.Scan(&r.id, &r.disposition); err != nil {
 			return nil, mapErr(err)
 		}
 		due = append(due, r)
@@ -122,51 +115,6 @@ const microsPerDay = 24 * 60 * 60 * 1_000_000
 
 // utcDay is the UTC midnight that begins the day of us.
 func utcDay(us int64) int64 { return us - (us%microsPerDay+microsPerDay)%microsPerDay }
-
-// addToCounts adds requests about to be deleted to the anonymous counts, by
-// UTC day, in the shape Counts reads them: received by kind, channel and
-// disposition; closed as cases by outcome.
-func addToCounts(ctx context.Context, tx *sql.Tx, due []dueRequest) error {
-	type receivedKey struct {
-		day                        int64
-		kind, channel, disposition string
-	}
-	type closedKey struct {
-		day     int64
-		outcome string
-	}
-	received, closed := map[receivedKey]int{}, map[closedKey]int{}
-	for _, r := range due {
-		received[receivedKey{utcDay(r.created), r.kind, r.channel, r.disposition}]++
-		if r.disposition == string(tropa.DispositionCase) && r.outcome != "" {
-			closed[closedKey{utcDay(r.closed), r.outcome}]++
-		}
-	}
-	// In one order on every node, so that two nodes adding to the same
-	// rows wait for each other rather than deadlock.
-	for _, k := range slices.SortedFunc(maps.Keys(received), func(a, b receivedKey) int {
-		return cmp.Or(cmp.Compare(a.day, b.day), strings.Compare(a.kind, b.kind),
-			strings.Compare(a.channel, b.channel), strings.Compare(a.disposition, b.disposition))
-	}) {
-		n := received[k]
-		if _, err := tx.ExecContext(ctx, `INSERT INTO received_counts (day, kind, channel, disposition, n)
-			VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (day, kind, channel, disposition) DO UPDATE SET n = received_counts.n + excluded.n`,
-			k.day, k.kind, k.channel, k.disposition, n); err != nil {
-			return mapErr(err)
-		}
-	}
-	for _, k := range slices.SortedFunc(maps.Keys(closed), func(a, b closedKey) int {
-		return cmp.Or(cmp.Compare(a.day, b.day), strings.Compare(a.outcome, b.outcome))
-	}) {
-		n := closed[k]
-		if _, err := tx.ExecContext(ctx, `INSERT INTO closed_counts (day, outcome, n) VALUES ($1, $2, $3)
-			ON CONFLICT (day, outcome) DO UPDATE SET n = closed_counts.n + excluded.n`, k.day, k.outcome, n); err != nil {
-			return mapErr(err)
-		}
-	}
-	return nil
-}
 
 // deleteRequests deletes requests and every row that names them: the wraps
 // of their case keys and their receipts first, then their messages,

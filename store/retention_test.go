@@ -24,6 +24,7 @@ type aged struct {
 	outcome         tropa.Outcome
 	kind            tropa.Kind
 	channel         tropa.Channel
+	situation       tropa.Situation
 }
 
 // mustAge writes a request as a desk would have by then: its first message,
@@ -37,6 +38,9 @@ func mustAge(tb testing.TB, s tropa.Store, a aged) *tropa.NewRequest {
 	}
 	if a.channel != "" {
 		n.Request.Channel = a.channel
+	}
+	if a.situation != "" {
+		n.Request.Situation = a.situation
 	}
 	mustCreateRequest(tb, s, n)
 	id := n.Request.ID
@@ -219,7 +223,7 @@ func testRetentionKeepsFigures(t *testing.T, b storetest.Backend) {
 	for i := range 60 {
 		created := start.Add(time.Duration(i*6)*day + time.Duration(i*7)*time.Hour)
 		a := aged{created: created, kind: tropa.Kinds[i%len(tropa.Kinds)], channel: channels[i%len(channels)],
-			disposition: dispositions[i%len(dispositions)]}
+			situation: tropa.Situations[i%len(tropa.Situations)], disposition: dispositions[i%len(dispositions)]}
 		// Most are closed, some weeks later; one in six is never triaged,
 		// and one case in four still open.
 		if a.disposition != "" && (a.disposition != tropa.DispositionCase || i%4 != 1) {

@@ -228,14 +228,17 @@ func pageTables(ctx context.Context, count statsCounter, p *page, rule stats.Rul
 	byChannel := newSplit("channel", p.T("StatsByChannel"), "", tropa.Channels,
 		func(ch tropa.Channel) string { return p.T("Channel_" + string(ch)) }, figures,
 		func(m monthFigures) map[tropa.Channel]int { return m.counts.ReceivedByChannel })
-	byKind.link, byChannel.link = "received", "received"
+	bySituation := newSplit("situation", p.T("StatsBySituation"), p.T("StatsSituationHint"), tropa.Situations,
+		func(st tropa.Situation) string { return situationLabel(p, st) }, figures,
+		func(m monthFigures) map[tropa.Situation]int { return m.counts.ReceivedBySituation })
+	byKind.link, byChannel.link, bySituation.link = "received", "received", "received"
 	stays := newSplit("stays", p.T("StatsStays"), "", []string{"begun", "nights"},
 		func(k string) string { return p.T("StatsStays_" + k) }, figures,
 		func(m monthFigures) map[string]int {
 			return map[string]int{"begun": m.counts.StaysBegun, "nights": m.counts.StayNights}
 		})
 	stays.total = false
-	tables := publish(p, []split{byKind, byChannel,
+	tables := publish(p, []split{byKind, byChannel, bySituation,
 		newSplit("triage", p.T("StatsByDisposition"), p.T("StatsDispositionHint"), tropa.Dispositions,
 			func(d tropa.Disposition) string { return p.T("Disposition_" + string(d)) }, figures,
 			func(m monthFigures) map[tropa.Disposition]int { return m.counts.Triaged }),
@@ -252,7 +255,7 @@ func pageTables(ctx context.Context, count statsCounter, p *page, rule stats.Rul
 			}, figures, func(m monthFigures) map[string]int { return m.decisions }),
 	}, rule, len(quarters), now, was, ago)
 	var err error
-	if tables[0].Chart, err = requestsChart(p, rule, quarters, byKind, byChannel, period, before); err != nil {
+	if tables[0].Chart, err = requestsChart(p, rule, quarters, []split{byKind, byChannel, bySituation}, period, before); err != nil {
 		return nil, err
 	}
 	open := figures[now[0].quarter][0].counts.OpenByStage
@@ -261,9 +264,18 @@ func pageTables(ctx context.Context, count statsCounter, p *page, rule stats.Rul
 	})
 	// The page keeps its order: open cases after triage, calls after
 	// closed cases.
-	tables = slices.Insert(tables, 3, openTable(p, rule, stages, open))
-	tables = slices.Insert(tables, 5, callTable(p, rule, quarters, figures, now, was, ago))
+	tables = slices.Insert(tables, 4, openTable(p, rule, stages, open))
+	tables = slices.Insert(tables, 6, callTable(p, rule, quarters, figures, now, was, ago))
 	return append(tables, timesTable(p, rule, figures, now, was, ago)), nil
+}
+
+// situationLabel names a situation as the request form does; "" is that
+// of requests deleted before situations were kept with the figures.
+func situationLabel(p *page, st tropa.Situation) string {
+	if st == "" {
+		return p.T("StatsSituationNotRecorded")
+	}
+	return p.T("Situation_" + string(st))
 }
 
 // statsCounter counts a month's figures: the desk's for a staff session

@@ -17,13 +17,18 @@ type statsChart struct {
 }
 
 // requestsChart draws the requests received in each month of period
-// against the same month of before: the month totals of the tables by
-// kind and by channel, suppressed together as publish suppresses them, so
-// the chart withholds what the tables withhold.
-func requestsChart(p *page, rule stats.Rule, quarters []stats.Period, kinds, channels split, period, before stats.Period) (*statsChart, error) {
+// against the same month of before: the month totals of the tables of
+// requests received (by kind, channel and situation), suppressed together
+// as publish suppresses them, so the chart withholds what the tables
+// withhold.
+func requestsChart(p *page, rule stats.Rule, quarters []stats.Period, received []split, period, before stats.Period) (*statsChart, error) {
 	totals := make([][]stats.Figure, len(quarters))
 	for q := range quarters {
-		totals[q] = rule.Publish(kinds.grid(q), channels.grid(q))[0].ColTotals
+		grids := make([]stats.Grid, len(received))
+		for i, s := range received {
+			grids[i] = s.grid(q)
+		}
+		totals[q] = rule.Publish(grids...)[0].ColTotals
 	}
 	month := func(first time.Time) (stats.Figure, string) {
 		sl := slot{quarter: -1, month: int(first.Month()-1) % 3}

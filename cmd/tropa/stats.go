@@ -18,7 +18,7 @@ import (
 // tropa stats does not know.
 func statsTable(by string) (string, bool) {
 	id, ok := map[string]string{
-		"all": "", "kind": "kind", "channel": "channel", "decision": "triage", "stage": "open", "outcome": "closed",
+		"all": "", "kind": "kind", "channel": "channel", "situation": "situation", "decision": "triage", "stage": "open", "outcome": "closed",
 		"stays": "stays", "meetings": "meetings", "legal": "decisions", "calls": "calls", "times": "times",
 	}[by]
 	return id, ok
@@ -41,7 +41,7 @@ func (e *cmdEnv) stats(ctx context.Context, args []string) error {
 	from := fs.String("from", "", "first month, such as 2023-06 (default: --to)")
 	to := fs.String("to", "", "last month, such as 2023-11 (default: this month on the organization's calendar)")
 	by := fs.String("by", "all", "month or quarter (requests received in each), or one table: "+
-		"kind, channel, decision, stage, outcome, stays, meetings, legal, calls, times (median days to first reply and to outcome); all for every table")
+		"kind, channel, situation, decision, stage, outcome, stays, meetings, legal, calls, times (median days to first reply and to outcome); all for every table")
 	compare := fs.String("compare", "previous", "previous (the period of equal length before) or year (the same period a year before)")
 	format := fs.String("format", "table", "table, csv or json")
 	lang := fs.String("lang", "", "language of labels and errors: en, ru or uk (default: from LANG, else en)")

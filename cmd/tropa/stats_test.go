@@ -28,13 +28,13 @@ func statsData(t *testing.T, dir string) map[[3]string]int {
 	}
 	defer db.Close()
 	hand := map[[3]string]int{}
-	put := func(day string, n int, kind tropa.Kind, ch tropa.Channel) {
+	put := func(day string, n int, kind tropa.Kind, ch tropa.Channel, sit tropa.Situation) {
 		if at, err = time.Parse(time.DateOnly, day); err != nil {
 			t.Fatal(err)
 		}
 		at = at.Add(13 * time.Hour)
 		for range n {
-			if _, err := d.Submit(t.Context(), tropa.Submission{Kind: kind, Situation: tropa.SituationHospital, Channel: ch,
+			if _, err := d.Submit(t.Context(), tropa.Submission{Kind: kind, Situation: sit, Channel: ch,
 				Message: "Ранен, лежу в госпитале. Как быть дальше?"}); err != nil {
 				t.Fatalf("Submit: %v", err)
 			}
@@ -44,15 +44,17 @@ func statsData(t *testing.T, dir string) map[[3]string]int {
 			hand[[3]string{"kind", "total", when}] += n
 			hand[[3]string{"channel", string(ch), when}] += n
 			hand[[3]string{"channel", "total", when}] += n
+			hand[[3]string{"situation", string(sit), when}] += n
+			hand[[3]string{"situation", "total", when}] += n
 		}
 	}
-	put("2025-04-10", 9, tropa.KindLegal, tropa.ChannelWeb)
-	put("2025-05-31", 6, tropa.KindSurrender, tropa.ChannelTelegram)
-	put("2025-07-01", 6, tropa.KindLegal, tropa.ChannelWeb)
-	put("2025-07-31", 1, tropa.KindSurrender, tropa.ChannelTelegram)
-	put("2025-08-15", 8, tropa.KindLegal, tropa.ChannelWeb)
-	put("2025-08-16", 7, tropa.KindSurrender, tropa.ChannelWeb)
-	put("2025-09-30", 12, tropa.KindLegal, tropa.ChannelHotline)
+	put("2025-04-10", 9, tropa.KindLegal, tropa.ChannelWeb, tropa.SituationHospital)
+	put("2025-05-31", 6, tropa.KindSurrender, tropa.ChannelTelegram, tropa.SituationFront)
+	put("2025-07-01", 6, tropa.KindLegal, tropa.ChannelWeb, tropa.SituationHospital)
+	put("2025-07-31", 1, tropa.KindSurrender, tropa.ChannelTelegram, tropa.SituationFront)
+	put("2025-08-15", 8, tropa.KindLegal, tropa.ChannelWeb, tropa.SituationAbsent)
+	put("2025-08-16", 7, tropa.KindSurrender, tropa.ChannelWeb, tropa.SituationFront)
+	put("2025-09-30", 12, tropa.KindLegal, tropa.ChannelHotline, tropa.SituationAbsent)
 	return hand
 }
 
@@ -131,7 +133,7 @@ func statsAgree(t *testing.T, ivan *client, site, dir, query, from, to string, p
 			htmlcheck.Text(was[0]) != r[4] {
 			t.Errorf("%s: %s %s before: page shows %q, CSV %q", query, table, key, htmlcheck.Text(was[0]), r[4])
 		}
-		if table != "kind" && table != "channel" {
+		if table != "kind" && table != "channel" && table != "situation" {
 			continue
 		}
 		for i, when := range periods {
@@ -142,8 +144,18 @@ func statsAgree(t *testing.T, ivan *client, site, dir, query, from, to string, p
 		}
 		seen++
 	}
-	if seen != len(tropa.Kinds)+len(tropa.Channels)+2 {
-		t.Errorf("%d rows of kinds and channels in the CSV, want %d", seen, len(tropa.Kinds)+len(tropa.Channels)+2)
+	if want := len(tropa.Kinds) + len(tropa.Channels) + len(tropa.Situations) + 3; seen != want {
+		t.Errorf("%d rows of kinds, channels and situations in the CSV, want %d", seen, want)
+	}
+	bySituation := mustRun(t, "", "stats", "--data", dir, "--from", from, "--to", to, "--by", "situation", "--format", "csv")
+	var want []string
+	for _, line := range strings.SplitAfter(string(webCSV), "\n") {
+		if strings.HasPrefix(line, "table,") || strings.HasPrefix(line, "situation,") || strings.HasPrefix(line, "rule,") {
+			want = append(want, line)
+		}
+	}
+	if bySituation != strings.Join(want, "") {
+		t.Errorf("tropa stats --by situation:\n%s\nwant the page's table by situation:\n%s", bySituation, strings.Join(want, ""))
 	}
 	// A range adds July's one to others: it reads hidden there.
 	if !strings.Contains(query, "from=") && !strings.Contains(string(webCSV), ",<5,") {
@@ -209,7 +221,7 @@ func TestStatsRefusesBadFlags(t *testing.T) {
 		{[]string{"--from", "2025-09", "--to", "2025-08"}, "--from не может быть позже --to"},
 		{[]string{"--from", "2023-06", "--to", "2025-06", "--by", "channel"}, "не больше 24 месяцев, а в этом их 25"},
 		{[]string{"--from", "2025-05", "--to", "2025-09", "--by", "quarter"}, "первым месяцем квартала"},
-		{[]string{"--by", "situation"}, "--by: выберите одно из month"},
+		{[]string{"--by", "place"}, "--by: выберите одно из month"},
 		{[]string{"--by", "month", "--from", "2000-01", "--to", "2025-12"}, "не больше десяти лет"},
 		{[]string{"--compare", "decade"}, "«previous»"},
 		{[]string{"--format", "xml"}, "--format: выберите table, csv или json"},

@@ -1,0 +1,43 @@
+package web_test
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"tropa/store/storetest"
+)
+
+// BenchmarkStatsPage serves the figures page of a quarter, beside the one
+// before, to an analyst, over a million requests received in the four
+// years to the day the server's clock reads: some 685 a day. It reports
+// the server's time per page at the 50th and 99th percentile. It runs on
+// SQLite, and on PostgreSQL when TROPA_TEST_POSTGRES is set.
+func BenchmarkStatsPage(b *testing.B) {
+	for _, backend := range []storetest.Backend{storetest.SQLite, storetest.Postgres} {
+		b.Run(backend.Name, func(b *testing.B) {
+			ts := newTestServerAt(b, backend.New(b))
+			const days = 4 * 365
+			storetest.FillFigures(b, ts.where, 1_000_000, days, ts.clock.now.AddDate(0, 0, -days).Truncate(24*time.Hour))
+			ivan := ts.staffBrowser(b, analystName, analystPassword)
+			const path = "/staff/stats?quarter=2025-Q4&lang=en"
+			doc := ivan.get(b, path).doc(b)
+			if got, _ := column(b, doc, "situation", "total", "n"); got == "0" {
+				b.Fatalf("the page counts no request by situation in the quarter")
+			}
+			var times []time.Duration
+			for b.Loop() {
+				start := time.Now()
+				resp := ivan.do(b, newRequest(b, http.MethodGet, path, nil), false)
+				times = append(times, time.Since(start))
+				if resp.status != http.StatusOK {
+					b.Fatalf("GET %s = %d", path, resp.status)
+				}
+			}
+			slices.Sort(times)
+			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
+}
