@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"reflect"
 	"testing"
 	"time"
@@ -35,23 +36,13 @@ func testUpgradeToDayCounts(t *testing.T, b storetest.Backend) {
 	first := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	at := func(days int) int64 { return first.AddDate(0, 0, days).UnixMicro() }
 	w := store.Writer(old)
-	for i, r := range []struct {
-		kind, situation, channel, disposition, outcome string
-		created, closed                                int64
-	}{
+	for _, r := range []oldRequest{
 		{"legal", "absent", "web", "case", "left_country", at(0), at(3)},
 		{"legal", "front", "hotline", "", "", at(1), 0},
 		{"surrender", "absent", "web", "spam", "", at(2), at(2)},
 		{"legal", "abroad", "web", "case", "", at(40), 0},
 	} {
-		if _, err := w.ExecContext(ctx, `INSERT INTO requests (id, ref, kind, situation, channel, stage, urgency, created_at,
-			last_applicant_at, last_staff_at, sealed_contact, disposition, outcome, owner_id, due_at, closed_at,
-			updated_at, version, last_author)
-			VALUES ($1, $2, $3, $4, $5, 'new', 1, $6, 0, 0, $7, $8, $9, '', $10, $11, $6, 1, 'applicant')`,
-			tropa.NewID(), tropa.NewID(), r.kind, r.situation, r.channel, r.created, []byte("sealed"),
-			r.disposition, r.outcome, int64(store.NoDeadline), r.closed); err != nil {
-			t.Fatalf("request %d at version 21: %v", i, err)
-		}
+		r.insert(t, w, tropa.NewID())
 	}
 	if _, err := w.ExecContext(ctx, `INSERT INTO received_counts (day, kind, channel, disposition, n) VALUES
 		($1, 'legal', 'web', 'case', 3), ($1, 'legal', 'telegram', 'spam', 2), ($2, 'other', 'web', '', 1)`,
@@ -86,5 +77,24 @@ func testUpgradeToDayCounts(t *testing.T, b storetest.Backend) {
 	}
 	if n := april.ReceivedBySituation[tropa.SituationAbroad]; n != 1 {
 		t.Errorf("April after the upgrade: %d abroad, want 1", n)
+	}
+}
+
+// oldRequest is a request as an older schema holds it, written with SQL
+// alone, since the store's code writes what the schema has now.
+type oldRequest struct {
+	kind, situation, channel, disposition, outcome string
+	created, closed                                int64
+}
+
+func (r oldRequest) insert(t *testing.T, w *sql.DB, id string) {
+	t.Helper()
+	if _, err := w.ExecContext(t.Context(), `INSERT INTO requests (id, ref, kind, situation, channel, stage, urgency,
+		created_at, last_applicant_at, last_staff_at, sealed_contact, disposition, outcome, owner_id, due_at, closed_at,
+		updated_at, version, last_author)
+		VALUES ($1, $2, $3, $4, $5, 'new', 1, $6, 0, 0, $7, $8, $9, '', $10, $11, $6, 1, 'applicant')`,
+		id, tropa.NewID(), r.kind, r.situation, r.channel, r.created, []byte("sealed"),
+		r.disposition, r.outcome, int64(store.NoDeadline), r.closed); err != nil {
+		t.Fatalf("request of an older schema: %v", err)
 	}
 }

@@ -139,7 +139,7 @@ func testUpgradeLeavesOlderRequestsUntimed(t *testing.T, b storetest.Backend) {
 		t.Fatal(err)
 	}
 	n := newRequest(base, tropa.UrgencyNormal, "alice")
-	mustCreateRequest(t, old, n)
+	oldRequest{"legal", "leave", "web", "", "", base.UnixMicro(), 0}.insert(t, store.Writer(old), n.Request.ID)
 	old.Close()
 
 	s := storetest.Open(t, where)

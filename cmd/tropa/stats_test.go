@@ -246,11 +246,13 @@ func TestStatsRangeTables(t *testing.T) {
 	for _, tt := range []struct {
 		compare, before, total string
 	}{
-		// May's 6 surrender and the third quarter's 8 against none. The
-		// total is withheld with the third quarter's, beside July's "<5".
-		{"previous", "2024-11-01..2025-04-30", "kind,surrender,Surrender safely,14,0,new,,"},
+		// The third quarter's 26 legal against April's 9, or against none
+		// a year before. The total is withheld with the third quarter's,
+		// beside July's "<5", and so is the surrender the quarter adds.
+		{"previous", "2024-11-01..2025-04-30", "kind,legal,Legal question,26,9,+189%,,"},
 		{"previous", "2024-11-01..2025-04-30", "kind,total,Total,hidden,9,,,"},
-		{"year", "2024-05-01..2024-10-31", "kind,surrender,Surrender safely,14,0,new,,"},
+		{"previous", "2024-11-01..2025-04-30", "kind,surrender,Surrender safely,hidden,0,,,"},
+		{"year", "2024-05-01..2024-10-31", "kind,legal,Legal question,26,0,new,,"},
 	} {
 		out := mustRun(t, "", "stats", "--data", dir, "--from", "2025-05", "--to", "2025-10", "--by", "kind",
 			"--compare", tt.compare, "--format", "csv")
