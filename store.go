@@ -466,6 +466,7 @@ type Store interface {
 	CallStore
 	ShelterStore
 	MeetingStore
+	SeriesStore
 	Close() error
 }
 
