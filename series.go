@@ -52,18 +52,17 @@ func SeriesMonth(t time.Time) time.Time {
 }
 
 // CleanSeriesText trims a series' name or source as typed and checks it:
-// valid UTF-8, no control characters, not empty, at most most characters.
-// field, "name" or "source", says which its errors name.
-func CleanSeriesText(field, s string, most int) (string, error) {
+// valid UTF-8 (else the error names field), not empty (else missing), no
+// control characters and at most most characters (else tooLong).
+func CleanSeriesText(s, field string, most int, missing, tooLong error) (string, error) {
 	s = strings.TrimSpace(s)
-	if !utf8.ValidString(s) {
+	switch {
+	case !utf8.ValidString(s):
 		return "", UserError(EINVALID, "ErrInvalidText", map[string]any{"Field": field})
-	}
-	if s == "" {
-		return "", UserError(EINVALID, "ErrSeriesMissing_"+field, nil)
-	}
-	if strings.ContainsFunc(s, unicode.IsControl) || utf8.RuneCountInString(s) > most {
-		return "", UserError(EINVALID, "ErrSeriesText_"+field, map[string]any{"Max": most})
+	case s == "":
+		return "", missing
+	case strings.ContainsFunc(s, unicode.IsControl) || utf8.RuneCountInString(s) > most:
+		return "", tooLong
 	}
 	return s, nil
 }
@@ -73,10 +72,12 @@ func CleanSeriesText(field, s string, most int) (string, error) {
 // order, with figures from 0 to MaxSeriesValue.
 func (s *Series) Validate(now time.Time) error {
 	var err error
-	if s.Name, err = CleanSeriesText("name", s.Name, MaxSeriesName); err != nil {
+	if s.Name, err = CleanSeriesText(s.Name, "name", MaxSeriesName, UserError(EINVALID, "ErrSeriesNameMissing", nil),
+		UserError(EINVALID, "ErrSeriesNameText", map[string]any{"Max": MaxSeriesName})); err != nil {
 		return err
 	}
-	if s.Source, err = CleanSeriesText("source", s.Source, MaxSeriesSource); err != nil {
+	if s.Source, err = CleanSeriesText(s.Source, "source", MaxSeriesSource, UserError(EINVALID, "ErrSeriesSourceMissing", nil),
+		UserError(EINVALID, "ErrSeriesSourceText", map[string]any{"Max": MaxSeriesSource})); err != nil {
 		return err
 	}
 	if len(s.Values) == 0 {

@@ -26,6 +26,9 @@ type Chart struct {
 	// Threshold is the one the figures were suppressed with, for "<5";
 	// DefaultThreshold when 0.
 	Threshold int
+	// Source, when set, is written under the chart: where its figures
+	// were published, for a series of others'.
+	Source string
 }
 
 // ChartGroup is one month's figure and the compared month's, with the
@@ -49,12 +52,14 @@ const (
 	chartHeight   = 308
 	maxBarWidth   = 56
 	chartBarGap   = 4
+	// sourceHeight is the room the line of a chart's Source takes.
+	sourceHeight = 22
 )
 
 // chartView is the chart as the template draws it, every number worked
 // out.
 type chartView struct {
-	ID, Title, Desc, NowName, BeforeName string
+	ID, Title, Desc, NowName, BeforeName, Source string
 	Compare                              bool
 	Width, Height, Left, Right, Bottom   int
 	Ticks                                []chartTick
@@ -101,7 +106,8 @@ var chartTemplate = template.Must(template.New("chart").Funcs(template.FuncMap{"
 		`{{else}}<g class="{{.Class}}"><title>{{.Label}}: {{.Text}}</title>` +
 		`<rect x="{{n .X}}" y="{{n .Y}}" width="{{n .W}}" height="{{n .H}}" fill="{{if eq .Class "now"}}#0b5394{{else}}#9aa5b1{{end}}"/>` +
 		`<text x="{{n .Mid}}" y="{{n (add .Y -4)}}" text-anchor="middle" fill="#1b1b1b">{{.Text}}</text></g>` +
-		`{{end}}{{end}}</g></svg>`))
+		`{{end}}{{end}}</g>` +
+		`{{with .Source}}<text class="chart-source" x="{{$.Left}}" y="{{n (add $.Height -6)}}" font-size="12" fill="#555">{{.}}</text>{{end}}</svg>`))
 
 // num writes a coordinate as SVG reads it.
 func num(v any) string {
@@ -139,7 +145,10 @@ func (c Chart) SVG() (template.HTML, error) {
 	}
 	width := min(max(chartLeft+chartRight+len(c.Groups)*groupWidth, minChartWidth), maxChartWidth)
 	v := chartView{ID: c.ID, Title: c.Title, NowName: c.NowName, BeforeName: c.BeforeName, Compare: c.Compare,
-		Width: width, Height: chartHeight, Left: chartLeft, Right: width - chartRight, Bottom: chartBottom}
+		Width: width, Height: chartHeight, Left: chartLeft, Right: width - chartRight, Bottom: chartBottom, Source: c.Source}
+	if c.Source != "" {
+		v.Height += sourceHeight
+	}
 	word := func(f Figure) string {
 		switch f.Mark() {
 		case Small:
@@ -183,6 +192,9 @@ func (c Chart) SVG() (template.HTML, error) {
 			}
 			desc = append(desc, line)
 		}
+	}
+	if c.Source != "" {
+		desc = append(desc, c.Source)
 	}
 	v.Desc = strings.Join(desc, "; ")
 	var b bytes.Buffer

@@ -200,3 +200,11 @@ func seriesRow(month, value string, now time.Time) (tropa.SeriesValue, error) {
 	v := tropa.SeriesValue{Month: m, Value: n}
 	return v, tropa.CheckSeriesValue(v, now)
 }
+
+// Exact is a figure published as it is, never withheld: one of a series
+// that others published, which counts no one the organization helps.
+func Exact(n int) Figure { return Figure{n: n} }
+
+// Absent stands for a month a series has no figure for: charted as a
+// marked gap, as a withheld figure is, with the chart's word for it.
+func Absent() Figure { return Figure{mark: Hidden} }

@@ -36,6 +36,8 @@ type statsData struct {
 	Tables []countTable
 	// CSV and JSON export the tables; add &table= for one.
 	CSV, JSON string
+	// Series offers a published series to chart beside the requests.
+	Series seriesChoice
 }
 
 func termKeys[K ~string](ts []tropa.Term) []K {
@@ -103,6 +105,12 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 	}
 	if data.Tables, err = statsTables(r.Context(), s.staffCounter(sess), p, period, before); err != nil {
 		return err
+	}
+	if data.Series, err = s.seriesBeside(r.Context(), sess, p, r.URL.Query(), period, before); err != nil {
+		if !correctable(err) {
+			return err
+		}
+		p.Error = p.explain(err)
 	}
 	p.Data = data
 	s.render(w, http.StatusOK, "stats", p)
