@@ -60,11 +60,11 @@ const (
 // out.
 type chartView struct {
 	ID, Title, Desc, NowName, BeforeName, Source string
-	Compare                              bool
-	Width, Height, Left, Right, Bottom   int
-	Ticks                                []chartTick
-	Bars                                 []chartBar
-	Labels                               []chartLabel
+	Compare                                      bool
+	Width, Height, Left, Right, Bottom           int
+	Ticks                                        []chartTick
+	Bars                                         []chartBar
+	Labels                                       []chartLabel
 }
 
 type chartTick struct {
