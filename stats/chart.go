@@ -59,12 +59,14 @@ const (
 // chartView is the chart as the template draws it, every number worked
 // out.
 type chartView struct {
-	ID, Title, Desc, NowName, BeforeName, Source string
-	Compare                                      bool
-	Width, Height, Left, Right, Bottom           int
-	Ticks                                        []chartTick
-	Bars                                         []chartBar
-	Labels                                       []chartLabel
+	ID, Title, Desc, NowName, BeforeName string
+	Compare                              bool
+	Width, Height, Left, Right, Bottom   int
+	Ticks                                []chartTick
+	Bars                                 []chartBar
+	Labels                               []chartLabel
+
+	Source string
 }
 
 type chartTick struct {
