@@ -68,6 +68,24 @@ func (s *Server) seriesBeside(ctx context.Context, sess *desk.Session, p *page, 
 // month names in the page's language, a marked gap for a month the series
 // has no figure for. Its figures are published as they are.
 func seriesChartOf(p *page, se *tropa.Series, period, before stats.Period) (*seriesChart, error) {
+	source := se.Source
+	if len([]rune(source)) > maxSourceInChart {
+		source = string([]rune(source)[:maxSourceInChart]) + "…"
+	}
+	c := stats.Chart{ID: "chart-series", Title: se.Name, NowName: p.T("StatsThisPeriod"), BeforeName: p.T("StatsPeriodBefore"),
+		Withheld: p.T("SeriesNoFigure"), Compare: true, Source: p.T("SeriesChartSource", "Source", source)}
+	var rows []countRow
+	c.Groups, rows = seriesMonths(p, se, period, before)
+	svg, err := c.SVG()
+	if err != nil {
+		return nil, err
+	}
+	return &seriesChart{statsChart: statsChart{SVG: svg, Rows: rows}, Name: se.Name, Source: se.Source}, nil
+}
+
+// seriesMonths are se's figures in each month of period beside the same
+// month of before, as groups of a chart and as rows of a table.
+func seriesMonths(p *page, se *tropa.Series, period, before stats.Period) ([]stats.ChartGroup, []countRow) {
 	values := map[time.Time]int64{}
 	for _, v := range se.Values {
 		values[v.Month] = v.Value
@@ -80,26 +98,27 @@ func seriesChartOf(p *page, se *tropa.Series, period, before stats.Period) (*ser
 		}
 		return stats.Exact(int(v)), shownFigure{Value: strconv.FormatInt(v, 10)}, label
 	}
-	source := se.Source
-	if len([]rune(source)) > maxSourceInChart {
-		source = string([]rune(se.Source)[:maxSourceInChart]) + "…"
-	}
-	c := stats.Chart{ID: "chart-series", Title: se.Name, NowName: p.T("StatsThisPeriod"), BeforeName: p.T("StatsPeriodBefore"),
-		Withheld: p.T("SeriesNoFigure"), Compare: true, Source: p.T("SeriesChartSource", "Source", source)}
+	var groups []stats.ChartGroup
 	var rows []countRow
 	for i := 0; period.First.AddDate(0, i, 0).Before(period.To()); i++ {
 		m := period.First.AddDate(0, i, 0)
 		now, nowShown, label := month(m)
 		was, wasShown, beforeLabel := month(before.First.AddDate(0, i, 0))
-		c.Groups = append(c.Groups, stats.ChartGroup{Label: label, BeforeLabel: beforeLabel, Now: now, Before: was})
+		groups = append(groups, stats.ChartGroup{Label: label, BeforeLabel: beforeLabel, Now: now, Before: was})
 		row := countRow{Key: m.Format("2006-01"), Label: p.T("StatsChartAgainst", "Month", label, "Before", beforeLabel),
 			Now: nowShown, Before: wasShown}
 		row.Change, row.Trend = changeText(p, now, was)
 		rows = append(rows, row)
 	}
-	svg, err := c.SVG()
-	if err != nil {
-		return nil, err
-	}
-	return &seriesChart{statsChart: statsChart{SVG: svg, Rows: rows}, Name: se.Name, Source: se.Source}, nil
+	return groups, rows
+}
+
+// seriesTable is se as a table of an export, month by month over period
+// against before, its last row saying where it was published and that its
+// figures are others', published as they are.
+func seriesTable(p *page, se *tropa.Series, period, before stats.Period) countTable {
+	_, rows := seriesMonths(p, se, period, before)
+	note := p.T("SeriesExportNote", "Source", se.Source)
+	return countTable{ID: "series", Title: se.Name, Hint: note, Compare: true,
+		Rows: append(rows, countRow{Key: "source", Label: note})}
 }
