@@ -184,6 +184,18 @@ func TestSeriesChart(t *testing.T) {
 	htmlcheck.HasText(t, doc, `figure#stats-series-chart tr[data-key="2026-01"] td.n`, "1310")
 	htmlcheck.HasText(t, doc, `figure#stats-series-chart tr[data-key="2026-01"] td.change`, "+9%")
 
+	// The export carries it as a table of its own, saying it is not
+	// suppressed.
+	csv := ivan.get(t, "/staff/stats.csv?quarter=2026-Q1&lang=en&series="+url.QueryEscape(courtsName)).body
+	for _, line := range []string{"series,2026-01,Jan 2026 against Oct 2025,1310,1204,+9%", "series,2026-03,Mar 2026 against Dec 2025,45,no figure,"} {
+		if !strings.Contains(csv, line+"\n") && !strings.Contains(csv, line+"\r\n") {
+			t.Errorf("the CSV lacks %q:\n%s", line, csv)
+		}
+	}
+	if !strings.Contains(csv, "not suppressed") || !strings.Contains(csv, courtsSource) {
+		t.Errorf("the CSV does not give the series' source and that it is not suppressed:\n%s", csv)
+	}
+
 	resp = ivan.get(t, "/staff/stats?quarter=2026-Q1&series=none+such&lang=en")
 	if resp.status != http.StatusOK || !strings.Contains(resp.body, "There is no series named") {
 		t.Errorf("an unknown series = %d, want the page with a message", resp.status)
