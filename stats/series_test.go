@@ -136,3 +136,46 @@ func FuzzReadSeries(f *testing.F) {
 		}
 	})
 }
+
+// A series' chart: exact figures drawn to their height, however small,
+// a month without a figure a marked gap with the chart's word for it, and
+// the source on a line of its own under the axis labels, escaped, and in
+// the text alternative.
+func TestChartSource(t *testing.T) {
+	t.Parallel()
+	const source = `Source: <courts> & "form 10-a"`
+	c := stats.Chart{Title: "Courts", NowName: "This period", BeforeName: "Period before", Withheld: "no figure", Compare: true,
+		Source: source, Groups: []stats.ChartGroup{
+			{Label: "Jan 2026", BeforeLabel: "Oct 2025", Now: stats.Exact(3), Before: stats.Exact(1310)},
+			{Label: "Feb 2026", BeforeLabel: "Nov 2025", Now: stats.Exact(0), Before: stats.Absent()},
+		}}
+	out, svg := draw(t, c)
+	if strings.Contains(out, "<courts>") {
+		t.Fatal("the source is not escaped")
+	}
+	lines := svg.all(func(n *node) bool { return n.attr["class"] == "chart-source" })
+	if len(lines) != 1 || lines[0].text != source {
+		t.Fatalf("source lines %+v", lines)
+	}
+	height := svg.num(t, "height")
+	if y := lines[0].num(t, "y"); y >= height || y <= 292 {
+		t.Errorf("the source at y=%v, in a chart %v tall, under the compared months at 292", y, height)
+	}
+	bs := bars(svg)
+	if got := bs[0].child("text").text; got != "3" {
+		t.Errorf("an exact 3 reads %q, want it as it is", got)
+	}
+	if bs[0].child("rect").num(t, "height") <= 0 {
+		t.Error("an exact 3 is drawn with no height")
+	}
+	if !strings.HasSuffix(bs[3].attr["class"], "withheld") || bs[3].child("text").text != "no figure" {
+		t.Errorf("a month without a figure is %q reading %q", bs[3].attr["class"], bs[3].child("text").text)
+	}
+	if desc := svg.child("desc").text; !strings.HasSuffix(desc, "; "+source) {
+		t.Errorf("the text alternative %q does not end with the source", desc)
+	}
+	c.Source = ""
+	if _, plain := draw(t, c); plain.num(t, "height") != 308 {
+		t.Errorf("a chart without a source is %v tall, want 308 as before", plain.num(t, "height"))
+	}
+}

@@ -186,6 +186,10 @@ func TestSeriesChart(t *testing.T) {
 
 	// The export carries it as a table of its own, saying it is not
 	// suppressed.
+	link, _ := htmlcheck.Attr(htmlcheck.MustQuery(t, doc, "figure#stats-series-chart figcaption a")[0], "href")
+	if !strings.Contains(link, "/staff/stats.csv?quarter=2026-Q1") || !strings.Contains(link, "series="+url.QueryEscape(courtsName)) {
+		t.Errorf("the series' CSV link is %q", link)
+	}
 	csv := ivan.get(t, "/staff/stats.csv?quarter=2026-Q1&lang=en&series="+url.QueryEscape(courtsName)).body
 	for _, line := range []string{"series,2026-01,Jan 2026 against Oct 2025,1310,1204,+9%", "series,2026-03,Mar 2026 against Dec 2025,45,no figure,"} {
 		if !strings.Contains(csv, line+"\n") && !strings.Contains(csv, line+"\r\n") {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -111,6 +112,9 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 			return err
 		}
 		p.Error = p.explain(err)
+	}
+	if c := data.Series.Chart; c != nil {
+		c.CSV, c.JSON = data.CSV+"&series="+url.QueryEscape(c.Name), data.JSON+"&series="+url.QueryEscape(c.Name)
 	}
 	p.Data = data
 	s.render(w, http.StatusOK, "stats", p)

@@ -17,6 +17,8 @@ import (
 type seriesChart struct {
 	statsChart
 	Name, Source string
+	// CSV and JSON export the page's tables with the series.
+	CSV, JSON string
 }
 
 // seriesChoice is what the figures page offers to chart beside its
