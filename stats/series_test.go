@@ -174,6 +174,15 @@ func TestChartSource(t *testing.T) {
 	if desc := svg.child("desc").text; !strings.HasSuffix(desc, "; "+source) {
 		t.Errorf("the text alternative %q does not end with the source", desc)
 	}
+	c.Source = "Source: " + strings.Repeat("ы", 200)
+	_, long := draw(t, c)
+	line := long.all(func(n *node) bool { return n.attr["class"] == "chart-source" })[0].text
+	if n := utf8.RuneCountInString(line); !strings.HasSuffix(line, "…") || float64(n*7) > long.num(t, "width")-16 {
+		t.Errorf("a long source is drawn %d characters long in a chart %v wide", n, long.num(t, "width"))
+	}
+	if desc := long.child("desc").text; !strings.HasSuffix(desc, c.Source) {
+		t.Error("the text alternative does not have the whole of a long source")
+	}
 	c.Source = ""
 	if _, plain := draw(t, c); plain.num(t, "height") != 308 {
 		t.Errorf("a chart without a source is %v tall, want 308 as before", plain.num(t, "height"))

@@ -31,10 +31,6 @@ type seriesChoice struct {
 	Chart  *seriesChart
 }
 
-// maxSourceInChart is how much of a source the chart's own line shows;
-// the whole of it is under the chart.
-const maxSourceInChart = 80
-
 // seriesBeside is the choice of series on the figures page and, for
 // ?series=NAME, its chart over period against before. A name no series
 // has is refused with a message for the page, the rest of which stands.
@@ -70,12 +66,8 @@ func (s *Server) seriesBeside(ctx context.Context, sess *desk.Session, p *page, 
 // month names in the page's language, a marked gap for a month the series
 // has no figure for. Its figures are published as they are.
 func seriesChartOf(p *page, se *tropa.Series, period, before stats.Period) (*seriesChart, error) {
-	source := se.Source
-	if len([]rune(source)) > maxSourceInChart {
-		source = string([]rune(source)[:maxSourceInChart]) + "…"
-	}
 	c := stats.Chart{ID: "chart-series", Title: se.Name, NowName: p.T("StatsThisPeriod"), BeforeName: p.T("StatsPeriodBefore"),
-		Withheld: p.T("SeriesNoFigure"), Compare: true, Source: p.T("SeriesChartSource", "Source", source)}
+		Withheld: p.T("SeriesNoFigure"), Compare: true, Source: p.T("SeriesChartSource", "Source", se.Source)}
 	var rows []countRow
 	c.Groups, rows = seriesMonths(p, se, period, before)
 	svg, err := c.SVG()
