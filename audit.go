@@ -88,6 +88,10 @@ const (
 	// its key granted to someone; what the shelter is stays sealed.
 	ActionShelterAdd   = "shelter.add"
 	ActionShelterGrant = "shelter.grant"
+	// ActionSeriesImport and ActionSeriesDelete record a published series
+	// imported (or replaced) and deleted; their detail is its name.
+	ActionSeriesImport = "series.import"
+	ActionSeriesDelete = "series.delete"
 )
 
 // AuditEvent is something staff did, to be appended to the audit log.

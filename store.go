@@ -469,6 +469,7 @@ type Store interface {
 	ShelterStore
 	MeetingStore
 	ReplyTimeStore
+	SeriesStore
 	Close() error
 }
 

@@ -26,6 +26,9 @@ type Chart struct {
 	// Threshold is the one the figures were suppressed with, for "<5";
 	// DefaultThreshold when 0.
 	Threshold int
+	// Source, when set, is written under the chart, cut short to fit:
+	// where its figures were published, for a series of others'.
+	Source string
 }
 
 // ChartGroup is one month's figure and the compared month's, with the
@@ -53,6 +56,10 @@ const (
 	// do not run into the next month's: a range of more months than fit
 	// in maxChartWidth draws wider, and the page scrolls it.
 	minGroupWidth = 72
+	// sourceHeight is the room the line of a chart's Source takes, and
+	// sourceCharWidth about how wide one of its characters is.
+	sourceHeight    = 22
+	sourceCharWidth = 7
 )
 
 // chartView is the chart as the template draws it, every number worked
@@ -66,6 +73,8 @@ type chartView struct {
 	Ticks  []chartTick
 	Bars   []chartBar
 	Labels []chartLabel
+
+	Source string
 }
 
 type chartTick struct {
@@ -107,7 +116,8 @@ var chartTemplate = template.Must(template.New("chart").Funcs(template.FuncMap{"
 		`{{else}}<g class="{{.Class}}"><title>{{.Label}}: {{.Text}}</title>` +
 		`<rect x="{{n .X}}" y="{{n .Y}}" width="{{n .W}}" height="{{n .H}}" fill="{{if eq .Class "now"}}#0b5394{{else}}#9aa5b1{{end}}"/>` +
 		`<text x="{{n .Mid}}" y="{{n (add .Y -4)}}" text-anchor="middle" fill="#1b1b1b">{{.Text}}</text></g>` +
-		`{{end}}{{end}}</g></svg>`))
+		`{{end}}{{end}}</g>` +
+		`{{with .Source}}<text class="chart-source" x="8" y="{{n (add $.Height -6)}}" font-size="12" fill="#555">{{.}}</text>{{end}}</svg>`))
 
 // num writes a coordinate as SVG reads it.
 func num(v any) string {
@@ -150,6 +160,10 @@ func (c Chart) SVG() (template.HTML, error) {
 	}
 	v := chartView{ID: c.ID, Title: c.Title, NowName: c.NowName, BeforeName: c.BeforeName, Compare: c.Compare,
 		Width: width, Height: chartHeight, Left: chartLeft, Right: width - chartRight, Bottom: chartBottom, Wide: wide}
+	if c.Source != "" {
+		v.Height += sourceHeight
+		v.Source = cut(c.Source, (width-2*chartRight)/sourceCharWidth)
+	}
 	word := func(f Figure) string {
 		switch f.Mark() {
 		case Small:
@@ -194,6 +208,9 @@ func (c Chart) SVG() (template.HTML, error) {
 			desc = append(desc, line)
 		}
 	}
+	if c.Source != "" {
+		desc = append(desc, c.Source)
+	}
 	v.Desc = strings.Join(desc, "; ")
 	var b bytes.Buffer
 	if err := chartTemplate.Execute(&b, v); err != nil {
@@ -232,6 +249,17 @@ func scale(most int) (top, step int) {
 			}
 		}
 	}
+}
+
+// cut shortens s to at most most characters, the last of them "…", so
+// that a line of text fits the chart: its whole is in the text
+// alternative.
+func cut(s string, most int) string {
+	r := []rune(s)
+	if len(r) <= most {
+		return s
+	}
+	return string(r[:most-1]) + "…"
 }
 
 // round1 rounds a coordinate to a tenth, which no screen tells apart.

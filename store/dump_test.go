@@ -74,6 +74,9 @@ func fill(tb testing.TB, s tropa.Store) (sessionID string) {
 		[]tropa.NoticeMark{{RequestID: a.Request.ID, Reason: tropa.AccessOwner, Owner: alice.ID, Messages: 1}}); err != nil {
 		tb.Fatal(err)
 	}
+	if err := s.PutSeries(ctx, courtSeries("Courts", 412, 0), false, seriesEvent(tropa.ActionSeriesImport, "Courts")); err != nil {
+		tb.Fatal(err)
+	}
 	sh := mustCreateShelter(tb, s, 2, alice.ID)
 	if err := book(s, newStay(sh.ID, a.Request.ID, 2, 5, 1)); err != nil {
 		tb.Fatal(err)
@@ -107,7 +110,7 @@ func testDumpLoad(t *testing.T, b storetest.Backend) {
 	}
 	for _, want := range []string{"settings", "staff", "requests", "messages", "key_wraps", "receipts", "audit_log",
 		"audit_head", "deadlines", "case_events", "case_links", "attachments", "notice_prefs", "notice_marks", "calls", "call_hours",
-		"shelters", "shelter_keys", "stays", "legal_processes", "legal_steps", "meetings"} {
+		"shelters", "shelter_keys", "stays", "legal_processes", "legal_steps", "meetings", "series", "series_values"} {
 		if tb := dump.table(want); tb == nil || len(tb.rows) == 0 {
 			t.Errorf("the dump has no rows of %s: %v", want, names)
 		}
@@ -119,7 +122,7 @@ func testDumpLoad(t *testing.T, b storetest.Backend) {
 	}
 	for _, fk := range [][2]string{{"staff", "messages"}, {"requests", "messages"}, {"requests", "key_wraps"},
 		{"requests", "case_links"}, {"messages", "attachments"},
-		{"legal_processes", "legal_steps"}} {
+		{"legal_processes", "legal_steps"}, {"series", "series_values"}} {
 		if slices.Index(names, fk[0]) > slices.Index(names, fk[1]) {
 			t.Errorf("the dump has %s before %s, which refers to it: %v", fk[1], fk[0], names)
 		}

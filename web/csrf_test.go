@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"tropa"
 )
@@ -180,6 +181,14 @@ func TestCrossOriginProbeEveryRoute(t *testing.T) {
 	probes["POST /staff/requests/{id}/meetings/{meeting}/state"] = probe{"coordinator", url.Values{"state": {"cancelled"}, "reason": {"forged"}}, ""}
 	probes["POST /staff/requests/{id}/meetings/{meeting}/window"] = probe{"coordinator", url.Values{"start": {"2026-03-05T05:30"},
 		"end": {"2026-03-05T06:30"}}, ""}
+	// Published series.
+	probes["POST /staff/stats/series"] = probe{"admin", url.Values{"name": {"Forged"}, "source": {"forged"},
+		"paste": {"month,value\n2025-10,5\n"}}, ""}
+	probes["POST /staff/stats/series/delete"] = probe{"admin", url.Values{"name": {"Kept"}}, ""}
+	if err := ts.desk.LocalImportSeries(context.Background(), &tropa.Series{Name: "Kept", Source: "https://example.org",
+		Values: []tropa.SeriesValue{{Month: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC), Value: 5}}}, false); err != nil {
+		t.Fatal(err)
+	}
 	ids := strings.NewReplacer("/staff/requests/{id}", caseURL, "{deadline}", "d1", "{meeting}", "m1", "{staff}", olenaID,
 		"/staff/people/{id}", "/staff/people/"+olenaID, "/sessions/{id}", "/sessions/"+b["coordinator"].sessionID(t),
 		"{list}", "documents", "{key}", "internal_passport", "{$}", "",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,6 +54,8 @@ type statsData struct {
 	// Small is what a count from 1 to SmallMax reads, "<5".
 	Small    string
 	SmallMax int
+	// Series offers a published series to chart beside the requests.
+	Series seriesChoice
 }
 
 func termKeys[K ~string](ts []tropa.Term) []K {
@@ -159,6 +162,15 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 			year := period.YearBefore()
 			data.YearFirst, data.YearLast = year.First.Format(time.DateOnly), year.Last.Format(time.DateOnly)
 		}
+	}
+	if data.Series, err = s.seriesBeside(r.Context(), sess, p, r.URL.Query(), period, before); err != nil {
+		if !correctable(err) {
+			return err
+		}
+		p.Error = p.explain(err)
+	}
+	if c := data.Series.Chart; c != nil {
+		c.CSV, c.JSON = data.CSV+"&series="+url.QueryEscape(c.Name), data.JSON+"&series="+url.QueryEscape(c.Name)
 	}
 	p.Data = data
 	s.render(w, http.StatusOK, "stats", p)

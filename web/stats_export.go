@@ -270,6 +270,13 @@ func (s *Server) statsExport(write func(StatsExport, io.Writer) error, contentTy
 		if err := e.only(r.URL.Query().Get("table")); err != nil {
 			return err
 		}
+		if name := r.URL.Query().Get("series"); name != "" {
+			se, err := s.Desk.Series(r.Context(), sess, name)
+			if err != nil {
+				return err
+			}
+			addSeries(p, policy.Rule(), &e, se, period, before)
+		}
 		w.Header().Set("Content-Type", contentType)
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="stats-%s.%s"`, period, name))
 		return write(e, w)

@@ -221,6 +221,9 @@ func addDemoRequests(ctx context.Context, d *desk.Desk, staff map[string]*desk.S
 	if err := addDemoAsylum(ctx, d, caseworker, now); err != nil {
 		return "", err
 	}
+	if err := addDemoSeries(ctx, d, now); err != nil {
+		return "", err
+	}
 	spam, err := d.Submit(ctx, tropa.Submission{Kind: tropa.KindOther, Situation: tropa.SituationFront, Channel: tropa.ChannelWeb,
 		Message: "[DEMO — fake spam] Buy cheap followers!"})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"tropa"
+	"tropa/stats"
 )
 
 // The columns of a history file, by the names its header gives them.
@@ -33,13 +34,7 @@ var historyColumns = []string{colDate, colChannel, colKind, colSituation, colOut
 const maxHistoryRowBytes = 8*tropa.MaxMessageLen + 4096
 
 // rowError is what is wrong with the row that starts on Line.
-type rowError struct {
-	Line int
-	Err  error
-}
-
-func (e *rowError) Error() string { return e.Err.Error() }
-func (e *rowError) Unwrap() error { return e.Err }
+type rowError = stats.RowError
 
 // errRowTooLong stops reading a file at a row longer than
 // maxHistoryRowBytes: the rest cannot be told apart from it.
@@ -94,7 +89,7 @@ func newHistoryReader(r io.Reader, names historyNames) (*historyReader, error) {
 	case errors.Is(err, io.EOF):
 		return nil, &rowError{Line: 1, Err: tropa.UserError(tropa.EINVALID, "ErrImportEmpty", nil)}
 	case err != nil:
-		return nil, &rowError{Line: 1, Err: csvError(err)}
+		return nil, &rowError{Line: 1, Err: stats.CSVFault(err)}
 	}
 	for i, name := range header {
 		if i == 0 {
@@ -102,11 +97,11 @@ func newHistoryReader(r io.Reader, names historyNames) (*historyReader, error) {
 		}
 		name = strings.ToLower(strings.TrimSpace(name))
 		if _, dup := h.at[name]; dup {
-			return nil, &rowError{Line: 1, Err: tropa.UserError(tropa.EINVALID, "ErrImportHeaderTwice", map[string]any{"Column": shortValue(name)})}
+			return nil, &rowError{Line: 1, Err: tropa.UserError(tropa.EINVALID, "ErrImportHeaderTwice", map[string]any{"Column": stats.Short(name)})}
 		}
 		if !contains(historyColumns, name) {
 			return nil, &rowError{Line: 1, Err: tropa.UserError(tropa.EINVALID, "ErrImportHeaderUnknown",
-				map[string]any{"Column": shortValue(name), "Columns": strings.Join(historyColumns, ", ")})}
+				map[string]any{"Column": stats.Short(name), "Columns": strings.Join(historyColumns, ", ")})}
 		}
 		h.at[name] = i
 	}
@@ -144,7 +139,7 @@ func (h *historyReader) next() (tropa.HistoryRow, int, error) {
 		h.stopped = true
 		return tropa.HistoryRow{}, line, &rowError{Line: line, Err: errRowTooLong}
 	case err != nil:
-		return tropa.HistoryRow{}, line, &rowError{Line: line, Err: csvError(err)}
+		return tropa.HistoryRow{}, line, &rowError{Line: line, Err: stats.CSVFault(err)}
 	}
 	row, err := h.row(rec)
 	if err != nil {
@@ -195,29 +190,7 @@ func parseHistoryDay(s string) (time.Time, error) {
 	if t, err := time.Parse("2006-01", s); err == nil {
 		return t, nil
 	}
-	return time.Time{}, tropa.UserError(tropa.EINVALID, "ErrImportDay", map[string]any{"Value": shortValue(s)})
-}
-
-// csvError says what the CSV reader found wrong.
-func csvError(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) && errors.Is(err, csv.ErrFieldCount) {
-		return tropa.UserError(tropa.EINVALID, "ErrImportColumnCount", nil)
-	}
-	if errors.As(err, &pe) {
-		return tropa.UserError(tropa.EINVALID, "ErrImportQuotes", nil)
-	}
-	return err
-}
-
-// shortValue is a value as an error shows it: cut short, so that a long
-// cell does not fill the screen.
-func shortValue(s string) string {
-	const most = 40
-	if utf8.RuneCountInString(s) <= most {
-		return s
-	}
-	return string([]rune(s)[:most]) + "…"
+	return time.Time{}, tropa.UserError(tropa.EINVALID, "ErrImportDay", map[string]any{"Value": stats.Short(s)})
 }
 
 func contains(list []string, s string) bool {

@@ -58,6 +58,7 @@ commands:
   bench       flood a tropa on this machine and measure it against argon2id's ceiling
   stats       print the figures page's tables, publish-safe, as a table, CSV or JSON
   channels key|sign|verify|publish  the signed list of the organization's official channels
+  series import|list|delete  keep a monthly series published by others, to chart beside ours
 
 Every flag can also be set as TROPA_<FLAG> in the environment (dashes as
 underscores), or read from a file named by TROPA_<FLAG>_FILE.
@@ -95,6 +96,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.stats(ctx, rest)
 	case "channels":
 		return env.channels(ctx, rest)
+	case "series":
+		return env.series(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -45,6 +45,7 @@ func (e *cmdEnv) stats(ctx context.Context, args []string) error {
 	compare := fs.String("compare", "previous", "previous (the period of equal length before) or year (the same period a year before)")
 	format := fs.String("format", "table", "table, csv or json")
 	lang := fs.String("lang", "", "language of labels and errors: en, ru or uk (default: from LANG, else en)")
+	series := fs.String("series", "", "a published series (tropa series list) to add beside ours, month by month")
 	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -52,7 +53,7 @@ func (e *cmdEnv) stats(ctx context.Context, args []string) error {
 	if !web.Speaks(*lang) {
 		return errors.New("--lang: choose en, ru or uk")
 	}
-	if err := e.printStats(ctx, at, statsFlags{from: *from, to: *to, by: *by, compare: *compare, format: *format, lang: *lang}); err != nil {
+	if err := e.printStats(ctx, at, statsFlags{from: *from, to: *to, by: *by, compare: *compare, format: *format, lang: *lang, series: *series}); err != nil {
 		var te *tropa.Error
 		if errors.As(err, &te) && te.MessageID != "" {
 			if text, terr := web.ErrorText(err, *lang); terr == nil {
@@ -66,6 +67,7 @@ func (e *cmdEnv) stats(ctx context.Context, args []string) error {
 
 type statsFlags struct {
 	from, to, by, compare, format, lang string
+	series                              string
 }
 
 func (e *cmdEnv) printStats(ctx context.Context, at database, f statsFlags) error {
@@ -112,6 +114,15 @@ func (e *cmdEnv) printStats(ctx context.Context, at database, f statsFlags) erro
 	}
 	if err != nil {
 		return err
+	}
+	if f.series != "" {
+		se, err := d.LocalSeries(ctx, f.series)
+		if err != nil {
+			return err
+		}
+		if out, err = report.WithSeries(out, se); err != nil {
+			return err
+		}
 	}
 	return write(out, e.stdout)
 }
