@@ -180,6 +180,11 @@ func TestSeriesChart(t *testing.T) {
 			t.Errorf("month %d is %q, want %q", i, got, want)
 		}
 	}
+	// The quarter before keeps the series beside it.
+	if prev, _ := htmlcheck.Attr(htmlcheck.HasOne(t, doc, `nav.months a[rel="prev"]`), "href"); !strings.Contains(prev, "quarter=2025-Q4") ||
+		!strings.Contains(prev, "series="+url.QueryEscape(courtsName)) {
+		t.Errorf("the link to the quarter before is %q, want it to keep the series", prev)
+	}
 	desc := htmlcheck.Text(htmlcheck.HasOne(t, doc, "svg#chart-series desc"))
 	if !strings.Contains(desc, "янв. 2026: 1310, окт. 2025: 1204") || !strings.Contains(desc, "дек. 2025: нет данных") ||
 		!strings.HasSuffix(desc, "Источник: "+courtsSource) {

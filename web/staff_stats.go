@@ -122,7 +122,13 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 	}
 	rule := policy.Rule()
 	data.Small, data.SmallMax = "<"+strconv.Itoa(rule.Threshold), rule.Threshold-1
-	here := "/staff/stats?" + periodQuery(period)
+	// The links to other periods and to exact figures keep the series
+	// charted beside ours.
+	var series string
+	if name := r.URL.Query().Get("series"); name != "" {
+		series = "&series=" + url.QueryEscape(name)
+	}
+	here := "/staff/stats?" + periodQuery(period) + series
 	switch {
 	case r.URL.Query().Get("exact") != "1":
 		if policy.Exact {
@@ -140,7 +146,7 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 	}
 	before := period.Previous()
 	link := func(q stats.Period) string {
-		return p.URL("/staff/stats?" + periodQuery(q))
+		return p.URL("/staff/stats?" + periodQuery(q) + series)
 	}
 	data.First, data.Last = period.First.Format(time.DateOnly), period.Last.Format(time.DateOnly)
 	data.BeforeFirst, data.BeforeLast = before.First.Format(time.DateOnly), before.Last.Format(time.DateOnly)
