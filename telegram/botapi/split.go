@@ -2,6 +2,7 @@ package botapi
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -14,11 +15,12 @@ const MaxText = 4096
 // order, never inside a UTF-8 sequence. It cuts at the last paragraph
 // break of a part, else at its last line break, else at its last space,
 // as long as that keeps at least half of the part; else between two
-// characters. The break itself is dropped, and parts that would hold only
-// white space are left out (Telegram refuses them), so text with nothing
-// to say gives no part at all.
+// characters. White space around a cut and around the text is dropped, as
+// Telegram drops it, and parts that would hold only white space are left
+// out (Telegram refuses them): text with nothing to say gives no part.
 func Split(text string, limit int) []string {
 	var parts []string
+	text = strings.TrimSpace(text)
 	for text != "" {
 		part, rest := text, ""
 		if cut := prefixUnits(text, limit); cut < len(text) {
@@ -56,8 +58,9 @@ func breakAt(s string, cut int) (string, string) {
 	head := s[:cut]
 	for _, sep := range []string{"\n\n", "\n", " "} {
 		if i := strings.LastIndex(head, sep); i >= cut/2 && i > 0 {
-			return s[:i], strings.TrimLeft(s[i+len(sep):], "\n")
+			cut = i
+			break
 		}
 	}
-	return head, s[cut:]
+	return strings.TrimRightFunc(s[:cut], unicode.IsSpace), strings.TrimLeftFunc(s[cut:], unicode.IsSpace)
 }
