@@ -85,6 +85,12 @@ func TestUnreachable(t *testing.T) {
 		t.Fatalf("canceled call: %v, want context.Canceled and not ErrUnreachable", err)
 	}
 
+	_, err = botapi.New("://no scheme", botapitest.Token, nil).GetMe(ctx)
+	if err == nil {
+		t.Fatal("a base URL without a scheme")
+	}
+	noToken(t, err)
+
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
 	_, err = botapi.New(closed.URL, botapitest.Token, nil).GetMe(ctx)
@@ -181,6 +187,17 @@ func TestUpdates(t *testing.T) {
 	later, err := c.GetUpdates(ctx, botapi.Poll{Offset: offset, Timeout: 30 * time.Second})
 	if err != nil || len(later) != 1 || later[0].Message.Text != "later" {
 		t.Fatalf("long poll: %+v, %v", later, err)
+	}
+
+	// Telegram may deliver an update twice: both reach the caller, whose
+	// to count it once.
+	twice := later[0]
+	twice.ID = botapi.NextOffset(offset, later) + 10
+	s.Feed(twice)
+	s.Feed(twice)
+	dup, err := c.GetUpdates(ctx, botapi.Poll{Offset: botapi.NextOffset(offset, later)})
+	if err != nil || len(dup) != 2 || dup[0].ID != twice.ID || dup[1].ID != twice.ID {
+		t.Fatalf("an update delivered twice: %+v, %v", dup, err)
 	}
 }
 

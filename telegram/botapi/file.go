@@ -50,7 +50,8 @@ func (c *Client) Download(ctx context.Context, f File, limit int64) ([]byte, err
 	case resp.StatusCode >= 500:
 		return nil, &unreachableError{msg: fmt.Sprintf("botapi download: Telegram unreachable: HTTP %d", resp.StatusCode), cause: fmt.Errorf("HTTP %d", resp.StatusCode)}
 	case resp.StatusCode != http.StatusOK:
-		return nil, &Error{Method: "download", Code: resp.StatusCode, Description: http.StatusText(resp.StatusCode)}
+		// A 404 here is a file path that expired, not a token refused.
+		return nil, fmt.Errorf("botapi download: HTTP %d: %w", resp.StatusCode, ErrBadRequest)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {

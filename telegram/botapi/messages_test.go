@@ -177,6 +177,10 @@ func TestDownload(t *testing.T) {
 	if _, err := c.GetFile(ctx, "huge"); !errors.Is(err, botapi.ErrBadRequest) {
 		t.Fatalf("a file over Telegram's 20 MB: %v", err)
 	}
+	gone := botapi.File{FileID: "gone", FilePath: "files/gone"}
+	if _, err := c.Download(ctx, gone, 1000); !errors.Is(err, botapi.ErrBadRequest) || errors.Is(err, botapi.ErrUnauthorized) {
+		t.Fatalf("an expired file path: %v, want ErrBadRequest", err)
+	}
 	s.SetUnreachable(true)
 	_, err = c.Download(ctx, f, 1000)
 	if !errors.Is(err, botapi.ErrUnreachable) {

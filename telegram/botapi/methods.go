@@ -119,11 +119,12 @@ func markup(rows [][]Button) (*keyboard, error) {
 	return &keyboard{rows}, nil
 }
 
-// noPreview turns link previews off: a preview makes Telegram's servers
-// fetch the address, and a link in a staff reply is not for them to visit.
-var noPreview = struct {
+// linkPreview is link_preview_options. Previews are always off: a preview
+// makes Telegram's servers fetch the address, and a link in a staff reply
+// is not for them to visit.
+type linkPreview struct {
 	IsDisabled bool `json:"is_disabled"`
-}{true}
+}
 
 // SendMessage sends t as one message and returns it as Telegram keeps it
 // (its ID is what EditMessageText and DeleteMessage need). It neither
@@ -138,12 +139,12 @@ func (c *Client) SendMessage(ctx context.Context, t Text) (Message, error) {
 		AllowSendingWithoutReply bool  `json:"allow_sending_without_reply"`
 	}
 	params := struct {
-		ChatID      int64     `json:"chat_id"`
-		Text        string    `json:"text"`
-		ReplyMarkup *keyboard `json:"reply_markup,omitempty"`
-		Reply       *reply    `json:"reply_parameters,omitempty"`
-		Preview     any       `json:"link_preview_options"`
-	}{ChatID: t.ChatID, Text: t.Text, ReplyMarkup: kb, Preview: noPreview}
+		ChatID      int64       `json:"chat_id"`
+		Text        string      `json:"text"`
+		ReplyMarkup *keyboard   `json:"reply_markup,omitempty"`
+		Reply       *reply      `json:"reply_parameters,omitempty"`
+		Preview     linkPreview `json:"link_preview_options"`
+	}{ChatID: t.ChatID, Text: t.Text, ReplyMarkup: kb, Preview: linkPreview{true}}
 	if t.ReplyTo != 0 {
 		params.Reply = &reply{t.ReplyTo, true}
 	}
@@ -161,12 +162,12 @@ func (c *Client) EditMessageText(ctx context.Context, messageID int64, t Text) e
 		return err
 	}
 	params := struct {
-		ChatID      int64     `json:"chat_id"`
-		MessageID   int64     `json:"message_id"`
-		Text        string    `json:"text"`
-		ReplyMarkup *keyboard `json:"reply_markup,omitempty"`
-		Preview     any       `json:"link_preview_options"`
-	}{t.ChatID, messageID, t.Text, kb, noPreview}
+		ChatID      int64       `json:"chat_id"`
+		MessageID   int64       `json:"message_id"`
+		Text        string      `json:"text"`
+		ReplyMarkup *keyboard   `json:"reply_markup,omitempty"`
+		Preview     linkPreview `json:"link_preview_options"`
+	}{t.ChatID, messageID, t.Text, kb, linkPreview{true}}
 	err = c.call(ctx, "editMessageText", params, nil)
 	if e := (*Error)(nil); errors.As(err, &e) && e.Code == 400 && isNotModified(e.Description) {
 		return nil
