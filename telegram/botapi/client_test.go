@@ -189,8 +189,8 @@ func TestUpdates(t *testing.T) {
 		t.Fatalf("long poll: %+v, %v", later, err)
 	}
 
-	// Telegram may deliver an update twice: both reach the caller, whose
-	// to count it once.
+	// Telegram may deliver an update twice: both reach the caller, who
+	// must count it once.
 	twice := later[0]
 	twice.ID = botapi.NextOffset(offset, later) + 10
 	s.Feed(twice)

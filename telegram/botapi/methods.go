@@ -105,10 +105,8 @@ type keyboard struct {
 	InlineKeyboard [][]Button `json:"inline_keyboard"`
 }
 
+// markup is reply_markup for rows of buttons, omitted when there are none.
 func markup(rows [][]Button) (*keyboard, error) {
-	if len(rows) == 0 {
-		return nil, nil
-	}
 	for _, row := range rows {
 		for _, b := range row {
 			if b.Data == "" || len(b.Data) > MaxButtonData {
@@ -116,7 +114,11 @@ func markup(rows [][]Button) (*keyboard, error) {
 			}
 		}
 	}
-	return &keyboard{rows}, nil
+	kb := &keyboard{rows}
+	if len(rows) == 0 {
+		kb = nil
+	}
+	return kb, nil
 }
 
 // linkPreview is link_preview_options. Previews are always off: a preview
