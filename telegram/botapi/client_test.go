@@ -27,6 +27,16 @@ func noToken(t *testing.T, err error) {
 	}
 }
 
+// press is the user in chatA pressing a button under message id.
+func press(t *testing.T, s *botapitest.Server, id int64, data string) string {
+	t.Helper()
+	query, err := s.Press(chatA, id, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return query
+}
+
 func TestGetMe(t *testing.T) {
 	s := botapitest.New(t)
 	me, err := s.Client().GetMe(context.Background())
@@ -134,8 +144,16 @@ func TestUpdates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	query := s.Press(chatA, menu.ID, "lang:ru")
-	s.EditText(chatA, start.ID, "/start again")
+	query := press(t, s, menu.ID, "lang:ru")
+	if _, err := s.Press(chatA, menu.ID, "lang:de"); err == nil {
+		t.Fatal("pressed a button that is not there")
+	}
+	if err := s.EditText(chatA, menu.ID, "not his"); err == nil {
+		t.Fatal("the user edited the bot's message")
+	}
+	if err := s.EditText(chatA, start.ID, "/start again"); err != nil {
+		t.Fatal(err)
+	}
 	photo := s.Photo(chatA, "my papers", []byte("jpeg bytes"))
 	s.Document(chatB, "scan.pdf", "application/pdf", []byte("%PDF-1.7"))
 	s.FeedRaw("channel_post", `{"message_id":5,"chat":{"id":-1001,"type":"channel"},"date":1}`)

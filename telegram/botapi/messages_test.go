@@ -101,7 +101,7 @@ func TestEditDeleteAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	query := s.Press(chatA, m.ID, "en")
+	query := press(t, s, m.ID, "en")
 	if err := c.AnswerCallbackQuery(ctx, query, ""); err != nil {
 		t.Fatal(err)
 	}

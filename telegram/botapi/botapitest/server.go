@@ -1,4 +1,5 @@
-// Package botapitest is a fake Telegram Bot API server for tests: an
+// Package botapitest is a fake Telegram Bot API server for tests and
+// simulations: an
 // httptest server on loopback that speaks the methods botapi calls, for one
 // bot token, the way Telegram does (its answers, its errors, its refusal of
 // a wrong token). A test plays the user (Text, Press, Photo, Document,
@@ -11,6 +12,7 @@ package botapitest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -94,9 +96,21 @@ type chat struct {
 }
 
 // New starts a fake Bot API server for Token, closed when the test ends.
+// Misuse (pressing a button that is not there, waiting in vain) fails the
+// test.
 func New(t testing.TB) *Server {
+	s := Start()
+	s.tb = t
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a fake Bot API server outside a test, for a simulation
+// that plays a user by hand; Close stops it. Misuse that New would fail
+// the test for is a panic here, but Press and EditText, which a person can
+// get wrong, return errors in both.
+func Start() *Server {
 	s := &Server{
-		tb:          t,
 		changed:     make(chan struct{}),
 		now:         time.Now,
 		nextUpdate:  100000,
@@ -108,8 +122,27 @@ func New(t testing.TB) *Server {
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
-	t.Cleanup(s.srv.Close)
 	return s
+}
+
+// Close stops the server; New's does so when the test ends.
+func (s *Server) Close() { s.srv.Close() }
+
+// Changed is closed at the next change: an update queued, a message sent,
+// edited or deleted, a webhook set. A simulation redraws the chat then.
+func (s *Server) Changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changed
+}
+
+// fail reports misuse of the server.
+func (s *Server) fail(format string, args ...any) {
+	if s.tb == nil {
+		panic(fmt.Sprintf("botapitest: "+format, args...))
+	}
+	s.tb.Helper()
+	s.tb.Fatalf("botapitest: "+format, args...)
 }
 
 // Client is a botapi.Client of this server with the right token.
@@ -182,7 +215,9 @@ func (s *Server) Calls(method string) int {
 // WaitSent waits for the n-th Record (from 1) and returns it; the test
 // fails if it does not come within five seconds.
 func (s *Server) WaitSent(n int) Record {
-	s.tb.Helper()
+	if s.tb != nil {
+		s.tb.Helper()
+	}
 	deadline := time.After(waitFor)
 	for {
 		s.mu.Lock()
@@ -197,7 +232,8 @@ func (s *Server) WaitSent(n int) Record {
 		select {
 		case <-changed:
 		case <-deadline:
-			s.tb.Fatalf("botapitest: %d records after %s, waiting for the %d-th", got, waitFor, n)
+			s.fail("%d records after %s, waiting for the %d-th", got, waitFor, n)
+			return Record{}
 		}
 	}
 }

@@ -24,7 +24,7 @@ func (s *Server) Feed(u botapi.Update) int64 {
 	}
 	raw, err := json.Marshal(u)
 	if err != nil {
-		s.tb.Fatalf("botapitest: %v", err)
+		s.fail("%v", err)
 	}
 	return s.queue(u.ID, raw)
 }
@@ -37,7 +37,7 @@ func (s *Server) FeedRaw(kind, payload string) int64 {
 	id := s.nextUpdate
 	raw := fmt.Sprintf(`{"update_id":%d,%s:%s}`, id, strconv.Quote(kind), payload)
 	if !json.Valid([]byte(raw)) {
-		s.tb.Fatalf("botapitest: FeedRaw of %s: payload is not JSON", kind)
+		s.fail("FeedRaw of %s: payload is not JSON", kind)
 	}
 	return s.queue(id, []byte(raw))
 }
@@ -87,40 +87,41 @@ func (s *Server) user(chatID int64, text string, fill func(*botapi.Message)) bot
 	fill(&m)
 	raw, err := json.Marshal(botapi.Update{ID: s.nextUpdate, Message: &m})
 	if err != nil {
-		s.tb.Fatalf("botapitest: %v", err)
+		s.fail("%v", err)
 	}
 	s.queue(s.nextUpdate, raw)
 	return m
 }
 
 // EditText is the user editing his message messageID.
-func (s *Server) EditText(chatID, messageID int64, text string) {
+func (s *Server) EditText(chatID, messageID int64, text string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.chat(chatID)
 	i := c.find(messageID)
 	if i < 0 || c.messages[i].Bot {
-		s.tb.Fatalf("botapitest: the user has no message %d to edit", messageID)
+		return fmt.Errorf("botapitest: the user has no message %d to edit", messageID)
 	}
 	c.messages[i].Text = text
 	m := wire(chatID, c.messages[i])
 	raw, err := json.Marshal(botapi.Update{ID: s.nextUpdate, EditedMessage: &m})
 	if err != nil {
-		s.tb.Fatalf("botapitest: %v", err)
+		return err
 	}
 	s.queue(s.nextUpdate, raw)
+	return nil
 }
 
 // Press is the user pressing the button with data under the bot's message
-// messageID; the test fails if there is no such button. It returns the
-// callback query's ID.
-func (s *Server) Press(chatID, messageID int64, data string) string {
+// messageID, refused if there is no such button. It returns the callback
+// query's ID, for answerCallbackQuery.
+func (s *Server) Press(chatID, messageID int64, data string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.chat(chatID)
 	i := c.find(messageID)
 	if i < 0 || !hasButton(c.messages[i], data) {
-		s.tb.Fatalf("botapitest: no button %q under message %d", data, messageID)
+		return "", fmt.Errorf("botapitest: no button %q under message %d", data, messageID)
 	}
 	s.nextQuery++
 	id := "query" + strconv.FormatInt(s.nextQuery, 10)
@@ -128,10 +129,10 @@ func (s *Server) Press(chatID, messageID int64, data string) string {
 	m := wire(chatID, c.messages[i])
 	raw, err := json.Marshal(botapi.Update{ID: s.nextUpdate, CallbackQuery: &botapi.CallbackQuery{ID: id, Data: data, Message: &m}})
 	if err != nil {
-		s.tb.Fatalf("botapitest: %v", err)
+		return "", err
 	}
 	s.queue(s.nextUpdate, raw)
-	return id
+	return id, nil
 }
 
 // Block is the user blocking the bot: sends to the chat are refused with
