@@ -25,6 +25,10 @@ import (
 // DefaultBaseURL is Telegram's own Bot API server.
 const DefaultBaseURL = "https://api.telegram.org"
 
+// DefaultTimeout bounds a call of the default http.Client: longer than
+// Listener's long poll.
+const DefaultTimeout = 75 * time.Second
+
 // maxResponse bounds what the client reads of one answer: a full batch of
 // 100 updates is far below it.
 const maxResponse = 8 << 20
@@ -41,10 +45,11 @@ type Client struct {
 
 // New returns a client of the Bot API at baseURL (DefaultBaseURL for
 // Telegram's; a local Bot API server or botapitest's in tests) for the bot
-// with the given token. hc nil means http.DefaultClient.
+// with the given token. hc nil means an http.Client that gives up after
+// DefaultTimeout, so that a call that hangs ends as ErrUnreachable.
 func New(baseURL, token string, hc *http.Client) *Client {
 	if hc == nil {
-		hc = http.DefaultClient
+		hc = &http.Client{Timeout: DefaultTimeout}
 	}
 	return &Client{base: strings.TrimRight(baseURL, "/"), token: token, hc: hc}
 }

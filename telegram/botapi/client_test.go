@@ -243,3 +243,16 @@ func TestWebhookExcludesPolling(t *testing.T) {
 		t.Fatalf("getUpdates after deleteWebhook: %v", err)
 	}
 }
+
+// TestUpdateWithoutID is a batch with an element no update could be: it is
+// left out, and the rest still come.
+func TestUpdateWithoutID(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"ok":true,"result":[{"message":{"message_id":1}},7,{"update_id":5,"poll":{}}]}`))
+	}))
+	defer srv.Close()
+	got, err := botapi.New(srv.URL, botapitest.Token, srv.Client()).GetUpdates(context.Background(), botapi.Poll{})
+	if err != nil || len(got) != 1 || got[0].ID != 5 || got[0].Kind() != botapi.KindUnknown {
+		t.Fatalf("%+v, %v: want update 5 alone", got, err)
+	}
+}

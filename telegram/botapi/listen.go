@@ -47,13 +47,8 @@ func (l Listener) Run(ctx context.Context) error {
 	wait := firstWait
 	for {
 		updates, err := l.Client.GetUpdates(ctx, Poll{Offset: offset, Timeout: timeout, AllowedUpdates: AllowedUpdates()})
-		for _, u := range updates {
-			if err != nil {
-				break
-			}
-			if err = l.Handle(ctx, u); err == nil {
-				offset = u.ID + 1
-			}
+		if err == nil {
+			offset, err = l.handle(ctx, offset, updates)
 		}
 		switch {
 		case ctx.Err() != nil:
@@ -77,4 +72,16 @@ func (l Listener) Run(ctx context.Context) error {
 			return err
 		}
 	}
+}
+
+// handle hands updates to Handle in order until one fails, and returns the
+// offset that acknowledges those handled.
+func (l Listener) handle(ctx context.Context, offset int64, updates []Update) (int64, error) {
+	for _, u := range updates {
+		if err := l.Handle(ctx, u); err != nil {
+			return offset, err
+		}
+		offset = max(offset, u.ID+1)
+	}
+	return offset, nil
 }

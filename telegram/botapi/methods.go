@@ -41,9 +41,10 @@ type Poll struct {
 	AllowedUpdates []string
 }
 
-// GetUpdates long-polls for updates from p.Offset on. Every element of the
-// result comes back, an update of a kind tropa does not read as
-// KindUnknown, so that the next offset always moves past it.
+// GetUpdates long-polls for updates from p.Offset on. An update of a kind
+// tropa does not read comes back as KindUnknown, so that the next offset
+// moves past it; an element without an update_id, which Telegram never
+// sends, is left out.
 func (c *Client) GetUpdates(ctx context.Context, p Poll) ([]Update, error) {
 	params := struct {
 		Offset         int64    `json:"offset,omitempty"`
@@ -57,11 +58,9 @@ func (c *Client) GetUpdates(ctx context.Context, p Poll) ([]Update, error) {
 	}
 	updates := make([]Update, 0, len(raw))
 	for _, r := range raw {
-		u, err := DecodeUpdate(r)
-		if err != nil {
-			return updates, fmt.Errorf("botapi getUpdates: %w", err)
+		if u, err := DecodeUpdate(r); err == nil {
+			updates = append(updates, u)
 		}
-		updates = append(updates, u)
 	}
 	return updates, nil
 }

@@ -77,7 +77,9 @@ func sleep(ctx context.Context, d time.Duration) error {
 // Send sends t, split into messages of at most MaxText characters, in
 // order: the first part answers t.ReplyTo, the last carries the buttons.
 // It returns the messages sent; when a part fails, those sent before it
-// and the error (a text with nothing to send is ErrBadRequest).
+// and the error (a text with nothing to send is ErrBadRequest). Only a 429
+// is tried again: Telegram unreachable is returned at once, for the caller
+// to keep the message and send it later.
 func (s *Sender) Send(ctx context.Context, t Text) ([]Message, error) {
 	parts := Split(t.Text, MaxText)
 	if len(parts) == 0 {
