@@ -65,14 +65,6 @@ func (c *Client) GetUpdates(ctx context.Context, p Poll) ([]Update, error) {
 	return updates, nil
 }
 
-// NextOffset is the offset that acknowledges updates and every one before.
-func NextOffset(offset int64, updates []Update) int64 {
-	for _, u := range updates {
-		offset = max(offset, u.ID+1)
-	}
-	return offset
-}
-
 // Button is an inline button; pressing it sends Data back as a callback
 // query. Data is at most 64 bytes.
 type Button struct {

@@ -18,6 +18,18 @@ const (
 	KindCallbackQuery
 )
 
+func (k Kind) String() string {
+	switch k {
+	case KindMessage:
+		return "message"
+	case KindEditedMessage:
+		return "edited_message"
+	case KindCallbackQuery:
+		return "callback_query"
+	}
+	return "unknown"
+}
+
 // AllowedUpdates are the kinds tropa asks Telegram for, in getUpdates and
 // setWebhook; others may still come (Telegram keeps an earlier setting
 // until it is changed) and are KindUnknown.
