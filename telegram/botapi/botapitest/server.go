@@ -96,7 +96,7 @@ type chat struct {
 }
 
 // New starts a fake Bot API server for Token, closed when the test ends.
-// Misuse (pressing a button that is not there, waiting in vain) fails the
+// Misuse (FeedRaw of JSON that does not parse, WaitSent in vain) fails the
 // test.
 func New(t testing.TB) *Server {
 	s := Start()
@@ -125,7 +125,7 @@ func Start() *Server {
 	return s
 }
 
-// Close stops the server; New's does so when the test ends.
+// Close stops the server. A server from New is closed when its test ends.
 func (s *Server) Close() { s.srv.Close() }
 
 // Changed is closed at the next change: an update queued, a message sent,
