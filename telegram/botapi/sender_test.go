@@ -79,6 +79,29 @@ func TestSenderSplits(t *testing.T) {
 	if strings.Join(joined, "\n\n") != strings.TrimSpace(text.String()) {
 		t.Fatal("the parts joined are not the text, in order")
 	}
+
+	// Telegram goes away after the first part; the reply goes on later
+	// where it stopped.
+	clk := newClock()
+	var goAway sync.Once
+	sender := botapi.NewSender(s.Client(), botapi.Limits{Now: clk.Now, Sleep: func(ctx context.Context, d time.Duration) error {
+		goAway.Do(func() { s.SetUnreachable(true) })
+		return clk.Sleep(ctx, d)
+	}})
+	reply := botapi.Text{ChatID: chatA, Text: text.String()}
+	sent, err = sender.Send(context.Background(), reply)
+	if !errors.Is(err, botapi.ErrUnreachable) || len(sent) != 1 {
+		t.Fatalf("unreachable after a part: %d sent, %v; want 1", len(sent), err)
+	}
+	s.SetUnreachable(false)
+	before := len(s.Sent())
+	rest, err := sender.Resume(context.Background(), reply, len(sent))
+	if err != nil || len(rest) != len(records)-1 {
+		t.Fatalf("resumed: %d sent, %v; want %d", len(rest), err, len(records)-1)
+	}
+	if first := s.Sent()[before]; first.Text != records[1].Text {
+		t.Fatalf("resumed with %.20q, want the second part", first.Text)
+	}
 }
 
 func TestSenderLimits(t *testing.T) {
