@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"tropa"
 	"tropa/official"
@@ -164,6 +165,9 @@ func (c *chat) event(ev telegram.Event) telegram.Reply {
 	for _, m := range r.Messages {
 		if strings.TrimSpace(m.Text) == "" {
 			c.t.Fatalf("an empty message answers %+v", ev)
+		}
+		if n := len(utf16.Encode([]rune(m.Text))); n > telegram.MaxText {
+			c.t.Fatalf("a message of %d UTF-16 units, over Telegram's %d", n, telegram.MaxText)
 		}
 		if id := rawID.FindString(m.Text); id != "" {
 			c.t.Fatalf("message shows the catalog id %s: %q", id, m.Text)
