@@ -189,6 +189,35 @@ func command(text string) (string, bool) {
 	return strings.ToLower(name), true
 }
 
+// commands are the bot's commands, in the order its menu lists them.
+var commands = []string{"start", "status", "delete", "language", "verify", "help"}
+
+// Command is one of the bot's commands, for the menu Telegram shows.
+type Command struct {
+	Name        string
+	Description string
+}
+
+// Commands are the bot's commands described in lang, for the menu that
+// Telegram shows to those whose app speaks lang (setMyCommands).
+func (c *Conversation) Commands(lang string) []Command {
+	w := c.words(lang)
+	cmds := make([]Command, len(commands))
+	for i, name := range commands {
+		cmds[i] = Command{Name: name, Description: w.Text("TelegramCommand_"+name, nil)}
+	}
+	return cmds
+}
+
+// words are the catalogs in lang, Russian for a language the bot does not
+// speak, as most applicants read it.
+func (c *Conversation) words(lang string) Words {
+	if !slices.Contains(Languages, lang) {
+		lang = Languages[0]
+	}
+	return c.cfg.Words(lang)
+}
+
 func (t *turn) command(cmd string) {
 	switch cmd {
 	case "start":
@@ -210,13 +239,8 @@ func (t *turn) command(cmd string) {
 }
 
 // words are the catalogs in the chat's language; Russian until he picks
-// one, as most applicants read it.
-func (t *turn) words() Words {
-	if t.st.Lang == "" {
-		return t.c.cfg.Words(Languages[0])
-	}
-	return t.c.cfg.Words(t.st.Lang)
-}
+// one.
+func (t *turn) words() Words { return t.c.words(t.st.Lang) }
 
 // T is message id in the chat's language.
 func (t *turn) T(id string) string { return t.words().Text(id, nil) }

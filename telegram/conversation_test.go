@@ -69,6 +69,7 @@ func TestConversation(t *testing.T) {
 					t.Fatalf("the receipt is in a message not marked as the receipt: %+v", m)
 				}
 			}
+			mustContain(t, r, "/status: "+T("TelegramCommand_status"), "/delete: "+T("TelegramCommand_delete"))
 			noPersonalData(t, c.st)
 
 			r = c.text("a later word")
@@ -277,5 +278,26 @@ func TestLongTextSplit(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The menu of commands, described in each language.
+func TestCommands(t *testing.T) {
+	c := newChat(t)
+	for _, lang := range append(slices.Clone(telegram.Languages), "de") {
+		cmds := c.conv.Commands(lang)
+		var names []string
+		for _, cmd := range cmds {
+			if cmd.Description == "" || rawID.MatchString(cmd.Description) {
+				t.Errorf("%s /%s described as %q", lang, cmd.Name, cmd.Description)
+			}
+			names = append(names, cmd.Name)
+		}
+		if want := []string{"start", "status", "delete", "language", "verify", "help"}; !slices.Equal(names, want) {
+			t.Errorf("%s: commands %v, want %v", lang, names, want)
+		}
+	}
+	if got, want := c.conv.Commands("de")[0].Description, tr(t, "ru", "TelegramCommand_start", nil); got != want {
+		t.Errorf("a language the bot does not speak reads %q, want Russian %q", got, want)
 	}
 }

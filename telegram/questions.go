@@ -82,7 +82,16 @@ func (t *turn) question() []Message {
 	case StepConfirm:
 		return []Message{t.confirmation()}
 	}
-	return []Message{{Text: t.T("TelegramCaseHelp")}}
+	return []Message{t.caseHelp()}
+}
+
+// caseHelp says what he can do once his request is sent.
+func (t *turn) caseHelp() Message {
+	lines := []string{t.T("TelegramCaseHelp")}
+	for _, cmd := range commands[1:] {
+		lines = append(lines, "/"+cmd+": "+t.T("TelegramCommand_"+cmd))
+	}
+	return Message{Text: strings.Join(lines, "\n")}
 }
 
 // buttons is one row of buttons.
@@ -238,5 +247,5 @@ func (t *turn) submit() {
 	if t.c.cfg.SiteURL != "" {
 		text += "\n\n" + t.Tmap("TelegramReceiptSite", map[string]any{"Address": t.c.cfg.SiteURL})
 	}
-	t.send(Message{Text: text, Receipt: true}, Message{Text: t.T("TelegramCaseHelp")})
+	t.send(Message{Text: text, Receipt: true}, t.caseHelp())
 }
