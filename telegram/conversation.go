@@ -136,7 +136,8 @@ type Button struct {
 // chat's new state. It always answers with at least one message, whatever
 // the event, and never fails: what the Desk refuses is explained in the
 // reply. After sending, the caller passes each sent message's id to
-// State.Remember.
+// State.Remember. The events of one chat are handled one at a time, in
+// the order they came, each with the state the last one returned.
 func (c *Conversation) Handle(ctx context.Context, st State, ev Event) (State, Reply) {
 	st.Messages = slices.Clone(st.Messages)
 	if ev.MessageID != 0 {
