@@ -127,7 +127,7 @@ func (t *turn) deleteQuestion() Message {
 	if t.st.Step == StepCase {
 		id = "TelegramDeleteCase"
 	}
-	return Message{Text: t.T(id), Buttons: t.buttons(
+	return Message{Text: t.T(id), Buttons: row(
 		Button{t.T("TelegramDeleteYes"), dataDeleteYes}, Button{t.T("TelegramDeleteNo"), dataDeleteNo})}
 }
 

@@ -43,13 +43,13 @@ func (t *turn) start() {
 // not said which he reads.
 func (t *turn) languageQuestion() Message {
 	var lines []string
-	var row []Button
+	var buttons []Button
 	for _, lang := range Languages {
-		w := t.c.cfg.Words(lang)
+		w := t.c.words(lang)
 		lines = append(lines, w.Text("TelegramChooseLanguage", nil))
-		row = append(row, Button{Text: w.Text("TelegramLanguageName", nil), Data: dataLanguage + lang})
+		buttons = append(buttons, Button{Text: w.Text("TelegramLanguageName", nil), Data: dataLanguage + lang})
 	}
-	return Message{Text: strings.Join(lines, "\n"), Buttons: [][]Button{row}}
+	return Message{Text: strings.Join(lines, "\n"), Buttons: row(buttons...)}
 }
 
 // question asks again what the chat is waiting for.
@@ -76,9 +76,9 @@ func (t *turn) question() []Message {
 		if t.st.Answers.Message == "" {
 			return []Message{{Text: t.T("TelegramAskMessage")}}
 		}
-		return []Message{{Text: t.T("TelegramMoreMessage"), Buttons: t.buttons(Button{t.T("TelegramDone"), dataDone})}}
+		return []Message{{Text: t.T("TelegramMoreMessage"), Buttons: row(Button{t.T("TelegramDone"), dataDone})}}
 	case StepContact:
-		return []Message{{Text: t.T("TelegramAskContact"), Buttons: t.buttons(Button{t.T("TelegramNoContact"), dataNoContact})}}
+		return []Message{{Text: t.T("TelegramAskContact"), Buttons: row(Button{t.T("TelegramNoContact"), dataNoContact})}}
 	case StepConfirm:
 		return []Message{t.confirmation()}
 	}
@@ -94,8 +94,8 @@ func (t *turn) caseHelp() Message {
 	return Message{Text: strings.Join(lines, "\n")}
 }
 
-// buttons is one row of buttons.
-func (t *turn) buttons(b ...Button) [][]Button { return [][]Button{b} }
+// row is buttons in one row.
+func row(b ...Button) [][]Button { return [][]Button{b} }
 
 func (t *turn) confirmation() Message {
 	a := t.st.Answers
@@ -110,7 +110,7 @@ func (t *turn) confirmation() Message {
 	text := t.Tmap("TelegramConfirm", map[string]any{
 		"Kind": t.T("Kind_" + string(a.Kind)), "Situation": t.T("Situation_" + string(a.Situation)),
 		"Contact": contact, "Message": echo})
-	return Message{Text: text, Buttons: t.buttons(Button{t.T("Send"), dataSend}, Button{t.T("TelegramRestart"), dataRestart})}
+	return Message{Text: text, Buttons: row(Button{t.T("Send"), dataSend}, Button{t.T("TelegramRestart"), dataRestart})}
 }
 
 // text is a message of text, answering the question the chat is at or,
