@@ -90,6 +90,9 @@ type Text struct {
 	// ReplyTo is the message this one answers; 0 for none. A reply to a
 	// message that is gone is sent as a plain message.
 	ReplyTo int64
+	// Protect asks Telegram to keep the message from being forwarded or
+	// saved, as for the receipt; it does not stop a photo of the screen.
+	Protect bool
 }
 
 type keyboard struct {
@@ -137,7 +140,8 @@ func (c *Client) SendMessage(ctx context.Context, t Text) (Message, error) {
 		ReplyMarkup *keyboard   `json:"reply_markup,omitempty"`
 		Reply       *reply      `json:"reply_parameters,omitempty"`
 		Preview     linkPreview `json:"link_preview_options"`
-	}{ChatID: t.ChatID, Text: t.Text, ReplyMarkup: kb, Preview: linkPreview{true}}
+		Protect     bool        `json:"protect_content,omitempty"`
+	}{ChatID: t.ChatID, Text: t.Text, ReplyMarkup: kb, Preview: linkPreview{true}, Protect: t.Protect}
 	if t.ReplyTo != 0 {
 		params.Reply = &reply{t.ReplyTo, true}
 	}

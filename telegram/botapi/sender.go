@@ -96,7 +96,7 @@ func (s *Sender) Resume(ctx context.Context, t Text, done int) ([]Message, error
 	sent := make([]Message, 0, len(parts))
 	for i := done; i < len(parts); i++ {
 		p := parts[i]
-		part := Text{ChatID: t.ChatID, Text: p}
+		part := Text{ChatID: t.ChatID, Text: p, Protect: t.Protect}
 		if i == 0 {
 			part.ReplyTo = t.ReplyTo
 		}

@@ -126,13 +126,15 @@ func (s *Server) reachable(w http.ResponseWriter, chatID int64) *chat {
 func (s *Server) sendMessage(w http.ResponseWriter, _ *http.Request, p map[string]json.RawMessage) {
 	var chatID int64
 	var text string
+	var protect bool
 	var reply struct {
 		MessageID int64 `json:"message_id"`
 		Anyway    bool  `json:"allow_sending_without_reply"`
 	}
 	buttons, ok := keyboard(p)
 	switch {
-	case !param(p, "chat_id", &chatID) || !param(p, "text", &text) || !param(p, "reply_parameters", &reply):
+	case !param(p, "chat_id", &chatID) || !param(p, "text", &text) || !param(p, "reply_parameters", &reply) ||
+		!param(p, "protect_content", &protect):
 		refuse(w, 400, "Bad Request: wrong parameter", 0)
 		return
 	case !ok:
@@ -153,7 +155,8 @@ func (s *Server) sendMessage(w http.ResponseWriter, _ *http.Request, p map[strin
 		return
 	}
 	b := s.add(c, true, text, buttons)
-	s.record(Record{Method: "sendMessage", ChatID: chatID, MessageID: b.MessageID, Text: text, Buttons: buttons, ReplyTo: reply.MessageID})
+	s.record(Record{Method: "sendMessage", ChatID: chatID, MessageID: b.MessageID, Text: text, Buttons: buttons,
+		ReplyTo: reply.MessageID, Protected: protect})
 	answer(w, wire(chatID, b))
 }
 

@@ -43,6 +43,8 @@ type Record struct {
 	Text      string
 	Buttons   [][]botapi.Button
 	ReplyTo   int64
+	// Protected says the message was sent with protect_content.
+	Protected bool
 	// QueryID is the callback query answered.
 	QueryID string
 }
