@@ -53,16 +53,50 @@ func (t *turn) followUp(f FollowUp) {
 }
 
 // caseFailed explains why the Desk refused something about the chat's
-// case. A chat whose case is gone, unlinked by staff or erased, starts
-// again.
+// case. A chat linked to no case (the node restarted, or the case is gone
+// or erased) waits for his receipt, or /start for a new request.
 func (t *turn) caseFailed(err error) {
 	if tropa.IsCode(err, tropa.ENOTFOUND) {
-		t.st = State{Lang: t.st.Lang, Messages: t.st.Messages}
+		t.st = State{Step: StepReceipt, Lang: t.st.Lang, Messages: t.st.Messages}
 		t.say(t.T("TelegramNoCase"))
 		return
 	}
 	t.refused(err)
 }
+
+// link links the chat to the request of the receipt he sent, and deletes
+// his message with the receipt from the chat, where it would stay for
+// anyone who takes his phone.
+func (t *turn) link(receipt string) {
+	if t.msg != 0 {
+		t.reply.Delete = append(t.reply.Delete, t.msg)
+	}
+	if err := t.c.cfg.Desk.Link(t.ctx, t.chat, receipt); err != nil {
+		t.refused(err)
+		return
+	}
+	t.st = State{Step: StepCase, Lang: t.st.Lang, Messages: t.st.Messages}
+	t.say(t.T("TelegramLinked"))
+}
+
+// looksLikeReceipt reports whether s is mostly the digits of a receipt
+// code, so that a chat that has lost its state takes it as one.
+func looksLikeReceipt(s string) bool {
+	digits := 0
+	for _, r := range s {
+		switch {
+		case '0' <= r && r <= '9':
+			digits++
+		case r != ' ' && r != '-':
+			return false
+		}
+	}
+	return digits >= minReceiptDigits
+}
+
+// minReceiptDigits is fewer digits than any receipt has, and more than a
+// phone number.
+const minReceiptDigits = 20
 
 func (t *turn) status() {
 	if t.st.Step != StepCase {

@@ -143,17 +143,19 @@ func (c *Conversation) Handle(ctx context.Context, st State, ev Event) (State, R
 	if ev.MessageID != 0 {
 		st.Remember(ev.MessageID)
 	}
-	t := &turn{c: c, ctx: ctx, st: st, chat: ev.Chat}
+	t := &turn{c: c, ctx: ctx, st: st, chat: ev.Chat, msg: ev.MessageID}
 	t.handle(ev)
 	return t.st, t.reply
 }
 
 // turn is one event being answered.
 type turn struct {
-	c     *Conversation
-	ctx   context.Context
-	st    State
-	chat  Chat
+	c    *Conversation
+	ctx  context.Context
+	st   State
+	chat Chat
+	// msg is the applicant's message being answered, 0 for a button.
+	msg   int
 	reply Reply
 }
 

@@ -29,6 +29,10 @@ type Desk interface {
 	FollowUp(ctx context.Context, chat Chat, f FollowUp) error
 	// Status is where the case linked to chat stands.
 	Status(ctx context.Context, chat Chat) (Status, error)
+	// Link links chat to the request whose receipt he sent in it, after
+	// the link was lost (the node restarted, or another node took the
+	// chat); the receipt's errors explain themselves.
+	Link(ctx context.Context, chat Chat, receipt string) error
 	// Erase erases the applicant's contact data from the case linked to
 	// chat and unlinks the chat; the case stays for staff, as retention
 	// says.

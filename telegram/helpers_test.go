@@ -105,6 +105,17 @@ func (d *fakeDesk) Erase(ctx context.Context, chat telegram.Chat) error {
 	return nil
 }
 
+func (d *fakeDesk) Link(ctx context.Context, chat telegram.Chat, code string) error {
+	if err := d.failed("Link"); err != nil {
+		return err
+	}
+	if code != receipt {
+		return tropa.UserError(tropa.ENOTFOUND, "ErrReceiptUnknown", nil)
+	}
+	d.chats = append(d.chats, chat)
+	return nil
+}
+
 func (d *fakeDesk) Channels(ctx context.Context) (official.List, error) {
 	if err := d.failed("Channels"); err != nil {
 		return official.List{}, err

@@ -81,6 +81,8 @@ func (t *turn) question() []Message {
 		return []Message{{Text: t.T("TelegramAskContact"), Buttons: row(Button{t.T("TelegramNoContact"), dataNoContact})}}
 	case StepConfirm:
 		return []Message{t.confirmation()}
+	case StepReceipt:
+		return []Message{{Text: t.T("TelegramNoCase")}}
 	}
 	return []Message{t.caseHelp()}
 }
@@ -146,7 +148,13 @@ func (t *turn) text(s string) {
 		t.send(t.question()...)
 	case StepCase:
 		t.followUp(FollowUp{Text: s})
+	case StepReceipt:
+		t.link(s)
 	case StepNew:
+		if looksLikeReceipt(s) {
+			t.link(s)
+			return
+		}
 		t.start()
 	default:
 		t.hint("TelegramUseButtons")

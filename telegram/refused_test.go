@@ -1,6 +1,7 @@
 package telegram_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -154,19 +155,49 @@ func TestDeskExplains(t *testing.T) {
 	mustContain(t, r, words(t)("en").Explain(tropa.UserError(tropa.EINVALID, "ErrTooManyFiles", map[string]any{"Max": 3})))
 }
 
-// A chat whose case is gone, unlinked or erased, starts again.
+// A chat linked to no case (the case is gone, or the link was lost) asks
+// for the receipt: a wrong one is explained, the right one links the chat
+// again and his message with it is deleted; /start begins a new request
+// instead.
 func TestCaseGone(t *testing.T) {
 	c := newChat(t)
 	c.answer("en", telegram.StepCase)
 	c.desk.fail["FollowUp"] = tropa.Errorf(tropa.ENOTFOUND, "no case for this chat")
 	mustContain(t, c.text("hello"), tr(t, "en", "TelegramNoCase", nil))
-	if c.st.Step != telegram.StepNew || c.st.Lang != "en" {
-		t.Fatalf("state %+v, want a new chat in English", c.st)
+	if c.st.Step != telegram.StepReceipt || c.st.Lang != "en" {
+		t.Fatalf("state %+v, want a chat in English waiting for the receipt", c.st)
 	}
+	delete(c.desk.fail, "FollowUp")
+	wrong := c.text("11111 22222 33333 44444 55555 66666 77777")
+	mustContain(t, wrong, tr(t, "en", "ErrReceiptUnknown", nil))
+	if c.st.Step != telegram.StepReceipt || !slices.Contains(wrong.Delete, c.last-len(wrong.Messages)) {
+		t.Fatalf("after a wrong receipt: %+v, deleting %v", c.st, wrong.Delete)
+	}
+	right := c.text(receipt)
+	mustContain(t, right, tr(t, "en", "TelegramLinked", nil))
+	if c.st.Step != telegram.StepCase || !slices.Contains(right.Delete, c.last-len(right.Messages)) {
+		t.Fatalf("after his receipt: %+v, deleting %v; want the case, his message deleted", c.st, right.Delete)
+	}
+	mustContain(t, c.text("hello again"), tr(t, "en", "TelegramFollowUpSent", nil))
+
+	c.desk.fail["Status"] = tropa.Errorf(tropa.ENOTFOUND, "no case for this chat")
+	c.text("/status")
 	c.text("/start")
 	if c.st.Step != telegram.StepLanguage {
 		t.Fatalf("/start after the case was gone: %+v", c.st)
 	}
+}
+
+// A chat whose state was lost with the node that held it takes the
+// receipt as its first message.
+func TestReceiptAfterRestart(t *testing.T) {
+	c := newChat(t)
+	c.st = telegram.State{}
+	mustContain(t, c.text(receipt), tr(t, "ru", "TelegramLinked", nil))
+	if c.st.Step != telegram.StepCase {
+		t.Fatalf("state %+v, want the case", c.st)
+	}
+	mustContain(t, c.text("/status"), "staff answer")
 }
 
 // /delete before sending drops his answers and the chat's messages; the

@@ -17,6 +17,9 @@ const (
 	StepConfirm   Step = "confirm"
 	// StepCase is a chat linked to a case: the request was sent.
 	StepCase Step = "case"
+	// StepReceipt is a chat whose link to its case was lost, waiting for
+	// the receipt to link it again.
+	StepReceipt Step = "receipt"
 )
 
 // asking reports whether the chat is answering the request's questions.
