@@ -128,7 +128,7 @@ func TestBotOverBotAPI(t *testing.T) {
 		if r.ChatID == -100 {
 			t.Errorf("the bot answered a group: %+v", r)
 		}
-		if r.Method == "sendMessage" && strings.Contains(r.Text, "staff answer") {
+		if r.Method == "sendMessage" && strings.Contains(r.Text, "2026-12-01") {
 			statuses++
 		}
 	}

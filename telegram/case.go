@@ -7,10 +7,6 @@ import (
 	"tropa"
 )
 
-// maxStatusReplies bounds the replies /status repeats, newest kept: the
-// web site shows them all.
-const maxStatusReplies = 5
-
 // file is a photo or other file. Only photos are taken, and only for a
 // case: before the request is sent there is no case to keep them in.
 func (t *turn) file(f *File, caption string) {
@@ -108,28 +104,11 @@ func (t *turn) status() {
 		t.caseFailed(err)
 		return
 	}
-	t.say(t.Tmap("TelegramStatusStage", map[string]any{"Stage": t.stageName(s.Stage)}))
-	var replies []tropa.Message
-	for _, m := range s.Messages {
-		if m.Author == tropa.AuthorStaff {
-			replies = append(replies, m)
-		}
-	}
-	if len(replies) == 0 {
+	t.say(t.Tmap("TelegramStatusStage", map[string]any{"Stage": t.stageName(s.Stage), "Date": s.SentOn.Format(time.DateOnly)}))
+	if s.Answered {
+		t.say(t.T("TelegramStatusAnswered"))
+	} else {
 		t.say(t.T("NoReplyYet"))
-		return
-	}
-	if n := len(replies); n > maxStatusReplies {
-		t.say(t.Tmap("TelegramStatusEarlier", map[string]any{"Count": n - maxStatusReplies}))
-		replies = replies[n-maxStatusReplies:]
-	}
-	loc := s.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	for _, m := range replies {
-		t.say(t.Tmap("TelegramStatusReply", map[string]any{
-			"Date": m.CreatedAt.In(loc).Format("2006-01-02 15:04"), "Body": m.Body}))
 	}
 }
 

@@ -18,7 +18,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"unicode/utf16"
 
 	"tropa"
 )
@@ -251,56 +250,11 @@ func (t *turn) T(id string) string { return t.words().Text(id, nil) }
 // Tmap is message id in the chat's language, with data.
 func (t *turn) Tmap(id string, data map[string]any) string { return t.words().Text(id, data) }
 
-// send adds msgs to the reply, each split to fit Telegram's limit; the
-// last part carries the buttons.
+// send adds msgs to the reply. A text longer than Telegram takes in one
+// message is split by the sender (botapi.Sender), which puts the buttons
+// under its last part.
 func (t *turn) send(msgs ...Message) {
-	for _, m := range msgs {
-		parts := split(m.Text, MaxText)
-		for i, p := range parts {
-			part := Message{Text: p, Receipt: m.Receipt}
-			if i == len(parts)-1 {
-				part.Buttons = m.Buttons
-			}
-			t.reply.Messages = append(t.reply.Messages, part)
-		}
-	}
-}
-
-// MaxText is the longest text Telegram sends as one message, in UTF-16
-// code units, which is how it counts.
-const MaxText = 4096
-
-// split cuts s into parts of at most max UTF-16 code units, at the last
-// line break or else space that leaves a part at least half full, else
-// between two characters.
-func split(s string, max int) []string {
-	var parts []string
-	for {
-		units, cut, lastBreak, lastSpace := 0, len(s), -1, -1
-		for i, r := range s {
-			units += utf16.RuneLen(r)
-			if units > max {
-				cut = i
-				break
-			}
-			if r == '\n' {
-				lastBreak = i
-			} else if r == ' ' {
-				lastSpace = i
-			}
-		}
-		if cut == len(s) {
-			return append(parts, s)
-		}
-		switch {
-		case lastBreak >= cut/2:
-			cut = lastBreak + 1
-		case lastSpace >= cut/2:
-			cut = lastSpace + 1
-		}
-		parts = append(parts, s[:cut])
-		s = s[cut:]
-	}
+	t.reply.Messages = append(t.reply.Messages, msgs...)
 }
 
 func (t *turn) say(text string) { t.send(Message{Text: text}) }

@@ -51,17 +51,18 @@ type FollowUp struct {
 	Photo *File
 }
 
-// Status is where a case stands, as the applicant may see it.
+// Status is where a case stands, as the bot may tell it without his
+// receipt: what the request's clear columns say. The replies themselves
+// are sealed under the case key; they come to the chat as staff send
+// them, and are on the web site with the receipt.
 type Status struct {
 	// Stage is the organization's term for the case's stage, with the
 	// organization's own names for it, if any.
 	Stage tropa.Term
-	// Messages are the case's messages, oldest first; only the
-	// organization's replies (tropa.AuthorStaff) are shown.
-	Messages []tropa.Message
-	// Location is the zone the organization's times are shown in, as on
-	// the web site's page of his request; nil is UTC.
-	Location *time.Location
+	// SentOn is the day the request was made.
+	SentOn time.Time
+	// Answered says staff wrote to him after he last wrote.
+	Answered bool
 }
 
 // Words speaks one language from the message catalogs that the web site

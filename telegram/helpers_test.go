@@ -9,7 +9,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf16"
 
 	"tropa"
 	"tropa/official"
@@ -59,12 +58,8 @@ type fakeDesk struct {
 
 func newFakeDesk() *fakeDesk {
 	return &fakeDesk{fail: make(map[string]error), status: telegram.Status{
-		Stage: tropa.Term{Key: string(tropa.StageCounselling)},
-		Messages: []tropa.Message{
-			{Author: tropa.AuthorApplicant, Body: "his own words", CreatedAt: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)},
-			{Author: tropa.AuthorNote, Body: "internal note", CreatedAt: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)},
-			{Author: tropa.AuthorStaff, Body: "staff answer", CreatedAt: time.Date(2026, 12, 1, 11, 30, 0, 0, time.UTC)},
-		}}}
+		Stage: tropa.Term{Key: string(tropa.StageCounselling)}, SentOn: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
+		Answered: true}}
 }
 
 func (d *fakeDesk) failed(name string) error {
@@ -176,9 +171,6 @@ func (c *chat) event(ev telegram.Event) telegram.Reply {
 	for _, m := range r.Messages {
 		if strings.TrimSpace(m.Text) == "" {
 			c.t.Fatalf("an empty message answers %+v", ev)
-		}
-		if n := len(utf16.Encode([]rune(m.Text))); n > telegram.MaxText {
-			c.t.Fatalf("a message of %d UTF-16 units, over Telegram's %d", n, telegram.MaxText)
 		}
 		if id := rawID.FindString(m.Text); id != "" {
 			c.t.Fatalf("message shows the catalog id %s: %q", id, m.Text)

@@ -197,7 +197,7 @@ func TestReceiptAfterRestart(t *testing.T) {
 	if c.st.Step != telegram.StepCase {
 		t.Fatalf("state %+v, want the case", c.st)
 	}
-	mustContain(t, c.text("/status"), "staff answer")
+	mustContain(t, c.text("/status"), "2026-12-01")
 }
 
 // /delete before sending drops his answers and the chat's messages; the
