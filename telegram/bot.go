@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"sync"
@@ -82,6 +83,22 @@ func (b *Bot) Handle(ctx context.Context, u botapi.Update) error {
 		}
 	}
 	c.st, c.last = st, b.now()
+	return nil
+}
+
+// SetCommands sets the menu of commands Telegram shows under the bot's
+// chat, in each of the bot's languages, and in the first of them for apps
+// in any other.
+func (b *Bot) SetCommands(ctx context.Context) error {
+	for _, lang := range append([]string{""}, Languages...) {
+		var menu []botapi.Command
+		for _, c := range b.conv.Commands(cmp.Or(lang, Languages[0])) {
+			menu = append(menu, botapi.Command{Command: c.Name, Description: c.Description})
+		}
+		if err := b.client.SetMyCommands(ctx, menu, lang); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -94,6 +94,19 @@ func TestBotOverBotAPI(t *testing.T) {
 		}
 	}
 
+	if err := bot.SetCommands(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"", "ru", "uk", "en"} {
+		menu := api.Commands(lang)
+		if len(menu) != 6 || menu[1].Command != "status" || menu[1].Description == "" {
+			t.Errorf("the menu of commands for %q: %+v", lang, menu)
+		}
+	}
+	if ru, uk := api.Commands("ru"), api.Commands("uk"); len(ru) == 0 || ru[1].Description == uk[1].Description {
+		t.Errorf("the menu in Russian and in Ukrainian: %+v, %+v", ru, uk)
+	}
+
 	api.Text(chat, "/start")
 	press("lang:ru")
 	press("kind:" + string(tropa.KindLeaveCountry))

@@ -198,3 +198,21 @@ func (c *Client) AnswerCallbackQuery(ctx context.Context, queryID, text string) 
 	}{queryID, text}
 	return c.call(ctx, "answerCallbackQuery", params, nil)
 }
+
+// Command is one entry of the menu of commands Telegram shows under the
+// bot's chat.
+type Command struct {
+	Command     string `json:"command"`
+	Description string `json:"description"`
+}
+
+// SetMyCommands sets the bot's menu of commands for users whose app is
+// in language lang (an ISO 639-1 code), or for every other user when lang
+// is "".
+func (c *Client) SetMyCommands(ctx context.Context, commands []Command, lang string) error {
+	params := struct {
+		Commands []Command `json:"commands"`
+		Lang     string    `json:"language_code,omitempty"`
+	}{commands, lang}
+	return c.call(ctx, "setMyCommands", params, nil)
+}

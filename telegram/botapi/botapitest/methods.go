@@ -24,6 +24,7 @@ func (s *Server) methods() map[string]method {
 		"getFile":             s.getFile,
 		"setWebhook":          s.setWebhook,
 		"deleteWebhook":       s.deleteWebhook,
+		"setMyCommands":       s.setMyCommands,
 	}
 }
 
@@ -237,6 +238,19 @@ func (s *Server) answerCallbackQuery(w http.ResponseWriter, _ *http.Request, p m
 	}
 	delete(s.queries, id)
 	s.record(Record{Method: "answerCallbackQuery", QueryID: id, Text: text})
+	answer(w, true)
+}
+
+func (s *Server) setMyCommands(w http.ResponseWriter, _ *http.Request, p map[string]json.RawMessage) {
+	var commands []botapi.Command
+	var lang string
+	if !param(p, "commands", &commands) || !param(p, "language_code", &lang) || len(commands) > 100 {
+		refuse(w, 400, "Bad Request: wrong parameter", 0)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.commands[lang] = commands
 	answer(w, true)
 }
 

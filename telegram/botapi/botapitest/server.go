@@ -77,6 +77,7 @@ type Server struct {
 	chats       map[int64]*chat
 	queries     map[string]bool
 	files       map[string][]byte
+	commands    map[string][]botapi.Command
 	records     []Record
 	calls       map[string]int
 	tooMany     int
@@ -120,6 +121,7 @@ func Start() *Server {
 		chats:       map[int64]*chat{},
 		queries:     map[string]bool{},
 		files:       map[string][]byte{},
+		commands:    map[string][]botapi.Command{},
 		calls:       map[string]int{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -197,6 +199,14 @@ func (s *Server) Webhook() (url, secret string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.webhook, s.secret
+}
+
+// Commands is the bot's menu of commands for users of language lang, ""
+// for the others, as setMyCommands last set it.
+func (s *Server) Commands(lang string) []botapi.Command {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]botapi.Command(nil), s.commands[lang]...)
 }
 
 // Sent is every Record so far, in order.
