@@ -189,6 +189,11 @@ func TestCrossOriginProbeEveryRoute(t *testing.T) {
 		Values: []tropa.SeriesValue{{Month: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC), Value: 5}}}, false); err != nil {
 		t.Fatal(err)
 	}
+	// Telegram's webhook and the demo's simulated chat: a browser on
+	// another site cannot post to them either.
+	probes["POST /telegram"] = probe{"applicant", nil, `{"update_id":1,"message":{"message_id":1,"chat":{"id":1,"type":"private"},"text":"/start"}}`}
+	probes["POST /demo/telegram"] = probe{"applicant", url.Values{"text": {"/start"}}, ""}
+	probes["POST /demo/telegram/press"] = probe{"applicant", url.Values{"message": {"1"}, "data": {"lang:ru"}}, ""}
 	ids := strings.NewReplacer("/staff/requests/{id}", caseURL, "{deadline}", "d1", "{meeting}", "m1", "{staff}", olenaID,
 		"/staff/people/{id}", "/staff/people/"+olenaID, "/sessions/{id}", "/sessions/"+b["coordinator"].sessionID(t),
 		"{list}", "documents", "{key}", "internal_passport", "{$}", "",

@@ -14,6 +14,14 @@ func (s *Server) routes(mux siteMux) {
 	mux.Handle("POST /check/erase-contact", s.page(s.receiptEraseContact))
 	mux.Handle("GET /channels", s.page(s.channelsShow))
 	mux.Handle("GET /channels.txt", s.page(s.channelsFile))
+	if s.TelegramWebhook != nil {
+		mux.Handle("POST /telegram", s.TelegramWebhook)
+	}
+	if s.DemoChat != nil {
+		mux.Handle("GET /demo/telegram", s.page(s.demoChatShow))
+		mux.Handle("POST /demo/telegram", s.page(s.demoChatWrite))
+		mux.Handle("POST /demo/telegram/press", s.page(s.demoChatPress))
+	}
 
 	// The JSON API.
 	mux.Handle("GET /api/v1/challenge", s.api(s.apiChallengeIssue))

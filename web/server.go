@@ -57,6 +57,12 @@ type Config struct {
 	// may start, beyond which they are told at once to come back later;
 	// zero means DefaultIntakeRate. See IntakeRateFor.
 	IntakeRate float64
+	// TelegramWebhook, when set, takes the updates Telegram posts to the
+	// applicant site's /telegram for the organization's bot.
+	TelegramWebhook http.Handler
+	// DemoChat, in the demo only, plays a chat with the bot at
+	// /demo/telegram.
+	DemoChat DemoChat
 }
 
 // DefaultIntakeRate is the intake limit of a server not told its machine's
