@@ -43,7 +43,7 @@ func (s *Server) api(h apiHandler) http.Handler {
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	var e apiError
 	e.Error.Code = tropa.ErrorCode(err)
-	e.Error.Message = s.locales.translator(pickLanguage(r)).explain(err)
+	e.Error.Message = s.locales.In(pickLanguage(r)).Explain(err)
 	setRetryAfter(w, err)
 	writeJSON(w, s.errorStatus(r, err), e)
 }

@@ -32,7 +32,7 @@ func (s *Server) callAdd(w http.ResponseWriter, r *http.Request, sess *desk.Sess
 		if perr != nil {
 			return perr
 		}
-		p.Error = p.explain(err)
+		p.Error = p.Explain(err)
 		setRetryAfter(w, err)
 		return s.showCallDesk(w, r, sess, p, callDeskData{Returning: call}, s.errorStatus(r, err))
 	}

@@ -37,7 +37,7 @@ func TestIntakeFailed(t *testing.T) {
 			if code := tropa.ErrorCode(got); code != tropa.EBUSY {
 				t.Errorf("code %q, want %q", code, tropa.EBUSY)
 			}
-			if text := s.locales.translator("en").explain(got); !strings.Contains(text, tt.wantText) {
+			if text := s.locales.In("en").Explain(got); !strings.Contains(text, tt.wantText) {
 				t.Errorf("explained as %q, want it to say %q", text, tt.wantText)
 			}
 			w := httptest.NewRecorder()

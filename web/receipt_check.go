@@ -81,7 +81,7 @@ func (s *Server) showRefused(w http.ResponseWriter, r *http.Request, c *desk.App
 	if perr != nil {
 		return perr
 	}
-	p.Error = p.explain(err)
+	p.Error = p.Explain(err)
 	p.Data = threadData{Receipt: receipt, Thread: t, Draft: draft, MaxMessage: tropa.MaxMessageLen}
 	s.render(w, s.errorStatus(r, err), "thread", p)
 	return nil
@@ -124,7 +124,7 @@ func (s *Server) showThread(w http.ResponseWriter, r *http.Request, receipt, dra
 	p.Data = threadData{Receipt: receipt, Thread: t, Draft: draft, MaxMessage: tropa.MaxMessageLen}
 	status := http.StatusOK
 	if refused != nil {
-		p.Error = p.explain(refused)
+		p.Error = p.Explain(refused)
 		status = s.errorStatus(r, refused)
 		setRetryAfter(w, refused)
 	}
@@ -150,7 +150,7 @@ func (s *Server) receiptFailed(w http.ResponseWriter, r *http.Request, receipt, 
 	err = busyRetry(err, "ErrCheckBusy")
 	setRetryAfter(w, err)
 	p := s.newPage(r)
-	p.Error = p.explain(err)
+	p.Error = p.Explain(err)
 	p.Data = receiptFormData{Receipt: receipt, Draft: draft}
 	s.render(w, s.errorStatus(r, err), "receipt_form", p)
 }

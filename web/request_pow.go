@@ -46,7 +46,7 @@ func (s *Server) proveForm(w http.ResponseWriter, r *http.Request, p *page, sub 
 		// A form without a challenge is no fault of his: it was shown
 		// before the check was turned on.
 		if v.err != errProofMissing {
-			p.Error = p.explain(v.err)
+			p.Error = p.Explain(v.err)
 			status = s.errorStatus(r, v.err)
 			setRetryAfter(w, v.err)
 		}

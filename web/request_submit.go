@@ -83,7 +83,7 @@ func (s *Server) requestSubmit(w http.ResponseWriter, r *http.Request) error {
 	if ferr != nil {
 		return ferr
 	}
-	p.Error = p.explain(err)
+	p.Error = p.Explain(err)
 	p.Data = form
 	setRetryAfter(w, err)
 	s.render(w, s.errorStatus(r, err), "request_form", p)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tropa"
+	"tropa/locale"
 )
 
 // FuzzSeriesForm reads arbitrary bytes as the form that uploads a series,
@@ -29,7 +30,7 @@ func FuzzSeriesForm(f *testing.F) {
 	} {
 		f.Add(seed.multipart, seed.body)
 	}
-	loc, err := loadLocales()
+	loc, err := locale.Load()
 	if err != nil {
 		f.Fatal(err)
 	}

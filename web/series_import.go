@@ -11,25 +11,26 @@ import (
 
 	"tropa"
 	"tropa/desk"
+	"tropa/locale"
 	"tropa/stats"
 )
 
 // SeriesHeader is what a series file's header may call its columns: month
 // and value, or their names in any of tropa's languages.
 func SeriesHeader() (stats.SeriesHeader, error) {
-	loc, err := loadLocales()
+	loc, err := locale.Load()
 	if err != nil {
 		return nil, err
 	}
 	return seriesHeader(loc), nil
 }
 
-func seriesHeader(loc *locales) stats.SeriesHeader {
+func seriesHeader(loc *locale.Catalogs) stats.SeriesHeader {
 	h := stats.SeriesHeader{}
 	for _, col := range []string{stats.SeriesMonth, stats.SeriesValue} {
 		h[col] = col
-		for _, tag := range languages {
-			h[strings.ToLower(loc.translator(tag.String()).T("SeriesColumn_"+col))] = col
+		for _, lang := range locale.Languages() {
+			h[strings.ToLower(loc.In(lang).T("SeriesColumn_"+col))] = col
 		}
 	}
 	return h
@@ -141,7 +142,7 @@ func (s *Server) seriesImport(w http.ResponseWriter, r *http.Request, sess *desk
 func explainRows(p *page, bad []*stats.RowError) []string {
 	var out []string
 	for _, b := range bad {
-		out = append(out, p.T("ImportBadRow", "Line", b.Line, "Reason", p.explain(b.Err)))
+		out = append(out, p.T("ImportBadRow", "Line", b.Line, "Reason", p.Explain(b.Err)))
 	}
 	return out
 }

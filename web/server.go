@@ -22,6 +22,7 @@ import (
 	"tropa"
 	"tropa/desk"
 	"tropa/internal/pow"
+	"tropa/locale"
 )
 
 //go:embed static
@@ -102,7 +103,7 @@ const maxHeaderBytes = 16 << 10
 // Server is tropa's HTTP side.
 type Server struct {
 	Config
-	locales   *locales
+	locales   *locale.Catalogs
 	templates templates
 	receipts  *limiter
 	logins    *limiter
@@ -137,7 +138,7 @@ func New(c Config) (*Server, error) {
 	if c.IntakeRate <= 0 {
 		c.IntakeRate = DefaultIntakeRate
 	}
-	loc, err := loadLocales()
+	loc, err := locale.Load()
 	if err != nil {
 		return nil, err
 	}

@@ -45,7 +45,7 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) error {
 		err = busyRetry(err, "ErrPasswordBusy")
 		setRetryAfter(w, err)
 		p := s.newPage(r)
-		p.Error = p.explain(err)
+		p.Error = p.Explain(err)
 		p.Data = enrolData{Name: name, MinPassword: desk.MinPasswordLen}
 		s.render(w, s.errorStatus(r, err), "enrol", p)
 		return nil

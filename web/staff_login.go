@@ -49,7 +49,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		err = busyRetry(err, "ErrPasswordBusy")
 		setRetryAfter(w, err)
 		p := s.newPage(r)
-		p.Error = p.explain(err)
+		p.Error = p.Explain(err)
 		p.Data = loginData{Name: name}
 		s.render(w, s.errorStatus(r, err), "login", p)
 		return nil

@@ -9,6 +9,7 @@ import (
 
 	"tropa"
 	"tropa/desk"
+	"tropa/locale"
 	"tropa/stats"
 )
 
@@ -258,9 +259,9 @@ func (s *Server) termRename(w http.ResponseWriter, r *http.Request, sess *desk.S
 
 // postedNames are a term's names as typed, by language.
 func postedNames(r *http.Request) map[string]string {
-	names := make(map[string]string, len(languages))
-	for _, tag := range languages {
-		names[tag.String()] = r.PostForm.Get("name_" + tag.String())
+	names := make(map[string]string)
+	for _, l := range locale.Languages() {
+		names[l] = r.PostForm.Get("name_" + l)
 	}
 	return names
 }
