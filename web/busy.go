@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tropa"
+	"tropa/desk"
 )
 
 // kdfRetry is when an applicant turned away for want of argon2id time is
@@ -92,7 +93,4 @@ func busyRetry(err error, messageID string) error {
 
 // kdfBusy reports the desk's error for argon2id work that could not start
 // in time.
-func kdfBusy(err error) bool {
-	var e *tropa.Error
-	return errors.As(err, &e) && e.Code == tropa.EBUSY && e.MessageID == "ErrBusy"
-}
+func kdfBusy(err error) bool { return errors.Is(err, desk.ErrKDFBusy) }

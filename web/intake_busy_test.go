@@ -1,17 +1,21 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"tropa"
+	"tropa/desk"
 )
 
 // The desk gives up on a submission that waited too long for argon2id work
 // (desk.busy); the applicant is then told to come back in a fixed few
-// minutes, and the node counts as saturated. Other EBUSY errors, such as a
+// minutes, and the node counts as saturated. It is told by its cause,
+// desk.ErrKDFBusy, not by its message id. Other EBUSY errors, such as a
 // full disk, keep their own message: retrying soon would not help them.
 func TestIntakeFailed(t *testing.T) {
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -22,8 +26,11 @@ func TestIntakeFailed(t *testing.T) {
 		wantRetryAfter string
 		wantSaturated  bool
 	}{
-		{"no argon2id slot in time", &tropa.Error{Code: tropa.EBUSY, MessageID: "ErrBusy", Message: "key derivation: context deadline exceeded"},
+		{"no argon2id slot in time", &tropa.Error{Code: tropa.EBUSY, MessageID: "ErrBusy", Message: "key derivation",
+			Err: fmt.Errorf("%w: %w", desk.ErrKDFBusy, context.DeadlineExceeded)},
 			"Please try again in 2 min.", "120", true},
+		{"busy, but not for argon2id", &tropa.Error{Code: tropa.EBUSY, MessageID: "ErrBusy", Message: "something else"},
+			"We are receiving very many requests", "", false},
 		{"disk full", &tropa.Error{Code: tropa.EBUSY, MessageID: "ErrDiskFull", Message: "disk full"},
 			"We cannot save anything right now", "", false},
 	}
