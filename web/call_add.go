@@ -17,7 +17,7 @@ func (s *Server) callAdd(w http.ResponseWriter, r *http.Request, sess *desk.Sess
 	}
 	call := parseReturningCall(r.PostForm)
 	err := call.Validate()
-	if err == nil && !s.receipts.allow(r, s.Now()) {
+	if err == nil && !s.receipts.Allow(clientKey(r), s.Now()) {
 		err = errTooMany
 	}
 	var id string

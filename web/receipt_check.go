@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"tropa"
+	"tropa/admission"
 	"tropa/desk"
 )
 
@@ -55,7 +56,7 @@ func (s *Server) receiptReply(w http.ResponseWriter, r *http.Request) error {
 		s.showThread(w, r, receipt, body, err)
 		return nil
 	}
-	if !s.receipts.allow(r, s.Now()) {
+	if !s.receipts.Allow(clientKey(r), s.Now()) {
 		s.receiptFailed(w, r, receipt, body, errTooMany)
 		return nil
 	}
@@ -107,7 +108,7 @@ func (s *Server) showDone(w http.ResponseWriter, r *http.Request, c *desk.Applic
 // showThread checks a receipt and shows the request it opens, with draft in
 // the reply box and why it was refused, if it was, above it.
 func (s *Server) showThread(w http.ResponseWriter, r *http.Request, receipt, draft string, refused error) {
-	if !s.receipts.allow(r, s.Now()) {
+	if !s.receipts.Allow(clientKey(r), s.Now()) {
 		s.receiptFailed(w, r, receipt, draft, errTooMany)
 		return
 	}
@@ -147,7 +148,7 @@ func (s *Server) threadPage(r *http.Request) (*page, error) {
 // receiptFailed shows the receipt form again with why it did not open. An
 // unknown receipt and a wrong one read alike.
 func (s *Server) receiptFailed(w http.ResponseWriter, r *http.Request, receipt, draft string, err error) {
-	err = busyRetry(err, "ErrCheckBusy")
+	err = admission.BusyRetry(err, "ErrCheckBusy")
 	setRetryAfter(w, err)
 	p := s.newPage(r)
 	p.Error = p.Explain(err)

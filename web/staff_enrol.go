@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"tropa/admission"
 	"tropa/desk"
 )
 
@@ -42,7 +43,7 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) error {
 		})
 	}
 	if err != nil {
-		err = busyRetry(err, "ErrPasswordBusy")
+		err = admission.BusyRetry(err, "ErrPasswordBusy")
 		setRetryAfter(w, err)
 		p := s.newPage(r)
 		p.Error = p.Explain(err)

@@ -159,7 +159,7 @@ func (s *Server) showSettings(ctx context.Context, w http.ResponseWriter, sess *
 			ContactAfter: value("retention", "contact_after", strconv.Itoa(policy.ContactAfter)),
 			SpamAfter:    value("retention", "spam_after", strconv.Itoa(policy.SpamAfter)),
 			Was:          policy.Marshal(), Max: tropa.MaxRetentionDays},
-		Proof: proof, Saturated: s.saturated.recent(s.Now()),
+		Proof: proof, Saturated: s.intake.Saturated(),
 		Zone: value("zone", "zone", zone), Now: clockIn(p.now, orgLoc),
 		Figures: figuresView{Threshold: value("figures", "threshold", strconv.Itoa(figures.Threshold)),
 			Exact: figures.Exact, Min: stats.MinThreshold, Max: stats.MaxThreshold}}
