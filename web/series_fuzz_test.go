@@ -34,7 +34,7 @@ func FuzzSeriesForm(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	header := seriesHeader(loc)
+	header := loc.SeriesHeader()
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, multipart bool, body string) {
 		r := httptest.NewRequest("POST", "/staff/stats/series", strings.NewReader(body))

@@ -6,35 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"tropa"
 	"tropa/desk"
-	"tropa/locale"
 	"tropa/stats"
 )
-
-// SeriesHeader is what a series file's header may call its columns: month
-// and value, or their names in any of tropa's languages.
-func SeriesHeader() (stats.SeriesHeader, error) {
-	loc, err := locale.Load()
-	if err != nil {
-		return nil, err
-	}
-	return seriesHeader(loc), nil
-}
-
-func seriesHeader(loc *locale.Catalogs) stats.SeriesHeader {
-	h := stats.SeriesHeader{}
-	for _, col := range []string{stats.SeriesMonth, stats.SeriesValue} {
-		h[col] = col
-		for _, lang := range locale.Languages() {
-			h[strings.ToLower(loc.In(lang).T("SeriesColumn_"+col))] = col
-		}
-	}
-	return h
-}
 
 // seriesFileField is the file input of the upload form; seriesPasteField
 // the text area a series may be pasted into instead.
@@ -124,7 +101,7 @@ func (s *Server) seriesImport(w http.ResponseWriter, r *http.Request, sess *desk
 	var bad []*stats.RowError
 	if err == nil {
 		var in *tropa.Series
-		in, bad, err = parseSeriesUpload(up, seriesHeader(s.locales), s.newPage(r).now)
+		in, bad, err = parseSeriesUpload(up, s.locales.SeriesHeader(), s.newPage(r).now)
 		if err == nil {
 			err = s.Desk.ImportSeries(r.Context(), sess, in, up.Form.Get("replace") != "")
 		}

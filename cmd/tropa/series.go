@@ -13,7 +13,6 @@ import (
 	"tropa/desk"
 	"tropa/locale"
 	"tropa/stats"
-	"tropa/web"
 )
 
 const seriesUsage = `usage: tropa series import --data DIR --name NAME --source SOURCE [--replace] [--dry-run] [--lang ru|uk|en] FILE.csv
@@ -127,10 +126,11 @@ func (e *cmdEnv) seriesImport(ctx context.Context, args []string) error {
 // readSeriesFile reads the series file at path, reporting each bad row
 // on standard error; it fails unless every row is good.
 func (e *cmdEnv) readSeriesFile(cat *locale.Catalog, path string, now time.Time) (*tropa.Series, error) {
-	header, err := web.SeriesHeader()
+	cs, err := locale.Load()
 	if err != nil {
 		return nil, err
 	}
+	header := cs.SeriesHeader()
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
