@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -70,7 +71,7 @@ func (s *Server) proveForm(w http.ResponseWriter, r *http.Request, p *page, sub 
 	if v.Err != nil {
 		// A form without a challenge is no fault of his: it was shown
 		// before the check was turned on.
-		if v.Err != admission.ErrProofMissing {
+		if !errors.Is(v.Err, admission.ErrProofMissing) {
 			p.Error = p.Explain(v.Err)
 			status = s.errorStatus(r, v.Err)
 			setRetryAfter(w, v.Err)
