@@ -27,24 +27,40 @@ const (
 // Error is an error that is safe to show: Code selects the status and the
 // generic page; MessageID, when set, names a catalog message that explains
 // the problem to the user, with Data filling its placeholders. Message is
-// developer text and is never shown.
+// developer text and is never shown. Err, when set, is the cause: callers
+// find it with errors.Is and errors.As, and only the log reads its text.
 type Error struct {
 	Code      string
 	MessageID string
 	Data      map[string]any
 	Message   string
+	Err       error
 }
 
 func (e *Error) Error() string {
-	if e.MessageID != "" {
-		return fmt.Sprintf("tropa %s: %s (%s)", e.Code, e.Message, e.MessageID)
+	s := fmt.Sprintf("tropa %s: %s", e.Code, e.Message)
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
 	}
-	return fmt.Sprintf("tropa %s: %s", e.Code, e.Message)
+	if e.MessageID != "" {
+		s += " (" + e.MessageID + ")"
+	}
+	return s
 }
+
+// Unwrap is the cause, or nil.
+func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns an *Error with the given code and developer message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Wrap returns an *Error with the given code and developer message whose
+// cause is err, so that callers can tell causes apart with errors.Is
+// rather than by their text or message ids.
+func Wrap(code string, err error, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: err}
 }
 
 // UserError returns an *Error whose explanation for the user is the catalog

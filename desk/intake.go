@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -190,8 +191,14 @@ func (d *Desk) intakeRecipients(ctx context.Context) ([]tropa.Recipient, error) 
 	return append(staff, tropa.Recipient{StaffID: tropa.HolderRecovery, PublicKey: recovery}), nil
 }
 
+// ErrKDFBusy is the cause of the EBUSY error the desk returns for argon2id
+// work that could not start before the request gave up: a channel finds it
+// with errors.Is, tells the user when to come back and counts its intake
+// as saturated.
+var ErrKDFBusy = errors.New("desk: no argon2id capacity in time")
+
 // busy reports argon2id work that could not start before the request gave
 // up: the desk is saturated, and the applicant must be told to retry.
 func busy(err error) error {
-	return &tropa.Error{Code: tropa.EBUSY, MessageID: "ErrBusy", Message: fmt.Sprintf("key derivation: %v", err)}
+	return &tropa.Error{Code: tropa.EBUSY, MessageID: "ErrBusy", Message: "key derivation", Err: fmt.Errorf("%w: %w", ErrKDFBusy, err)}
 }

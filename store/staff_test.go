@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -89,6 +90,11 @@ func testCreateStaffDuplicateName(t *testing.T, b storetest.Backend) {
 	err := s.CreateStaff(ctx, again, tropa.AuditEvent{At: base, Actor: "cli", Action: tropa.ActionStaffAdd})
 	if !tropa.IsCode(err, tropa.ECONFLICT) {
 		t.Fatalf("CreateStaff with a name in use: error = %v, want ECONFLICT", err)
+	}
+	// The driver's own error stays the cause, for the log.
+	var e *tropa.Error
+	if !errors.As(err, &e) || e.Err == nil || errors.Unwrap(e) != e.Err {
+		t.Errorf("CreateStaff with a name in use: %v, want the driver's error as its cause", err)
 	}
 	if got, err := s.StaffByName(ctx, "alice"); err != nil || got.ID != first.ID || got.Role != tropa.RoleCaseworker {
 		t.Errorf("StaffByName after the conflict = %+v, %v; want the first alice", got, err)

@@ -171,7 +171,8 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return mapErr(tx.Commit())
 }
 
-// mapErr turns driver errors into tropa errors where a caller can act on them.
+// mapErr turns driver errors into tropa errors where a caller can act on
+// them, keeping the driver's error as the cause for the log.
 func mapErr(err error) error {
 	var se *sqlite.Error
 	var pe *pgconn.PgError
@@ -179,15 +180,15 @@ func mapErr(err error) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, sql.ErrNoRows):
-		return tropa.Errorf(tropa.ENOTFOUND, "no such row")
+		return tropa.Wrap(tropa.ENOTFOUND, err, "no such row")
 	case errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY):
-		return &tropa.Error{Code: tropa.ECONFLICT, Message: se.Error()}
+		return tropa.Wrap(tropa.ECONFLICT, se, "unique constraint")
 	case errors.As(err, &se) && cannotWrite(se.Code()):
-		return &tropa.Error{Code: tropa.EUNAVAILABLE, MessageID: "ErrDiskFull", Message: se.Error()}
+		return &tropa.Error{Code: tropa.EUNAVAILABLE, MessageID: "ErrDiskFull", Message: "cannot write", Err: se}
 	case errors.As(err, &pe) && pe.Code == pgUniqueViolation:
-		return &tropa.Error{Code: tropa.ECONFLICT, Message: pe.Error()}
+		return tropa.Wrap(tropa.ECONFLICT, pe, "unique constraint")
 	case errors.As(err, &pe) && pe.Code == pgDiskFull:
-		return &tropa.Error{Code: tropa.EUNAVAILABLE, MessageID: "ErrDiskFull", Message: pe.Error()}
+		return &tropa.Error{Code: tropa.EUNAVAILABLE, MessageID: "ErrDiskFull", Message: "cannot write", Err: pe}
 	default:
 		return err
 	}

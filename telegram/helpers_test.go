@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"tropa"
+	"tropa/locale"
 	"tropa/official"
 	"tropa/telegram"
-	"tropa/web"
 )
 
 // Made-up chat and addresses: no test speaks of a real Telegram user.
@@ -26,15 +26,15 @@ const (
 
 var (
 	catalogsOnce sync.Once
-	catalogs     map[string]*web.Catalog
+	catalogs     map[string]*locale.Catalog
 )
 
 // words are the catalogs the web site speaks, loaded once for all tests.
 func words(t testing.TB) func(lang string) telegram.Words {
 	catalogsOnce.Do(func() {
-		catalogs = make(map[string]*web.Catalog)
+		catalogs = make(map[string]*locale.Catalog)
 		for _, lang := range telegram.Languages {
-			c, err := web.NewCatalog(lang)
+			c, err := locale.New(lang)
 			if err != nil {
 				panic(err)
 			}

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"tropa"
+	"tropa/admission"
 )
 
 // apiHandler returns the value to send as JSON with its status, or an error.
@@ -43,7 +44,7 @@ func (s *Server) api(h apiHandler) http.Handler {
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	var e apiError
 	e.Error.Code = tropa.ErrorCode(err)
-	e.Error.Message = s.locales.translator(pickLanguage(r)).explain(err)
+	e.Error.Message = s.locales.In(pickLanguage(r)).Explain(err)
 	setRetryAfter(w, err)
 	writeJSON(w, s.errorStatus(r, err), e)
 }
@@ -80,12 +81,12 @@ func (s *Server) apiRequestSubmit(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := s.admitProved(r, v); err != nil {
+	if err := s.intake.AdmitProved(clientKey(r), v); err != nil {
 		return 0, nil, err
 	}
 	receipt, err := s.Desk.Submit(r.Context(), sub)
 	if err != nil {
-		return 0, nil, s.intakeFailed(err)
+		return 0, nil, s.intake.Failed(err)
 	}
 	return http.StatusCreated, apiReceipt{Receipt: receipt.String()}, nil
 }
@@ -112,12 +113,12 @@ func (s *Server) apiRequestSelf(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if !s.receipts.allow(r, s.Now()) {
+	if !s.receipts.Allow(clientKey(r), s.Now()) {
 		return 0, nil, errTooMany
 	}
 	t, err := s.Desk.ApplicantThread(r.Context(), receipt)
 	if err != nil {
-		return 0, nil, busyRetry(err, "ErrCheckBusy")
+		return 0, nil, admission.BusyRetry(err, "ErrCheckBusy")
 	}
 	out := apiThread{Kind: string(t.Request.Kind), Situation: string(t.Request.Situation), Stage: string(t.Request.Stage),
 		CreatedAt: t.Request.CreatedAt, Contact: t.Contact, Messages: make([]apiMessage, 0, len(t.Messages))}
@@ -144,11 +145,11 @@ func (s *Server) apiRequestReply(r *http.Request) (int, any, error) {
 	if err := decodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}
-	if !s.receipts.allow(r, s.Now()) {
+	if !s.receipts.Allow(clientKey(r), s.Now()) {
 		return 0, nil, errTooMany
 	}
 	if err := s.Desk.ApplicantReply(r.Context(), receipt, in.Message); err != nil {
-		return 0, nil, busyRetry(err, "ErrCheckBusy")
+		return 0, nil, admission.BusyRetry(err, "ErrCheckBusy")
 	}
 	return http.StatusCreated, struct{}{}, nil
 }

@@ -62,7 +62,7 @@ func (s *Server) auditShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 		data.Lines, err = s.Desk.AuditLog(r.Context(), sess, aq)
 	}
 	if correctable(err) {
-		p.Error, status = p.explain(err), s.errorStatus(r, err)
+		p.Error, status = p.Explain(err), s.errorStatus(r, err)
 	} else if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ func (s *Server) callAdd(w http.ResponseWriter, r *http.Request, sess *desk.Sess
 	}
 	call := parseReturningCall(r.PostForm)
 	err := call.Validate()
-	if err == nil && !s.receipts.allow(r, s.Now()) {
+	if err == nil && !s.receipts.Allow(clientKey(r), s.Now()) {
 		err = errTooMany
 	}
 	var id string
@@ -32,7 +32,7 @@ func (s *Server) callAdd(w http.ResponseWriter, r *http.Request, sess *desk.Sess
 		if perr != nil {
 			return perr
 		}
-		p.Error = p.explain(err)
+		p.Error = p.Explain(err)
 		setRetryAfter(w, err)
 		return s.showCallDesk(w, r, sess, p, callDeskData{Returning: call}, s.errorStatus(r, err))
 	}

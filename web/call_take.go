@@ -25,7 +25,7 @@ func (s *Server) callTake(w http.ResponseWriter, r *http.Request, sess *desk.Ses
 		if !correctable(err) && !tropa.IsCode(err, tropa.EBUSY) && !tropa.IsCode(err, tropa.EUNAVAILABLE) {
 			return err
 		}
-		p.Error = p.explain(err)
+		p.Error = p.Explain(err)
 		setRetryAfter(w, err)
 		return s.showCallDesk(w, r, sess, p, callDeskData{Form: newRequestForm(call.Submission), Caller: call.Caller,
 			Urgent: call.Urgent}, s.errorStatus(r, err))

@@ -25,7 +25,7 @@ func (s *Server) receiptEraseContact(w http.ResponseWriter, r *http.Request) err
 		s.showThread(w, r, receipt, "", errEraseUnconfirmed)
 		return nil
 	}
-	if !s.receipts.allow(r, s.Now()) {
+	if !s.receipts.Allow(clientKey(r), s.Now()) {
 		s.receiptFailed(w, r, receipt, "", errTooMany)
 		return nil
 	}

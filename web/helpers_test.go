@@ -12,6 +12,7 @@ import (
 	"tropa"
 	"tropa/desk"
 	"tropa/internal/smtptest"
+	"tropa/locale"
 	"tropa/mail"
 	"tropa/seal"
 	"tropa/store"
@@ -173,7 +174,7 @@ func (ts *testServer) open(tb testing.TB, opts []func(*web.Config)) {
 	if err != nil {
 		tb.Fatalf("mail.New: %v", err)
 	}
-	noticeText, err := web.NoticeText()
+	noticeText, err := locale.NoticeText()
 	if err != nil {
 		tb.Fatalf("NoticeText: %v", err)
 	}

@@ -5,10 +5,9 @@ import (
 	"slices"
 	"strings"
 
-	"golang.org/x/text/language"
-
 	"tropa"
 	"tropa/desk"
+	"tropa/locale"
 )
 
 // meetingSend sends the applicant the meeting details ticked on the case
@@ -18,7 +17,7 @@ func (s *Server) meetingSend(w http.ResponseWriter, r *http.Request, sess *desk.
 		// Not "lang", which would turn the staff member's own page into
 		// the applicant's language.
 		lang := r.PostForm.Get("language")
-		if !slices.ContainsFunc(languages, func(tag language.Tag) bool { return tag.String() == lang }) {
+		if !locale.Speaks(lang) {
 			return tropa.UserError(tropa.EINVALID, "ErrMeetingSendLanguage", nil)
 		}
 		var details []tropa.MeetingDetail
@@ -27,7 +26,7 @@ func (s *Server) meetingSend(w http.ResponseWriter, r *http.Request, sess *desk.
 				details = append(details, d)
 			}
 		}
-		t := s.locales.translator(lang)
+		t := s.locales.In(lang)
 		return s.Desk.SendMeeting(r.Context(), sess, id, r.PathValue("meeting"), details, func(m tropa.Meeting) string {
 			return meetingMessage(t, m)
 		})
@@ -36,7 +35,7 @@ func (s *Server) meetingSend(w http.ResponseWriter, r *http.Request, sess *desk.
 
 // meetingMessage tells the applicant, in t's language, what of a meeting
 // is set: the window on the clocks of the zone it was typed in, naming it.
-func meetingMessage(t *translator, m tropa.Meeting) string {
+func meetingMessage(t *locale.Catalog, m tropa.Meeting) string {
 	lines := []string{t.T("MeetingToApplicant")}
 	if !m.Window.Start.IsZero() {
 		lines = append(lines, t.T("MeetingToApplicantWindow", "Window", windowIn(m.Window, nil)))

@@ -16,7 +16,7 @@ import (
 // catalogText is a message of a language's catalog of notices.
 func catalogText(tb testing.TB, lang, id string) string {
 	tb.Helper()
-	b, err := os.ReadFile("locales/notify." + lang + ".json")
+	b, err := os.ReadFile("../locale/locales/notify." + lang + ".json")
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"tropa"
 	"tropa/desk"
+	"tropa/locale"
 )
 
 // orgIdentity is how the organization presents itself. A page is not to
@@ -23,7 +24,7 @@ func (s *Server) orgIdentity(r *http.Request) tropa.OrgIdentity {
 // SiteName is the organization's name in the page's language, else the
 // product's.
 func (p *page) SiteName() string {
-	if n := p.org.Name(p.lang); n != "" {
+	if n := p.org.Name(p.Lang()); n != "" {
 		return n
 	}
 	return p.T("SiteName")
@@ -32,7 +33,7 @@ func (p *page) SiteName() string {
 // Promise is what the organization promises an applicant about its answer,
 // in the page's language, else the catalog's.
 func (p *page) Promise() string {
-	if t := p.org.Promise(p.lang); t != "" {
+	if t := p.org.Promise(p.Lang()); t != "" {
 		return t
 	}
 	return p.T("Promise")
@@ -58,7 +59,7 @@ type identityLang struct {
 func (s *Server) identityForm(p *page, o tropa.OrgIdentity, form url.Values) identityView {
 	v := identityView{MaxName: tropa.MaxOrgNameLen, MaxPromise: tropa.MaxPromiseLen}
 	for _, l := range p.Languages() {
-		t := s.locales.translator(l.Code)
+		t := s.locales.In(l.Code)
 		il := identityLang{Lang: l.Code, LangName: l.Name, Name: o.Name(l.Code), Promise: o.Promise(l.Code),
 			DefaultName: t.T("SiteName"), DefaultPromise: t.T("Promise")}
 		if form != nil {
@@ -72,10 +73,9 @@ func (s *Server) identityForm(p *page, o tropa.OrgIdentity, form url.Values) ide
 // parseOrgIdentity reads the identity form: a name and a promise per
 // language tropa speaks; anything else posted is ignored.
 func parseOrgIdentity(form url.Values) (tropa.OrgIdentity, error) {
-	names := make(map[string]string, len(languages))
-	promises := make(map[string]string, len(languages))
-	for _, tag := range languages {
-		l := tag.String()
+	names := make(map[string]string)
+	promises := make(map[string]string)
+	for _, l := range locale.Languages() {
 		names[l] = form.Get("name_" + l)
 		promises[l] = strings.ReplaceAll(form.Get("promise_"+l), "\r\n", "\n")
 	}

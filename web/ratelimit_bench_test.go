@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"testing"
 	"time"
+
+	"tropa/admission"
 )
 
 // BenchmarkLimitBehindProxy is what the limits add to every submission
@@ -15,11 +17,11 @@ import (
 // network at every request.
 func BenchmarkLimitBehindProxy(b *testing.B) {
 	s := &Server{Config: Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}}
-	l := newLimiter(time.Minute, 5, 1e9)
+	l := admission.NewLimiter(time.Minute, 5, 1e9)
 	now := time.Now()
 	var allowed int
 	h := s.realClient(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if wait, _ := l.reserve(r, now); wait == 0 {
+		if wait, _ := l.Reserve(clientKey(r), now); wait == 0 {
 			allowed++
 		}
 	}))

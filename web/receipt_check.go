@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"tropa"
+	"tropa/admission"
 	"tropa/desk"
 )
 
@@ -55,7 +56,7 @@ func (s *Server) receiptReply(w http.ResponseWriter, r *http.Request) error {
 		s.showThread(w, r, receipt, body, err)
 		return nil
 	}
-	if !s.receipts.allow(r, s.Now()) {
+	if !s.receipts.Allow(clientKey(r), s.Now()) {
 		s.receiptFailed(w, r, receipt, body, errTooMany)
 		return nil
 	}
@@ -81,7 +82,7 @@ func (s *Server) showRefused(w http.ResponseWriter, r *http.Request, c *desk.App
 	if perr != nil {
 		return perr
 	}
-	p.Error = p.explain(err)
+	p.Error = p.Explain(err)
 	p.Data = threadData{Receipt: receipt, Thread: t, Draft: draft, MaxMessage: tropa.MaxMessageLen}
 	s.render(w, s.errorStatus(r, err), "thread", p)
 	return nil
@@ -107,7 +108,7 @@ func (s *Server) showDone(w http.ResponseWriter, r *http.Request, c *desk.Applic
 // showThread checks a receipt and shows the request it opens, with draft in
 // the reply box and why it was refused, if it was, above it.
 func (s *Server) showThread(w http.ResponseWriter, r *http.Request, receipt, draft string, refused error) {
-	if !s.receipts.allow(r, s.Now()) {
+	if !s.receipts.Allow(clientKey(r), s.Now()) {
 		s.receiptFailed(w, r, receipt, draft, errTooMany)
 		return
 	}
@@ -124,7 +125,7 @@ func (s *Server) showThread(w http.ResponseWriter, r *http.Request, receipt, dra
 	p.Data = threadData{Receipt: receipt, Thread: t, Draft: draft, MaxMessage: tropa.MaxMessageLen}
 	status := http.StatusOK
 	if refused != nil {
-		p.Error = p.explain(refused)
+		p.Error = p.Explain(refused)
 		status = s.errorStatus(r, refused)
 		setRetryAfter(w, refused)
 	}
@@ -147,10 +148,10 @@ func (s *Server) threadPage(r *http.Request) (*page, error) {
 // receiptFailed shows the receipt form again with why it did not open. An
 // unknown receipt and a wrong one read alike.
 func (s *Server) receiptFailed(w http.ResponseWriter, r *http.Request, receipt, draft string, err error) {
-	err = busyRetry(err, "ErrCheckBusy")
+	err = admission.BusyRetry(err, "ErrCheckBusy")
 	setRetryAfter(w, err)
 	p := s.newPage(r)
-	p.Error = p.explain(err)
+	p.Error = p.Explain(err)
 	p.Data = receiptFormData{Receipt: receipt, Draft: draft}
 	s.render(w, s.errorStatus(r, err), "receipt_form", p)
 }

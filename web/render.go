@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -14,6 +13,7 @@ import (
 
 	"tropa"
 	"tropa/desk"
+	"tropa/locale"
 )
 
 //go:embed templates
@@ -21,7 +21,7 @@ var templateFiles embed.FS
 
 // page is what every template receives.
 type page struct {
-	*translator
+	*locale.Catalog
 	// Path is the page's own path, for the language links.
 	Path string
 	// HideLanguages leaves out the language links on a page that must not be
@@ -86,7 +86,7 @@ func (p *page) termName(prefix string, ts []tropa.Term, key string) string {
 		if t.Key != key {
 			continue
 		}
-		if n := t.Name(p.lang); n != "" {
+		if n := t.Name(p.Lang()); n != "" {
 			return n
 		}
 		if !t.Custom() {
@@ -122,7 +122,7 @@ func (p *page) TimeLeft(t time.Time) string {
 	d = d.Round(time.Minute)
 	if d >= 48*time.Hour {
 		days := int(d / (24 * time.Hour))
-		return p.T(id+"Days_"+pluralForm(p.lang, days), "N", days, "Hours", int(d%(24*time.Hour)/time.Hour))
+		return p.T(id+"Days_"+locale.PluralForm(p.Lang(), days), "N", days, "Hours", int(d%(24*time.Hour)/time.Hour))
 	}
 	return p.T(id, "Hours", int(d/time.Hour), "Minutes", int(d%time.Hour/time.Minute))
 }
@@ -131,9 +131,6 @@ func (p *page) TimeLeft(t time.Time) string {
 func (p *page) DueState(t time.Time) string {
 	return string(tropa.DueStateAt(t, p.now))
 }
-
-// Lang is the page's language code.
-func (p *page) Lang() string { return p.lang }
 
 // URL adds the chosen language, if one was chosen, to a link within the site.
 func (p *page) URL(path string) string {
@@ -192,7 +189,7 @@ func parseTemplates() (templates, error) {
 
 // newPage prepares the data for a page in the request's language.
 func (s *Server) newPage(r *http.Request) *page {
-	return &page{translator: s.locales.translator(pickLanguage(r)), Path: r.URL.Path, explicitLang: explicitLanguage(r),
+	return &page{Catalog: s.locales.In(pickLanguage(r)), Path: r.URL.Path, explicitLang: explicitLanguage(r),
 		now: s.Now().UTC(), org: s.orgIdentity(r)}
 }
 
@@ -236,7 +233,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	p := s.newPage(r)
-	p.Error = p.explain(err)
+	p.Error = p.Explain(err)
 	setRetryAfter(w, err)
 	s.render(w, s.errorStatus(r, err), "error", p)
 }
@@ -247,22 +244,6 @@ func (s *Server) errorStatus(r *http.Request, err error) int {
 		s.Logger.Error("request failed", "pattern", r.Pattern, "err", err)
 	}
 	return statusOf(code)
-}
-
-// explain is the user's explanation of err, in t's language.
-func (t *translator) explain(err error) string {
-	var e *tropa.Error
-	if errors.As(err, &e) && e.MessageID != "" {
-		data := make(map[string]any, len(e.Data))
-		for k, v := range e.Data {
-			data[k] = v
-		}
-		if f, ok := data["Field"].(string); ok {
-			data["Field"] = t.T("Field_" + f)
-		}
-		return t.Tmap(e.MessageID, data)
-	}
-	return t.T("Err_" + tropa.ErrorCode(err))
 }
 
 func statusOf(code string) int {

@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
 
 	"tropa"
+	"tropa/admission"
 	"tropa/internal/pow"
 )
 
@@ -19,6 +21,30 @@ type waitData struct {
 	Proof      *proofView
 }
 
+// proofView is a challenge as the form carries it.
+type proofView struct {
+	Token string
+	Bits  int
+	Parts int
+}
+
+func viewOf(c pow.Challenge) *proofView {
+	return &proofView{Token: c.Token(), Bits: c.Bits, Parts: pow.Parts}
+}
+
+// formProof is the challenge a form shows, or nil when none is asked for.
+func (s *Server) formProof(ctx context.Context) (*proofView, error) {
+	on, err := s.intake.ProofOn(ctx)
+	if err != nil || !on {
+		return nil, err
+	}
+	c, err := s.intake.Challenge(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return viewOf(c), nil
+}
+
 // requestFormFor is the applicant form holding sub, with a challenge when
 // one is asked for.
 func (s *Server) requestFormFor(ctx context.Context, sub tropa.Submission) (*requestFormData, error) {
@@ -29,52 +55,52 @@ func (s *Server) requestFormFor(ctx context.Context, sub tropa.Submission) (*req
 }
 
 // proveForm checks the proof of work a posted form carries, when one is
-// asked for, and returns the verdict for admitProved. If the proof does not
+// asked for, and returns the verdict for the intake's AdmitProved. If the proof does not
 // let the submission through, it answers with the wait page and reports
 // that it did; nothing is stored.
-func (s *Server) proveForm(w http.ResponseWriter, r *http.Request, p *page, sub tropa.Submission) (v verdict, answered bool, err error) {
-	on, err := s.proofOn(r.Context())
+func (s *Server) proveForm(w http.ResponseWriter, r *http.Request, p *page, sub tropa.Submission) (v admission.Verdict, answered bool, err error) {
+	on, err := s.intake.ProofOn(r.Context())
 	if err != nil || !on {
-		return verdict{}, false, err
+		return admission.Verdict{}, false, err
 	}
-	v, err = s.checkProof(r.Context(), r.PostForm.Get("pow_token"), r.PostForm.Get("pow_solution"), true)
-	if err != nil || v.ok {
+	v, err = s.intake.CheckProof(r.Context(), r.PostForm.Get("pow_token"), r.PostForm.Get("pow_solution"), true)
+	if err != nil || v.OK {
 		return v, false, err
 	}
-	status, c, wait := http.StatusOK, v.challenge, v.wait
-	if v.err != nil {
+	status, c, wait := http.StatusOK, v.Challenge, v.Wait
+	if v.Err != nil {
 		// A form without a challenge is no fault of his: it was shown
 		// before the check was turned on.
-		if v.err != errProofMissing {
-			p.Error = p.explain(v.err)
-			status = s.errorStatus(r, v.err)
-			setRetryAfter(w, v.err)
+		if !errors.Is(v.Err, admission.ErrProofMissing) {
+			p.Error = p.Explain(v.Err)
+			status = s.errorStatus(r, v.Err)
+			setRetryAfter(w, v.Err)
 		}
-		if c, err = s.challenge(r.Context()); err != nil {
-			return verdict{}, false, err
+		if c, err = s.intake.Challenge(r.Context()); err != nil {
+			return admission.Verdict{}, false, err
 		}
-		wait = proofWait
+		wait = admission.ProofWait
 	}
 	p.Data = waitData{Submission: sub, Seconds: int((wait + time.Second - 1) / time.Second), Proof: viewOf(c)}
 	s.render(w, status, "request_wait", p)
-	return verdict{}, true, nil
+	return admission.Verdict{}, true, nil
 }
 
 // proofHeader carries a solved challenge to the API: "token:solution".
 const proofHeader = "Tropa-Proof"
 
 // proveAPI checks the solved challenge an API submission carries, when one
-// is asked for, and returns the verdict for admitProved. Programs get no
+// is asked for, and returns the verdict for the intake's AdmitProved. Programs get no
 // wait: they solve.
-func (s *Server) proveAPI(r *http.Request) (verdict, error) {
-	on, err := s.proofOn(r.Context())
+func (s *Server) proveAPI(r *http.Request) (admission.Verdict, error) {
+	on, err := s.intake.ProofOn(r.Context())
 	if err != nil || !on {
-		return verdict{}, err
+		return admission.Verdict{}, err
 	}
 	token, solution, _ := strings.Cut(r.Header.Get(proofHeader), ":")
-	v, err := s.checkProof(r.Context(), token, solution, false)
-	if err == nil && v.err != nil {
-		err = v.err
+	v, err := s.intake.CheckProof(r.Context(), token, solution, false)
+	if err == nil && v.Err != nil {
+		err = v.Err
 	}
 	return v, err
 }
@@ -90,14 +116,14 @@ type apiChallenge struct {
 }
 
 func (s *Server) apiChallengeIssue(r *http.Request) (int, any, error) {
-	on, err := s.proofOn(r.Context())
+	on, err := s.intake.ProofOn(r.Context())
 	if err != nil {
 		return 0, nil, err
 	}
-	c, err := s.challenge(r.Context())
+	c, err := s.intake.Challenge(r.Context())
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, apiChallenge{Required: on, Token: c.Token(), Bits: c.Bits, Parts: pow.Parts,
-		ExpiresAt: c.Issued.Add(proofValidity).UTC()}, nil
+		ExpiresAt: c.Issued.Add(admission.ProofValidity).UTC()}, nil
 }

@@ -66,7 +66,7 @@ func (s *Server) requestSubmit(w http.ResponseWriter, r *http.Request) error {
 		if answered || perr != nil {
 			return perr
 		}
-		err = s.admitProved(r, v)
+		err = s.intake.AdmitProved(clientKey(r), v)
 	}
 	if err == nil {
 		receipt, serr := s.Desk.SubmitChecked(r.Context(), checked)
@@ -76,14 +76,14 @@ func (s *Server) requestSubmit(w http.ResponseWriter, r *http.Request) error {
 			s.render(w, http.StatusOK, "receipt", p)
 			return nil
 		}
-		err = s.intakeFailed(serr)
+		err = s.intake.Failed(serr)
 	}
 	// Nothing was stored: show the form again with everything he typed.
 	form, ferr := s.requestFormFor(r.Context(), sub)
 	if ferr != nil {
 		return ferr
 	}
-	p.Error = p.explain(err)
+	p.Error = p.Explain(err)
 	p.Data = form
 	setRetryAfter(w, err)
 	s.render(w, s.errorStatus(r, err), "request_form", p)

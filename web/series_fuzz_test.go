@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tropa"
+	"tropa/locale"
 )
 
 // FuzzSeriesForm reads arbitrary bytes as the form that uploads a series,
@@ -29,11 +30,11 @@ func FuzzSeriesForm(f *testing.F) {
 	} {
 		f.Add(seed.multipart, seed.body)
 	}
-	loc, err := loadLocales()
+	loc, err := locale.Load()
 	if err != nil {
 		f.Fatal(err)
 	}
-	header := seriesHeader(loc)
+	header := loc.SeriesHeader()
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, multipart bool, body string) {
 		r := httptest.NewRequest("POST", "/staff/stats/series", strings.NewReader(body))

@@ -6,34 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"tropa"
 	"tropa/desk"
 	"tropa/stats"
 )
-
-// SeriesHeader is what a series file's header may call its columns: month
-// and value, or their names in any of tropa's languages.
-func SeriesHeader() (stats.SeriesHeader, error) {
-	loc, err := loadLocales()
-	if err != nil {
-		return nil, err
-	}
-	return seriesHeader(loc), nil
-}
-
-func seriesHeader(loc *locales) stats.SeriesHeader {
-	h := stats.SeriesHeader{}
-	for _, col := range []string{stats.SeriesMonth, stats.SeriesValue} {
-		h[col] = col
-		for _, tag := range languages {
-			h[strings.ToLower(loc.translator(tag.String()).T("SeriesColumn_"+col))] = col
-		}
-	}
-	return h
-}
 
 // seriesFileField is the file input of the upload form; seriesPasteField
 // the text area a series may be pasted into instead.
@@ -123,7 +101,7 @@ func (s *Server) seriesImport(w http.ResponseWriter, r *http.Request, sess *desk
 	var bad []*stats.RowError
 	if err == nil {
 		var in *tropa.Series
-		in, bad, err = parseSeriesUpload(up, seriesHeader(s.locales), s.newPage(r).now)
+		in, bad, err = parseSeriesUpload(up, s.locales.SeriesHeader(), s.newPage(r).now)
 		if err == nil {
 			err = s.Desk.ImportSeries(r.Context(), sess, in, up.Form.Get("replace") != "")
 		}
@@ -141,7 +119,7 @@ func (s *Server) seriesImport(w http.ResponseWriter, r *http.Request, sess *desk
 func explainRows(p *page, bad []*stats.RowError) []string {
 	var out []string
 	for _, b := range bad {
-		out = append(out, p.T("ImportBadRow", "Line", b.Line, "Reason", p.explain(b.Err)))
+		out = append(out, p.T("ImportBadRow", "Line", b.Line, "Reason", p.Explain(b.Err)))
 	}
 	return out
 }

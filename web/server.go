@@ -8,7 +8,6 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"fmt"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -17,11 +16,10 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"tropa"
+	"tropa/admission"
 	"tropa/desk"
-	"tropa/internal/pow"
+	"tropa/locale"
 )
 
 //go:embed static
@@ -51,11 +49,11 @@ type Config struct {
 	// 0 means photoMemory.
 	PhotoMemory int64
 	// ProofBits is the difficulty of the applicant form's proof of work,
-	// in zero bits per puzzle; 0 is DefaultProofBits.
+	// in zero bits per puzzle; 0 is admission.DefaultProofBits.
 	ProofBits int
 	// IntakeRate is how many submissions a second all applicants together
 	// may start, beyond which they are told at once to come back later;
-	// zero means DefaultIntakeRate. See IntakeRateFor.
+	// zero means admission.DefaultIntakeRate. See admission.IntakeRateFor.
 	IntakeRate float64
 	// TelegramWebhook, when set, takes the updates Telegram posts to the
 	// applicant site's /telegram for the organization's bot.
@@ -63,25 +61,6 @@ type Config struct {
 	// DemoChat, in the demo only, plays a chat with the bot at
 	// /demo/telegram.
 	DemoChat DemoChat
-}
-
-// DefaultIntakeRate is the intake limit of a server not told its machine's
-// capacity, and the least IntakeRateFor gives: about what one core's
-// argon2id work for receipts allows.
-const DefaultIntakeRate = 50
-
-// IntakeRateFor is the intake limit for a machine that derives capacity
-// receipt keys a second. Every submission costs one derivation, so the
-// work, not the limit, must be what bounds a flood: the limit sits a
-// quarter above the capacity. Submissions let through beyond the capacity
-// wait for the KDF (at most its MaxWait, then the applicant is told the
-// desk is busy), so the queue stays bounded by a few seconds of work, and
-// anything beyond the limit is refused at once without costing any. It is
-// never below DefaultIntakeRate: a capacity measured while the machine was
-// busy with something else (starting up, say) must not set it lower than
-// a fixed limit would.
-func IntakeRateFor(capacity float64) float64 {
-	return max(capacity*1.25, DefaultIntakeRate)
 }
 
 // Timeouts are the real server's limits on slow clients. A client that
@@ -108,15 +87,13 @@ const maxHeaderBytes = 16 << 10
 // Server is tropa's HTTP side.
 type Server struct {
 	Config
-	locales   *locales
+	locales   *locale.Catalogs
 	templates templates
-	receipts  *limiter
-	logins    *limiter
-	accounts  *buckets
-	intake    *limiter
+	receipts  *admission.Limiter
+	logins    *admission.Limiter
+	accounts  *admission.Buckets
+	intake    *admission.Intake
 	photos    *budget
-	saturated saturation
-	proof     proofs
 
 	staticHandler http.Handler
 }
@@ -127,12 +104,6 @@ func New(c Config) (*Server, error) {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	if c.ProofBits == 0 {
-		c.ProofBits = DefaultProofBits
-	}
-	if c.ProofBits < 0 || c.ProofBits > pow.MaxBits {
-		return nil, fmt.Errorf("web: proof of work difficulty %d out of range 1 to %d", c.ProofBits, pow.MaxBits)
-	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -140,10 +111,11 @@ func New(c Config) (*Server, error) {
 	if c.PhotoMemory == 0 {
 		c.PhotoMemory = photoMemory
 	}
-	if c.IntakeRate <= 0 {
-		c.IntakeRate = DefaultIntakeRate
+	intake, err := admission.NewIntake(admission.Config{Now: c.Now, Rate: c.IntakeRate, ProofBits: c.ProofBits, Proofs: c.Desk})
+	if err != nil {
+		return nil, err
 	}
-	loc, err := loadLocales()
+	loc, err := locale.Load()
 	if err != nil {
 		return nil, err
 	}
@@ -158,14 +130,12 @@ func New(c Config) (*Server, error) {
 		// Receipt guesses and logins: a person mistyping has room; a
 		// guesser on one network gets about three tries a minute, and all
 		// guessers together twenty a second, which bounds argon2id work.
-		receipts: newLimiter(20*time.Second, 10, 20),
-		logins:   newLimiter(20*time.Second, 10, 10),
+		receipts: admission.NewLimiter(20*time.Second, 10, 20),
+		logins:   admission.NewLimiter(20*time.Second, 10, 10),
 		// Tries at one account, from anywhere: see accountEvery.
-		accounts: newBuckets(accountEvery, accountBurst),
-		intake:   newLimiter(time.Minute, 5, c.IntakeRate),
+		accounts: admission.NewBuckets(accountEvery, accountBurst),
+		intake:   intake,
 		photos:   &budget{free: c.PhotoMemory},
-		proof: proofs{bits: c.ProofBits, spent: pow.NewSpent(proofSpentFor(c.IntakeRate)),
-			unsolved: rate.NewLimiter(unsolvedRate, unsolvedBurst)},
 
 		staticHandler: http.FileServerFS(staticFiles),
 	}, nil

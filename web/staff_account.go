@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"tropa"
+	"tropa/admission"
 	"tropa/desk"
 )
 
@@ -99,12 +100,12 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request, sess *de
 	switch {
 	case next != r.PostForm.Get("repeat"):
 		err = errPasswordMismatch
-	case !s.logins.allow(r, s.Now()):
+	case !s.logins.Allow(clientKey(r), s.Now()):
 		// Each try costs two password derivations, and a wrong current
 		// password is a guess at it.
 		err = errTooMany
 	default:
-		err = busyRetry(s.Desk.ChangePassword(r.Context(), sess, r.PostForm.Get("current"), next), "ErrPasswordBusy")
+		err = admission.BusyRetry(s.Desk.ChangePassword(r.Context(), sess, r.PostForm.Get("current"), next), "ErrPasswordBusy")
 	}
 	if err != nil {
 		return s.accountRefused(w, r, sess, err)
@@ -120,11 +121,11 @@ func (s *Server) keysRotate(w http.ResponseWriter, r *http.Request, sess *desk.S
 		return err
 	}
 	var err error
-	if !s.logins.allow(r, s.Now()) {
+	if !s.logins.Allow(clientKey(r), s.Now()) {
 		// A wrong password here is a guess at it, as at the login.
 		err = errTooMany
 	} else {
-		err = busyRetry(s.Desk.RotateKeys(r.Context(), sess, r.PostForm.Get("password")), "ErrPasswordBusy")
+		err = admission.BusyRetry(s.Desk.RotateKeys(r.Context(), sess, r.PostForm.Get("password")), "ErrPasswordBusy")
 	}
 	if err != nil {
 		return s.accountRefused(w, r, sess, err)

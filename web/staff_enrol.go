@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"tropa/admission"
 	"tropa/desk"
 )
 
@@ -42,10 +43,10 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) error {
 		})
 	}
 	if err != nil {
-		err = busyRetry(err, "ErrPasswordBusy")
+		err = admission.BusyRetry(err, "ErrPasswordBusy")
 		setRetryAfter(w, err)
 		p := s.newPage(r)
-		p.Error = p.explain(err)
+		p.Error = p.Explain(err)
 		p.Data = enrolData{Name: name, MinPassword: desk.MinPasswordLen}
 		s.render(w, s.errorStatus(r, err), "enrol", p)
 		return nil

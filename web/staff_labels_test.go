@@ -27,7 +27,7 @@ func init() {
 func catalogTexts(t *testing.T, lang string) map[string]string {
 	t.Helper()
 	msgs := map[string]string{}
-	for _, name := range []string{"locales/" + lang + ".json", "locales/team." + lang + ".json"} {
+	for _, name := range []string{"../locale/locales/" + lang + ".json", "../locale/locales/team." + lang + ".json"} {
 		data, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"tropa"
+	"tropa/admission"
 	"tropa/desk"
 )
 
@@ -46,10 +47,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	})
 	if err != nil {
-		err = busyRetry(err, "ErrPasswordBusy")
+		err = admission.BusyRetry(err, "ErrPasswordBusy")
 		setRetryAfter(w, err)
 		p := s.newPage(r)
-		p.Error = p.explain(err)
+		p.Error = p.Explain(err)
 		p.Data = loginData{Name: name}
 		s.render(w, s.errorStatus(r, err), "login", p)
 		return nil
@@ -77,11 +78,11 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, sess *desk
 // (EUNAUTHORIZED or EINVALID) uses up one of the account's tries.
 func (s *Server) accountTry(r *http.Request, name string, try func() error) error {
 	now := s.Now()
-	mine, wait := s.accounts.reserve([]byte(name), now)
+	mine, wait := s.accounts.Reserve([]byte(name), now)
 	if wait > 0 {
-		return retryLater(tropa.ERATELIMIT, "ErrTooManyRequests", wait)
+		return admission.RetryLater(tropa.ERATELIMIT, "ErrTooManyRequests", wait)
 	}
-	if !s.logins.allow(r, now) {
+	if !s.logins.Allow(clientKey(r), now) {
 		mine.CancelAt(now)
 		return errTooMany
 	}

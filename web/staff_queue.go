@@ -176,7 +176,7 @@ func (s *Server) caseSearch(w http.ResponseWriter, r *http.Request, sess *desk.S
 	status := http.StatusOK
 	hits, err := s.Desk.Search(r.Context(), sess, query)
 	if tropa.IsCode(err, tropa.EINVALID) {
-		p.Error, status = p.explain(err), s.errorStatus(r, err)
+		p.Error, status = p.Explain(err), s.errorStatus(r, err)
 	} else if err != nil {
 		return err
 	}

@@ -117,7 +117,7 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, sess *desk.Sessi
 	if perr != nil {
 		return perr
 	}
-	p.Error = p.explain(err)
+	p.Error = p.Explain(err)
 	if serr := show(p, s.errorStatus(r, err)); serr != nil {
 		return err
 	}

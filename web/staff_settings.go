@@ -9,6 +9,7 @@ import (
 
 	"tropa"
 	"tropa/desk"
+	"tropa/locale"
 	"tropa/stats"
 )
 
@@ -158,7 +159,7 @@ func (s *Server) showSettings(ctx context.Context, w http.ResponseWriter, sess *
 			ContactAfter: value("retention", "contact_after", strconv.Itoa(policy.ContactAfter)),
 			SpamAfter:    value("retention", "spam_after", strconv.Itoa(policy.SpamAfter)),
 			Was:          policy.Marshal(), Max: tropa.MaxRetentionDays},
-		Proof: proof, Saturated: s.saturated.recent(s.Now()),
+		Proof: proof, Saturated: s.intake.Saturated(),
 		Zone: value("zone", "zone", zone), Now: clockIn(p.now, orgLoc),
 		Figures: figuresView{Threshold: value("figures", "threshold", strconv.Itoa(figures.Threshold)),
 			Exact: figures.Exact, Min: stats.MinThreshold, Max: stats.MaxThreshold}}
@@ -258,9 +259,9 @@ func (s *Server) termRename(w http.ResponseWriter, r *http.Request, sess *desk.S
 
 // postedNames are a term's names as typed, by language.
 func postedNames(r *http.Request) map[string]string {
-	names := make(map[string]string, len(languages))
-	for _, tag := range languages {
-		names[tag.String()] = r.PostForm.Get("name_" + tag.String())
+	names := make(map[string]string)
+	for _, l := range locale.Languages() {
+		names[l] = r.PostForm.Get("name_" + l)
 	}
 	return names
 }

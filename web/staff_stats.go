@@ -111,7 +111,7 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 	period, data, err := statsPeriod(r, p.now, loc)
 	data.MaxMonths = stats.MaxMonths
 	if err != nil {
-		p.Error = p.explain(err)
+		p.Error = p.Explain(err)
 		p.Data = data
 		s.render(w, http.StatusUnprocessableEntity, "stats", p)
 		return nil
@@ -173,7 +173,7 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 		if !correctable(err) {
 			return err
 		}
-		p.Error = p.explain(err)
+		p.Error = p.Explain(err)
 	}
 	if c := data.Series.Chart; c != nil {
 		c.CSV, c.JSON = data.CSV+"&series="+url.QueryEscape(c.Name), data.JSON+"&series="+url.QueryEscape(c.Name)

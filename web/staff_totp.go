@@ -60,7 +60,7 @@ func (s *Server) totpConfirm(w http.ResponseWriter, r *http.Request, sess *desk.
 	if err != nil {
 		setRetryAfter(w, err)
 		p := s.newPage(r)
-		return s.showTOTP(w, r, sess, p.explain(err), s.errorStatus(r, err))
+		return s.showTOTP(w, r, sess, p.Explain(err), s.errorStatus(r, err))
 	}
 	http.Redirect(w, r, "/staff/", http.StatusSeeOther)
 	return nil

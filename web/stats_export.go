@@ -14,6 +14,7 @@ import (
 
 	"tropa"
 	"tropa/desk"
+	"tropa/locale"
 	"tropa/stats"
 )
 
@@ -309,12 +310,12 @@ type StatsReport struct {
 // month is counted once, however many tables use it.
 func NewStatsReport(count func(context.Context, stats.Period) (desk.Figures, error), vocab tropa.Vocabulary,
 	policy desk.FiguresPolicy, lang string) (*StatsReport, error) {
-	loc, err := loadLocales()
+	loc, err := locale.Load()
 	if err != nil {
 		return nil, err
 	}
 	counted := map[string]desk.Figures{}
-	return &StatsReport{p: &page{translator: loc.translator(lang), vocab: vocab}, rule: policy.Rule(),
+	return &StatsReport{p: &page{Catalog: loc.In(lang), vocab: vocab}, rule: policy.Rule(),
 		count: func(ctx context.Context, m stats.Period) (desk.Figures, error) {
 			if f, ok := counted[m.String()]; ok {
 				return f, nil

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"tropa"
+	"tropa/locale"
 )
 
 // FuzzParseNewPerson reads arbitrary bytes as the form that adds someone:
@@ -70,13 +71,13 @@ func FuzzParseOrgIdentity(f *testing.F) {
 		}
 		for lang, name := range o.Names {
 			if name == "" || strings.ContainsAny(name, "\r\n\t") || utf8.RuneCountInString(name) > tropa.MaxOrgNameLen ||
-				!spoken(lang) {
+				!locale.Speaks(lang) {
 				t.Fatalf("%q accepted the name %q in %q", body, name, lang)
 			}
 		}
 		for lang, promise := range o.Promises {
 			if promise == "" || strings.Contains(promise, "\r\n") || utf8.RuneCountInString(promise) > tropa.MaxPromiseLen ||
-				!spoken(lang) {
+				!locale.Speaks(lang) {
 				t.Fatalf("%q accepted the promise %q in %q", body, promise, lang)
 			}
 		}
@@ -85,14 +86,4 @@ func FuzzParseOrgIdentity(f *testing.F) {
 			t.Fatalf("%q stored reads back as %+v, %v; want %+v", body, back, err, o)
 		}
 	})
-}
-
-// spoken reports whether lang is one of the languages tropa speaks.
-func spoken(lang string) bool {
-	for _, tag := range languages {
-		if tag.String() == lang {
-			return true
-		}
-	}
-	return false
 }

@@ -3,13 +3,15 @@ package web
 import (
 	"testing"
 	"time"
+
+	"tropa/locale"
 )
 
 // TestTimeLeft: within two days a deadline reads to the minute; beyond,
 // in days, with the noun as the count needs it, and hours.
 func TestTimeLeft(t *testing.T) {
 	t.Parallel()
-	loc, err := loadLocales()
+	loc, err := locale.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +32,7 @@ func TestTimeLeft(t *testing.T) {
 		"en": {72 * time.Hour: "3 days 0 h left", -49 * time.Hour: "overdue by 2 days 1 h"},
 	}
 	for lang, cases := range tests {
-		p := &page{translator: loc.translator(lang), now: now}
+		p := &page{Catalog: loc.In(lang), now: now}
 		for d, want := range cases {
 			if got := p.TimeLeft(now.Add(d)); got != want {
 				t.Errorf("%s: TimeLeft(now%+v) = %q, want %q", lang, d, got, want)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"tropa"
+	"tropa/admission"
 )
 
 // Forms that carry photos are read part by part into memory with hard caps,
@@ -173,7 +174,7 @@ func (s *Server) readPhotos(w http.ResponseWriter, r *http.Request) (files []tro
 var (
 	errBadForm        = tropa.UserError(tropa.EINVALID, "ErrBadForm", nil)
 	errBodyTooLarge   = tropa.UserError(tropa.ETOOLARGE, "ErrBodyTooLarge", nil)
-	errPhotosBusy     = retryLater(tropa.EBUSY, "ErrPhotosBusy", photosRetry)
+	errPhotosBusy     = admission.RetryLater(tropa.EBUSY, "ErrPhotosBusy", photosRetry)
 	errUploadTooLarge = tropa.UserError(tropa.ETOOLARGE, "ErrUploadTooLarge",
 		map[string]any{"Max": tropa.MaxAttachments, "MiB": tropa.MaxAttachmentSize >> 20})
 )

@@ -5,40 +5,17 @@ import (
 	"time"
 
 	"tropa"
+	"tropa/locale"
 )
-
-func TestPluralForm(t *testing.T) {
-	t.Parallel()
-	loc, err := loadLocales()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := map[string]map[int]string{
-		"ru": {0: "0 часов назад", 1: "1 час назад", 2: "2 часа назад", 4: "4 часа назад", 5: "5 часов назад",
-			11: "11 часов назад", 12: "12 часов назад", 14: "14 часов назад", 21: "21 час назад", 22: "22 часа назад",
-			25: "25 часов назад", 101: "101 час назад", 111: "111 часов назад", 112: "112 часов назад"},
-		"uk": {1: "1 годину тому", 2: "2 години тому", 5: "5 годин тому", 11: "11 годин тому", 21: "21 годину тому",
-			23: "23 години тому", 13: "13 годин тому"},
-		"en": {1: "1 hour ago", 2: "2 hours ago", 5: "5 hours ago", 21: "21 hours ago"},
-	}
-	for lang, counts := range tests {
-		tr := loc.translator(lang)
-		for n, want := range counts {
-			if got := tr.Tn("AgoHours", n); got != want {
-				t.Errorf("%s: %d hours = %q, want %q", lang, n, got, want)
-			}
-		}
-	}
-}
 
 func TestAgo(t *testing.T) {
 	t.Parallel()
-	loc, err := loadLocales()
+	loc, err := locale.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 12, 5, 22, 0, 30, 0, time.UTC)
-	p := &page{translator: loc.translator("ru"), now: now}
+	p := &page{Catalog: loc.In("ru"), now: now}
 	for ago, want := range map[time.Duration]string{
 		10 * time.Second:              "только что",
 		time.Minute:                   "1 минуту назад",

@@ -13,8 +13,8 @@ import (
 
 	"tropa"
 	"tropa/desk"
+	"tropa/locale"
 	"tropa/official"
-	"tropa/web"
 )
 
 // channels makes, checks and publishes the signed list of the
@@ -36,7 +36,7 @@ func (e *cmdEnv) channels(ctx context.Context, args []string) error {
 
 // channelsFlags parses the flags of a channels command, which all take
 // --lang and one file.
-func (e *cmdEnv) channelsFlags(fs *flag.FlagSet, args []string) (*web.Catalog, string, error) {
+func (e *cmdEnv) channelsFlags(fs *flag.FlagSet, args []string) (*locale.Catalog, string, error) {
 	lang := fs.String("lang", "", "language of messages: ru, uk or en (default: from LANG, else en)")
 	if err := e.parseFlags(fs, args); err != nil {
 		return nil, "", err
@@ -45,12 +45,12 @@ func (e *cmdEnv) channelsFlags(fs *flag.FlagSet, args []string) (*web.Catalog, s
 		fs.Usage()
 		return nil, "", fmt.Errorf("%s takes one file", fs.Name())
 	}
-	cat, err := web.NewCatalog(e.language(*lang))
+	cat, err := locale.New(e.language(*lang))
 	return cat, fs.Arg(0), err
 }
 
 // explained is err in the catalog's words when it is meant for people.
-func explained(cat *web.Catalog, err error) error {
+func explained(cat *locale.Catalog, err error) error {
 	var te *tropa.Error
 	if errors.As(err, &te) && te.MessageID != "" {
 		return errors.New(cat.Explain(err))

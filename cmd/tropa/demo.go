@@ -12,7 +12,7 @@ import (
 
 	"tropa"
 	"tropa/desk"
-	"tropa/web"
+	"tropa/locale"
 )
 
 // demoStaff are the demo's fake staff. Their passwords are printed: they
@@ -60,7 +60,7 @@ func (e *cmdEnv) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	text, err := web.NoticeText()
+	text, err := locale.NoticeText()
 	if err != nil {
 		return err
 	}

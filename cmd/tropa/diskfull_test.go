@@ -15,8 +15,8 @@ import (
 
 	"tropa"
 	"tropa/internal/htmlcheck"
+	"tropa/locale"
 	"tropa/store"
-	"tropa/web"
 )
 
 // TestDiskFull serves with every file tropa writes capped a little above
@@ -71,7 +71,7 @@ func TestDiskFull(t *testing.T) {
 
 	for _, lang := range []string{"ru", "uk", "en"} {
 		t.Run(lang, func(t *testing.T) {
-			want, err := web.ErrorText(tropa.UserError(tropa.EUNAVAILABLE, "ErrDiskFull", nil), lang)
+			want, err := locale.ErrorText(tropa.UserError(tropa.EUNAVAILABLE, "ErrDiskFull", nil), lang)
 			if err != nil {
 				t.Fatal(err)
 			}

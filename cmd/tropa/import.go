@@ -17,7 +17,7 @@ import (
 
 	"tropa"
 	"tropa/desk"
-	"tropa/web"
+	"tropa/locale"
 )
 
 const importUsage = `usage: tropa import --data DIR [--dry-run] [--lang ru|uk|en] FILE.csv
@@ -85,7 +85,7 @@ func (e *cmdEnv) importHistory(ctx context.Context, args []string) error {
 		return errors.New("import takes one CSV file")
 	}
 	path := fs.Arg(0)
-	cat, err := web.NewCatalog(e.language(*lang))
+	cat, err := locale.New(e.language(*lang))
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func (e *cmdEnv) language(lang string) string {
 	}
 	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
 		if l := e.getenv(v); len(l) >= 2 {
-			if web.Speaks(l[:2]) {
+			if locale.Speaks(l[:2]) {
 				return l[:2]
 			}
 			return "en"
@@ -281,7 +281,7 @@ func (e *cmdEnv) progress(size int64, doing string) *progressbar.ProgressBar {
 
 // printImportReport says what the file holds: how many requests, by
 // month and by channel.
-func (e *cmdEnv) printImportReport(cat *web.Catalog, rep *importReport) {
+func (e *cmdEnv) printImportReport(cat *locale.Catalog, rep *importReport) {
 	fmt.Fprintln(e.stdout, cat.Text("ImportRows", map[string]any{"N": rep.rows, "Text": rep.withText}))
 	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, cat.Text("ImportByMonth", nil))

@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"tropa"
-	"tropa/web"
+	"tropa/locale"
 )
 
 // FuzzImportCSV feeds the history reader any bytes: it never panics,
@@ -23,7 +23,7 @@ func FuzzImportCSV(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	cat, err := web.NewCatalog("en")
+	cat, err := locale.New("en")
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"tropa"
-	"tropa/web"
+	"tropa/locale"
 )
 
 // historyNames maps what a history file may write in a column to the key
@@ -41,7 +41,7 @@ func newHistoryNames(v tropa.Vocabulary) (historyNames, error) {
 		names[col][name] = key
 	}
 	for _, lang := range []string{"ru", "uk", "en"} {
-		c, err := web.NewCatalog(lang)
+		c, err := locale.New(lang)
 		if err != nil {
 			return nil, err
 		}

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"tropa"
-	"tropa/web"
+	"tropa/locale"
 )
 
 func main() {
@@ -32,7 +32,7 @@ func errorText(err error) string {
 	if !errors.As(err, &e) || e.MessageID == "" {
 		return err.Error()
 	}
-	text, cerr := web.ErrorText(err, "en")
+	text, cerr := locale.ErrorText(err, "en")
 	if cerr != nil {
 		return err.Error()
 	}

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"tropa/desk"
+	"tropa/locale"
 	"tropa/mail"
-	"tropa/web"
 )
 
 // noticeFlags configure how serve notifies staff: the SMTP server that
@@ -57,7 +57,7 @@ func (f noticeFlags) apply(cfg *desk.Config) error {
 	if err != nil {
 		return err
 	}
-	text, err := web.NoticeText()
+	text, err := locale.NoticeText()
 	if err != nil {
 		return err
 	}

@@ -15,10 +15,10 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"tropa/admission"
 	"tropa/internal/pow"
 	"tropa/seal"
 	"tropa/store"
-	"tropa/web"
 )
 
 // proofOn turns the applicant form's proof of work on in the data directory
@@ -190,7 +190,7 @@ func TestProofSolveTime(t *testing.T) {
 	s := startSite(t, proofOn)
 	ctx := startChrome(t)
 	do(t, ctx, "open the form", chromedp.Navigate(s.url))
-	average := float64(pow.Parts) * math.Pow(2, web.DefaultProofBits)
+	average := float64(pow.Parts) * math.Pow(2, admission.DefaultProofBits)
 	for _, rate := range []float64{1, 4, 6} {
 		throttle(t, ctx, rate)
 		var times []time.Duration
@@ -210,7 +210,7 @@ func TestProofSolveTime(t *testing.T) {
 		slices.Sort(times)
 		speed := float64(tries) / total.Seconds()
 		t.Logf("CPU slowed %gx: %d challenges of %d bits: mean %v, p50 %v, p95 %v, max %v; %.0f tries/s, so %.2fs for an average challenge (%.0f tries); fixed loop %.0f ms",
-			rate, runs, web.DefaultProofBits, (total / time.Duration(runs)).Round(time.Millisecond), times[runs/2],
+			rate, runs, admission.DefaultProofBits, (total / time.Duration(runs)).Round(time.Millisecond), times[runs/2],
 			times[(runs*95+99)/100-1], times[runs-1], speed, average/speed, average, loop)
 	}
 }

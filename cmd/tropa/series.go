@@ -11,8 +11,8 @@ import (
 
 	"tropa"
 	"tropa/desk"
+	"tropa/locale"
 	"tropa/stats"
-	"tropa/web"
 )
 
 const seriesUsage = `usage: tropa series import --data DIR --name NAME --source SOURCE [--replace] [--dry-run] [--lang ru|uk|en] FILE.csv
@@ -53,7 +53,7 @@ func (e *cmdEnv) series(ctx context.Context, args []string) error {
 
 // seriesFlags are the flags every series command takes; their catalog is
 // in the language --lang or the locale names.
-func (e *cmdEnv) seriesFlags(name string) (*flag.FlagSet, func(args []string) (database, *web.Catalog, error)) {
+func (e *cmdEnv) seriesFlags(name string) (*flag.FlagSet, func(args []string) (database, *locale.Catalog, error)) {
 	fs := flag.NewFlagSet("series "+name, flag.ContinueOnError)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), seriesUsage)
@@ -61,11 +61,11 @@ func (e *cmdEnv) seriesFlags(name string) (*flag.FlagSet, func(args []string) (d
 	}
 	at := addDatabaseFlags(fs, "data directory")
 	lang := fs.String("lang", "", "language of the report: ru, uk or en (default: from LANG, else en)")
-	return fs, func(args []string) (database, *web.Catalog, error) {
+	return fs, func(args []string) (database, *locale.Catalog, error) {
 		if err := e.parseFlags(fs, args); err != nil {
 			return at, nil, err
 		}
-		cat, err := web.NewCatalog(e.language(*lang))
+		cat, err := locale.New(e.language(*lang))
 		return at, cat, err
 	}
 }
@@ -125,11 +125,12 @@ func (e *cmdEnv) seriesImport(ctx context.Context, args []string) error {
 
 // readSeriesFile reads the series file at path, reporting each bad row
 // on standard error; it fails unless every row is good.
-func (e *cmdEnv) readSeriesFile(cat *web.Catalog, path string, now time.Time) (*tropa.Series, error) {
-	header, err := web.SeriesHeader()
+func (e *cmdEnv) readSeriesFile(cat *locale.Catalog, path string, now time.Time) (*tropa.Series, error) {
+	cs, err := locale.Load()
 	if err != nil {
 		return nil, err
 	}
+	header := cs.SeriesHeader()
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -180,7 +181,7 @@ func (e *cmdEnv) seriesList(ctx context.Context, args []string) error {
 }
 
 // seriesSpan says which months a series has: "2023-09 – 2024-08 (12)".
-func seriesSpan(cat *web.Catalog, s tropa.Series) string {
+func seriesSpan(cat *locale.Catalog, s tropa.Series) string {
 	if len(s.Values) == 0 {
 		return "0"
 	}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"tropa/admission"
 	"tropa/desk"
 	"tropa/web"
 )
@@ -127,7 +128,7 @@ func (e *cmdEnv) listenAndServe(ctx context.Context, d *desk.Desk, at listen, re
 	logger := e.logger()
 	if at.intakeRate <= 0 {
 		capacity := d.Capacity(ctx, capacityTime)
-		at.intakeRate = web.IntakeRateFor(capacity)
+		at.intakeRate = admission.IntakeRateFor(capacity)
 		logger.Info("intake limit set from argon2id capacity", "derivations_per_s", int(capacity),
 			"submissions_per_s", int(at.intakeRate))
 	}

@@ -9,6 +9,7 @@ import (
 
 	"tropa"
 	"tropa/desk"
+	"tropa/locale"
 	"tropa/stats"
 	"tropa/web"
 )
@@ -50,13 +51,13 @@ func (e *cmdEnv) stats(ctx context.Context, args []string) error {
 		return err
 	}
 	*lang = e.language(*lang)
-	if !web.Speaks(*lang) {
+	if !locale.Speaks(*lang) {
 		return errors.New("--lang: choose en, ru or uk")
 	}
 	if err := e.printStats(ctx, at, statsFlags{from: *from, to: *to, by: *by, compare: *compare, format: *format, lang: *lang, series: *series}); err != nil {
 		var te *tropa.Error
 		if errors.As(err, &te) && te.MessageID != "" {
-			if text, terr := web.ErrorText(err, *lang); terr == nil {
+			if text, terr := locale.ErrorText(err, *lang); terr == nil {
 				return errors.New(text)
 			}
 		}

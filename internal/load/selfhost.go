@@ -14,6 +14,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"tropa"
+	"tropa/admission"
 	"tropa/desk"
 	"tropa/seal"
 	"tropa/store"
@@ -66,7 +67,7 @@ func selfHost(ctx context.Context, o *Options) (h *host, err error) {
 		return nil, err
 	}
 	srv, err := web.New(web.Config{Desk: d, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		IntakeRate: web.IntakeRateFor(d.Capacity(ctx, capacityTime))})
+		IntakeRate: admission.IntakeRateFor(d.Capacity(ctx, capacityTime))})
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ func BenchmarkVerify(b *testing.B) {
 }
 
 // What a client pays to solve a challenge of the web form's default
-// difficulty (web.DefaultProofBits), natively; the page's script is slower.
+// difficulty (admission.DefaultProofBits), natively; the page's script is slower.
 func BenchmarkSolve15(b *testing.B) {
 	for b.Loop() {
 		Solve(Issue(testKey, 15, testNow).Token(), 15)

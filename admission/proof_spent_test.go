@@ -1,4 +1,4 @@
-package web
+package admission
 
 import (
 	"testing"
@@ -15,16 +15,16 @@ func TestProofSpentHoldsAnHourOfIntake(t *testing.T) {
 	t.Parallel()
 	const rate = 120
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	s, err := New(Config{IntakeRate: rate})
+	in, err := NewIntake(Config{Rate: rate})
 	if err != nil {
 		t.Fatal(err)
 	}
 	key := make([]byte, 32)
-	admitted := int(rate*proofValidity.Seconds()) + 2*rate
+	admitted := int(rate*ProofValidity.Seconds()) + 2*rate
 	for i := range admitted {
 		now := start.Add(time.Duration(i) * time.Second / rate)
 		c := pow.Issue(key, DefaultProofBits, now)
-		if err := s.proof.spent.Spend(c, c.Issued.Add(proofValidity), now); err != nil {
+		if err := in.proof.spent.Spend(c, c.Issued.Add(ProofValidity), now); err != nil {
 			t.Fatalf("spend %d of %d in an hour at %d a second: %v", i+1, admitted, rate, err)
 		}
 	}
