@@ -237,7 +237,10 @@ type Message struct {
 
 // Thread is a request opened with its case key.
 type Thread struct {
-	Request  Request
-	Contact  string
+	Request Request
+	Contact string
+	// Chat is the Telegram chat the applicant writes from, 0 if none: the
+	// way staff replies reach him there. It is a contact like Contact.
+	Chat     int64
 	Messages []Message
 }

@@ -1,0 +1,34 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"tropa"
+)
+
+// LinkChat seals a Telegram chat to a request, replacing the one it had,
+// and keeps l's inbound key pair only if the request has none yet: two
+// links made at once by two nodes leave one key pair, the first. It
+// audits l.Audit in the same transaction, and returns ENOTFOUND if there
+// is no such request.
+func (db *DB) LinkChat(ctx context.Context, l *tropa.ChatLink) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := mustAffect(tx.ExecContext(ctx, `UPDATE requests SET sealed_chat = $1, sealed_chat_key = $2,
+			sealed_inbound_identity = CASE WHEN inbound_recipient IS NULL THEN $3 ELSE sealed_inbound_identity END,
+			inbound_recipient = COALESCE(inbound_recipient, $4)
+			WHERE id = $5`, l.SealedChat, l.SealedChatKey, l.SealedInboundIdentity, nullable(l.InboundRecipient),
+			l.RequestID)); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, l.Audit)
+	})
+}
+
+// nullable is s, or NULL when s is empty.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
