@@ -51,6 +51,8 @@ type MessageRecord struct {
 	// attachments are sealed under, wrapped to the request's inbound
 	// public key.
 	WrappedKey []byte
+	// Delivery is how far a staff reply got to the applicant's chat.
+	Delivery Delivery
 	// Attachments are written with the message.
 	Attachments []AttachmentRecord
 }
@@ -398,6 +400,10 @@ type RequestStore interface {
 	// the request an inbound key pair unless it has one, with its audit
 	// event, in one transaction.
 	LinkChat(ctx context.Context, l *ChatLink) error
+	// SetDelivery notes how far a reply got to the applicant's chat. A
+	// reply no longer pending stays as it is; one that no longer exists
+	// is ENOTFOUND.
+	SetDelivery(ctx context.Context, messageID string, d Delivery) error
 }
 
 // ChatLink is what linking a Telegram chat to a request writes.

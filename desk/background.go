@@ -26,6 +26,7 @@ func (d *Desk) Run(ctx context.Context) {
 	wg.Go(func() { d.every(ctx, sweepEvery, d.sweepOnce) })
 	wg.Go(func() { d.every(ctx, retentionEvery, d.retentionOnce()) })
 	wg.Go(func() { d.every(ctx, noticeEvery, d.notifyOnce) })
+	wg.Go(func() { d.every(ctx, deliverEvery, d.deliverOnce) })
 	wg.Go(func() {
 		d.RunReclaims(ctx, func(err error) { d.cfg.Logger.Error("reclaim", "err", err) })
 	})
@@ -69,6 +70,12 @@ func (d *Desk) retentionOnce() func(context.Context) {
 		if err != nil && ctx.Err() == nil {
 			d.cfg.Logger.Error("retention", "err", err)
 		}
+	}
+}
+
+func (d *Desk) deliverOnce(ctx context.Context) {
+	if err := d.DeliverOnce(ctx); err != nil && ctx.Err() == nil {
+		d.cfg.Logger.Error("replies to chats", "err", err)
 	}
 }
 

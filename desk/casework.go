@@ -47,6 +47,7 @@ func (d *Desk) OpenCase(ctx context.Context, s *Session, requestID string) (*tro
 	if err != nil {
 		return nil, err
 	}
+	d.requeue(thread)
 	c := &tropa.Case{Thread: *thread}
 	if c.Details, err = openDetails(key, rr); err != nil {
 		return nil, err
@@ -102,9 +103,29 @@ func (d *Desk) write(ctx context.Context, s *Session, requestID string, author t
 		return err
 	}
 	now := d.now()
-	return d.addMessage(ctx, key, tropa.Message{RequestID: requestID, Author: author, StaffID: s.Staff.ID,
-		CreatedAt: now, Body: body}, nil,
-		&tropa.AuditEvent{At: now, Actor: s.Staff.ID, Action: action, RequestID: requestID})
+	m := d.sealMessage(key, tropa.Message{RequestID: requestID, Author: author, StaffID: s.Staff.ID,
+		CreatedAt: now, Body: body}, nil)
+	var chat int64
+	if author == tropa.AuthorStaff && d.cfg.Chats != nil {
+		rr, err := d.cfg.Store.RequestByID(ctx, requestID)
+		if err != nil {
+			return err
+		}
+		if chat, err = openChat(key, rr); err != nil {
+			return err
+		}
+		if chat != 0 {
+			m.Delivery = tropa.DeliveryPending
+		}
+	}
+	if err := d.cfg.Store.AddMessage(ctx, m, &tropa.AuditEvent{At: now, Actor: s.Staff.ID, Action: action,
+		RequestID: requestID}); err != nil {
+		return err
+	}
+	if chat != 0 {
+		d.outbox.add(outgoing{requestID: requestID, messageID: m.ID, chat: chat, text: body})
+	}
+	return nil
 }
 
 // caseKey unwraps a case's key for a staff member whose role allows p.

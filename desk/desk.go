@@ -49,6 +49,9 @@ type Config struct {
 	// StaffURL is the staff site's address as staff reach it, ending in
 	// "/": the link in notices.
 	StaffURL string
+	// Chats sends staff replies to applicants' Telegram chats; nil, and
+	// replies wait for the receipt alone.
+	Chats ChatSender
 }
 
 // Desk is tropa's use-cases. Its configuration is its own: commands and
@@ -60,6 +63,8 @@ type Desk struct {
 	reclaimWanted chan struct{}
 	// chats links Telegram chats to their requests, in memory only.
 	chats *chatLinks
+	// outbox holds the replies this node is to send to chats.
+	outbox *outbox
 }
 
 // New returns a Desk, filling unset fields with tropa's defaults.
@@ -94,7 +99,7 @@ func New(c Config) *Desk {
 	if c.NoticeText == nil {
 		c.NoticeText = plainNotice
 	}
-	return &Desk{cfg: c, reclaimWanted: make(chan struct{}, 1), chats: newChatLinks()}
+	return &Desk{cfg: c, reclaimWanted: make(chan struct{}, 1), chats: newChatLinks(), outbox: newOutbox()}
 }
 
 func (d *Desk) now() time.Time {
@@ -151,7 +156,7 @@ func (d *Desk) openThread(ctx context.Context, rr *tropa.RequestRecord, key *sea
 			return nil, err
 		}
 		t.Messages = append(t.Messages, tropa.Message{ID: m.ID, RequestID: m.RequestID, Author: m.Author,
-			StaffID: m.StaffID, CreatedAt: at, Body: body, Attachments: attachments[m.ID]})
+			StaffID: m.StaffID, CreatedAt: at, Body: body, Attachments: attachments[m.ID], Delivery: m.Delivery})
 	}
 	exactThreadTimes(t)
 	return t, nil

@@ -118,6 +118,7 @@ func (d *Desk) eraseContact(ctx context.Context, requestID, actor string) error 
 		return err
 	}
 	d.chats.drop(requestID)
+	d.outbox.drop(requestID)
 	d.ReclaimSoon()
 	return nil
 }

@@ -25,6 +25,19 @@ func (db *DB) LinkChat(ctx context.Context, l *tropa.ChatLink) error {
 	})
 }
 
+// SetDelivery notes how far a reply got to the applicant's chat: only a
+// pending one changes, so that a late answer from a node that sent it
+// twice does not undo what another noted.
+func (db *DB) SetDelivery(ctx context.Context, messageID string, d tropa.Delivery) error {
+	n, err := affected(db.write.ExecContext(ctx, `UPDATE messages SET delivery = $1 WHERE id = $2 AND delivery = $3`,
+		string(d), messageID, string(tropa.DeliveryPending)))
+	if err != nil || n > 0 {
+		return err
+	}
+	var one int
+	return mapErr(db.read.QueryRowContext(ctx, `SELECT 1 FROM messages WHERE id = $1`, messageID).Scan(&one))
+}
+
 // nullable is s, or NULL when s is empty.
 func nullable(s string) any {
 	if s == "" {

@@ -172,7 +172,7 @@ func (db *DB) Messages(ctx context.Context, requestID string, withNotes bool) ([
 		notes, args = ` AND author <> $2`, append(args, string(tropa.AuthorNote))
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT id, request_id, author, COALESCE(staff_id, ''), created_at, sealed_at,
-		sealed_body, wrapped_key FROM messages WHERE request_id = $1`+notes+` ORDER BY seq, id`, args...)
+		sealed_body, wrapped_key, delivery FROM messages WHERE request_id = $1`+notes+` ORDER BY seq, id`, args...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -180,12 +180,13 @@ func (db *DB) Messages(ctx context.Context, requestID string, withNotes bool) ([
 	var list []tropa.MessageRecord
 	for rows.Next() {
 		var m tropa.MessageRecord
-		var author string
+		var author, delivery string
 		var created int64
-		if err := rows.Scan(&m.ID, &m.RequestID, &author, &m.StaffID, &created, &m.SealedAt, &m.SealedBody, &m.WrappedKey); err != nil {
+		if err := rows.Scan(&m.ID, &m.RequestID, &author, &m.StaffID, &created, &m.SealedAt, &m.SealedBody, &m.WrappedKey,
+			&delivery); err != nil {
 			return nil, mapErr(err)
 		}
-		m.Author = tropa.Author(author)
+		m.Author, m.Delivery = tropa.Author(author), tropa.Delivery(delivery)
 		m.CreatedAt = fromMicros(created)
 		list = append(list, m)
 	}
@@ -242,9 +243,10 @@ func insertMessage(ctx context.Context, tx *sql.Tx, m *tropa.MessageRecord) erro
 		staffID = m.StaffID
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO messages (id, request_id, author, staff_id, created_at, sealed_at, sealed_body,
-		wrapped_key, seq)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE request_id = $2))`,
-		m.ID, m.RequestID, string(m.Author), staffID, day(m.CreatedAt), m.SealedAt, m.SealedBody, m.WrappedKey)
+		wrapped_key, delivery, seq)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE request_id = $2))`,
+		m.ID, m.RequestID, string(m.Author), staffID, day(m.CreatedAt), m.SealedAt, m.SealedBody, m.WrappedKey,
+		string(m.Delivery))
 	if err != nil {
 		return mapErr(err)
 	}

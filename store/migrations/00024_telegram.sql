@@ -22,8 +22,13 @@ ALTER TABLE requests ADD COLUMN sealed_inbound_identity BYTEA;
 -- NULL for a message sealed under the case key; the message's key wrapped
 -- to the inbound public key for one that arrived by the inbound key.
 ALTER TABLE messages ADD COLUMN wrapped_key BYTEA;
+-- How far a staff reply got to the applicant's chat: '' for one not sent
+-- to a chat, 'pending', 'sent', or 'blocked' when he blocked the bot. What
+-- waits to be sent is kept only in the memory of the node that sends it.
+ALTER TABLE messages ADD COLUMN delivery TEXT NOT NULL DEFAULT '';
 
 -- +goose Down
+ALTER TABLE messages DROP COLUMN delivery;
 ALTER TABLE messages DROP COLUMN wrapped_key;
 ALTER TABLE requests DROP COLUMN sealed_inbound_identity;
 ALTER TABLE requests DROP COLUMN inbound_recipient;
