@@ -53,7 +53,7 @@ func (c *fakeChats) took() []sentChat {
 // retryAfter is Telegram's 429: too many messages, try again after.
 type retryAfter time.Duration
 
-func (r retryAfter) Error() string              { return "too many requests" }
+func (r retryAfter) Error() string             { return "too many requests" }
 func (r retryAfter) RetryAfter() time.Duration { return time.Duration(r) }
 
 // chatDesk is a desk of the fixture's database that sends replies to chats
