@@ -103,11 +103,21 @@ func (d *Desk) write(ctx context.Context, s *Session, requestID string, author t
 		return err
 	}
 	now := d.now()
-	m := d.sealMessage(key, tropa.Message{RequestID: requestID, Author: author, StaffID: s.Staff.ID,
-		CreatedAt: now, Body: body}, nil)
+	return d.addStaffMessage(ctx, key, tropa.Message{RequestID: requestID, Author: author, StaffID: s.Staff.ID,
+		CreatedAt: now, Body: body}, &tropa.AuditEvent{At: now, Actor: s.Staff.ID, Action: action, RequestID: requestID})
+}
+
+// addStaffMessage seals and stores a staff member's message with ev. A
+// reply to a request that has a chat is marked pending and handed to the
+// outbox, with the chat its case key opens.
+func (d *Desk) addStaffMessage(ctx context.Context, key *seal.Key, msg tropa.Message, ev *tropa.AuditEvent) error {
+	if err := tropa.ValidateText(msg.Body, "message", 1, tropa.MaxMessageLen); err != nil {
+		return err
+	}
+	m := d.sealMessage(key, msg, nil)
 	var chat int64
-	if author == tropa.AuthorStaff && d.cfg.Chats != nil {
-		rr, err := d.cfg.Store.RequestByID(ctx, requestID)
+	if msg.Author == tropa.AuthorStaff && d.cfg.Chats != nil {
+		rr, err := d.cfg.Store.RequestByID(ctx, msg.RequestID)
 		if err != nil {
 			return err
 		}
@@ -118,12 +128,11 @@ func (d *Desk) write(ctx context.Context, s *Session, requestID string, author t
 			m.Delivery = tropa.DeliveryPending
 		}
 	}
-	if err := d.cfg.Store.AddMessage(ctx, m, &tropa.AuditEvent{At: now, Actor: s.Staff.ID, Action: action,
-		RequestID: requestID}); err != nil {
+	if err := d.cfg.Store.AddMessage(ctx, m, ev); err != nil {
 		return err
 	}
 	if chat != 0 {
-		d.outbox.add(outgoing{requestID: requestID, messageID: m.ID, chat: chat, text: body})
+		d.outbox.add(outgoing{requestID: msg.RequestID, messageID: m.ID, chat: chat, text: msg.Body})
 	}
 	return nil
 }

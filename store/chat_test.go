@@ -154,3 +154,43 @@ func testUpgradeToChats(t *testing.T, b storetest.Backend) {
 		t.Errorf("linked after the upgrade = %+v, want the chat and the key pair", rr)
 	}
 }
+
+// TestSetDelivery notes how far a reply got to a chat: once it is no
+// longer pending, a late answer changes nothing.
+func TestSetDelivery(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, testSetDelivery)
+}
+
+func testSetDelivery(t *testing.T, b storetest.Backend) {
+	t.Parallel()
+	ctx := context.Background()
+	db := mustOpenStore(t, b)
+	n := mustAge(t, db, aged{created: base, disposition: tropa.DispositionCase})
+	m := &tropa.MessageRecord{ID: tropa.NewID(), RequestID: n.Request.ID, Author: tropa.AuthorStaff, StaffID: "alice",
+		CreatedAt: base, SealedBody: []byte("sealed reply"), Delivery: tropa.DeliveryPending}
+	if err := db.AddMessage(ctx, m, nil); err != nil {
+		t.Fatalf("AddMessage: %v", err)
+	}
+	delivery := func() tropa.Delivery {
+		msgs, err := db.Messages(ctx, n.Request.ID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return msgs[len(msgs)-1].Delivery
+	}
+	if got := delivery(); got != tropa.DeliveryPending {
+		t.Fatalf("delivery = %q, want pending", got)
+	}
+	for _, d := range []tropa.Delivery{tropa.DeliverySent, tropa.DeliveryBlocked} {
+		if err := db.SetDelivery(ctx, m.ID, d); err != nil {
+			t.Fatalf("SetDelivery(%q): %v", d, err)
+		}
+	}
+	if got := delivery(); got != tropa.DeliverySent {
+		t.Errorf("delivery = %q, want the first answer, sent", got)
+	}
+	if err := db.SetDelivery(ctx, tropa.NewID(), tropa.DeliverySent); !tropa.IsCode(err, tropa.ENOTFOUND) {
+		t.Errorf("SetDelivery(unknown) = %v, want ENOTFOUND", err)
+	}
+}
