@@ -10,12 +10,16 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
 
 	"tropa"
 	"tropa/desk"
@@ -26,7 +30,8 @@ import (
 
 // TestSeizedDiskTelegram puts Telegram requests through the desk as the bot
 // does (a request made in a chat, messages and a photo that arrive by the
-// chat, the chat linked again by receipt after a restart, /status, /delete),
+// chat, the chat linked again by receipt after a restart, /status, /delete,
+// a staff reply sent to the chat and one waiting while Telegram is down),
 // backs the database up and restores the backup, then reads every byte of
 // the data directory, its write-ahead log, the backup and the restored
 // database, as a seizer would: no chat id is there in any form, neither in
@@ -39,6 +44,9 @@ func TestSeizedDiskTelegram(t *testing.T) {
 	const adminPassword = "admin password 51c2 for the backup"
 	mustRun(t, "", "init", "--data", dir)
 	mustRun(t, adminPassword+"\n", "user", "add", "--data", dir, "--name", "anna", "--role", "admin", "--password-stdin")
+	const staffPassword = "caseworker password 0d3a for replies"
+	enrolCode := enrolCodeIn(t, mustRun(t, staffPassword+"\n", "user", "add", "--data", dir, "--name", "olga", "--role",
+		"caseworker", "--password-stdin"))
 
 	const chat, erased int64 = 7123456789, 7123450001
 	markers := map[string]string{
@@ -47,13 +55,16 @@ func TestSeizedDiskTelegram(t *testing.T) {
 		"linked":   "MARKER-TGLINKED-07e5c2 после перезапуска",
 		"erased":   "MARKER-TGERASED-e61f40 удалите меня",
 		"photo":    "MARKER-TGPHOTO-9d24b8 повестка.jpg",
+		"waiting":  "MARKER-TGWAITING-5b3e19 встреча у моста",
+		"sent":     "MARKER-TGSENT-c28f70 мы на связи",
 	}
 	db, err := store.Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	chats := &downChats{}
 	newDesk := func() *desk.Desk {
-		return desk.New(desk.Config{Store: db, KDF: seal.NewKDF(1), ReceiptParams: seal.TestParams})
+		return desk.New(desk.Config{Store: db, KDF: seal.NewKDF(1), ReceiptParams: seal.TestParams, Chats: chats})
 	}
 	d := newDesk()
 	sub := func(message string) *desk.Checked {
@@ -80,6 +91,24 @@ func TestSeizedDiskTelegram(t *testing.T) {
 	}
 	if _, err := d.ChatStatus(ctx, chat); err != nil {
 		t.Fatalf("ChatStatus: %v", err)
+	}
+	// A reply sent while Telegram answers, and one that waits for it.
+	olga := enrolledSession(t, d, "olga", staffPassword, enrolCode)
+	th, err := d.ApplicantThread(ctx, receipt.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{markers["sent"], markers["waiting"]} {
+		if err := d.Reply(ctx, olga, th.Request.ID, m); err != nil {
+			t.Fatalf("Reply: %v", err)
+		}
+		if err := d.DeliverOnce(ctx); err != nil {
+			t.Fatalf("DeliverOnce: %v", err)
+		}
+		chats.down = true
+	}
+	if len(chats.sent) != 1 || chats.sent[0] != markers["sent"] {
+		t.Fatalf("sent %q, want the first reply alone", chats.sent)
 	}
 	if _, err := d.SubmitChat(ctx, erased, sub(markers["erased"])); err != nil {
 		t.Fatalf("SubmitChat: %v", err)
@@ -147,6 +176,43 @@ func foundUnder(t *testing.T, root, s string) bool {
 		t.Fatal(err)
 	}
 	return found
+}
+
+// downChats takes replies for Telegram until it is down.
+type downChats struct {
+	down bool
+	sent []string
+}
+
+func (c *downChats) SendChat(_ context.Context, _ int64, text string) error {
+	if c.down {
+		return errors.New("telegram unreachable")
+	}
+	c.sent = append(c.sent, text)
+	return nil
+}
+
+// enrolledSession logs a staff member in for the first time and enrols
+// their TOTP, as the login pages do.
+func enrolledSession(t *testing.T, d *desk.Desk, name, password, enrolCode string) *desk.Session {
+	t.Helper()
+	ctx := context.Background()
+	s, err := d.Login(ctx, name, password, "")
+	if err != nil {
+		t.Fatalf("Login: %v", err)
+	}
+	key, err := d.PendingTOTP(ctx, s)
+	if err != nil {
+		t.Fatalf("PendingTOTP: %v", err)
+	}
+	code, err := totp.GenerateCode(key.Secret(), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.ConfirmTOTP(ctx, s, enrolCode, code); err != nil {
+		t.Fatalf("ConfirmTOTP: %v", err)
+	}
+	return s
 }
 
 // chatForms are the forms a chat id could take in a file: as text in
