@@ -20,9 +20,8 @@ func insertCall(ctx context.Context, tx *sql.Tx, requestID string, c tropa.CallR
 	}
 	// Taking his call is answering him: it dates the first reply, as a
 	// message to him does.
-	if _, err := tx.ExecContext(ctx, `UPDATE requests SET first_reply_at = $1 WHERE id = $2 AND first_reply_at = 0`,
-		day(c.At), requestID); err != nil {
-		return mapErr(err)
+	if err := noteFirstReply(ctx, tx, requestID, day(c.At)); err != nil {
+		return err
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO call_hours (hour, calls) VALUES ($1, 1)
 		ON CONFLICT (hour) DO UPDATE SET calls = call_hours.calls + 1`, micros(c.At.UTC().Truncate(time.Hour)))

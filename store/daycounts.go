@@ -11,11 +11,12 @@ import (
 	"tropa"
 )
 
-// counted is what the figures read of a request: its days and the columns
-// they count it by.
+// counted is what the figures read of a request: its days, the columns
+// they count it by, and whether its wait to an outcome counts.
 type counted struct {
 	created, closed                                int64
 	kind, channel, situation, disposition, outcome string
+	timed                                          bool
 }
 
 // dayKey is one count of day_counts: of the requests of day whose what
@@ -42,6 +43,9 @@ func (c dayCounts) add(r counted, sign int) {
 	}
 	if r.closed != 0 && r.disposition == string(tropa.DispositionCase) && r.outcome != "" {
 		c[dayKey{utcDay(r.closed), "outcome", r.outcome}] += sign
+		if r.timed {
+			c[dayKey{utcDay(r.closed), waitOutcome, waited(r.created, r.closed)}] += sign
+		}
 	}
 }
 
@@ -92,9 +96,9 @@ func (db *DB) recount(ctx context.Context, tx *sql.Tx, u *tropa.CaseUpdate) erro
 		lock = ` FOR UPDATE`
 	}
 	var was counted
-	err := tx.QueryRowContext(ctx, `SELECT created_at, closed_at, kind, channel, situation, disposition, outcome
+	err := tx.QueryRowContext(ctx, `SELECT created_at, closed_at, kind, channel, situation, disposition, outcome, timed
 		FROM requests WHERE id = $1`+lock, u.RequestID).Scan(&was.created, &was.closed, &was.kind, &was.channel,
-		&was.situation, &was.disposition, &was.outcome)
+		&was.situation, &was.disposition, &was.outcome, &was.timed)
 	if err == sql.ErrNoRows {
 		return nil
 	} else if err != nil {

@@ -1,54 +1,47 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
-	"maps"
-	"slices"
-	"strings"
+	"strconv"
 	"time"
 
 	"tropa"
 )
 
-// What the rows of reply_times count.
+// What day_counts counts of waits: first replies on a day, and cases
+// closed with an outcome on a day, by the whole days since the request's
+// day.
 const (
-	timeReply   = "reply"
-	timeOutcome = "outcome"
+	waitReply   = "reply_wait"
+	waitOutcome = "outcome_wait"
 )
 
 // ReplyTimes counts the first replies and the closings with an outcome
-// from from until to by whole days since the request came, from the
-// requests kept and the anonymous counts of those retention deleted.
-// Only requests marked timed count: not imported history, nor requests
-// from before first replies were noted.
+// from from until to by whole days since the request came, from
+// day_counts, where they were counted when written, so that retention
+// changes nothing. Only requests marked timed count: not imported
+// history, nor requests from before first replies were noted.
 func (db *DB) ReplyTimes(ctx context.Context, from, to time.Time) (tropa.ReplyTimes, error) {
 	t := tropa.ReplyTimes{FirstReply: map[int]int{}, Outcome: map[int]int{}}
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
-	if err != nil {
-		return t, mapErr(err)
-	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT 'reply', (first_reply_at - created_at) / 86400000000, COUNT(*) FROM requests
-		WHERE timed AND first_reply_at >= $1 AND first_reply_at < $2 AND first_reply_at <> 0
-		GROUP BY (first_reply_at - created_at) / 86400000000
-		UNION ALL SELECT 'outcome', (closed_at - created_at) / 86400000000, COUNT(*) FROM requests
-		WHERE timed AND closed_at >= $1 AND closed_at < $2 AND closed_at <> 0 AND disposition = $3 AND outcome <> ''
-		GROUP BY (closed_at - created_at) / 86400000000
-		UNION ALL SELECT what, days, CAST(SUM(n) AS BIGINT) FROM reply_times WHERE day >= $1 AND day < $2 GROUP BY what, days`,
-		micros(from), micros(to), string(tropa.DispositionCase))
+	rows, err := db.read.QueryContext(ctx, `SELECT what, key, CAST(SUM(n) AS BIGINT) FROM day_counts
+		WHERE day >= $1 AND day < $2 AND what IN ($3, $4) GROUP BY what, key`,
+		micros(from), micros(to), waitReply, waitOutcome)
 	if err != nil {
 		return t, mapErr(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var what string
-		var days, n int
-		if err := rows.Scan(&what, &days, &n); err != nil {
+		var what, key string
+		var n int
+		if err := rows.Scan(&what, &key, &n); err != nil {
 			return t, mapErr(err)
 		}
-		if what == timeReply {
+		days, err := strconv.Atoi(key)
+		if err != nil {
+			return t, tropa.Errorf(tropa.EINTERNAL, "day_counts: a wait of %q days", key)
+		}
+		if what == waitReply {
 			t.FirstReply[days] += n
 		} else {
 			t.Outcome[days] += n
@@ -57,52 +50,25 @@ func (db *DB) ReplyTimes(ctx context.Context, from, to time.Time) (tropa.ReplyTi
 	return t, mapErr(rows.Err())
 }
 
-// addToReplyTimes adds the times of requests about to be deleted to the
-// anonymous counts, by UTC day of the reply or closing, in the shape
-// ReplyTimes reads them.
-func addToReplyTimes(ctx context.Context, tx *sql.Tx, ids []string) error {
-	if len(ids) == 0 {
+// noteFirstReply dates request id's first reply at, unless it has one,
+// and counts the wait in day_counts if the request's times count.
+func noteFirstReply(ctx context.Context, tx *sql.Tx, id string, at int64) error {
+	var created int64
+	var timed bool
+	err := tx.QueryRowContext(ctx, `UPDATE requests SET first_reply_at = $1 WHERE id = $2 AND first_reply_at = 0
+		RETURNING created_at, timed`, at, id).Scan(&created, &timed)
+	switch {
+	case err == sql.ErrNoRows:
+		return nil
+	case err != nil:
+		return mapErr(err)
+	case !timed:
 		return nil
 	}
-	type key struct {
-		day  int64
-		what string
-		days int64
-	}
-	var q sqlBuilder
-	in := q.in(ids)
-	rows, err := tx.QueryContext(ctx, `SELECT created_at, first_reply_at, closed_at, disposition, outcome FROM requests
-		WHERE timed AND id `+in, q.args...)
-	if err != nil {
-		return mapErr(err)
-	}
-	defer rows.Close()
-	counts := map[key]int{}
-	for rows.Next() {
-		var created, replied, closed int64
-		var disposition, outcome string
-		if err := rows.Scan(&created, &replied, &closed, &disposition, &outcome); err != nil {
-			return mapErr(err)
-		}
-		if replied != 0 {
-			counts[key{replied, timeReply, (replied - created) / microsPerDay}]++
-		}
-		if closed != 0 && disposition == string(tropa.DispositionCase) && outcome != "" {
-			counts[key{closed, timeOutcome, (closed - created) / microsPerDay}]++
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return mapErr(err)
-	}
-	rows.Close()
-	// In one order on every node, as addToCounts writes.
-	for _, k := range slices.SortedFunc(maps.Keys(counts), func(a, b key) int {
-		return cmp.Or(cmp.Compare(a.day, b.day), strings.Compare(a.what, b.what), cmp.Compare(a.days, b.days))
-	}) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO reply_times (day, what, days, n) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (day, what, days) DO UPDATE SET n = reply_times.n + excluded.n`, k.day, k.what, k.days, counts[k]); err != nil {
-			return mapErr(err)
-		}
-	}
-	return nil
+	return dayCounts{{utcDay(at), waitReply, waited(created, at)}: 1}.write(ctx, tx)
+}
+
+// waited is the key of a wait from the request's day to then's.
+func waited(created, then int64) string {
+	return strconv.FormatInt((utcDay(then)-utcDay(created))/microsPerDay, 10)
 }

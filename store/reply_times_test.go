@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -86,6 +87,11 @@ func testReplyTimes(t *testing.T, b storetest.Backend) {
 	}
 	write(ir.Request.ID, tropa.AuthorStaff, d(2))
 
+	// Closed with an outcome, then reopened: it has none yet.
+	reopened := request(d(0))
+	closeAs(reopened, d(2), tropa.DispositionCase, tropa.OutcomeSurrendered)
+	mustUpdateCase(t, s, &tropa.CaseUpdate{RequestID: reopened, At: d(4), ClosedAt: &time.Time{}, Stage: ptr(tropa.StageExitPlan)})
+
 	want := tropa.ReplyTimes{FirstReply: map[int]int{0: 1, 2: 2, 4: 1, 1: 1}, Outcome: map[int]int{3: 1}}
 	check := func(when string) {
 		t.Helper()
@@ -116,9 +122,17 @@ func testReplyTimes(t *testing.T, b storetest.Backend) {
 	if err != nil || !reflect.DeepEqual(closed, tropa.ReplyTimes{FirstReply: map[int]int{}, Outcome: map[int]int{43: 1}}) {
 		t.Errorf("the outcome 43 days on, kept by retention: %+v, %v", closed, err)
 	}
-	// A backup carries the anonymous counts.
-	if tb := mustDump(t, s).table("reply_times"); tb == nil || len(tb.rows) != 5 {
-		t.Errorf("the dump's reply_times: %+v, want the 5 counts retention kept", tb)
+	// A backup carries the waits with the other day counts: five of
+	// first replies (each a day and a wait of its own) and two of
+	// outcomes.
+	waits := 0
+	for _, row := range mustDump(t, s).table("day_counts").rows {
+		if slices.Contains(row, any("reply_wait")) || slices.Contains(row, any("outcome_wait")) {
+			waits++
+		}
+	}
+	if waits != 7 {
+		t.Errorf("the dump's day_counts hold %d waits, want 7", waits)
 	}
 }
 
@@ -162,5 +176,48 @@ func testUpgradeLeavesOlderRequestsUntimed(t *testing.T, b storetest.Backend) {
 	got, err = s.ReplyTimes(ctx, tropa.Day(base), tropa.Day(base).AddDate(0, 1, 0))
 	if err != nil || !reflect.DeepEqual(got.FirstReply, map[int]int{1: 1}) {
 		t.Errorf("ReplyTimes after the upgrade = %+v, %v; want the new request's day", got, err)
+	}
+}
+
+func TestUpgradeCountsWaitsByDay(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, testUpgradeCountsWaitsByDay)
+}
+
+// testUpgradeCountsWaitsByDay: the waits that retention kept, and those
+// of the requests still there, read the same after the upgrade that
+// counts them by day as they are written.
+func testUpgradeCountsWaitsByDay(t *testing.T, b storetest.Backend) {
+	t.Parallel()
+	ctx := context.Background()
+	where := b.New(t)
+	old, err := store.OpenAt(ctx, where, 23)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(n int) int64 { return tropa.Day(base).AddDate(0, 0, n).UnixMicro() }
+	w := store.Writer(old)
+	answered, untimed := tropa.NewID(), tropa.NewID()
+	oldRequest{"legal", "leave", "web", "case", "surrendered", day(0), day(5)}.insert(t, w, answered)
+	oldRequest{"legal", "leave", "web", "case", "surrendered", day(0), day(5)}.insert(t, w, untimed)
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`UPDATE requests SET first_reply_at = $1 WHERE id = $2`, []any{day(1), answered}},
+		{`UPDATE requests SET first_reply_at = $1, timed = FALSE WHERE id = $2`, []any{day(1), untimed}},
+		{`INSERT INTO reply_times (day, what, days, n) VALUES ($1, 'reply', 1, 2), ($2, 'outcome', 5, 3)`, []any{day(1), day(5)}},
+	} {
+		if _, err := w.ExecContext(ctx, q.sql, q.args...); err != nil {
+			t.Fatalf("%s: %v", q.sql, err)
+		}
+	}
+	old.Close()
+
+	s := storetest.Open(t, where)
+	got, err := s.ReplyTimes(ctx, tropa.Day(base), tropa.Day(base).AddDate(0, 0, 10))
+	want := tropa.ReplyTimes{FirstReply: map[int]int{1: 3}, Outcome: map[int]int{5: 4}}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("ReplyTimes after the upgrade = %+v, %v; want %+v", got, err, want)
 	}
 }

@@ -205,10 +205,12 @@ func (db *DB) AddMessage(ctx context.Context, m *tropa.MessageRecord, ev *tropa.
 		case tropa.AuthorNote:
 			err = requestExists(ctx, tx, m.RequestID)
 		case tropa.AuthorStaff:
-			// The first message to the applicant dates his first reply.
-			err = mustAffect(tx.ExecContext(ctx, `UPDATE requests SET last_staff_at = $1, last_author = $2, flagged_at = 0,
-				first_reply_at = CASE WHEN first_reply_at = 0 THEN CAST($1 AS BIGINT) ELSE first_reply_at END
+			err = mustAffect(tx.ExecContext(ctx, `UPDATE requests SET last_staff_at = $1, last_author = $2, flagged_at = 0
 				WHERE id = $3`, day(m.CreatedAt), string(m.Author), m.RequestID))
+			if err == nil {
+				// The first message to the applicant dates his first reply.
+				err = noteFirstReply(ctx, tx, m.RequestID, day(m.CreatedAt))
+			}
 		default:
 			// A message is after the closing when its day is not before
 			// the closing's: both are kept to the day.

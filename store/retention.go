@@ -15,11 +15,11 @@ type dueRequest struct {
 }
 
 // ApplyRetention runs one batch of the retention policy in one transaction:
-// it picks the requests due, adds their reply times, calls, meetings, stays
-// and legal decisions to the anonymous counts, deletes them with every row
-// that names them (their own figures stay in day_counts, where they were
-// counted when written), erases the contacts due, and records what it did
-// in the audit log. On PostgreSQL the rows it picks are locked and
+// it picks the requests due, adds their calls, meetings, stays and legal
+// decisions to the anonymous counts, deletes them with every row that
+// names them (their own figures and waits stay in day_counts, where they
+// were counted when written), erases the contacts due, and records what
+// it did in the audit log. On PostgreSQL the rows it picks are locked and
 // rows another node has locked are skipped, so that nodes running it at
 // once never count a request twice; SQLite has one writer at a time.
 func (db *DB) ApplyRetention(ctx context.Context, b *tropa.RetentionBatch) (tropa.RetentionCounts, error) {
@@ -38,9 +38,6 @@ func (db *DB) ApplyRetention(ctx context.Context, b *tropa.RetentionBatch) (trop
 			} else {
 				c.DeletedClosed++
 			}
-		}
-		if err := addToReplyTimes(ctx, tx, ids); err != nil {
-			return err
 		}
 		if err := keepActivityCounts(ctx, tx, ids); err != nil {
 			return err

@@ -55,7 +55,7 @@ func TestStatsChartBrowser(t *testing.T) {
 		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
 		return err
 	}))
-	for _, sel := range []string{"svg.chart", "section#stats-kind table", "p.period", "p.hint"} {
+	for _, sel := range []string{"svg.chart", "section#stats-kind table", "p.period", "p.hint.rule"} {
 		if _, err := chromedp.Run(ctx, chromedp.Dimensions(chromedp.CSS(sel))); err != nil {
 			t.Errorf("printed, the page has no %s: %v", sel, err)
 		}
