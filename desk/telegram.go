@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"tropa"
@@ -115,17 +116,17 @@ func (d *Desk) ChatMessage(ctx context.Context, chat int64, body string, files [
 }
 
 // ChatStatus is what /status tells the applicant without his receipt: what
-// the request's clear metadata says, none of what is sealed. The replies
-// themselves need the receipt (ApplicantThread).
+// the request's clear columns say, none of what is sealed. The replies
+// themselves come to the chat as staff write them, and are on the web site
+// with the receipt.
 type ChatStatus struct {
-	Kind      tropa.Kind
-	Situation tropa.Situation
-	Stage     tropa.Stage
+	// Stage is the request's stage, with the organization's own names for
+	// it, if any.
+	Stage tropa.Term
 	// SentOn is the day the request was made.
 	SentOn time.Time
 	// Answered is whether staff wrote to him since he last wrote.
 	Answered bool
-	Closed   bool
 }
 
 // ChatStatus returns the status of the request chat is linked to.
@@ -134,13 +135,19 @@ func (d *Desk) ChatStatus(ctx context.Context, chat int64) (*ChatStatus, error) 
 	if err != nil {
 		return nil, err
 	}
+	v, err := d.Vocabulary(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if err := d.cfg.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: ActorApplicant,
 		Action: tropa.ActionChatStatus, RequestID: rr.ID}); err != nil {
 		return nil, err
 	}
-	r := &rr.Request
-	return &ChatStatus{Kind: r.Kind, Situation: r.Situation, Stage: r.Stage, SentOn: r.CreatedAt,
-		Answered: r.LastAuthor == tropa.AuthorStaff, Closed: !r.Open()}, nil
+	stage := tropa.Term{Key: string(rr.Stage)}
+	if i := slices.IndexFunc(v.Stages, func(t tropa.Term) bool { return t.Key == stage.Key }); i >= 0 {
+		stage = v.Stages[i]
+	}
+	return &ChatStatus{Stage: stage, SentOn: rr.CreatedAt, Answered: rr.LastAuthor == tropa.AuthorStaff}, nil
 }
 
 // ChatErase erases the contact details of the request chat is linked to,

@@ -248,8 +248,7 @@ func TestChatStatus(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ChatStatus: %v", err)
 	}
-	if st.Stage != tropa.StageNew || st.Kind != tropa.KindLeaveUnit || st.Answered || st.Closed ||
-		!st.SentOn.Equal(tropa.Day(f.clock.Now())) {
+	if st.Stage.Key != string(tropa.StageNew) || st.Answered || !st.SentOn.Equal(tropa.Day(f.clock.Now())) {
 		t.Errorf("status = %+v, want a new request of today, not answered", st)
 	}
 	if ev := lastAudit(t, f); ev.Action != tropa.ActionChatStatus || ev.Actor != desk.ActorApplicant || ev.RequestID != id {
@@ -260,6 +259,14 @@ func TestChatStatus(t *testing.T) {
 	}
 	if st, err := f.desk.ChatStatus(ctx, chat); err != nil || !st.Answered {
 		t.Errorf("status after a reply = %+v, %v; want answered", st, err)
+	}
+	f.addStaff(t, "adam", tropa.RoleAdmin, false)
+	admin := f.enroll(t, "adam")
+	if err := f.desk.RenameTerm(ctx, admin, tropa.ListStages, string(tropa.StageNew), map[string]string{"ru": "Принято"}); err != nil {
+		t.Fatalf("RenameTerm: %v", err)
+	}
+	if st, err := f.desk.ChatStatus(ctx, chat); err != nil || st.Stage.Name("ru") != "Принято" {
+		t.Errorf("status after the stage was renamed = %+v, %v; want the organization's name", st, err)
 	}
 }
 
