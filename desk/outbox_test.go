@@ -213,3 +213,42 @@ func TestReplyAfterRestart(t *testing.T) {
 		t.Errorf("sent %+v to a chat erased meanwhile", got)
 	}
 }
+
+// TestRunDeliversReplies: the background work sends a reply waiting for a
+// chat when its interval passes on the desk's timer.
+func TestRunDeliversReplies(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t)
+	olga := f.caseworker(t, "olga")
+	chats := &fakeChats{}
+	fires := make(chan chan time.Time, 100)
+	after := func(d time.Duration) <-chan time.Time {
+		c := make(chan time.Time, 1)
+		if d < time.Minute {
+			fires <- c
+		}
+		return c
+	}
+	d := desk.New(desk.Config{Store: f.store, KDF: seal.NewKDF(2), ReceiptParams: seal.TestParams,
+		PasswordParams: seal.TestParams, Now: f.clock.Now, Chats: chats, After: after})
+	_, id := f.submitChat(t, d, chat, submission("", "Первое"))
+	if err := d.Reply(ctx, olga, id, "Мы на связи"); err != nil {
+		t.Fatalf("Reply: %v", err)
+	}
+	run, stop := context.WithCancel(ctx)
+	defer stop()
+	go d.Run(run)
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case fire := <-fires:
+			if got := chats.took(); len(got) == 1 && got[0].text == "Мы на связи" {
+				return
+			}
+			fire <- f.clock.Now()
+		case <-deadline:
+			t.Fatal("Run did not send the reply")
+		}
+	}
+}
