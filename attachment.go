@@ -50,6 +50,9 @@ type AttachmentRecord struct {
 	SealedName []byte
 	// SealedData is nil when only the list of attachments was read.
 	SealedData []byte
+	// MessageKey is the wrapped key of the message it came with
+	// (MessageRecord.WrappedKey): nil when it is sealed under the case key.
+	MessageKey []byte
 }
 
 // AttachmentTypes are the types an attachment may have, as sniffed from

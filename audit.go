@@ -92,6 +92,14 @@ const (
 	// imported (or replaced) and deleted; their detail is its name.
 	ActionSeriesImport = "series.import"
 	ActionSeriesDelete = "series.delete"
+	// ActionChatLink records a Telegram chat sealed to a request, when the
+	// request is made in it (detail "submit") or its receipt is sent in
+	// it (detail "receipt"); ActionChatMessage a message that arrived by
+	// a linked chat, ActionChatStatus a request's status read by one. Their
+	// actor is ActorApplicant, and nothing in them names the chat.
+	ActionChatLink    = "request.chat_link"
+	ActionChatMessage = "request.chat_message"
+	ActionChatStatus  = "request.chat_status"
 )
 
 // AuditEvent is something staff did, to be appended to the audit log.

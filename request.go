@@ -233,11 +233,34 @@ type Message struct {
 	Body      string
 	// Attachments are listed without their content.
 	Attachments []Attachment
+	// Delivery is how far a staff reply got on its way to the applicant's
+	// Telegram chat.
+	Delivery Delivery
 }
+
+// Delivery is how far a staff reply got on its way to the applicant's
+// Telegram chat. It is kept in clear: it says that a reply reached a chat,
+// never which.
+type Delivery string
+
+const (
+	// DeliveryNone is a message not sent to a chat: the applicant reads
+	// it with his receipt.
+	DeliveryNone Delivery = ""
+	// DeliveryPending is a reply not yet taken by Telegram.
+	DeliveryPending Delivery = "pending"
+	DeliverySent    Delivery = "sent"
+	// DeliveryBlocked is a reply Telegram refused because the applicant
+	// blocked the bot.
+	DeliveryBlocked Delivery = "blocked"
+)
 
 // Thread is a request opened with its case key.
 type Thread struct {
-	Request  Request
-	Contact  string
+	Request Request
+	Contact string
+	// Chat is the Telegram chat the applicant writes from, 0 if none: the
+	// way staff replies reach him there. It is a contact like Contact.
+	Chat     int64
 	Messages []Message
 }

@@ -22,6 +22,17 @@ type RequestRecord struct {
 	SealedContactKey []byte
 	// SealedDetails holds the case's CaseDetails; nil until first saved.
 	SealedDetails []byte
+	// SealedChat is the Telegram chat the applicant writes from, sealed
+	// under SealedChatKey, which is sealed under the case key; both nil
+	// when he has none or had his contact erased.
+	SealedChat    []byte
+	SealedChatKey []byte
+	// InboundRecipient is the public half of the case's inbound key pair,
+	// to which messages arriving without the case key are sealed; its
+	// private half is SealedInboundIdentity, sealed under the case key.
+	// Empty and nil for a request that has none.
+	InboundRecipient      string
+	SealedInboundIdentity []byte
 }
 
 // MessageRecord is a message as stored.
@@ -35,6 +46,13 @@ type MessageRecord struct {
 	CreatedAt  time.Time
 	SealedAt   []byte
 	SealedBody []byte
+	// WrappedKey is nil for a message sealed under the case key. For one
+	// sealed without it, it is the key that SealedAt, SealedBody and the
+	// attachments are sealed under, wrapped to the request's inbound
+	// public key.
+	WrappedKey []byte
+	// Delivery is how far a staff reply got to the applicant's chat.
+	Delivery Delivery
 	// Attachments are written with the message.
 	Attachments []AttachmentRecord
 }
@@ -378,6 +396,27 @@ type RequestStore interface {
 	// Attachment returns one attachment of a request with its content, or
 	// ENOTFOUND.
 	Attachment(ctx context.Context, requestID, id string) (*AttachmentRecord, error)
+	// LinkChat seals a Telegram chat to a request (l.SealedChat) and gives
+	// the request an inbound key pair unless it has one, with its audit
+	// event, in one transaction.
+	LinkChat(ctx context.Context, l *ChatLink) error
+	// SetDelivery notes how far a reply got to the applicant's chat. A
+	// reply no longer pending stays as it is; one that no longer exists
+	// is ENOTFOUND.
+	SetDelivery(ctx context.Context, messageID string, d Delivery) error
+}
+
+// ChatLink is what linking a Telegram chat to a request writes.
+type ChatLink struct {
+	RequestID     string
+	SealedChat    []byte
+	SealedChatKey []byte
+	// InboundRecipient and SealedInboundIdentity are kept only if the
+	// request has no inbound key pair yet: one already there, which
+	// messages may be sealed to, is never replaced.
+	InboundRecipient      string
+	SealedInboundIdentity []byte
+	Audit                 AuditEvent
 }
 
 // CaseStore keeps the casework on requests.

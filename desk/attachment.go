@@ -84,14 +84,18 @@ func attachmentAAD(id, field string) seal.AAD {
 }
 
 // openAttachments lists a request's attachments by the message they came
-// with, names opened, content left sealed in the store.
-func (d *Desk) openAttachments(ctx context.Context, key *seal.Key, requestID string) (map[string][]tropa.Attachment, error) {
+// with, names opened with keys, content left sealed in the store.
+func (d *Desk) openAttachments(ctx context.Context, keys *messageKeys, requestID string) (map[string][]tropa.Attachment, error) {
 	records, err := d.cfg.Store.Attachments(ctx, requestID)
 	if err != nil {
 		return nil, err
 	}
 	byMessage := make(map[string][]tropa.Attachment, len(records))
 	for _, r := range records {
+		key, err := keys.of(r.MessageKey)
+		if err != nil {
+			return nil, err
+		}
 		a, err := openAttachment(key, &r)
 		if err != nil {
 			return nil, err
@@ -129,6 +133,15 @@ func (d *Desk) OpenAttachment(ctx context.Context, s *Session, requestID, id str
 	r, err := d.cfg.Store.Attachment(ctx, requestID, id)
 	if err != nil {
 		return nil, err
+	}
+	if r.MessageKey != nil {
+		rr, err := d.cfg.Store.RequestByID(ctx, requestID)
+		if err != nil {
+			return nil, err
+		}
+		if key, err = (&messageKeys{caseKey: key, rr: rr}).of(r.MessageKey); err != nil {
+			return nil, err
+		}
 	}
 	if err := d.cfg.Store.Audit(ctx, tropa.AuditEvent{At: d.now(), Actor: s.Staff.ID, Action: tropa.ActionAttachmentOpen,
 		RequestID: requestID, Detail: id}); err != nil {

@@ -18,7 +18,8 @@ const (
 
 // Run does the desk's background work until ctx ends, and returns once all
 // of it has stopped: the session sweep, retention, the reclaims that
-// erasures ask for and the notices staff asked for. Every node runs it;
+// erasures ask for, the notices staff asked for and, with a ChatSender,
+// the replies waiting for applicants' chats. Every node runs it;
 // the store makes runs at once safe.
 // It waits with the desk's After, so that tests move it along.
 func (d *Desk) Run(ctx context.Context) {
@@ -26,6 +27,9 @@ func (d *Desk) Run(ctx context.Context) {
 	wg.Go(func() { d.every(ctx, sweepEvery, d.sweepOnce) })
 	wg.Go(func() { d.every(ctx, retentionEvery, d.retentionOnce()) })
 	wg.Go(func() { d.every(ctx, noticeEvery, d.notifyOnce) })
+	if d.cfg.Chats != nil {
+		wg.Go(func() { d.every(ctx, deliverEvery, d.deliverOnce) })
+	}
 	wg.Go(func() {
 		d.RunReclaims(ctx, func(err error) { d.cfg.Logger.Error("reclaim", "err", err) })
 	})
@@ -69,6 +73,12 @@ func (d *Desk) retentionOnce() func(context.Context) {
 		if err != nil && ctx.Err() == nil {
 			d.cfg.Logger.Error("retention", "err", err)
 		}
+	}
+}
+
+func (d *Desk) deliverOnce(ctx context.Context) {
+	if err := d.DeliverOnce(ctx); err != nil && ctx.Err() == nil {
+		d.cfg.Logger.Error("replies to chats", "err", err)
 	}
 }
 

@@ -47,6 +47,7 @@ func (d *Desk) OpenCase(ctx context.Context, s *Session, requestID string) (*tro
 	if err != nil {
 		return nil, err
 	}
+	d.requeue(thread)
 	c := &tropa.Case{Thread: *thread}
 	if c.Details, err = openDetails(key, rr); err != nil {
 		return nil, err
@@ -102,9 +103,38 @@ func (d *Desk) write(ctx context.Context, s *Session, requestID string, author t
 		return err
 	}
 	now := d.now()
-	return d.addMessage(ctx, key, tropa.Message{RequestID: requestID, Author: author, StaffID: s.Staff.ID,
-		CreatedAt: now, Body: body}, nil,
-		&tropa.AuditEvent{At: now, Actor: s.Staff.ID, Action: action, RequestID: requestID})
+	return d.addStaffMessage(ctx, key, tropa.Message{RequestID: requestID, Author: author, StaffID: s.Staff.ID,
+		CreatedAt: now, Body: body}, &tropa.AuditEvent{At: now, Actor: s.Staff.ID, Action: action, RequestID: requestID})
+}
+
+// addStaffMessage seals and stores a staff member's message with ev. A
+// reply to a request that has a chat is marked pending and handed to the
+// outbox, with the chat its case key opens.
+func (d *Desk) addStaffMessage(ctx context.Context, key *seal.Key, msg tropa.Message, ev *tropa.AuditEvent) error {
+	if err := tropa.ValidateText(msg.Body, "message", 1, tropa.MaxMessageLen); err != nil {
+		return err
+	}
+	m := d.sealMessage(key, msg, nil)
+	var chat int64
+	if msg.Author == tropa.AuthorStaff && d.cfg.Chats != nil {
+		rr, err := d.cfg.Store.RequestByID(ctx, msg.RequestID)
+		if err != nil {
+			return err
+		}
+		if chat, err = openChat(key, rr); err != nil {
+			return err
+		}
+		if chat != 0 {
+			m.Delivery = tropa.DeliveryPending
+		}
+	}
+	if err := d.cfg.Store.AddMessage(ctx, m, ev); err != nil {
+		return err
+	}
+	if chat != 0 {
+		d.outbox.add(outgoing{requestID: msg.RequestID, messageID: m.ID, chat: chat, text: msg.Body})
+	}
+	return nil
 }
 
 // caseKey unwraps a case's key for a staff member whose role allows p.

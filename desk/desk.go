@@ -49,6 +49,9 @@ type Config struct {
 	// StaffURL is the staff site's address as staff reach it, ending in
 	// "/": the link in notices.
 	StaffURL string
+	// Chats sends staff replies to applicants' Telegram chats; nil, and
+	// replies wait for the receipt alone.
+	Chats ChatSender
 }
 
 // Desk is tropa's use-cases. Its configuration is its own: commands and
@@ -58,6 +61,10 @@ type Desk struct {
 	cfg Config
 	// reclaimWanted holds one ask for a reclaim not yet run.
 	reclaimWanted chan struct{}
+	// chats links Telegram chats to their requests, in memory only.
+	chats *chatLinks
+	// outbox holds the replies this node is to send to chats.
+	outbox *outbox
 }
 
 // New returns a Desk, filling unset fields with tropa's defaults.
@@ -92,7 +99,7 @@ func New(c Config) *Desk {
 	if c.NoticeText == nil {
 		c.NoticeText = plainNotice
 	}
-	return &Desk{cfg: c, reclaimWanted: make(chan struct{}, 1)}
+	return &Desk{cfg: c, reclaimWanted: make(chan struct{}, 1), chats: newChatLinks(), outbox: newOutbox()}
 }
 
 func (d *Desk) now() time.Time {
@@ -121,16 +128,25 @@ func (d *Desk) openThread(ctx context.Context, rr *tropa.RequestRecord, key *sea
 	if err != nil {
 		return nil, err
 	}
+	chat, err := openChat(key, rr)
+	if err != nil {
+		return nil, err
+	}
 	records, err := d.cfg.Store.Messages(ctx, rr.ID, withNotes)
 	if err != nil {
 		return nil, err
 	}
-	attachments, err := d.openAttachments(ctx, key, rr.ID)
+	keys := &messageKeys{caseKey: key, rr: rr}
+	attachments, err := d.openAttachments(ctx, keys, rr.ID)
 	if err != nil {
 		return nil, err
 	}
-	t := &tropa.Thread{Request: rr.Request, Contact: contact, Messages: make([]tropa.Message, 0, len(records))}
+	t := &tropa.Thread{Request: rr.Request, Contact: contact, Chat: chat, Messages: make([]tropa.Message, 0, len(records))}
 	for _, m := range records {
+		key, err := keys.of(m.WrappedKey)
+		if err != nil {
+			return nil, err
+		}
 		body, err := seal.OpenString(key, m.SealedBody, bodyAAD(m.ID, m.Author))
 		if err != nil {
 			return nil, tropa.Errorf(tropa.EINTERNAL, "open message: %v", err)
@@ -140,7 +156,7 @@ func (d *Desk) openThread(ctx context.Context, rr *tropa.RequestRecord, key *sea
 			return nil, err
 		}
 		t.Messages = append(t.Messages, tropa.Message{ID: m.ID, RequestID: m.RequestID, Author: m.Author,
-			StaffID: m.StaffID, CreatedAt: at, Body: body, Attachments: attachments[m.ID]})
+			StaffID: m.StaffID, CreatedAt: at, Body: body, Attachments: attachments[m.ID], Delivery: m.Delivery})
 	}
 	exactThreadTimes(t)
 	return t, nil
@@ -168,10 +184,15 @@ func (d *Desk) addMessage(ctx context.Context, key *seal.Key, m tropa.Message, f
 	if err := tropa.ValidateText(m.Body, "message", 1, tropa.MaxMessageLen); err != nil {
 		return err
 	}
+	return d.cfg.Store.AddMessage(ctx, d.sealMessage(key, m, files), ev)
+}
+
+// sealMessage seals a new message, its exact time and its photos under key.
+func (d *Desk) sealMessage(key *seal.Key, m tropa.Message, files []cleanFile) *tropa.MessageRecord {
 	m.ID = tropa.NewID()
-	return d.cfg.Store.AddMessage(ctx, &tropa.MessageRecord{ID: m.ID, RequestID: m.RequestID, Author: m.Author,
+	return &tropa.MessageRecord{ID: m.ID, RequestID: m.RequestID, Author: m.Author,
 		StaffID: m.StaffID, CreatedAt: m.CreatedAt, SealedAt: sealTime(key, m.CreatedAt, messageTimeAAD(m.ID)),
-		SealedBody: seal.SealString(key, m.Body, bodyAAD(m.ID, m.Author)), Attachments: d.sealFiles(key, files)}, ev)
+		SealedBody: seal.SealString(key, m.Body, bodyAAD(m.ID, m.Author)), Attachments: d.sealFiles(key, files)}
 }
 
 func contactAAD(requestID string) seal.AAD {

@@ -45,7 +45,7 @@ func (d *Desk) Submit(ctx context.Context, sub tropa.Submission) (seal.Receipt, 
 
 // SubmitChecked is Submit of a submission already checked.
 func (d *Desk) SubmitChecked(ctx context.Context, c *Checked) (seal.Receipt, error) {
-	r, _, err := d.submit(ctx, c, nil)
+	r, _, err := d.submit(ctx, c, origin{})
 	return r, err
 }
 
@@ -67,7 +67,14 @@ func (d *Desk) TakeCall(ctx context.Context, s *Session, call tropa.NewCall) (re
 	if err != nil {
 		return seal.Receipt{}, "", err
 	}
-	return d.submit(ctx, c, &takenCall{s: s, caller: call.Caller, urgent: call.Urgent})
+	return d.submit(ctx, c, origin{call: &takenCall{s: s, caller: call.Caller, urgent: call.Urgent}})
+}
+
+// origin is where a request comes from, beyond its channel: a call that
+// staff took, or a Telegram chat (0 for none: Telegram gives no chat id 0).
+type origin struct {
+	call *takenCall
+	chat int64
 }
 
 // takenCall is who took a request on the phone, and what they said of
@@ -78,8 +85,8 @@ type takenCall struct {
 	urgent bool
 }
 
-func (d *Desk) submit(ctx context.Context, c *Checked, call *takenCall) (seal.Receipt, string, error) {
-	sub, files := c.sub, c.files
+func (d *Desk) submit(ctx context.Context, c *Checked, from origin) (seal.Receipt, string, error) {
+	sub, files, call := c.sub, c.files, from.call
 	var enteredBy *Session
 	if call != nil {
 		enteredBy = call.s
@@ -113,6 +120,14 @@ func (d *Desk) submit(ctx context.Context, c *Checked, call *takenCall) (seal.Re
 			Verifier: verifier, CreatedAt: now},
 	}
 	n.Request.SealedContact, n.Request.SealedContactKey = sealContact(&caseKey, requestID, sub.Contact)
+	if n.Request.InboundRecipient, n.Request.SealedInboundIdentity, err = newInbound(&caseKey, requestID); err != nil {
+		return seal.Receipt{}, "", err
+	}
+	if from.chat != 0 {
+		n.Request.SealedChat, n.Request.SealedChatKey = sealChat(&caseKey, requestID, from.chat)
+		n.Audit = &tropa.AuditEvent{At: now, Actor: ActorApplicant, Action: tropa.ActionChatLink, RequestID: requestID,
+			Detail: "submit"}
+	}
 	if call != nil {
 		if err := d.addTakenCall(n, &caseKey, call, now); err != nil {
 			return seal.Receipt{}, "", err

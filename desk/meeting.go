@@ -167,8 +167,8 @@ func (d *Desk) SendMeeting(ctx context.Context, s *Session, requestID, meetingID
 		return tropa.UserError(tropa.EINVALID, "ErrMeetingSendClosed", nil)
 	}
 	now := d.now()
-	return d.addMessage(ctx, key, tropa.Message{RequestID: requestID, Author: tropa.AuthorStaff, StaffID: s.Staff.ID,
-		CreatedAt: now, Body: say(m.Only(details))}, nil,
+	return d.addStaffMessage(ctx, key, tropa.Message{RequestID: requestID, Author: tropa.AuthorStaff, StaffID: s.Staff.ID,
+		CreatedAt: now, Body: say(m.Only(details))},
 		&tropa.AuditEvent{At: now, Actor: s.Staff.ID, Action: tropa.ActionMeetingSent, RequestID: requestID,
 			Detail: strings.Join(names, ",")})
 }

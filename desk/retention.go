@@ -117,6 +117,8 @@ func (d *Desk) eraseContact(ctx context.Context, requestID, actor string) error 
 		Audit: tropa.AuditEvent{At: now, Actor: actor, Action: tropa.ActionContactErase, RequestID: requestID}}); err != nil {
 		return err
 	}
+	d.chats.drop(requestID)
+	d.outbox.drop(requestID)
 	d.ReclaimSoon()
 	return nil
 }

@@ -39,7 +39,8 @@ var dynamicPrefixes = []string{"Kind_", "Situation_", "Role_", "Channel_", "Err_
 	"Access_", "DeadlineKind_", "Disposition_", "DocStatus_", "Type_", "StaffKind_", "Caller_",
 	"StayState_", "History_stay_", "StatsStays_",
 	"Procedure_", "Decision_", "LegalStep_",
-	"MeetingState_", "MeetingTo_", "MeetingDetail_", "ChannelKind_"}
+	"MeetingState_", "MeetingTo_", "MeetingDetail_", "ChannelKind_",
+	"Delivery_"}
 
 // templateIDs returns the message ids the templates name literally, each with
 // the file it was first found in, and the prefixes they complete with printf.
@@ -299,6 +300,9 @@ func TestCatalogDynamicIDs(t *testing.T) {
 	}
 	for _, k := range official.Kinds {
 		want["ChannelKind_"+string(k)] = "official.Kinds"
+	}
+	for _, d := range []tropa.Delivery{tropa.DeliveryPending, tropa.DeliverySent, tropa.DeliveryBlocked} {
+		want["Delivery_"+string(d)] = "tropa delivery states but none"
 	}
 	for _, st := range tropa.MeetingStates {
 		want["MeetingState_"+string(st)] = "tropa.MeetingStates"

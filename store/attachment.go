@@ -20,7 +20,8 @@ func insertAttachments(ctx context.Context, tx *sql.Tx, m *tropa.MessageRecord) 
 	return nil
 }
 
-const attachmentColumns = `a.id, a.request_id, a.message_id, a.type, a.size, a.created_at, a.sealed_name`
+// attachmentColumns are read from "attachments a JOIN messages m".
+const attachmentColumns = `a.id, a.request_id, a.message_id, a.type, a.size, a.created_at, a.sealed_name, m.wrapped_key`
 
 // Attachments lists a request's attachments, oldest first and each
 // message's in the order they were sent, without their content.
@@ -47,7 +48,7 @@ func (db *DB) Attachments(ctx context.Context, requestID string) ([]tropa.Attach
 func (db *DB) Attachment(ctx context.Context, requestID, id string) (*tropa.AttachmentRecord, error) {
 	var a tropa.AttachmentRecord
 	row := db.read.QueryRowContext(ctx, `SELECT `+attachmentColumns+`, a.sealed_data FROM attachments a
-		WHERE a.request_id = $1 AND a.id = $2`, requestID, id)
+		JOIN messages m ON m.id = a.message_id WHERE a.request_id = $1 AND a.id = $2`, requestID, id)
 	if err := scanAttachment(row, &a, &a.SealedData); err != nil {
 		return nil, err
 	}
@@ -57,7 +58,7 @@ func (db *DB) Attachment(ctx context.Context, requestID, id string) (*tropa.Atta
 // scanAttachment reads attachmentColumns, then extra.
 func scanAttachment(row scanner, a *tropa.AttachmentRecord, extra ...any) error {
 	var created int64
-	dest := append([]any{&a.ID, &a.RequestID, &a.MessageID, &a.Type, &a.Size, &created, &a.SealedName}, extra...)
+	dest := append([]any{&a.ID, &a.RequestID, &a.MessageID, &a.Type, &a.Size, &created, &a.SealedName, &a.MessageKey}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return mapErr(err)
 	}

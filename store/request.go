@@ -37,12 +37,15 @@ func (db *DB) CreateRequest(ctx context.Context, n *tropa.NewRequest) error {
 		r := &n.Request
 		if _, err := tx.ExecContext(ctx, `INSERT INTO requests (id, ref, kind, situation, channel, stage, urgency, created_at,
 			last_applicant_at, last_staff_at, sealed_contact, disposition, outcome, owner_id, due_at, closed_at,
-			updated_at, version, sealed_details, sealed_contact_key, last_author)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $8, 1, $17, $18, $19)`,
+			updated_at, version, sealed_details, sealed_contact_key, last_author, sealed_chat, sealed_chat_key,
+			inbound_recipient, sealed_inbound_identity)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $8, 1, $17, $18, $19,
+			$20, $21, $22, $23)`,
 			r.ID, r.Ref, string(r.Kind), string(r.Situation), string(r.Channel), string(r.Stage), int(r.Urgency),
 			day(r.CreatedAt), day(r.LastApplicantAt), day(r.LastStaffAt), r.SealedContact,
 			string(r.Disposition), string(r.Outcome), r.OwnerID, int64(noDeadline), day(r.ClosedAt),
-			r.SealedDetails, r.SealedContactKey, string(n.First.Author)); err != nil {
+			r.SealedDetails, r.SealedContactKey, string(n.First.Author), r.SealedChat, r.SealedChatKey,
+			nullable(r.InboundRecipient), r.SealedInboundIdentity); err != nil {
 			return mapErr(err)
 		}
 		counts := dayCounts{}
@@ -114,11 +117,15 @@ func (db *DB) ReceiptByLookup(ctx context.Context, lookup string) (*tropa.Receip
 // RequestByID returns a request, or ENOTFOUND.
 func (db *DB) RequestByID(ctx context.Context, id string) (*tropa.RequestRecord, error) {
 	var rr tropa.RequestRecord
-	row := db.read.QueryRowContext(ctx, `SELECT `+requestColumns+`, r.sealed_contact, r.sealed_details, r.sealed_contact_key
+	var recipient sql.NullString
+	row := db.read.QueryRowContext(ctx, `SELECT `+requestColumns+`, r.sealed_contact, r.sealed_details, r.sealed_contact_key,
+		r.sealed_chat, r.sealed_chat_key, r.inbound_recipient, r.sealed_inbound_identity
 		FROM requests r WHERE r.id = $1`, id)
-	if err := scanRequest(row, &rr.Request, &rr.SealedContact, &rr.SealedDetails, &rr.SealedContactKey); err != nil {
+	if err := scanRequest(row, &rr.Request, &rr.SealedContact, &rr.SealedDetails, &rr.SealedContactKey,
+		&rr.SealedChat, &rr.SealedChatKey, &recipient, &rr.SealedInboundIdentity); err != nil {
 		return nil, err
 	}
+	rr.InboundRecipient = recipient.String
 	return &rr, nil
 }
 
@@ -165,7 +172,7 @@ func (db *DB) Messages(ctx context.Context, requestID string, withNotes bool) ([
 		notes, args = ` AND author <> $2`, append(args, string(tropa.AuthorNote))
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT id, request_id, author, COALESCE(staff_id, ''), created_at, sealed_at,
-		sealed_body FROM messages WHERE request_id = $1`+notes+` ORDER BY seq, id`, args...)
+		sealed_body, wrapped_key, delivery FROM messages WHERE request_id = $1`+notes+` ORDER BY seq, id`, args...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -173,12 +180,13 @@ func (db *DB) Messages(ctx context.Context, requestID string, withNotes bool) ([
 	var list []tropa.MessageRecord
 	for rows.Next() {
 		var m tropa.MessageRecord
-		var author string
+		var author, delivery string
 		var created int64
-		if err := rows.Scan(&m.ID, &m.RequestID, &author, &m.StaffID, &created, &m.SealedAt, &m.SealedBody); err != nil {
+		if err := rows.Scan(&m.ID, &m.RequestID, &author, &m.StaffID, &created, &m.SealedAt, &m.SealedBody, &m.WrappedKey,
+			&delivery); err != nil {
 			return nil, mapErr(err)
 		}
-		m.Author = tropa.Author(author)
+		m.Author, m.Delivery = tropa.Author(author), tropa.Delivery(delivery)
 		m.CreatedAt = fromMicros(created)
 		list = append(list, m)
 	}
@@ -236,9 +244,11 @@ func insertMessage(ctx context.Context, tx *sql.Tx, m *tropa.MessageRecord) erro
 	if m.StaffID != "" {
 		staffID = m.StaffID
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO messages (id, request_id, author, staff_id, created_at, sealed_at, sealed_body, seq)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE request_id = $2))`,
-		m.ID, m.RequestID, string(m.Author), staffID, day(m.CreatedAt), m.SealedAt, m.SealedBody)
+	_, err := tx.ExecContext(ctx, `INSERT INTO messages (id, request_id, author, staff_id, created_at, sealed_at, sealed_body,
+		wrapped_key, delivery, seq)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE request_id = $2))`,
+		m.ID, m.RequestID, string(m.Author), staffID, day(m.CreatedAt), m.SealedAt, m.SealedBody, m.WrappedKey,
+		string(m.Delivery))
 	if err != nil {
 		return mapErr(err)
 	}

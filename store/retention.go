@@ -164,6 +164,11 @@ func (b *sqlBuilder) in(ids []string) string {
 // opened.
 var erasedContact = []byte{}
 
+// erasedChat erases a request's Telegram chat with its contact. A chat
+// linked again by receipt after the contact was erased is erased on its
+// own, the contact's erasure keeping its first day.
+const erasedChat = `sealed_chat = NULL, sealed_chat_key = NULL`
+
 // eraseDueContacts erases the contacts of requests closed, and last written
 // to by the applicant, at or before b.ContactBefore and not flagged (see
 // dueRequests), at most b.Limit of them, and returns how many.
@@ -172,13 +177,15 @@ func (db *DB) eraseDueContacts(ctx context.Context, tx *sql.Tx, b *tropa.Retenti
 		return 0, nil
 	}
 	ids, err := queryIDs(ctx, tx, `SELECT id FROM requests
-		WHERE closed_at > 0 AND closed_at <= $1 AND last_applicant_at <= $1 AND flagged_at = 0 AND contact_erased_at = 0
+		WHERE closed_at > 0 AND closed_at <= $1 AND last_applicant_at <= $1 AND flagged_at = 0
+		AND (contact_erased_at = 0 OR sealed_chat IS NOT NULL)
 		ORDER BY closed_at, id LIMIT $2`+db.skipLocked(), micros(b.ContactBefore), b.Limit)
 	if err != nil || len(ids) == 0 {
 		return 0, err
 	}
 	var q sqlBuilder
-	set := `UPDATE requests SET sealed_contact = ` + q.arg(erasedContact) + `, sealed_contact_key = NULL, contact_erased_at = ` + q.arg(day(b.At))
+	set := `UPDATE requests SET sealed_contact = ` + q.arg(erasedContact) + `, sealed_contact_key = NULL, ` + erasedChat +
+		`, contact_erased_at = CASE WHEN contact_erased_at = 0 THEN CAST(` + q.arg(day(b.At)) + ` AS BIGINT) ELSE contact_erased_at END`
 	if _, err := tx.ExecContext(ctx, set+` WHERE id `+q.in(ids), q.args...); err != nil {
 		return 0, mapErr(err)
 	}
@@ -204,12 +211,14 @@ func queryIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]str
 }
 
 // EraseContact erases one request's contact details now, with its history
-// entry and audit event, in one transaction. Contact details already erased
-// stay as they are, and nothing is recorded again.
+// entry and audit event, in one transaction. Contact details already erased,
+// with no chat linked since, stay as they are, and nothing is recorded
+// again.
 func (db *DB) EraseContact(ctx context.Context, e *tropa.ContactErasure) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		n, err := affected(tx.ExecContext(ctx, `UPDATE requests SET sealed_contact = $1, sealed_contact_key = NULL,
-			contact_erased_at = $2 WHERE id = $3 AND contact_erased_at = 0`, erasedContact, day(e.At), e.RequestID))
+		n, err := affected(tx.ExecContext(ctx, `UPDATE requests SET sealed_contact = $1, sealed_contact_key = NULL, `+erasedChat+`,
+			contact_erased_at = CASE WHEN contact_erased_at = 0 THEN CAST($2 AS BIGINT) ELSE contact_erased_at END
+			WHERE id = $3 AND (contact_erased_at = 0 OR sealed_chat IS NOT NULL)`, erasedContact, day(e.At), e.RequestID))
 		if err != nil {
 			return err
 		}

@@ -116,11 +116,11 @@ func TestUpgradeToSeries(t *testing.T) {
 		if err != nil {
 			t.Fatalf("OpenAt(22): %v", err)
 		}
-		n := newRequest(base, tropa.UrgencyNormal, "alice")
-		mustCreateRequest(t, old, n)
+		id := tropa.NewID()
+		oldRequest{"legal", "front", "web", "", "", base.UnixMicro(), 0}.insert(t, store.Writer(old), id)
 		old.Close()
 		db := storetest.Open(t, where)
-		if _, err := db.RequestByID(ctx, n.Request.ID); err != nil {
+		if _, err := db.RequestByID(ctx, id); err != nil {
 			t.Fatalf("the request after the upgrade: %v", err)
 		}
 		s := courtSeries("Courts", 3)
