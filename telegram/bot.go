@@ -5,7 +5,6 @@ import (
 	"context"
 	"log/slog"
 	"sync"
-	"time"
 
 	"tropa"
 	"tropa/telegram/botapi"
@@ -13,35 +12,22 @@ import (
 
 // Bot answers the applicants who write to the organization's bot: it turns
 // the Bot API's updates into the conversation's events and its replies into
-// messages. A chat's state lives in this node's memory only, and a chat
-// quiet for IdleAfter is forgotten, with any answers it held.
+// messages.
 type Bot struct {
 	conv   *Conversation
 	client *botapi.Client
 	send   *botapi.Sender
+	chats  *Chats
 	log    *slog.Logger
-	now    func() time.Time
 
-	mu    sync.Mutex
-	chats map[Chat]*chatState
-	swept time.Time
-	seen  seenUpdates
-}
-
-// IdleAfter is how long a chat's state is kept after its last event.
-const IdleAfter = 24 * time.Hour
-
-// chatState is one chat's state; its lock keeps the chat's events in turn.
-type chatState struct {
 	mu   sync.Mutex
-	st   State
-	last time.Time
+	seen seenUpdates
 }
 
-// NewBot answers through client and send with conv. now is the clock; log
-// hears of failures and never of a chat.
-func NewBot(conv *Conversation, client *botapi.Client, send *botapi.Sender, log *slog.Logger, now func() time.Time) *Bot {
-	return &Bot{conv: conv, client: client, send: send, log: log, now: now, chats: map[Chat]*chatState{}}
+// NewBot answers through client and send with conv, keeping the chats'
+// states in chats. log hears of failures and never of a chat.
+func NewBot(conv *Conversation, client *botapi.Client, send *botapi.Sender, chats *Chats, log *slog.Logger) *Bot {
+	return &Bot{conv: conv, client: client, send: send, chats: chats, log: log}
 }
 
 // Handle answers one update. It fails only when ctx has ended before it
@@ -60,9 +46,8 @@ func (b *Bot) Handle(ctx context.Context, u botapi.Update) error {
 	if !ok {
 		return nil
 	}
-	c := b.chat(ev.Chat)
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c := b.chats.lock(ev.Chat)
+	defer b.chats.unlock(c)
 	st, reply := b.conv.Handle(ctx, c.st, ev)
 	for _, m := range reply.Messages {
 		sent, err := b.send.Send(ctx, botapi.Text{ChatID: int64(ev.Chat), Text: m.Text, Buttons: toButtons(m.Buttons),
@@ -82,7 +67,7 @@ func (b *Bot) Handle(ctx context.Context, u botapi.Update) error {
 			break
 		}
 	}
-	c.st, c.last = st, b.now()
+	c.st = st
 	return nil
 }
 
@@ -166,31 +151,6 @@ func toButtons(rows [][]Button) [][]botapi.Button {
 		}
 	}
 	return out
-}
-
-// chat is chat's state, made for its first event; chats idle for
-// IdleAfter are forgotten on the way.
-func (b *Bot) chat(id Chat) *chatState {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	now := b.now()
-	if now.Sub(b.swept) > time.Minute {
-		for other, c := range b.chats {
-			if c.mu.TryLock() {
-				if now.Sub(c.last) > IdleAfter {
-					delete(b.chats, other)
-				}
-				c.mu.Unlock()
-			}
-		}
-		b.swept = now
-	}
-	c, ok := b.chats[id]
-	if !ok {
-		c = &chatState{last: now}
-		b.chats[id] = c
-	}
-	return c
 }
 
 // firstTime reports whether this node sees update id for the first time.

@@ -23,7 +23,7 @@ func botOverAPI(t *testing.T, desk telegram.Desk) (*botapitest.Server, *telegram
 	api := botapitest.New(t)
 	conv := telegram.New(telegram.Config{Desk: desk, Words: words(t), SiteURL: testSite})
 	send := botapi.NewSender(api.Client(), botapi.Limits{PerChat: rate.Inf, Overall: rate.Inf})
-	bot := telegram.NewBot(conv, api.Client(), send, slog.New(slog.DiscardHandler), time.Now)
+	bot := telegram.NewBot(conv, api.Client(), send, telegram.NewChats(time.Now), slog.New(slog.DiscardHandler))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {

@@ -108,7 +108,7 @@ func (t *turn) status() {
 	if s.Answered {
 		t.say(t.T("TelegramStatusAnswered"))
 	} else {
-		t.say(t.T("NoReplyYet"))
+		t.say(t.T("TelegramStatusWaiting"))
 	}
 }
 

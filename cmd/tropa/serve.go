@@ -36,6 +36,7 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	reclaimDelay := fs.Duration("reclaim-delay", desk.DefaultReclaimDelay,
 		"how soon after an erasure, a removed key or an ended session its traces are reclaimed from the disk")
 	notices := addNoticeFlags(fs)
+	bot := addTelegramFlags(fs)
 	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -56,6 +57,17 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	if len(cfg.NoticeChannels) == 0 {
 		cfg.Logger.Info("no --smtp-host: staff are not notified of new work")
 	}
+	clock := e.now
+	if clock == nil {
+		clock = time.Now
+	}
+	telegramBot, err := bot.prepare(ctx, cfg.Logger, clock)
+	if err != nil {
+		return err
+	}
+	if telegramBot != nil {
+		cfg.Chats = telegramBot.replies
+	}
 	d, db, err := openDesk(ctx, at, *kdfConcurrency, cfg)
 	if err != nil {
 		return err
@@ -66,8 +78,14 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	} else if !ok {
 		return fmt.Errorf("the database is not set up: run tropa init %s first", at.flags())
 	}
+	if telegramBot != nil {
+		if err := telegramBot.attach(ctx, d, cfg.Logger, clock); err != nil {
+			return err
+		}
+	}
 	return e.listenAndServe(ctx, d, listen{addr: *addr, staffAddr: *staffAddr, certFile: *certFile, keyFile: *keyFile,
-		tls: *behindTLS || *certFile != "", intakeRate: *intakeRate, trusted: trusted, proxyProtocol: *proxyProtocol},
+		tls: *behindTLS || *certFile != "", intakeRate: *intakeRate, trusted: trusted, proxyProtocol: *proxyProtocol,
+		telegram: telegramBot},
 		func(url, staffURL string) {
 			fmt.Fprintf(e.stdout, "tropa is serving on %s (staff: %sstaff/)\n", url, staffURL)
 		})
@@ -86,6 +104,8 @@ type listen struct {
 	intakeRate    float64
 	trusted       []netip.Prefix
 	proxyProtocol bool
+	// telegram is the organization's bot, nil for none.
+	telegram *telegramBot
 }
 
 // parsePrefixes parses a comma-separated list of CIDRs; a bare address is
@@ -152,8 +172,12 @@ func (e *cmdEnv) listenAndServe(ctx context.Context, d *desk.Desk, at listen, re
 	if tls && !at.tls {
 		logger.Warn("plain HTTP on an address other than loopback: staff can log in only through an HTTPS proxy in front")
 	}
-	srv, err := web.New(web.Config{Desk: d, Logger: logger, TLS: tls, IntakeRate: at.intakeRate,
-		TrustedProxies: at.trusted, ProxyProtocol: at.proxyProtocol})
+	cfg := web.Config{Desk: d, Logger: logger, TLS: tls, IntakeRate: at.intakeRate,
+		TrustedProxies: at.trusted, ProxyProtocol: at.proxyProtocol}
+	if at.telegram != nil {
+		cfg.TelegramWebhook = at.telegram.webhook
+	}
+	srv, err := web.New(cfg)
 	if err != nil {
 		for _, s := range sites {
 			s.l.Close()
@@ -171,6 +195,9 @@ func (e *cmdEnv) listenAndServe(ctx context.Context, d *desk.Desk, at listen, re
 	ctx, stop := context.WithCancel(ctx)
 	var background sync.WaitGroup
 	background.Go(func() { d.Run(ctx) })
+	if at.telegram != nil {
+		background.Go(func() { at.telegram.run(ctx) })
+	}
 	err = serveSites(ctx, srv, sites, at.certFile, at.keyFile)
 	stop()
 	background.Wait()

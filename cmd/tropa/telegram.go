@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"tropa/desk"
+	"tropa/locale"
+	"tropa/official"
+	"tropa/telegram"
+	"tropa/telegram/botapi"
+)
+
+// telegramFlags are serve's flags for the organization's Telegram bot.
+type telegramFlags struct {
+	tokenFile, webhook, api *string
+}
+
+func addTelegramFlags(fs *flag.FlagSet) telegramFlags {
+	return telegramFlags{
+		tokenFile: fs.String("telegram-token-file", "", "file holding the Telegram bot's token, as @BotFather gave it; "+
+			"the bot runs only when this is given"),
+		webhook: fs.String("telegram-webhook", "", "the https address of this site's /telegram, for Telegram to post "+
+			"updates to, as several nodes need (default: this node long-polls Telegram)"),
+		api: fs.String("telegram-api", botapi.DefaultBaseURL, "the Bot API's address"),
+	}
+}
+
+// telegramBot is the bot as serve runs it: run works until its context
+// ends; webhook takes Telegram's posts, or is nil while the bot long-polls.
+type telegramBot struct {
+	flags   telegramFlags
+	token   string
+	client  *botapi.Client
+	send    *botapi.Sender
+	chats   *telegram.Chats
+	words   func(lang string) telegram.Words
+	replies *telegram.Replies
+
+	run     func(ctx context.Context)
+	webhook http.Handler
+}
+
+// prepare reads the token and makes what the desk needs of the bot before
+// it opens (the seam staff replies leave by), or returns nil when no token
+// is given. A token Telegram refuses stops serve; Telegram out of reach
+// does not: the bot waits for it.
+func (f telegramFlags) prepare(ctx context.Context, logger *slog.Logger, now func() time.Time) (*telegramBot, error) {
+	if *f.tokenFile == "" {
+		if *f.webhook != "" {
+			return nil, errors.New("--telegram-webhook needs --telegram-token-file")
+		}
+		return nil, nil
+	}
+	if *f.webhook != "" && !strings.HasPrefix(*f.webhook, "https://") {
+		return nil, errors.New("--telegram-webhook: Telegram posts only to an https address")
+	}
+	raw, err := os.ReadFile(*f.tokenFile)
+	if err != nil {
+		return nil, fmt.Errorf("--telegram-token-file: %w", err)
+	}
+	b := &telegramBot{flags: f, token: strings.TrimSpace(string(raw)), chats: telegram.NewChats(now)}
+	if b.token == "" {
+		return nil, fmt.Errorf("--telegram-token-file: %s is empty", *f.tokenFile)
+	}
+	b.client = botapi.New(*f.api, b.token, nil)
+	switch _, err := b.client.GetMe(ctx); {
+	case errors.Is(err, botapi.ErrUnauthorized):
+		return nil, fmt.Errorf("telegram: the token in %s is refused; was it revoked? %w", *f.tokenFile, err)
+	case err != nil:
+		logger.Warn("telegram: the Bot API is out of reach for now; the bot waits for it", "err", err)
+	}
+	if b.words, err = catalogs(); err != nil {
+		return nil, err
+	}
+	b.send = botapi.NewSender(b.client, botapi.Limits{})
+	b.replies = telegram.NewReplies(b.send, b.chats, b.words)
+	return b, nil
+}
+
+// attach makes the bot answer applicants through d.
+func (b *telegramBot) attach(ctx context.Context, d *desk.Desk, logger *slog.Logger, now func() time.Time) error {
+	site, onion := addresses(ctx, d)
+	conv := telegram.New(telegram.Config{Desk: telegram.NewHelpDesk(d, b.client, now), Words: b.words,
+		SiteURL: site, OnionURL: onion})
+	bot := telegram.NewBot(conv, b.client, b.send, b.chats, logger)
+	menu := func(ctx context.Context) {
+		if err := bot.SetCommands(ctx); err != nil {
+			logger.Warn("telegram: the menu of commands is not set", "err", err)
+		}
+	}
+	if *b.flags.webhook == "" {
+		b.run = func(ctx context.Context) {
+			menu(ctx)
+			err := botapi.Listener{Client: b.client, Handle: bot.Handle,
+				Report: func(err error) { logger.Warn("telegram: waiting", "err", err) }}.Run(ctx)
+			if err != nil && ctx.Err() == nil {
+				logger.Error("telegram: the bot stopped", "err", err)
+			}
+		}
+		return nil
+	}
+	secret := webhookSecret(b.token)
+	h, err := botapi.NewWebhookHandler(secret, botapi.MaxUpdateBody, bot.Handle)
+	if err != nil {
+		return err
+	}
+	hook := botapi.Webhook{URL: *b.flags.webhook, Secret: secret, AllowedUpdates: botapi.AllowedUpdates()}
+	b.webhook = h
+	b.run = func(ctx context.Context) {
+		setWebhook(ctx, b.client, hook, logger)
+		menu(ctx)
+	}
+	return nil
+}
+
+// webhookSecret is the secret Telegram sends with every post to the
+// webhook. It is derived from the token, so that every node of the
+// organization checks the same one without another secret to share.
+func webhookSecret(token string) string {
+	m := hmac.New(sha256.New, []byte(token))
+	m.Write([]byte("tropa telegram webhook"))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// setWebhook tells Telegram where to post, trying again while it is out
+// of reach, until it agrees or ctx ends.
+func setWebhook(ctx context.Context, client *botapi.Client, hook botapi.Webhook, logger *slog.Logger) {
+	for wait := time.Second; ; wait = min(2*wait, time.Minute) {
+		err := client.SetWebhook(ctx, hook)
+		if err == nil {
+			return
+		}
+		logger.Warn("telegram: the webhook is not set yet", "err", err)
+		if errors.Is(err, botapi.ErrUnauthorized) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+	}
+}
+
+// catalogs are the bot's words in each of its languages, loaded once.
+func catalogs() (func(lang string) telegram.Words, error) {
+	loaded := map[string]telegram.Words{}
+	for _, lang := range telegram.Languages {
+		cat, err := locale.New(lang)
+		if err != nil {
+			return nil, err
+		}
+		loaded[lang] = cat
+	}
+	return func(lang string) telegram.Words {
+		if w, ok := loaded[lang]; ok {
+			return w
+		}
+		return loaded[telegram.Languages[0]]
+	}, nil
+}
+
+// addresses are the web site's and the onion service's, as the signed list
+// of official channels gives them, for the bot to name in /help.
+func addresses(ctx context.Context, d *desk.Desk) (site, onion string) {
+	published, err := d.OfficialChannels(ctx)
+	if err != nil {
+		return "", ""
+	}
+	for _, ch := range published.List.Channels {
+		switch {
+		case ch.Kind == official.KindWeb && site == "":
+			site = ch.Value
+		case ch.Kind == official.KindOnion && onion == "":
+			onion = ch.Value
+		}
+	}
+	return site, onion
+}

@@ -1,0 +1,65 @@
+package telegram
+
+import (
+	"sync"
+	"time"
+)
+
+// Chats are the chats' states, in this node's memory only: a chat quiet
+// for IdleAfter is forgotten, with any answers it held.
+type Chats struct {
+	now func() time.Time
+
+	mu    sync.Mutex
+	byID  map[Chat]*chatState
+	swept time.Time
+}
+
+// IdleAfter is how long a chat's state is kept after its last event.
+const IdleAfter = 24 * time.Hour
+
+// chatState is one chat's state; its lock keeps the chat's events, and
+// the replies sent to it, in turn.
+type chatState struct {
+	mu   sync.Mutex
+	st   State
+	last time.Time
+}
+
+// NewChats keeps chats' states by the clock now.
+func NewChats(now func() time.Time) *Chats {
+	return &Chats{now: now, byID: map[Chat]*chatState{}}
+}
+
+// lock returns chat's state, made for its first event, locked for the
+// caller; chats idle for IdleAfter are forgotten on the way.
+func (cs *Chats) lock(id Chat) *chatState {
+	cs.mu.Lock()
+	now := cs.now()
+	if now.Sub(cs.swept) > time.Minute {
+		for other, c := range cs.byID {
+			if c.mu.TryLock() {
+				if now.Sub(c.last) > IdleAfter {
+					delete(cs.byID, other)
+				}
+				c.mu.Unlock()
+			}
+		}
+		cs.swept = now
+	}
+	c, ok := cs.byID[id]
+	if !ok {
+		c = &chatState{last: now}
+		cs.byID[id] = c
+	}
+	cs.mu.Unlock()
+	c.mu.Lock()
+	return c
+}
+
+// unlock ends the caller's turn with c, which counts as the chat's latest
+// activity.
+func (cs *Chats) unlock(c *chatState) {
+	c.last = cs.now()
+	c.mu.Unlock()
+}
