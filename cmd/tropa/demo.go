@@ -64,8 +64,14 @@ func (e *cmdEnv) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	api, bot, err := startDemoBot(ctx, e.logger())
+	if err != nil {
+		return err
+	}
+	defer api.Close()
 	d, db, err := openDesk(ctx, database{dir: &dir, url: new(string)}, 0, desk.Config{
-		NoticeChannels: []desk.NoticeChannel{&demoMailbox{w: e.stdout}}, NoticeText: text, StaffURL: "http://" + *addr + "/"})
+		NoticeChannels: []desk.NoticeChannel{&demoMailbox{w: e.stdout}}, NoticeText: text, StaffURL: "http://" + *addr + "/",
+		Chats: bot.replies})
 	if err != nil {
 		return err
 	}
@@ -93,7 +99,10 @@ func (e *cmdEnv) demo(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	return e.listenAndServe(ctx, d, listen{addr: *addr}, func(url, _ string) {
+	if err := bot.attach(ctx, d, e.logger(), time.Now); err != nil {
+		return err
+	}
+	return e.listenAndServe(ctx, d, listen{addr: *addr, telegram: bot, demoChat: demoChat{api}}, func(url, _ string) {
 		fmt.Fprintf(e.stdout, "tropa DEMO with FAKE data in %s (deleted when you stop it with Ctrl-C)\n\n", dir)
 		fmt.Fprintf(e.stdout, "  Applicant site: %s\n  Staff site:     %sstaff/\n\n", url, url)
 		fmt.Fprintf(e.stdout, "Demo staff, all with the password %q:\n", demoPassword)
@@ -107,6 +116,8 @@ func (e *cmdEnv) demo(ctx context.Context, args []string) error {
 		fmt.Fprintf(e.stdout, "\nA demo receipt code, to read a request as its applicant at %scheck:\n  %s\n", url, receipt)
 		fmt.Fprintf(e.stdout, "\nThe organization's signed list of official channels (fake, signed with a key made for\n"+
 			"this demo): %schannels; its key's fingerprint: %s\n", url, fingerprint)
+		fmt.Fprintf(e.stdout, "\nThe organization's Telegram bot, SIMULATED on this machine (nothing goes to Telegram):\n"+
+			"  %sdemo/telegram\n", url)
 		fmt.Fprintf(e.stdout, "\nStaff notifications are printed below as DEMO MAIL, never sent; each person chooses\n"+
 			"theirs at %sstaff/account/notices.\n", url)
 	})

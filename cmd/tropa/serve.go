@@ -106,6 +106,8 @@ type listen struct {
 	proxyProtocol bool
 	// telegram is the organization's bot, nil for none.
 	telegram *telegramBot
+	// demoChat plays a chat with the bot, in the demo only.
+	demoChat web.DemoChat
 }
 
 // parsePrefixes parses a comma-separated list of CIDRs; a bare address is
@@ -175,8 +177,9 @@ func (e *cmdEnv) listenAndServe(ctx context.Context, d *desk.Desk, at listen, re
 	cfg := web.Config{Desk: d, Logger: logger, TLS: tls, IntakeRate: at.intakeRate,
 		TrustedProxies: at.trusted, ProxyProtocol: at.proxyProtocol}
 	if at.telegram != nil {
-		cfg.TelegramWebhook = at.telegram.webhook
+		cfg.TelegramWebhook = at.telegram.hook
 	}
+	cfg.DemoChat = at.demoChat
 	srv, err := web.New(cfg)
 	if err != nil {
 		for _, s := range sites {

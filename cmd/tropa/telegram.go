@@ -37,18 +37,19 @@ func addTelegramFlags(fs *flag.FlagSet) telegramFlags {
 }
 
 // telegramBot is the bot as serve runs it: run works until its context
-// ends; webhook takes Telegram's posts, or is nil while the bot long-polls.
+// ends; hook takes Telegram's posts, or is nil while the bot long-polls.
 type telegramBot struct {
-	flags   telegramFlags
-	token   string
-	client  *botapi.Client
-	send    *botapi.Sender
-	chats   *telegram.Chats
-	words   func(lang string) telegram.Words
-	replies *telegram.Replies
+	client *botapi.Client
+	// webhook is the address Telegram posts to, "" while long polling,
+	// with secret in every post.
+	webhook, secret string
+	send            *botapi.Sender
+	chats           *telegram.Chats
+	words           func(lang string) telegram.Words
+	replies         *telegram.Replies
 
-	run     func(ctx context.Context)
-	webhook http.Handler
+	run  func(ctx context.Context)
+	hook http.Handler
 }
 
 // prepare reads the token and makes what the desk needs of the bot before
@@ -69,21 +70,33 @@ func (f telegramFlags) prepare(ctx context.Context, logger *slog.Logger, now fun
 	if err != nil {
 		return nil, fmt.Errorf("--telegram-token-file: %w", err)
 	}
-	b := &telegramBot{flags: f, token: strings.TrimSpace(string(raw)), chats: telegram.NewChats(now)}
-	if b.token == "" {
+	token := strings.TrimSpace(string(raw))
+	if token == "" {
 		return nil, fmt.Errorf("--telegram-token-file: %s is empty", *f.tokenFile)
 	}
-	b.client = botapi.New(*f.api, b.token, nil)
-	switch _, err := b.client.GetMe(ctx); {
-	case errors.Is(err, botapi.ErrUnauthorized):
+	b, err := newTelegramBot(ctx, *f.api, token, *f.webhook, logger, now)
+	if errors.Is(err, botapi.ErrUnauthorized) {
 		return nil, fmt.Errorf("telegram: the token in %s is refused; was it revoked? %w", *f.tokenFile, err)
+	}
+	return b, err
+}
+
+// newTelegramBot makes the bot of token on the Bot API at api, posted to at
+// webhook or, when it is "", long-polling.
+func newTelegramBot(ctx context.Context, api, token, webhook string, logger *slog.Logger, now func() time.Time) (*telegramBot, error) {
+	client := botapi.New(api, token, nil)
+	switch _, err := client.GetMe(ctx); {
+	case errors.Is(err, botapi.ErrUnauthorized):
+		return nil, err
 	case err != nil:
 		logger.Warn("telegram: the Bot API is out of reach for now; the bot waits for it", "err", err)
 	}
-	if b.words, err = catalogs(); err != nil {
+	words, err := catalogs()
+	if err != nil {
 		return nil, err
 	}
-	b.send = botapi.NewSender(b.client, botapi.Limits{})
+	b := &telegramBot{client: client, webhook: webhook, secret: webhookSecret(token), chats: telegram.NewChats(now),
+		words: words, send: botapi.NewSender(client, botapi.Limits{})}
 	b.replies = telegram.NewReplies(b.send, b.chats, b.words)
 	return b, nil
 }
@@ -99,7 +112,7 @@ func (b *telegramBot) attach(ctx context.Context, d *desk.Desk, logger *slog.Log
 			logger.Warn("telegram: the menu of commands is not set", "err", err)
 		}
 	}
-	if *b.flags.webhook == "" {
+	if b.webhook == "" {
 		b.run = func(ctx context.Context) {
 			menu(ctx)
 			err := botapi.Listener{Client: b.client, Handle: bot.Handle,
@@ -110,13 +123,12 @@ func (b *telegramBot) attach(ctx context.Context, d *desk.Desk, logger *slog.Log
 		}
 		return nil
 	}
-	secret := webhookSecret(b.token)
-	h, err := botapi.NewWebhookHandler(secret, botapi.MaxUpdateBody, bot.Handle)
+	h, err := botapi.NewWebhookHandler(b.secret, botapi.MaxUpdateBody, bot.Handle)
 	if err != nil {
 		return err
 	}
-	hook := botapi.Webhook{URL: *b.flags.webhook, Secret: secret, AllowedUpdates: botapi.AllowedUpdates()}
-	b.webhook = h
+	hook := botapi.Webhook{URL: b.webhook, Secret: b.secret, AllowedUpdates: botapi.AllowedUpdates()}
+	b.hook = h
 	b.run = func(ctx context.Context) {
 		setWebhook(ctx, b.client, hook, logger)
 		menu(ctx)
