@@ -509,7 +509,25 @@ type Store interface {
 	MeetingStore
 	ReplyTimeStore
 	SeriesStore
+	NodeStore
 	Close() error
+}
+
+// NodeStore is what the nodes serving one organization share to work as
+// one: leases, which one node holds at a time, and the Telegram updates
+// already taken. Neither says anything of a user.
+type NodeStore interface {
+	// TakeLease gives the lease called name to holder until until, if it
+	// is free, expired at now or holder's already, and reports whether
+	// holder holds it now.
+	TakeLease(ctx context.Context, name, holder string, now, until time.Time) (bool, error)
+	// ReleaseLease lets the lease go, if holder holds it.
+	ReleaseLease(ctx context.Context, name, holder string) error
+	// FirstUpdate notes a Telegram update's id, seen at at, and reports
+	// whether no node noted it before.
+	FirstUpdate(ctx context.Context, updateID int64, at time.Time) (bool, error)
+	// ForgetUpdates deletes the update ids seen before before.
+	ForgetUpdates(ctx context.Context, before time.Time) (int64, error)
 }
 
 // NewID returns a random identifier for a row: 128 bits, so that rows can be

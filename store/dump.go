@@ -47,8 +47,10 @@ const versionTable = "goose_db_version"
 
 // notDumped are the tables a dump leaves out. A session's key is only in
 // its user's cookie, so a restored session could open nothing: everyone logs
-// in again. The migrations table is recorded as the schema version.
-var notDumped = map[string]bool{"sessions": true, versionTable: true}
+// in again. The migrations table is recorded as the schema version. Leases
+// and the Telegram updates seen belong to the nodes running now: a restored
+// database starts without them.
+var notDumped = map[string]bool{"sessions": true, versionTable: true, "leases": true, "telegram_updates": true}
 
 // ErrNotEmpty is Load's refusal to write into a database that holds anything.
 var ErrNotEmpty = errors.New("store: the database is not empty")
