@@ -55,7 +55,8 @@ func (d *Desk) sweepOnce(ctx context.Context) {
 }
 
 // retentionOnce returns one run of the retention policy, logging what it
-// did in counts only. When a run that deleted something fails before the
+// did in counts only, and forgets the Telegram updates of more than a day
+// ago. When a run that deleted something fails before the
 // space is reclaimed, the next run reclaims it even if it has nothing to
 // delete.
 func (d *Desk) retentionOnce() func(context.Context) {
@@ -72,6 +73,9 @@ func (d *Desk) retentionOnce() func(context.Context) {
 		}
 		if err != nil && ctx.Err() == nil {
 			d.cfg.Logger.Error("retention", "err", err)
+		}
+		if err := d.forgetUpdates(ctx); err != nil && ctx.Err() == nil {
+			d.cfg.Logger.Error("forgetting Telegram updates", "err", err)
 		}
 	}
 }
