@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"log/slog"
-	"sync"
 
 	"tropa"
 	"tropa/telegram/botapi"
@@ -18,29 +17,39 @@ type Bot struct {
 	client *botapi.Client
 	send   *botapi.Sender
 	chats  *Chats
+	seen   Deliveries
 	log    *slog.Logger
+}
 
-	mu   sync.Mutex
-	seen seenUpdates
+// Deliveries tells an update reaching the bot for the first time from one
+// delivered again, to this node or to another of the organization's: the
+// desk, which notes every update's id in the database the nodes share.
+type Deliveries interface {
+	// FirstDelivery notes updateID and reports whether no node noted it
+	// before.
+	FirstDelivery(ctx context.Context, updateID int64) (bool, error)
 }
 
 // NewBot answers through client and send with conv, keeping the chats'
-// states in chats. log hears of failures and never of a chat.
-func NewBot(conv *Conversation, client *botapi.Client, send *botapi.Sender, chats *Chats, log *slog.Logger) *Bot {
-	return &Bot{conv: conv, client: client, send: send, chats: chats, log: log}
+// states in chats and taking each update once by seen. log hears of
+// failures and never of a chat.
+func NewBot(conv *Conversation, client *botapi.Client, send *botapi.Sender, chats *Chats, seen Deliveries,
+	log *slog.Logger) *Bot {
+	return &Bot{conv: conv, client: client, send: send, chats: chats, seen: seen, log: log}
 }
 
 // Handle answers one update. It fails only when ctx has ended before it
-// took the update, so that a listener or a webhook hands it again. A
-// second delivery of an update this node has seen is dropped, and so are
-// updates from groups and channels and kinds the bot does not read. What
-// Telegram refuses to deliver is logged, without the chat.
+// took the update, or the update could not be noted as taken, so that a
+// listener or a webhook hands it again. A second delivery of an update
+// that any node took is dropped, and so are updates from groups and
+// channels and kinds the bot does not read. What Telegram refuses to
+// deliver is logged, without the chat.
 func (b *Bot) Handle(ctx context.Context, u botapi.Update) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if !b.firstTime(u.ID) {
-		return nil
+	if first, err := b.seen.FirstDelivery(ctx, u.ID); err != nil || !first {
+		return err
 	}
 	ev, ok := b.event(ctx, u)
 	if !ok {
@@ -151,42 +160,4 @@ func toButtons(rows [][]Button) [][]botapi.Button {
 		}
 	}
 	return out
-}
-
-// firstTime reports whether this node sees update id for the first time.
-func (b *Bot) firstTime(id int64) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.seen.add(id)
-}
-
-// seenUpdates are the update ids seen most recently, enough to drop a
-// second delivery of one, which Telegram makes when an answer to it was
-// lost.
-type seenUpdates struct {
-	ids  map[int64]bool
-	ring []int64
-	next int
-}
-
-// seenKept is how many update ids seenUpdates remembers.
-const seenKept = 4096
-
-// add notes id, and reports whether it was new.
-func (s *seenUpdates) add(id int64) bool {
-	if s.ids == nil {
-		s.ids, s.ring = map[int64]bool{}, make([]int64, 0, seenKept)
-	}
-	if s.ids[id] {
-		return false
-	}
-	if len(s.ring) < seenKept {
-		s.ring = append(s.ring, id)
-	} else {
-		delete(s.ids, s.ring[s.next])
-		s.ring[s.next] = id
-		s.next = (s.next + 1) % seenKept
-	}
-	s.ids[id] = true
-	return true
 }

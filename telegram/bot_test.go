@@ -2,9 +2,11 @@ package telegram_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,7 +25,8 @@ func botOverAPI(t *testing.T, desk telegram.Desk) (*botapitest.Server, *telegram
 	api := botapitest.New(t)
 	conv := telegram.New(telegram.Config{Desk: desk, Words: words(t), SiteURL: testSite})
 	send := botapi.NewSender(api.Client(), botapi.Limits{PerChat: rate.Inf, Overall: rate.Inf})
-	bot := telegram.NewBot(conv, api.Client(), send, telegram.NewChats(time.Now), slog.New(slog.DiscardHandler))
+	bot := telegram.NewBot(conv, api.Client(), send, telegram.NewChats(time.Now), &deliveries{},
+		slog.New(slog.DiscardHandler))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -32,6 +35,28 @@ func botOverAPI(t *testing.T, desk telegram.Desk) (*botapitest.Server, *telegram
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	return api, bot
+}
+
+// deliveries are the update ids the nodes took, as the desk keeps them;
+// with err, the database is out of reach.
+type deliveries struct {
+	mu   sync.Mutex
+	seen map[int64]bool
+	err  error
+}
+
+func (d *deliveries) FirstDelivery(_ context.Context, id int64) (bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.err != nil {
+		return false, d.err
+	}
+	if d.seen == nil {
+		d.seen = map[int64]bool{}
+	}
+	first := !d.seen[id]
+	d.seen[id] = true
+	return first, nil
 }
 
 // waitBubble waits until the chat shows a message of the bot's for which
@@ -147,5 +172,31 @@ func TestBotOverBotAPI(t *testing.T) {
 	}
 	if statuses != 1 {
 		t.Errorf("/status delivered twice was answered %d times, want once", statuses)
+	}
+}
+
+// An update that cannot be noted as taken is not answered: Handle fails,
+// so that Telegram delivers it again.
+func TestBotUnnotedUpdate(t *testing.T) {
+	api := botapitest.New(t)
+	conv := telegram.New(telegram.Config{Desk: newFakeDesk(), Words: words(t), SiteURL: testSite})
+	send := botapi.NewSender(api.Client(), botapi.Limits{PerChat: rate.Inf, Overall: rate.Inf})
+	seen := &deliveries{err: errors.New("the database is out of reach")}
+	bot := telegram.NewBot(conv, api.Client(), send, telegram.NewChats(time.Now), seen, slog.New(slog.DiscardHandler))
+	start := botapi.Update{ID: 1 << 40, Message: &botapi.Message{ID: 1, Chat: botapi.Chat{ID: int64(testChat), Type: "private"},
+		Text: "/start"}}
+	api.Feed(start)
+	if err := bot.Handle(t.Context(), start); err == nil {
+		t.Error("an update not noted as taken was handled")
+	}
+	if sent := api.Sent(); len(sent) != 0 {
+		t.Errorf("the bot answered an update it could not note: %+v", sent)
+	}
+	seen.err = nil
+	if err := bot.Handle(t.Context(), start); err != nil {
+		t.Fatal(err)
+	}
+	if len(api.Sent()) == 0 {
+		t.Error("the update delivered again once the database answered got no answer")
 	}
 }

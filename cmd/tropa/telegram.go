@@ -12,8 +12,10 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"tropa"
 	"tropa/desk"
 	"tropa/locale"
 	"tropa/official"
@@ -31,7 +33,7 @@ func addTelegramFlags(fs *flag.FlagSet) telegramFlags {
 		tokenFile: fs.String("telegram-token-file", "", "file holding the Telegram bot's token, as @BotFather gave it; "+
 			"the bot runs only when this is given"),
 		webhook: fs.String("telegram-webhook", "", "the https address of this site's /telegram, for Telegram to post "+
-			"updates to, as several nodes need (default: this node long-polls Telegram)"),
+			"updates to (default: the node holding the bot long-polls Telegram)"),
 		api: fs.String("telegram-api", botapi.DefaultBaseURL, "the Bot API's address"),
 	}
 }
@@ -101,25 +103,35 @@ func newTelegramBot(ctx context.Context, api, token, webhook string, logger *slo
 	return b, nil
 }
 
-// attach makes the bot answer applicants through d.
+// telegramLease is the lease of the node that takes the bot's updates.
+const telegramLease = "telegram"
+
+// attach makes the bot answer applicants through d. Of the nodes given the
+// token, the one holding the desk's lease takes the bot's updates: it
+// long-polls, or sets the webhook and takes Telegram's posts, which the
+// others refuse. When it dies, another takes over once the lease runs out.
 func (b *telegramBot) attach(ctx context.Context, d *desk.Desk, logger *slog.Logger, now func() time.Time) error {
 	site, onion := addresses(ctx, d)
 	conv := telegram.New(telegram.Config{Desk: telegram.NewHelpDesk(d, b.client, now), Words: b.words,
 		SiteURL: site, OnionURL: onion})
-	bot := telegram.NewBot(conv, b.client, b.send, b.chats, logger)
+	bot := telegram.NewBot(conv, b.client, b.send, b.chats, d, logger)
 	menu := func(ctx context.Context) {
 		if err := bot.SetCommands(ctx); err != nil {
 			logger.Warn("telegram: the menu of commands is not set", "err", err)
 		}
 	}
+	// node names this run of tropa in the lease, and nothing else.
+	node := tropa.NewID()
 	if b.webhook == "" {
 		b.run = func(ctx context.Context) {
-			menu(ctx)
-			err := botapi.Listener{Client: b.client, Handle: bot.Handle,
-				Report: func(err error) { logger.Warn("telegram: waiting", "err", err) }}.Run(ctx)
-			if err != nil && ctx.Err() == nil {
-				logger.Error("telegram: the bot stopped", "err", err)
-			}
+			d.Lead(ctx, telegramLease, node, func(ctx context.Context) {
+				menu(ctx)
+				err := botapi.Listener{Client: b.client, Handle: bot.Handle,
+					Report: func(err error) { logger.Warn("telegram: waiting", "err", err) }}.Run(ctx)
+				if err != nil && ctx.Err() == nil {
+					logger.Error("telegram: the bot stopped polling", "err", err)
+				}
+			})
 		}
 		return nil
 	}
@@ -128,12 +140,32 @@ func (b *telegramBot) attach(ctx context.Context, d *desk.Desk, logger *slog.Log
 		return err
 	}
 	hook := botapi.Webhook{URL: b.webhook, Secret: b.secret, AllowedUpdates: botapi.AllowedUpdates()}
-	b.hook = h
+	var holding atomic.Bool
+	b.hook = holderOnly(&holding, h)
 	b.run = func(ctx context.Context) {
-		setWebhook(ctx, b.client, hook, logger)
-		menu(ctx)
+		d.Lead(ctx, telegramLease, node, func(ctx context.Context) {
+			holding.Store(true)
+			defer holding.Store(false)
+			setWebhook(ctx, b.client, hook, logger)
+			menu(ctx)
+			<-ctx.Done()
+		})
 	}
 	return nil
+}
+
+// holderOnly passes Telegram's posts to next while this node holds the bot.
+// Another node answers 503: a proxy in front passes the post on to the
+// next node, or Telegram posts it again later.
+func holderOnly(holding *atomic.Bool, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !holding.Load() {
+			w.Header().Set("Retry-After", "5")
+			http.Error(w, "another node takes the bot's updates", http.StatusServiceUnavailable)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // webhookSecret is the secret Telegram sends with every post to the
