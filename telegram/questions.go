@@ -34,6 +34,11 @@ func (t *turn) start() {
 		t.say(t.T("TelegramAlreadySent"))
 		return
 	}
+	if t.st.Step == StepNew {
+		// A chat this node has not seen may be his, from before a
+		// restart or on another node.
+		t.say(t.T("TelegramHaveReceipt"))
+	}
 	t.st.Answers = Answers{}
 	t.st.Step = StepLanguage
 	t.send(t.languageQuestion())

@@ -188,10 +188,12 @@ func TestCaseGone(t *testing.T) {
 	}
 }
 
-// A chat whose state was lost with the node that held it takes the
-// receipt as its first message.
+// A chat whose state was lost with the node that held it is told it may
+// send its receipt, and takes the receipt as its first message.
 func TestReceiptAfterRestart(t *testing.T) {
 	c := newChat(t)
+	c.st = telegram.State{}
+	mustContain(t, c.text("здравствуйте, это снова я"), tr(t, "ru", "TelegramHaveReceipt", nil))
 	c.st = telegram.State{}
 	mustContain(t, c.text(receipt), tr(t, "ru", "TelegramLinked", nil))
 	if c.st.Step != telegram.StepCase {
