@@ -67,23 +67,31 @@ func (n *Notices) Name() string { return desk.NoticeTelegram }
 // Address checks a chat id as kept: a person's own chat with the bot,
 // whose id is positive.
 func (n *Notices) Address(s string) (string, error) {
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 {
-		return "", tropa.UserError(tropa.EINVALID, "ErrNoticeTelegramUnlinked", nil)
+	id, err := staffChat(s)
+	if err != nil {
+		return "", err
 	}
 	return strconv.FormatInt(id, 10), nil
+}
+
+// staffChat reads a staff member's chat as kept.
+func staffChat(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, tropa.UserError(tropa.EINVALID, "ErrNoticeTelegramUnlinked", nil)
+	}
+	return id, nil
 }
 
 // Send sends the notice's text to the chat at address. A chat that
 // blocked the bot fails as "blocked", which the desk waits longer and
 // longer to try again, and shows to those who manage staff.
 func (n *Notices) Send(ctx context.Context, address string, notice desk.Notice) error {
-	chat, err := n.Address(address)
+	chat, err := staffChat(address)
 	if err != nil {
 		return noticeError{"address", err}
 	}
-	id, _ := strconv.ParseInt(chat, 10, 64)
-	_, err = n.send.Send(ctx, botapi.Text{ChatID: id, Text: notice.Body})
+	_, err = n.send.Send(ctx, botapi.Text{ChatID: chat, Text: notice.Body})
 	switch {
 	case err == nil:
 		return nil
