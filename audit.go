@@ -100,6 +100,11 @@ const (
 	ActionChatLink    = "request.chat_link"
 	ActionChatMessage = "request.chat_message"
 	ActionChatStatus  = "request.chat_status"
+	// ActionNoticeLinkCode records a staff member making a one-time code
+	// to link his Telegram chat to his notices, ActionNoticeLink the chat
+	// linked by it; neither names the code or the chat.
+	ActionNoticeLinkCode = "staff.notice_link_code"
+	ActionNoticeLink     = "staff.notice_link"
 )
 
 // AuditEvent is something staff did, to be appended to the audit log.

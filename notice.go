@@ -171,4 +171,20 @@ type NoticeStore interface {
 	// FinishNotices keeps d's state and marks and releases the claim, in
 	// one transaction.
 	FinishNotices(ctx context.Context, d *NoticeDone) error
+	// SaveStaffLinkCode keeps c as its staff member's one link code, in
+	// place of any he had, and appends ev, in one transaction.
+	SaveStaffLinkCode(ctx context.Context, c *StaffLinkCode, ev AuditEvent) error
+	// TakeStaffLinkCode deletes the link code whose hash is hash and
+	// returns whose it was; ENOTFOUND when there is none or it expired by
+	// now. A code is taken once, whichever node takes it.
+	TakeStaffLinkCode(ctx context.Context, hash []byte, now time.Time) (staffID string, err error)
+}
+
+// StaffLinkCode is what is kept of the one-time code by which a staff
+// member links an account of his elsewhere (his Telegram chat) to his
+// notices: its hash, never the code.
+type StaffLinkCode struct {
+	StaffID   string
+	Hash      []byte
+	ExpiresAt time.Time
 }

@@ -65,12 +65,19 @@ func (d *Desk) MyNotices(ctx context.Context, s *Session) (*tropa.NoticeRecord, 
 	if err := require(s, tropa.PermQueue); err != nil {
 		return nil, err
 	}
-	r, err := d.cfg.Store.NoticeRecord(ctx, s.Staff.ID)
-	if tropa.IsCode(err, tropa.ENOTFOUND) {
-		return &tropa.NoticeRecord{NoticePrefs: tropa.NoticePrefs{StaffID: s.Staff.ID, Events: defaultEvents(s.Staff.Role),
-			Digest: DefaultNoticeDigest, Lead: DefaultNoticeLead, Lang: "ru"}}, nil
-	}
+	r, _, err := d.noticeRecord(ctx, &s.Staff)
 	return r, err
+}
+
+// noticeRecord returns what st asked to be told, with the defaults for
+// someone who never chose, and whether he chose.
+func (d *Desk) noticeRecord(ctx context.Context, st *tropa.Staff) (*tropa.NoticeRecord, bool, error) {
+	r, err := d.cfg.Store.NoticeRecord(ctx, st.ID)
+	if tropa.IsCode(err, tropa.ENOTFOUND) {
+		return &tropa.NoticeRecord{NoticePrefs: tropa.NoticePrefs{StaffID: st.ID, Events: defaultEvents(st.Role),
+			Digest: DefaultNoticeDigest, Lead: DefaultNoticeLead, Lang: "ru"}}, false, nil
+	}
+	return r, err == nil, err
 }
 
 func defaultEvents(r tropa.Role) []tropa.NoticeEvent {
@@ -88,20 +95,33 @@ func (d *Desk) SaveMyNotices(ctx context.Context, s *Session, p tropa.NoticePref
 	if err := require(s, tropa.PermQueue); err != nil {
 		return err
 	}
-	p.StaffID = s.Staff.ID
+	old, _, err := d.noticeRecord(ctx, &s.Staff)
+	if err != nil {
+		return err
+	}
+	if p.Channel == NoticeTelegram {
+		// A chat is never typed: it is the one that sent his link code.
+		if old.Channel != NoticeTelegram {
+			return tropa.UserError(tropa.EINVALID, "ErrNoticeTelegramUnlinked", nil)
+		}
+		p.Address = old.Address
+	}
+	return d.saveNotices(ctx, &s.Staff, p, &old.NoticePrefs)
+}
+
+// saveNotices keeps p as what st asks to be told, where old is what he
+// asked before.
+func (d *Desk) saveNotices(ctx context.Context, st *tropa.Staff, p tropa.NoticePrefs, old *tropa.NoticePrefs) error {
+	p.StaffID = st.ID
 	if err := d.checkNoticePrefs(&p); err != nil {
 		return err
 	}
-	if !s.Staff.Role.Can(tropa.PermAssign) {
+	if !st.Role.Can(tropa.PermAssign) {
 		p.Events = slices.DeleteFunc(slices.Clone(p.Events), func(e tropa.NoticeEvent) bool { return e == tropa.NoticeUnowned })
 	}
-	old, err := d.cfg.Store.NoticeRecord(ctx, s.Staff.ID)
-	if err != nil && !tropa.IsCode(err, tropa.ENOTFOUND) {
-		return err
-	}
 	var marks []tropa.NoticeMark
-	if p.Channel != "" && (old == nil || old.Channel == "") {
-		cases, err := d.cfg.Store.NoticeCases(ctx, s.Staff.ID, s.Staff.Role.Can(tropa.PermAssign), time.Time{})
+	if p.Channel != "" && old.Channel == "" {
+		cases, err := d.cfg.Store.NoticeCases(ctx, st.ID, st.Role.Can(tropa.PermAssign), time.Time{})
 		if err != nil {
 			return err
 		}

@@ -161,6 +161,10 @@ type turn struct {
 func (t *turn) handle(ev Event) {
 	switch ev.Kind {
 	case EventText:
+		if code, ok := staffLinkCode(ev.Text); ok {
+			t.linkStaff(code)
+			return
+		}
 		if cmd, ok := command(ev.Text); ok {
 			t.command(cmd)
 			return

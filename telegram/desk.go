@@ -37,6 +37,10 @@ type Desk interface {
 	// chat and unlinks the chat; the case stays for staff, as retention
 	// says.
 	Erase(ctx context.Context, chat Chat) error
+	// LinkStaff makes chat the Telegram address of the staff member whose
+	// one-time link code (from his account page) was sent in it, for his
+	// notices; a wrong, spent or expired code explains itself.
+	LinkStaff(ctx context.Context, chat Chat, code string) error
 	// Channels is the organization's signed list of official channels,
 	// already verified; ENOTFOUND when none is published.
 	Channels(ctx context.Context) (official.List, error)

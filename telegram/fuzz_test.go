@@ -12,7 +12,8 @@ import (
 // fuzzTexts are texts the fuzzer picks from, besides raw bytes.
 var fuzzTexts = []string{"", "/start", "/language", "/status", "/delete", "/help", "/verify", "/start@example_help_bot x",
 	"/", "/ unit", "/START", secretMessage, secretContact, "a\x00b", "\u202e", strings.Repeat("я", tropa.MaxMessageLen+1),
-	strings.Repeat("c", tropa.MaxContactLen+1), "\xff\xfe"}
+	strings.Repeat("c", tropa.MaxContactLen+1), "\xff\xfe", "/link " + staffCode, "/start link-" + staffCode, "/link",
+	"/start link-"}
 
 // fuzzData are button data the fuzzer picks from: every button the bot
 // shows, and some it never does.
@@ -23,7 +24,7 @@ var fuzzErrors = []error{tropa.Errorf(tropa.EBUSY, "busy"), tropa.Errorf(tropa.E
 	tropa.Errorf(tropa.EUNAVAILABLE, "full"), tropa.Errorf(tropa.EINTERNAL, "broken"),
 	tropa.UserError(tropa.EINVALID, "ErrTooManyFiles", map[string]any{"Max": 3})}
 
-var fuzzCalls = []string{"Submit", "FollowUp", "Status", "Erase", "Channels"}
+var fuzzCalls = []string{"Submit", "FollowUp", "Status", "Erase", "Channels", "LinkStaff"}
 
 // FuzzConversation feeds random sequences of events, and desk failures
 // between them, to one chat: the bot never panics, always answers, and

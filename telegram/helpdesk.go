@@ -128,6 +128,15 @@ func (h *HelpDesk) Link(ctx context.Context, chat Chat, receipt string) error {
 	return h.desk.LinkChat(ctx, int64(chat), receipt)
 }
 
+// LinkStaff costs a lookup of a code, limited like a receipt, so that
+// codes cannot be guessed by trying many.
+func (h *HelpDesk) LinkStaff(ctx context.Context, chat Chat, code string) error {
+	if err := h.allow(h.costly, chat); err != nil {
+		return err
+	}
+	return h.desk.LinkNoticeChat(ctx, int64(chat), code)
+}
+
 func (h *HelpDesk) Erase(ctx context.Context, chat Chat) error {
 	return h.desk.ChatErase(ctx, int64(chat))
 }

@@ -54,6 +54,8 @@ type fakeDesk struct {
 	status    telegram.Status
 	noList    bool
 	fail      map[string]error
+	// staffChats are the chats linked to a staff member's notices.
+	staffChats []telegram.Chat
 }
 
 func newFakeDesk() *fakeDesk {
@@ -108,6 +110,20 @@ func (d *fakeDesk) Link(ctx context.Context, chat telegram.Chat, code string) er
 		return tropa.UserError(tropa.ENOTFOUND, "ErrReceiptUnknown", nil)
 	}
 	d.chats = append(d.chats, chat)
+	return nil
+}
+
+// staffCode is the one link code fakeDesk takes, once.
+const staffCode = "K7MQ4WXT"
+
+func (d *fakeDesk) LinkStaff(ctx context.Context, chat telegram.Chat, code string) error {
+	if err := d.failed("LinkStaff"); err != nil {
+		return err
+	}
+	if code != staffCode || len(d.staffChats) > 0 {
+		return tropa.UserError(tropa.EINVALID, "ErrNoticeLinkCode", nil)
+	}
+	d.staffChats = append(d.staffChats, chat)
 	return nil
 }
 

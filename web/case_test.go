@@ -103,6 +103,7 @@ func TestRolesOverRoutes(t *testing.T) {
 		{"POST", "/staff/account/zone", url.Values{"zone": {"Europe/Berlin"}}, []int{seeOther, seeOther, seeOther, seeOther, seeOther}},
 		{"GET", "/staff/account/notices", nil, []int{forbidden, ok, ok, ok, forbidden}},
 		{"POST", "/staff/account/notices", url.Values{"channel": {"mail"}, "address": {"w7@example.org"}, "event": {"new"}, "digest": {"4"}, "lead": {"12"}, "notice_lang": {"uk"}}, []int{forbidden, seeOther, seeOther, seeOther, forbidden}},
+		{"POST", "/staff/account/notices/telegram", nil, []int{forbidden, ok, ok, ok, forbidden}},
 		{"GET", "/staff/audit", nil, []int{ok, ok, forbidden, forbidden, forbidden}},
 		{"GET", "/staff/audit.csv", nil, []int{ok, ok, forbidden, forbidden, forbidden}},
 		{"POST", "/staff/requests/{id}/keep-closed", nil, []int{forbidden, seeOther, seeOther, forbidden, forbidden}},

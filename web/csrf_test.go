@@ -148,6 +148,7 @@ func TestCrossOriginProbeEveryRoute(t *testing.T) {
 		"POST /staff/account/sessions/end-others": {"coordinator", nil, ""},
 		"POST /staff/account/notices": {"coordinator", url.Values{"channel": {"mail"}, "address": {"forged@example.org"},
 			"event": {"new"}, "digest": {"4"}, "lead": {"12"}, "notice_lang": {"en"}}, ""},
+		"POST /staff/account/notices/telegram":    {"coordinator", nil, ""},
 		"POST /staff/settings/wanted":             {"admin", url.Values{"hours": {"12"}}, ""},
 		"POST /staff/settings/retention":          {"admin", url.Values{"was": {tropa.DefaultRetention().Marshal()}, "closed_after": {"1"}, "contact_after": {"1"}, "spam_after": {"1"}}, ""},
 		"POST /staff/settings/proof":              {"admin", url.Values{"mode": {"on"}}, ""},

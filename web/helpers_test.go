@@ -96,8 +96,10 @@ type testServer struct {
 	// receipts' argon2id cost of the desk open builds.
 	kdf           *seal.KDF
 	receiptParams seal.Params
-	// mailbox receives the notices the desk sends.
+	// mailbox receives the notices the desk sends by mail, chats those it
+	// sends to Telegram chats.
 	mailbox *smtptest.Server
+	chats   *chatNotices
 }
 
 // added keeps the enrolment code of a staff member just added.
@@ -123,7 +125,7 @@ func newTestServerAt(tb testing.TB, where string, opts ...func(*web.Config)) *te
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	ts := &testServer{where: where, logs: &logBuffer{}, clock: &testClock{now: start},
 		deskClock: &testClock{now: start, step: time.Millisecond}, enrolCodes: &sync.Map{},
-		mailbox: smtptest.Start(tb, smtptest.Plain)}
+		mailbox: smtptest.Start(tb, smtptest.Plain), chats: &chatNotices{}}
 	ts.open(tb, opts)
 	if _, err := ts.desk.Init(ctx); err != nil {
 		tb.Fatalf("Init: %v", err)
@@ -151,7 +153,7 @@ func newTestServerAt(tb testing.TB, where string, opts ...func(*web.Config)) *te
 func (ts *testServer) node(tb testing.TB, opts ...func(*web.Config)) *testServer {
 	tb.Helper()
 	n := &testServer{where: ts.where, logs: &logBuffer{}, clock: ts.clock, deskClock: ts.deskClock, enrolCodes: ts.enrolCodes,
-		mailbox: ts.mailbox}
+		mailbox: ts.mailbox, chats: ts.chats}
 	n.open(tb, opts)
 	return n
 }
@@ -179,7 +181,7 @@ func (ts *testServer) open(tb testing.TB, opts []func(*web.Config)) {
 		tb.Fatalf("NoticeText: %v", err)
 	}
 	ts.desk = desk.New(desk.Config{Store: db, KDF: ts.kdf, ReceiptParams: receiptParams,
-		PasswordParams: seal.TestParams, Now: ts.deskClock.Now, NoticeChannels: []desk.NoticeChannel{mc},
+		PasswordParams: seal.TestParams, Now: ts.deskClock.Now, NoticeChannels: []desk.NoticeChannel{mc, ts.chats},
 		NoticeText: noticeText, StaffURL: "https://staff.example.org/"})
 	cfg := web.Config{Desk: ts.desk, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: ts.clock.Now}
 	for _, o := range opts {

@@ -27,7 +27,7 @@ func (s *Server) noticesSave(w http.ResponseWriter, r *http.Request, sess *desk.
 			if rerr != nil {
 				return rerr
 			}
-			return s.showNotices(w, sess, p, status, rec, form)
+			return s.showNotices(w, r, sess, p, status, rec, form, "")
 		})
 	}
 	http.Redirect(w, r, s.newPage(r).URL("/staff/account/notices?done=saved"), http.StatusSeeOther)

@@ -1,12 +1,15 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
 	"tropa"
 	"tropa/desk"
+	"tropa/official"
 )
 
 // noticesData is the page where a staff member chooses their notices.
@@ -19,6 +22,40 @@ type noticesData struct {
 	// they go; LastSentAt when the last went, to the hour.
 	FailingSince time.Time
 	LastSentAt   time.Time
+	// Telegram links his chat with the bot, nil when this server has no
+	// bot to send by.
+	Telegram *telegramLink
+}
+
+// telegramLink is the page's offer to send notices to his own chat with
+// the organization's bot.
+type telegramLink struct {
+	// Linked says his notices go to his chat now.
+	Linked bool
+	// Code is the one-time link code just made, "" until he asks for one.
+	Code string
+	// Bot is the bot's username, as the signed list of official channels
+	// names it; "" when no list is published.
+	Bot string
+}
+
+// DeepLink opens the chat with the bot and sends it the code, as
+// "/start link-CODE".
+func (l *telegramLink) DeepLink() string { return "https://t.me/" + l.Bot + "?start=link-" + l.Code }
+
+// officialBot is the username of the bot the signed list of official
+// channels names, "" for none.
+func (s *Server) officialBot(ctx context.Context) string {
+	published, err := s.Desk.OfficialChannels(ctx)
+	if err != nil {
+		return ""
+	}
+	for _, ch := range published.List.Channels {
+		if _, name, ok := ch.Bot(); ok && ch.Kind == official.KindTelegramBot {
+			return name
+		}
+	}
+	return ""
 }
 
 // noticeEventView is one event as the form offers it.
@@ -49,7 +86,12 @@ type noticeForm struct {
 
 // formOf is the form showing p.
 func formOf(p *tropa.NoticePrefs) noticeForm {
-	f := noticeForm{Channel: p.Channel, Address: p.Address, Events: map[tropa.NoticeEvent]bool{},
+	// A chat's id is never typed, nor shown: the chat is linked by a code.
+	addr := p.Address
+	if p.Channel == desk.NoticeTelegram {
+		addr = ""
+	}
+	f := noticeForm{Channel: p.Channel, Address: addr, Events: map[tropa.NoticeEvent]bool{},
 		Digest: strconv.Itoa(int(p.Digest / time.Hour)), Lead: strconv.Itoa(int(p.Lead / time.Hour)), Lang: p.Lang}
 	for _, e := range p.Events {
 		f.Events[e] = true
@@ -77,12 +119,20 @@ func (s *Server) noticesShow(w http.ResponseWriter, r *http.Request, sess *desk.
 	if r.URL.Query().Get("done") == "saved" {
 		p.Notice = p.T("NoticeNoticesSaved")
 	}
-	return s.showNotices(w, sess, p, http.StatusOK, rec, formOf(&rec.NoticePrefs))
+	return s.showNotices(w, r, sess, p, http.StatusOK, rec, formOf(&rec.NoticePrefs), "")
 }
 
-func (s *Server) showNotices(w http.ResponseWriter, sess *desk.Session, p *page, status int, rec *tropa.NoticeRecord,
-	form noticeForm) error {
+// showNotices shows the page with form, and with code when a link code
+// was just made.
+func (s *Server) showNotices(w http.ResponseWriter, r *http.Request, sess *desk.Session, p *page, status int,
+	rec *tropa.NoticeRecord, form noticeForm, code string) error {
 	data := noticesData{Form: form, Channels: s.Desk.NoticeChannels(), LastSentAt: rec.LastSentAt}
+	if slices.Contains(data.Channels, desk.NoticeTelegram) {
+		data.Telegram = &telegramLink{Linked: rec.Channel == desk.NoticeTelegram, Code: code}
+		if code != "" {
+			data.Telegram.Bot = s.officialBot(r.Context())
+		}
+	}
 	if rec.Failures > 0 {
 		data.FailingSince = rec.FailingSince
 	}

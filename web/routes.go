@@ -77,6 +77,7 @@ func (s *Server) routes(mux siteMux) {
 	mux.Handle("POST /staff/account/sessions/end-others", s.staff(s.sessionsEndOthers))
 	mux.Handle("GET /staff/account/notices", s.staff(s.noticesShow))
 	mux.Handle("POST /staff/account/notices", s.staff(s.noticesSave))
+	mux.Handle("POST /staff/account/notices/telegram", s.staff(s.noticesLink))
 	mux.Handle("GET /staff/settings", s.staff(s.settingsShow))
 	mux.Handle("POST /staff/settings/wanted", s.staff(s.wantedSet))
 	mux.Handle("POST /staff/settings/retention", s.staff(s.retentionSet))

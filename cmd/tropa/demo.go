@@ -70,7 +70,7 @@ func (e *cmdEnv) demo(ctx context.Context, args []string) error {
 	}
 	defer api.Close()
 	d, db, err := openDesk(ctx, database{dir: &dir, url: new(string)}, 0, desk.Config{
-		NoticeChannels: []desk.NoticeChannel{&demoMailbox{w: e.stdout}}, NoticeText: text, StaffURL: "http://" + *addr + "/",
+		NoticeChannels: []desk.NoticeChannel{&demoMailbox{w: e.stdout}, bot.notices}, NoticeText: text, StaffURL: "http://" + *addr + "/",
 		Chats: bot.replies})
 	if err != nil {
 		return err

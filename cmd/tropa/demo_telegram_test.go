@@ -6,7 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/pquerna/otp/totp"
 	"golang.org/x/net/html"
 
 	"tropa/internal/htmlcheck"
@@ -58,4 +60,28 @@ func TestDemoTelegramChat(t *testing.T) {
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), "Сначала напишите") {
 		t.Errorf("an empty message: %d\n%s", resp.StatusCode, body)
 	}
+}
+
+// TestDemoTelegramStaffLink links the simulated chat to a demo staff
+// member's notices with the code from her notices page, as a newcomer
+// trying the staff side of the bot would.
+func TestDemoTelegramStaffLink(t *testing.T) {
+	s := startDemo(t)
+	name := demoStaff[0].name
+	code, err := totp.GenerateCode(s.secrets[name], time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := newClient(t)
+	staff.postForm(s.url+"staff/login", url.Values{"name": {name}, "password": {demoPassword}, "code": {code}})
+	page := staff.postForm(s.url+"staff/account/notices/telegram", nil)
+	link := htmlcheck.Text(htmlcheck.HasOne(t, page, "code.link-code"))
+	if href, _ := htmlcheck.Attr(htmlcheck.HasOne(t, page, "a.telegram-open"), "href"); !strings.HasSuffix(href, "?start=link-"+link) {
+		t.Errorf("the t.me link is %q", href)
+	}
+	page = newClient(t).postForm(s.url+"demo/telegram?lang=ru", url.Values{"text": {"/link " + link}})
+	if text := htmlcheck.Text(page); !strings.Contains(text, "уведомления службы помощи будут приходить в этот чат") {
+		t.Fatalf("the simulated chat was not linked:\n%s", text)
+	}
+	htmlcheck.HasOne(t, staff.get(s.url+"staff/account/notices"), "p.telegram-linked")
 }

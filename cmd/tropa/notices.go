@@ -33,13 +33,18 @@ func addNoticeFlags(fs *flag.FlagSet) noticeFlags {
 	}
 }
 
-// apply sets cfg's notice channels from the flags; without --smtp-host it
-// sets none, and the desk notifies no one.
+// apply sets cfg's notices from the flags: the words and the link of every
+// channel's notices and, with --smtp-host, the mail channel.
 func (f noticeFlags) apply(cfg *desk.Config) error {
 	staffURL, err := parseStaffURL(*f.staffURL)
 	if err != nil {
 		return err
 	}
+	text, err := locale.NoticeText()
+	if err != nil {
+		return err
+	}
+	cfg.NoticeText, cfg.StaffURL = text, staffURL
 	if *f.host == "" {
 		return nil
 	}
@@ -57,11 +62,7 @@ func (f noticeFlags) apply(cfg *desk.Config) error {
 	if err != nil {
 		return err
 	}
-	text, err := locale.NoticeText()
-	if err != nil {
-		return err
-	}
-	cfg.NoticeChannels, cfg.NoticeText, cfg.StaffURL = []desk.NoticeChannel{mc}, text, staffURL
+	cfg.NoticeChannels = []desk.NoticeChannel{mc}
 	return nil
 }
 

@@ -54,9 +54,6 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	if err := notices.apply(&cfg); err != nil {
 		return err
 	}
-	if len(cfg.NoticeChannels) == 0 {
-		cfg.Logger.Info("no --smtp-host: staff are not notified of new work")
-	}
 	clock := e.now
 	if clock == nil {
 		clock = time.Now
@@ -67,6 +64,10 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	}
 	if telegramBot != nil {
 		cfg.Chats = telegramBot.replies
+		cfg.NoticeChannels = append(cfg.NoticeChannels, telegramBot.notices)
+	}
+	if len(cfg.NoticeChannels) == 0 {
+		cfg.Logger.Info("no --smtp-host and no bot: staff are not notified of new work")
 	}
 	d, db, err := openDesk(ctx, at, *kdfConcurrency, cfg)
 	if err != nil {

@@ -49,13 +49,16 @@ type telegramBot struct {
 	chats           *telegram.Chats
 	words           func(lang string) telegram.Words
 	replies         *telegram.Replies
+	// notices carries staff notices to the chats staff linked.
+	notices *telegram.Notices
 
 	run  func(ctx context.Context)
 	hook http.Handler
 }
 
 // prepare reads the token and makes what the desk needs of the bot before
-// it opens (the seam staff replies leave by), or returns nil when no token
+// it opens (the seam staff replies leave by, and the channel of staff
+// notices), or returns nil when no token
 // is given. A token Telegram refuses stops serve; Telegram out of reach
 // does not: the bot waits for it.
 func (f telegramFlags) prepare(ctx context.Context, logger *slog.Logger, now func() time.Time) (*telegramBot, error) {
@@ -99,7 +102,7 @@ func newTelegramBot(ctx context.Context, api, token, webhook string, logger *slo
 	}
 	b := &telegramBot{client: client, webhook: webhook, secret: webhookSecret(token), chats: telegram.NewChats(now),
 		words: words, send: botapi.NewSender(client, botapi.Limits{})}
-	b.replies = telegram.NewReplies(b.send, b.chats, b.words)
+	b.replies, b.notices = telegram.NewReplies(b.send, b.chats, b.words), telegram.NewNotices(b.send)
 	return b, nil
 }
 
