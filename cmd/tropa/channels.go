@@ -110,11 +110,7 @@ func (e *cmdEnv) channelsSign(_ context.Context, args []string) error {
 	if err != nil {
 		return explained(cat, err)
 	}
-	now := time.Now
-	if e.now != nil {
-		now = e.now
-	}
-	signed, err := official.Sign(draft, key, now().UTC())
+	signed, err := official.Sign(draft, key, e.clock()().UTC())
 	if err != nil {
 		return explained(cat, err)
 	}

@@ -94,10 +94,7 @@ func (e *cmdEnv) importHistory(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	now := time.Now()
-	if e.now != nil {
-		now = e.now()
-	}
+	now := e.clock()()
 	rep, err := e.checkHistory(ctx, d, path, now, cat.Text("ImportChecking", nil))
 	if err != nil {
 		return err

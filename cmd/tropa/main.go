@@ -116,3 +116,11 @@ type cmdEnv struct {
 	// now is the clock a server's desk keeps time by; nil is the system's.
 	now func() time.Time
 }
+
+// clock is the clock commands keep time by: e.now, or the system's.
+func (e *cmdEnv) clock() func() time.Time {
+	if e.now != nil {
+		return e.now
+	}
+	return time.Now
+}

@@ -89,10 +89,7 @@ func (e *cmdEnv) seriesImport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	now := time.Now()
-	if e.now != nil {
-		now = e.now()
-	}
+	now := e.clock()()
 	in, err := e.readSeriesFile(cat, fs.Arg(0), now)
 	if err != nil {
 		return err

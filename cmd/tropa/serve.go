@@ -54,11 +54,7 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 	if err := notices.apply(&cfg); err != nil {
 		return err
 	}
-	clock := e.now
-	if clock == nil {
-		clock = time.Now
-	}
-	telegramBot, err := bot.prepare(ctx, cfg.Logger, clock)
+	telegramBot, err := bot.prepare(ctx, cfg.Logger, e.clock())
 	if err != nil {
 		return err
 	}
@@ -80,7 +76,7 @@ func (e *cmdEnv) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("the database is not set up: run tropa init %s first", at.flags())
 	}
 	if telegramBot != nil {
-		if err := telegramBot.attach(ctx, d, cfg.Logger, clock); err != nil {
+		if err := telegramBot.attach(ctx, d, cfg.Logger, e.clock()); err != nil {
 			return err
 		}
 	}

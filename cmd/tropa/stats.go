@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"io"
-	"time"
 
 	"tropa"
 	"tropa/desk"
@@ -142,11 +141,7 @@ func (e *cmdEnv) statsMonths(ctx context.Context, d *desk.Desk, from, to string)
 		if err != nil {
 			return first, last, err
 		}
-		now := time.Now
-		if e.now != nil {
-			now = e.now
-		}
-		last = stats.Current(stats.GrainMonth, now(), loc)
+		last = stats.Current(stats.GrainMonth, e.clock()(), loc)
 	} else if last, err = month("to", to); err != nil {
 		return first, last, err
 	}
