@@ -306,8 +306,6 @@ type Counts struct {
 	ReceivedBySituation map[Situation]int
 	// Triaged counts the period's requests by what triage made of them.
 	Triaged map[Disposition]int
-	// OpenByStage counts the cases open now.
-	OpenByStage map[Stage]int
 	// ClosedByOutcome counts the cases closed in the period as cases.
 	ClosedByOutcome map[Outcome]int
 	// CallsByDay counts the period's phone calls by UTC day, new and
@@ -436,9 +434,10 @@ type CaseStore interface {
 	CaseEvents(ctx context.Context, requestID string) ([]CaseEventRecord, error)
 	// Links lists the requests linked to a request.
 	Links(ctx context.Context, requestID string) ([]Request, error)
-	// Counts counts requests received and cases closed from from until to,
-	// and the cases open now.
+	// Counts counts requests received and cases closed from from until to.
 	Counts(ctx context.Context, from, to time.Time) (*Counts, error)
+	// OpenByStage counts the cases open now, by stage.
+	OpenByStage(ctx context.Context) (map[Stage]int, error)
 }
 
 // MeetingStore reads safe-surrender meetings; they are written with the

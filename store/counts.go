@@ -10,9 +10,8 @@ import (
 )
 
 // Counts counts the requests received from from until to by kind,
-// channel, situation and disposition, the cases closed as cases in that
-// time by outcome, and the cases open now, all from one snapshot of the
-// database. A zero from or to leaves that end of the period open. The
+// channel, situation and disposition, and the cases closed as cases in
+// that time by outcome, from one snapshot of the database. A zero from or to leaves that end of the period open. The
 // received and closed come from day_counts, by UTC day, which counts each
 // request as it is written and keeps counting it after the retention
 // policy deletes it: over periods of whole UTC days the figures are as
@@ -30,7 +29,6 @@ func (db *DB) Counts(ctx context.Context, from, to time.Time) (*tropa.Counts, er
 		ReceivedByChannel:   map[tropa.Channel]int{},
 		ReceivedBySituation: map[tropa.Situation]int{},
 		Triaged:             map[tropa.Disposition]int{},
-		OpenByStage:         map[tropa.Stage]int{},
 		ClosedByOutcome:     map[tropa.Outcome]int{},
 	}
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
@@ -56,10 +54,6 @@ func (db *DB) Counts(ctx context.Context, from, to time.Time) (*tropa.Counts, er
 	if err != nil {
 		return nil, err
 	}
-	err = groupCounts(ctx, tx, countsOpen, nil, func(keys []string, n int) { c.OpenByStage[tropa.Stage(keys[0])] = n })
-	if err != nil {
-		return nil, err
-	}
 	if err := stayCounts(ctx, tx, lo, hi, c); err != nil {
 		return nil, err
 	}
@@ -73,6 +67,17 @@ const (
 		WHERE day >= $1 AND day < $2 GROUP BY what, key`
 	countsOpen = `SELECT stage, COUNT(*) FROM requests WHERE closed_at = 0 GROUP BY stage`
 )
+
+// OpenByStage counts the cases open now by stage. The figures page asks
+// it once, however many months it shows.
+func (db *DB) OpenByStage(ctx context.Context) (map[tropa.Stage]int, error) {
+	open := map[tropa.Stage]int{}
+	err := groupCounts(ctx, db.read, countsOpen, nil, func(keys []string, n int) { open[tropa.Stage(keys[0])] = n })
+	if err != nil {
+		return nil, err
+	}
+	return open, nil
+}
 
 // stayCounts adds to c the stays begun in [lo, hi) and the beds held each
 // night of it, those of deleted cases from the counts they left.
@@ -101,7 +106,7 @@ func stayCounts(ctx context.Context, tx *sql.Tx, lo, hi int64, c *tropa.Counts) 
 
 // groupCounts runs a query whose rows are text keys followed by a count, and
 // calls add with each row.
-func groupCounts(ctx context.Context, tx *sql.Tx, query string, args []any, add func(keys []string, n int)) error {
+func groupCounts(ctx context.Context, tx querier, query string, args []any, add func(keys []string, n int)) error {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return mapErr(err)

@@ -160,7 +160,7 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 	if period.Next().Begun(p.now, loc) {
 		data.Next = link(period.Next())
 	}
-	if data.Tables, err = statsTables(r.Context(), s.staffCounter(sess), p, rule, period, before); err != nil {
+	if data.Tables, err = statsTables(r.Context(), s.staffFigures(sess), p, rule, period, before); err != nil {
 		return err
 	}
 	for _, t := range data.Tables {
@@ -183,9 +183,12 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 	return nil
 }
 
-// staffCounter counts for sess, if its role may read figures.
-func (s *Server) staffCounter(sess *desk.Session) statsCounter {
-	return func(ctx context.Context, p stats.Period) (desk.Figures, error) { return s.Desk.Figures(ctx, sess, p) }
+// staffFigures counts for sess, if its role may read figures.
+func (s *Server) staffFigures(sess *desk.Session) statsSource {
+	return statsSource{
+		month: func(ctx context.Context, p stats.Period) (desk.Figures, error) { return s.Desk.Figures(ctx, sess, p) },
+		open:  func(ctx context.Context) (map[tropa.Stage]int, error) { return s.Desk.OpenCases(ctx, sess) },
+	}
 }
 
 // statsTables counts every table of the page, month by month over the
@@ -193,17 +196,17 @@ func (s *Server) staffCounter(sess *desk.Session) statsCounter {
 // from the clear columns the desk counts, and publishes the figures of
 // period beside those of before and, when there is one, of the year
 // before, by rule.
-func statsTables(ctx context.Context, count statsCounter, p *page, rule stats.Rule, period, before stats.Period) ([]countTable, error) {
-	year, err := yearBefore(ctx, count, period, before)
+func statsTables(ctx context.Context, src statsSource, p *page, rule stats.Rule, period, before stats.Period) ([]countTable, error) {
+	year, err := yearBefore(ctx, src.month, period, before)
 	if err != nil {
 		return nil, err
 	}
-	return pageTables(ctx, count, p, rule, period, before, year)
+	return pageTables(ctx, src, p, rule, period, before, year)
 }
 
 // pageTables are statsTables with year, the same period a year before,
 // beside them, or none for the zero Period.
-func pageTables(ctx context.Context, count statsCounter, p *page, rule stats.Rule, period, before, year stats.Period) ([]countTable, error) {
+func pageTables(ctx context.Context, src statsSource, p *page, rule stats.Rule, period, before, year stats.Period) ([]countTable, error) {
 	var quarters []stats.Period
 	for _, x := range []stats.Period{period, before, year} {
 		if x == (stats.Period{}) {
@@ -219,7 +222,7 @@ func pageTables(ctx context.Context, count statsCounter, p *page, rule stats.Rul
 	for qi, q := range quarters {
 		for m := range 3 {
 			var err error
-			if figures[qi][m], err = monthFiguresOf(ctx, count, stats.Month(q.First.Year(), q.First.Month()+time.Month(m))); err != nil {
+			if figures[qi][m], err = monthFiguresOf(ctx, src.month, stats.Month(q.First.Year(), q.First.Month()+time.Month(m))); err != nil {
 				return nil, err
 			}
 		}
@@ -276,7 +279,10 @@ func pageTables(ctx context.Context, count statsCounter, p *page, rule stats.Rul
 	if tables[0].Chart, err = requestsChart(p, rule, quarters, []split{byKind, byChannel, bySituation}, period, before); err != nil {
 		return nil, err
 	}
-	open := figures[now[0].quarter][0].counts.OpenByStage
+	open, err := src.open(ctx)
+	if err != nil {
+		return nil, err
+	}
 	stages := slices.DeleteFunc(termKeys[tropa.Stage](v.Stages), func(st tropa.Stage) bool {
 		return st == tropa.StageClosed && open[st] == 0
 	})
@@ -294,6 +300,13 @@ func situationLabel(p *page, st tropa.Situation) string {
 		return p.T("StatsSituationNotRecorded")
 	}
 	return p.T("Situation_" + string(st))
+}
+
+// statsSource is where the page's figures come from: each month's, and
+// the cases open now, which the page shows once.
+type statsSource struct {
+	month statsCounter
+	open  func(context.Context) (map[tropa.Stage]int, error)
 }
 
 // statsCounter counts a month's figures: the desk's for a staff session

@@ -263,7 +263,7 @@ func (s *Server) statsExport(write func(StatsExport, io.Writer) error, contentTy
 		if err != nil {
 			return err
 		}
-		tables, err := statsTables(r.Context(), s.staffCounter(sess), p, policy.Rule(), period, before)
+		tables, err := statsTables(r.Context(), s.staffFigures(sess), p, policy.Rule(), period, before)
 		if err != nil {
 			return err
 		}
@@ -300,23 +300,25 @@ func CompareWith(p stats.Period, compare string) (stats.Period, error) {
 // publishes them, in one language, for tropa stats. It is not for use by
 // more than one goroutine at a time.
 type StatsReport struct {
-	p     *page
-	rule  stats.Rule
-	count statsCounter
+	p    *page
+	rule stats.Rule
+	src  statsSource
 }
 
-// NewStatsReport reports in lang what count counts, naming stages and
-// outcomes by vocab and publishing by policy's publish-safe rule. Each
-// month is counted once, however many tables use it.
-func NewStatsReport(count func(context.Context, stats.Period) (desk.Figures, error), vocab tropa.Vocabulary,
+// NewStatsReport reports in lang what count counts of each month and open
+// counts of the cases open now, naming stages and outcomes by vocab and
+// publishing by policy's publish-safe rule. Each month is counted once,
+// however many tables use it.
+func NewStatsReport(count func(context.Context, stats.Period) (desk.Figures, error),
+	open func(context.Context) (map[tropa.Stage]int, error), vocab tropa.Vocabulary,
 	policy desk.FiguresPolicy, lang string) (*StatsReport, error) {
 	loc, err := locale.Load()
 	if err != nil {
 		return nil, err
 	}
 	counted := map[string]desk.Figures{}
-	return &StatsReport{p: &page{Catalog: loc.In(lang), vocab: vocab}, rule: policy.Rule(),
-		count: func(ctx context.Context, m stats.Period) (desk.Figures, error) {
+	return &StatsReport{p: &page{Catalog: loc.In(lang), vocab: vocab}, rule: policy.Rule(), src: statsSource{
+		month: func(ctx context.Context, m stats.Period) (desk.Figures, error) {
 			if f, ok := counted[m.String()]; ok {
 				return f, nil
 			}
@@ -325,14 +327,15 @@ func NewStatsReport(count func(context.Context, stats.Period) (desk.Figures, err
 				counted[m.String()] = f
 			}
 			return f, err
-		}}, nil
+		},
+		open: open}}, nil
 }
 
 // Tables are the page's tables for a month, a quarter or a range of
 // months against before, with the year before where there is one, or only
 // the one named table.
 func (r *StatsReport) Tables(ctx context.Context, period, before stats.Period, table string) (StatsExport, error) {
-	tables, err := statsTables(ctx, r.count, r.p, r.rule, period, before)
+	tables, err := statsTables(ctx, r.src, r.p, r.rule, period, before)
 	if err != nil {
 		return StatsExport{}, err
 	}
@@ -350,7 +353,7 @@ func (r *StatsReport) Series(ctx context.Context, periods []stats.Period, before
 		t.ID, t.Title = "quarter", r.p.T("StatsSeriesQuarter")
 	}
 	for _, q := range periods {
-		tables, err := pageTables(ctx, r.count, r.p, r.rule, q, before(q), stats.Period{})
+		tables, err := pageTables(ctx, r.src, r.p, r.rule, q, before(q), stats.Period{})
 		if err != nil {
 			return StatsExport{}, err
 		}

@@ -30,7 +30,8 @@ func TestStatsReportYearBefore(t *testing.T) {
 		}
 		return desk.Figures{Counts: c}, nil
 	}
-	r, err := web.NewStatsReport(count, tropa.DefaultVocabulary(), desk.FiguresPolicy{Threshold: stats.DefaultThreshold}, "en")
+	none := func(context.Context) (map[tropa.Stage]int, error) { return map[tropa.Stage]int{}, nil }
+	r, err := web.NewStatsReport(count, none, tropa.DefaultVocabulary(), desk.FiguresPolicy{Threshold: stats.DefaultThreshold}, "en")
 	if err != nil {
 		t.Fatal(err)
 	}

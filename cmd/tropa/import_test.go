@@ -277,8 +277,8 @@ func TestImportFigures(t *testing.T) {
 					w.channels, w.kinds, w.closed)
 			}
 		}
-		if open := c[0].OpenByStage; len(open) != 0 {
-			t.Errorf("%s: cases open now %v, want none", when, open)
+		if open, err := d.OpenCases(t.Context(), analyst); err != nil || len(open) != 0 {
+			t.Errorf("%s: cases open now %v, %v; want none", when, open, err)
 		}
 	}
 	check("imported")

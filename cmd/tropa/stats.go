@@ -101,7 +101,7 @@ func (e *cmdEnv) printStats(ctx context.Context, at database, f statsFlags) erro
 	if err != nil {
 		return err
 	}
-	report, err := web.NewStatsReport(d.LocalFigures, vocab, policy, f.lang)
+	report, err := web.NewStatsReport(d.LocalFigures, d.LocalOpenCases, vocab, policy, f.lang)
 	if err != nil {
 		return err
 	}
