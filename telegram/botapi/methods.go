@@ -3,9 +3,7 @@ package botapi
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -123,7 +121,7 @@ type linkPreview struct {
 }
 
 // SendMessage sends t as one message and returns it as Telegram keeps it
-// (its ID is what EditMessageText and DeleteMessage need). It neither
+// (its ID is what DeleteMessage needs). It neither
 // splits nor waits: see Sender.
 func (c *Client) SendMessage(ctx context.Context, t Text) (Message, error) {
 	kb, err := markup(t.Buttons)
@@ -148,34 +146,6 @@ func (c *Client) SendMessage(ctx context.Context, t Text) (Message, error) {
 	var m Message
 	err = c.call(ctx, "sendMessage", params, &m)
 	return m, err
-}
-
-// EditMessageText replaces the text and the buttons (none removes them)
-// of the bot's message messageID in chat t.ChatID; t.ReplyTo is unused.
-// An edit that changes nothing succeeds.
-func (c *Client) EditMessageText(ctx context.Context, messageID int64, t Text) error {
-	kb, err := markup(t.Buttons)
-	if err != nil {
-		return err
-	}
-	params := struct {
-		ChatID      int64       `json:"chat_id"`
-		MessageID   int64       `json:"message_id"`
-		Text        string      `json:"text"`
-		ReplyMarkup *keyboard   `json:"reply_markup,omitempty"`
-		Preview     linkPreview `json:"link_preview_options"`
-	}{t.ChatID, messageID, t.Text, kb, linkPreview{true}}
-	err = c.call(ctx, "editMessageText", params, nil)
-	if e := (*Error)(nil); errors.As(err, &e) && e.Code == 400 && isNotModified(e.Description) {
-		return nil
-	}
-	return err
-}
-
-// isNotModified is Telegram refusing an edit that changes nothing, which
-// for the caller is an edit done.
-func isNotModified(description string) bool {
-	return strings.Contains(description, "message is not modified")
 }
 
 // DeleteMessage deletes one of the chat's messages. Telegram lets a bot

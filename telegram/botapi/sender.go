@@ -81,21 +81,12 @@ func sleep(ctx context.Context, d time.Duration) error {
 // is tried again: Telegram unreachable is returned at once, for the caller
 // to keep the message and send it later.
 func (s *Sender) Send(ctx context.Context, t Text) ([]Message, error) {
-	return s.Resume(ctx, t, 0)
-}
-
-// Resume is Send of the parts of t from the one numbered done on (from
-// 0), after an earlier Send delivered only done parts: a reply kept to be
-// sent later goes on where it stopped instead of sending its first parts
-// twice. It returns the messages it sent.
-func (s *Sender) Resume(ctx context.Context, t Text, done int) ([]Message, error) {
 	parts := Split(t.Text, MaxText)
 	if len(parts) == 0 {
 		return nil, fmt.Errorf("botapi send: %w: empty text", ErrBadRequest)
 	}
 	sent := make([]Message, 0, len(parts))
-	for i := done; i < len(parts); i++ {
-		p := parts[i]
+	for i, p := range parts {
 		part := Text{ChatID: t.ChatID, Text: p, Protect: t.Protect}
 		if i == 0 {
 			part.ReplyTo = t.ReplyTo
@@ -114,11 +105,6 @@ func (s *Sender) Resume(ctx context.Context, t Text, done int) ([]Message, error
 		sent = append(sent, m)
 	}
 	return sent, nil
-}
-
-// Edit is Client.EditMessageText within the limits.
-func (s *Sender) Edit(ctx context.Context, messageID int64, t Text) error {
-	return s.do(ctx, t.ChatID, func() error { return s.client.EditMessageText(ctx, messageID, t) })
 }
 
 // Delete is Client.DeleteMessage within the limits.

@@ -18,7 +18,6 @@ func (s *Server) methods() map[string]method {
 		"getMe":               func(w http.ResponseWriter, _ *http.Request, _ map[string]json.RawMessage) { answer(w, s.Bot()) },
 		"getUpdates":          s.getUpdates,
 		"sendMessage":         s.sendMessage,
-		"editMessageText":     s.editMessageText,
 		"deleteMessage":       s.deleteMessage,
 		"answerCallbackQuery": s.answerCallbackQuery,
 		"getFile":             s.getFile,
@@ -161,42 +160,6 @@ func (s *Server) sendMessage(w http.ResponseWriter, _ *http.Request, p map[strin
 	answer(w, wire(chatID, b))
 }
 
-func (s *Server) editMessageText(w http.ResponseWriter, _ *http.Request, p map[string]json.RawMessage) {
-	var chatID, messageID int64
-	var text string
-	buttons, ok := keyboard(p)
-	switch {
-	case !param(p, "chat_id", &chatID) || !param(p, "message_id", &messageID) || !param(p, "text", &text):
-		refuse(w, 400, "Bad Request: wrong parameter", 0)
-		return
-	case !ok:
-		refuse(w, 400, "Bad Request: BUTTON_DATA_INVALID", 0)
-		return
-	case textError(text) != "":
-		refuse(w, 400, textError(text), 0)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.reachable(w, chatID)
-	if c == nil {
-		return
-	}
-	i := c.find(messageID)
-	if i < 0 || !c.messages[i].Bot {
-		refuse(w, 400, "Bad Request: message to edit not found", 0)
-		return
-	}
-	b := &c.messages[i]
-	if b.Text == text && sameButtons(b.Buttons, buttons) {
-		refuse(w, 400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message", 0)
-		return
-	}
-	b.Text, b.Buttons = text, buttons
-	s.record(Record{Method: "editMessageText", ChatID: chatID, MessageID: messageID, Text: text, Buttons: buttons})
-	answer(w, wire(chatID, *b))
-}
-
 func (s *Server) deleteMessage(w http.ResponseWriter, _ *http.Request, p map[string]json.RawMessage) {
 	var chatID, messageID int64
 	if !param(p, "chat_id", &chatID) || !param(p, "message_id", &messageID) {
@@ -316,12 +279,6 @@ func (c *chat) find(id int64) int {
 		}
 	}
 	return -1
-}
-
-func sameButtons(a, b [][]botapi.Button) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return len(a)+len(b) == 0 || string(x) == string(y)
 }
 
 // wire is a bubble as the Bot API returns a message.
