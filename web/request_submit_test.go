@@ -111,9 +111,10 @@ func TestSubmitCheckAndReply(t *testing.T) {
 	if n := count(t, doc, "p.receipt span"); n != 7 {
 		t.Errorf("receipt groups = %d, want 7", n)
 	}
-	// The page that shows the receipt once has no link that would leave it
-	// for the same page in another language.
+	// The page that shows the receipt once has no link that would leave it,
+	// for the same page in another language or for the official channels.
 	htmlcheck.HasNone(t, doc, "nav.langs")
+	htmlcheck.HasNone(t, doc, "footer a")
 	if got := len(ts.storedRequests(t)); got != 1 {
 		t.Fatalf("stored requests = %d, want 1", got)
 	}
