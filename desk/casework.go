@@ -47,7 +47,7 @@ func (d *Desk) OpenCase(ctx context.Context, s *Session, requestID string) (*tro
 	if err != nil {
 		return nil, err
 	}
-	d.requeue(thread)
+	d.requeue(thread, rr.SealedChat)
 	c := &tropa.Case{Thread: *thread}
 	if c.Details, err = openDetails(key, rr); err != nil {
 		return nil, err
@@ -108,31 +108,36 @@ func (d *Desk) write(ctx context.Context, s *Session, requestID string, author t
 }
 
 // addStaffMessage seals and stores a staff member's message with ev. A
-// reply to a request that has a chat is marked pending and handed to the
-// outbox, with the chat its case key opens.
+// reply to a request that has a chat is marked pending and, on a node
+// that runs the bot, handed to the outbox with the chat its case key
+// opens; a node without the bot leaves it for one that has it (requeue).
 func (d *Desk) addStaffMessage(ctx context.Context, key *seal.Key, msg tropa.Message, ev *tropa.AuditEvent) error {
 	if err := tropa.ValidateText(msg.Body, "message", 1, tropa.MaxMessageLen); err != nil {
 		return err
 	}
 	m := d.sealMessage(key, msg, nil)
-	var chat int64
-	if msg.Author == tropa.AuthorStaff && d.cfg.Chats != nil {
+	var out *outgoing
+	if msg.Author == tropa.AuthorStaff {
 		rr, err := d.cfg.Store.RequestByID(ctx, msg.RequestID)
 		if err != nil {
 			return err
 		}
-		if chat, err = openChat(key, rr); err != nil {
-			return err
-		}
-		if chat != 0 {
+		if rr.SealedChat != nil {
 			m.Delivery = tropa.DeliveryPending
+		}
+		if rr.SealedChat != nil && d.cfg.Chats != nil {
+			chat, err := openChat(key, rr)
+			if err != nil {
+				return err
+			}
+			out = &outgoing{requestID: msg.RequestID, messageID: m.ID, chat: chat, sealed: rr.SealedChat, text: msg.Body}
 		}
 	}
 	if err := d.cfg.Store.AddMessage(ctx, m, ev); err != nil {
 		return err
 	}
-	if chat != 0 {
-		d.outbox.add(outgoing{requestID: msg.RequestID, messageID: m.ID, chat: chat, text: msg.Body})
+	if out != nil {
+		d.outbox.add(*out)
 	}
 	return nil
 }

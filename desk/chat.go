@@ -68,8 +68,12 @@ type chatLinks struct {
 	swept time.Time
 }
 
+// chatLink is a chat's request, and the request's sealed chat when the
+// link was made: a chat that another replaced, or that was erased and
+// linked again since, as on another node, no longer matches it.
 type chatLink struct {
 	requestID string
+	sealed    []byte
 	usedAt    time.Time
 }
 
@@ -77,11 +81,18 @@ func newChatLinks() *chatLinks {
 	return &chatLinks{byChat: map[int64]chatLink{}}
 }
 
-// set links chat to a request, replacing the request it wrote to before.
-func (l *chatLinks) set(chat int64, requestID string, now time.Time) {
+// set links chat to a request whose sealed chat is now sealed, replacing
+// the request it wrote to before and any other chat of the request: a
+// request has one chat.
+func (l *chatLinks) set(chat int64, requestID string, sealed []byte, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.byChat[chat] = chatLink{requestID: requestID, usedAt: now}
+	for c, link := range l.byChat {
+		if link.requestID == requestID {
+			delete(l.byChat, c)
+		}
+	}
+	l.byChat[chat] = chatLink{requestID: requestID, sealed: sealed, usedAt: now}
 	if now.Sub(l.swept) < time.Hour {
 		return
 	}
@@ -93,22 +104,21 @@ func (l *chatLinks) set(chat int64, requestID string, now time.Time) {
 	l.swept = now
 }
 
-// get returns the request chat is linked to, if its link is not idle too
-// long, and notes the link used.
-func (l *chatLinks) get(chat int64, now time.Time) (string, bool) {
+// get returns chat's link, if it is not idle too long, and notes it used.
+func (l *chatLinks) get(chat int64, now time.Time) (chatLink, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	link, ok := l.byChat[chat]
 	if !ok {
-		return "", false
+		return chatLink{}, false
 	}
 	if now.Sub(link.usedAt) > ChatLinkIdle {
 		delete(l.byChat, chat)
-		return "", false
+		return chatLink{}, false
 	}
 	link.usedAt = now
 	l.byChat[chat] = link
-	return link.requestID, true
+	return link, true
 }
 
 // unlink unlinks chat, if it is linked to requestID.

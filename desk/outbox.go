@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"sync"
@@ -34,11 +35,13 @@ const (
 	deliveryStale = 15 * time.Minute
 )
 
-// outgoing is a reply on its way to a chat.
+// outgoing is a reply on its way to a chat; sealed is the request's sealed
+// chat it was opened from.
 type outgoing struct {
 	requestID string
 	messageID string
 	chat      int64
+	sealed    []byte
 	text      string
 	failures  int
 	retryAt   time.Time
@@ -143,11 +146,13 @@ func (d *Desk) DeliverOnce(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// deliver sends one reply, unless the applicant's chat was erased since
-// (on this node or another), and notes how far it got.
+// deliver sends one reply, unless the applicant's chat was erased or
+// replaced since (on this node or another): it stays pending, for the
+// next staff member who opens the case to queue it to the chat there is
+// then. It notes how far it got.
 func (d *Desk) deliver(ctx context.Context, o outgoing) error {
 	rr, err := d.cfg.Store.RequestByID(ctx, o.requestID)
-	if tropa.IsCode(err, tropa.ENOTFOUND) || err == nil && rr.SealedChat == nil {
+	if tropa.IsCode(err, tropa.ENOTFOUND) || err == nil && !bytes.Equal(rr.SealedChat, o.sealed) {
 		d.outbox.done(o.messageID)
 		return nil
 	} else if err != nil {
@@ -179,15 +184,15 @@ func (d *Desk) delivered(ctx context.Context, messageID string, how tropa.Delive
 }
 
 // requeue takes again the replies of an opened case still pending after
-// deliveryStale: the node that took them may have stopped. Its chat and
-// their text are open in t.
-func (d *Desk) requeue(t *tropa.Thread) {
+// deliveryStale: the node that took them may have stopped, or had no bot.
+// Its chat, sealed as sealed, and their text are open in t.
+func (d *Desk) requeue(t *tropa.Thread, sealed []byte) {
 	if d.cfg.Chats == nil || t.Chat == 0 {
 		return
 	}
 	for _, m := range t.Messages {
 		if m.Delivery == tropa.DeliveryPending && d.now().Sub(m.CreatedAt) >= deliveryStale {
-			d.outbox.add(outgoing{requestID: t.Request.ID, messageID: m.ID, chat: t.Chat, text: m.Body})
+			d.outbox.add(outgoing{requestID: t.Request.ID, messageID: m.ID, chat: t.Chat, sealed: sealed, text: m.Body})
 		}
 	}
 }

@@ -252,3 +252,61 @@ func TestRunDeliversReplies(t *testing.T) {
 		}
 	}
 }
+
+// TestChatReplaced: his receipt sent from a new account replaces the old
+// chat. The old chat, on any node, reaches the case no more, and a reply
+// waiting for the old chat goes to the new one, not to the old. A reply
+// written on a node without the bot waits for one that has it.
+func TestChatReplaced(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t)
+	olga := f.caseworker(t, "olga")
+	chats := &fakeChats{}
+	d := f.chatDesk(chats)
+	const newChat = chat + 1
+	receipt, id := f.submitChat(t, d, chat, submission("", "Первое"))
+	other := f.chatDesk(&fakeChats{})
+	if err := other.LinkChat(ctx, chat, receipt.String()); err != nil {
+		t.Fatalf("LinkChat of the same chat on another node: %v", err)
+	}
+	if err := d.ChatMessage(ctx, chat, "Тот же чат", nil); err != nil {
+		t.Fatalf("the same chat linked again elsewhere: %v", err)
+	}
+
+	chats.fail(errors.New("telegram unreachable"))
+	if err := d.Reply(ctx, olga, id, "Ждёт"); err != nil {
+		t.Fatalf("Reply: %v", err)
+	}
+	deliver(t, d)
+	chats.fail(nil)
+	if err := other.LinkChat(ctx, newChat, receipt.String()); err != nil {
+		t.Fatalf("LinkChat from a new account: %v", err)
+	}
+	wantUnlinked(t, "the old chat on the node that linked the new one", other.ChatMessage(ctx, chat, "Старый", nil))
+	wantUnlinked(t, "the old chat on another node", d.ChatMessage(ctx, chat, "Старый", nil))
+	f.clock.Advance(time.Hour)
+	deliver(t, d)
+	if got := chats.took(); len(got) != 0 {
+		t.Fatalf("sent %+v to the chat he replaced", got)
+	}
+	deliveries(t, d, olga, id)
+	deliver(t, d)
+	if got := chats.took(); len(got) != 1 || got[0] != (sentChat{newChat, "Ждёт"}) {
+		t.Errorf("sent %+v, want the waiting reply in the new chat", got)
+	}
+
+	noBot := f.restarted()
+	if err := noBot.Reply(ctx, olga, id, "С узла без бота"); err != nil {
+		t.Fatalf("Reply: %v", err)
+	}
+	if got := deliveries(t, noBot, olga, id); got[len(got)-1] != tropa.DeliveryPending {
+		t.Fatalf("a reply on a node without the bot: %v, want it waiting", got)
+	}
+	f.clock.Advance(20 * time.Minute)
+	deliveries(t, d, olga, id)
+	deliver(t, d)
+	if got := chats.took(); len(got) != 1 || got[0] != (sentChat{newChat, "С узла без бота"}) {
+		t.Errorf("sent %+v, want the reply a node without the bot took", got)
+	}
+}

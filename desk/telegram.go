@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"time"
@@ -36,7 +37,11 @@ func (d *Desk) SubmitChat(ctx context.Context, chat int64, c *Checked) (seal.Rec
 	if err != nil {
 		return seal.Receipt{}, err
 	}
-	d.chats.set(chat, requestID, d.now())
+	rr, err := d.cfg.Store.RequestByID(ctx, requestID)
+	if err != nil {
+		return seal.Receipt{}, err
+	}
+	d.chats.set(chat, requestID, rr.SealedChat, d.now())
 	return r, nil
 }
 
@@ -58,7 +63,17 @@ func (d *Desk) LinkChat(ctx context.Context, chat int64, receipt string) error {
 	}
 	l := &tropa.ChatLink{RequestID: requestID, Audit: tropa.AuditEvent{At: d.now(), Actor: ActorApplicant,
 		Action: tropa.ActionChatLink, RequestID: requestID, Detail: "receipt"}}
-	l.SealedChat, l.SealedChatKey = sealChat(key, requestID, chat)
+	was, err := openChat(key, rr)
+	if err != nil {
+		return err
+	}
+	if was == chat {
+		// The same chat again: its seal stays, so that the link other
+		// nodes hold to it stays good.
+		l.SealedChat, l.SealedChatKey = rr.SealedChat, rr.SealedChatKey
+	} else {
+		l.SealedChat, l.SealedChatKey = sealChat(key, requestID, chat)
+	}
 	if rr.InboundRecipient == "" {
 		if l.InboundRecipient, l.SealedInboundIdentity, err = newInbound(key, requestID); err != nil {
 			return err
@@ -67,20 +82,26 @@ func (d *Desk) LinkChat(ctx context.Context, chat int64, receipt string) error {
 	if err := d.cfg.Store.LinkChat(ctx, l); err != nil {
 		return err
 	}
-	d.chats.set(chat, requestID, d.now())
+	if was != 0 && was != chat {
+		// The chat it replaced is a secret destroyed: its old row must
+		// not stay readable in the WAL under the case key.
+		d.ReclaimSoon()
+	}
+	d.chats.set(chat, requestID, l.SealedChat, d.now())
 	return nil
 }
 
 // linkedRequest returns the request chat is linked to. A link whose request
-// is gone, or whose chat was erased, as on another node, is dropped.
+// is gone, or whose chat was erased or replaced by another since, as on
+// another node, is dropped.
 func (d *Desk) linkedRequest(ctx context.Context, chat int64) (*tropa.RequestRecord, error) {
-	requestID, ok := d.chats.get(chat, d.now())
+	link, ok := d.chats.get(chat, d.now())
 	if !ok {
 		return nil, ErrChatUnlinked
 	}
-	rr, err := d.cfg.Store.RequestByID(ctx, requestID)
-	if tropa.IsCode(err, tropa.ENOTFOUND) || err == nil && rr.SealedChat == nil {
-		d.chats.unlink(chat, requestID)
+	rr, err := d.cfg.Store.RequestByID(ctx, link.requestID)
+	if tropa.IsCode(err, tropa.ENOTFOUND) || err == nil && !bytes.Equal(rr.SealedChat, link.sealed) {
+		d.chats.unlink(chat, link.requestID)
 		return nil, ErrChatUnlinked
 	} else if err != nil {
 		return nil, err
