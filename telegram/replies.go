@@ -29,11 +29,7 @@ func NewReplies(send *botapi.Sender, chats *Chats, words func(lang string) Words
 func (r *Replies) SendChat(ctx context.Context, chat int64, text string) error {
 	c := r.chats.lock(Chat(chat))
 	defer r.chats.unlock(c)
-	lang := c.st.Lang
-	if lang == "" {
-		lang = Languages[0]
-	}
-	label := r.words(lang).Text("TelegramReplyLabel", nil)
+	label := r.words(c.st.Lang).Text("TelegramReplyLabel", nil)
 	sent, err := r.send.Send(ctx, botapi.Text{ChatID: chat, Text: label + "\n\n" + text})
 	for _, m := range sent {
 		c.st.Remember(int(m.ID))

@@ -128,6 +128,11 @@ func (b *telegramBot) attach(ctx context.Context, d *desk.Desk, logger *slog.Log
 	if b.webhook == "" {
 		b.run = func(ctx context.Context) {
 			d.Lead(ctx, telegramLease, node, func(ctx context.Context) {
+				// A webhook left from an earlier run would make Telegram
+				// refuse every poll.
+				if err := b.client.DeleteWebhook(ctx, false); err != nil {
+					logger.Warn("telegram: the webhook of an earlier run is not removed", "err", err)
+				}
 				menu(ctx)
 				err := botapi.Listener{Client: b.client, Handle: bot.Handle,
 					Report: func(err error) { logger.Warn("telegram: waiting", "err", err) }}.Run(ctx)
@@ -181,16 +186,20 @@ func webhookSecret(token string) string {
 }
 
 // setWebhook tells Telegram where to post, trying again while it is out
-// of reach, until it agrees or ctx ends.
+// of reach or asks to wait, until it agrees, refuses the token or the
+// address for good, or ctx ends.
 func setWebhook(ctx context.Context, client *botapi.Client, hook botapi.Webhook, logger *slog.Logger) {
 	for wait := time.Second; ; wait = min(2*wait, time.Minute) {
 		err := client.SetWebhook(ctx, hook)
 		if err == nil {
 			return
 		}
-		logger.Warn("telegram: the webhook is not set yet", "err", err)
-		if errors.Is(err, botapi.ErrUnauthorized) {
+		logger.Warn("telegram: the webhook is not set", "err", err)
+		if errors.Is(err, botapi.ErrUnauthorized) || errors.Is(err, botapi.ErrBadRequest) {
 			return
+		}
+		if asked, ok := botapi.RetryAfter(err); ok {
+			wait = asked
 		}
 		select {
 		case <-ctx.Done():
@@ -200,22 +209,14 @@ func setWebhook(ctx context.Context, client *botapi.Client, hook botapi.Webhook,
 	}
 }
 
-// catalogs are the bot's words in each of its languages, loaded once.
+// catalogs are the bot's words in each of its languages, loaded once; a
+// language it does not speak reads as Russian, the catalogs' first.
 func catalogs() (func(lang string) telegram.Words, error) {
-	loaded := map[string]telegram.Words{}
-	for _, lang := range telegram.Languages {
-		cat, err := locale.New(lang)
-		if err != nil {
-			return nil, err
-		}
-		loaded[lang] = cat
+	cs, err := locale.Load()
+	if err != nil {
+		return nil, err
 	}
-	return func(lang string) telegram.Words {
-		if w, ok := loaded[lang]; ok {
-			return w
-		}
-		return loaded[telegram.Languages[0]]
-	}, nil
+	return func(lang string) telegram.Words { return cs.In(lang) }, nil
 }
 
 // addresses are the web site's and the onion service's, as the signed list

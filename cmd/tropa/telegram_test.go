@@ -100,6 +100,10 @@ func TestTelegramConversation(t *testing.T) {
 	mustRun(t, "", "channels", "publish", "--data", dir, list)
 
 	api := botapitest.New(t)
+	// A webhook an earlier run set: polling must take it away first.
+	if err := api.Client().SetWebhook(t.Context(), botapi.Webhook{URL: "https://help.example.org/telegram", Secret: "old"}); err != nil {
+		t.Fatal(err)
+	}
 	token := filepath.Join(work, "token")
 	if err := os.WriteFile(token, []byte(botapitest.Token+"\n"), 0o600); err != nil {
 		t.Fatal(err)
