@@ -48,12 +48,18 @@ func (b *Bot) Handle(ctx context.Context, u botapi.Update) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	ev, ok := eventOf(u)
+	if !ok {
+		return nil
+	}
 	if first, err := b.seen.FirstDelivery(ctx, u.ID); err != nil || !first {
 		return err
 	}
-	ev, ok := b.event(ctx, u)
-	if !ok {
-		return nil
+	if q := u.CallbackQuery; q != nil {
+		// At once, so that his app stops waiting.
+		if err := b.client.AnswerCallbackQuery(ctx, q.ID, ""); err != nil {
+			b.log.Warn("telegram: a button press was not acknowledged", "err", err)
+		}
 	}
 	c := b.chats.lock(ev.Chat)
 	defer b.chats.unlock(c)
@@ -96,10 +102,10 @@ func (b *Bot) SetCommands(ctx context.Context) error {
 	return nil
 }
 
-// event is the conversation's event for u, and false for an update the
-// bot does not answer. A button press is acknowledged at once, so that
-// the applicant's app stops waiting.
-func (b *Bot) event(ctx context.Context, u botapi.Update) (Event, bool) {
+// eventOf is the conversation's event for u, and false for an update the
+// bot does not answer: from a group or a channel, or of a kind it does
+// not read.
+func eventOf(u botapi.Update) (Event, bool) {
 	switch u.Kind() {
 	case botapi.KindMessage:
 		return messageEvent(u.Message)
@@ -110,9 +116,6 @@ func (b *Bot) event(ctx context.Context, u botapi.Update) (Event, bool) {
 		return Event{Kind: EventEdited, Chat: Chat(u.EditedMessage.Chat.ID), MessageID: int(u.EditedMessage.ID)}, true
 	case botapi.KindCallbackQuery:
 		q := u.CallbackQuery
-		if err := b.client.AnswerCallbackQuery(ctx, q.ID, ""); err != nil {
-			b.log.Warn("telegram: a button press was not acknowledged", "err", err)
-		}
 		if q.Message == nil || !q.Message.Private() {
 			return Event{}, false
 		}
@@ -130,18 +133,9 @@ func messageEvent(m *botapi.Message) (Event, bool) {
 	switch {
 	case len(m.Photo) > 0:
 		ev.Kind, ev.Text = EventFile, m.Caption
-		ev.File = &File{Kind: FilePhoto}
 		// The largest size that a photo sent with the web form could be.
-		var best botapi.PhotoSize
-		for _, p := range m.Photo {
-			if p.FileSize <= tropa.MaxAttachmentSize && p.Width*p.Height >= best.Width*best.Height {
-				best = p
-			}
-		}
-		if best.FileID == "" {
-			best, _ = m.Largest()
-		}
-		ev.File.ID, ev.File.Size = best.FileID, best.FileSize
+		best, _ := m.Largest(tropa.MaxAttachmentSize)
+		ev.File = &File{Kind: FilePhoto, ID: best.FileID, Size: best.FileSize}
 	case m.Document != nil:
 		ev.Kind, ev.Text = EventFile, m.Caption
 		ev.File = &File{Kind: FileDocument, ID: m.Document.FileID, Size: m.Document.FileSize,

@@ -1,10 +1,12 @@
 package telegram
 
 import (
+	"errors"
 	"slices"
 	"time"
 
 	"tropa"
+	"tropa/seal"
 )
 
 // file is a photo or other file. Only photos are taken, and only for a
@@ -75,24 +77,14 @@ func (t *turn) link(receipt string) {
 	t.say(t.T("TelegramLinked"))
 }
 
-// looksLikeReceipt reports whether s is mostly the digits of a receipt
-// code, so that a chat that has lost its state takes it as one.
+// looksLikeReceipt reports whether s reads as a receipt code, as the web
+// form reads one (a group with a typo too: the desk explains it), so that
+// a chat that has lost its state takes it as one.
 func looksLikeReceipt(s string) bool {
-	digits := 0
-	for _, r := range s {
-		switch {
-		case '0' <= r && r <= '9':
-			digits++
-		case r != ' ' && r != '-':
-			return false
-		}
-	}
-	return digits >= minReceiptDigits
+	_, err := seal.ParseReceipt(s)
+	var typo *seal.GroupError
+	return err == nil || errors.As(err, &typo)
 }
-
-// minReceiptDigits is fewer digits than any receipt has, and more than a
-// phone number.
-const minReceiptDigits = 20
 
 func (t *turn) status() {
 	if t.st.Step != StepCase {

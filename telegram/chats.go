@@ -19,7 +19,8 @@ type Chats struct {
 const IdleAfter = 24 * time.Hour
 
 // chatState is one chat's state; its lock keeps the chat's events, and
-// the replies sent to it, in turn.
+// the replies sent to it, in turn. last is read and written under the
+// Chats' lock.
 type chatState struct {
 	mu   sync.Mutex
 	st   State
@@ -49,9 +50,11 @@ func (cs *Chats) lock(id Chat) *chatState {
 	}
 	c, ok := cs.byID[id]
 	if !ok {
-		c = &chatState{last: now}
+		c = &chatState{}
 		cs.byID[id] = c
 	}
+	// Taken now, so that no sweep forgets it before the caller has it.
+	c.last = now
 	cs.mu.Unlock()
 	c.mu.Lock()
 	return c
@@ -60,6 +63,8 @@ func (cs *Chats) lock(id Chat) *chatState {
 // unlock ends the caller's turn with c, which counts as the chat's latest
 // activity.
 func (cs *Chats) unlock(c *chatState) {
+	cs.mu.Lock()
 	c.last = cs.now()
+	cs.mu.Unlock()
 	c.mu.Unlock()
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"net/http"
 	"time"
 
 	"tropa"
@@ -95,9 +94,6 @@ func (h *HelpDesk) photo(ctx context.Context, p *File) (tropa.Upload, error) {
 	data, err := h.client.Download(ctx, f, tropa.MaxAttachmentSize)
 	if err != nil {
 		return tropa.Upload{}, fetchFailed(err, name)
-	}
-	if t := http.DetectContentType(data); t != "image/jpeg" && t != "image/png" {
-		return tropa.Upload{}, tropa.UserError(tropa.EINVALID, "TelegramFileNotPhoto", nil)
 	}
 	return tropa.Upload{Name: name, Data: data}, nil
 }

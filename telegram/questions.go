@@ -154,6 +154,10 @@ func (t *turn) text(s string) {
 	case StepCase:
 		t.followUp(FollowUp{Text: s})
 	case StepReceipt:
+		if !looksLikeReceipt(s) {
+			t.say(t.T("TelegramNoCase"))
+			return
+		}
 		t.link(s)
 	case StepNew:
 		if looksLikeReceipt(s) {

@@ -168,6 +168,9 @@ func TestCaseGone(t *testing.T) {
 		t.Fatalf("state %+v, want a chat in English waiting for the receipt", c.st)
 	}
 	delete(c.desk.fail, "FollowUp")
+	c.desk.fail["Link"] = tropa.Errorf(tropa.EINTERNAL, "a text that is no receipt reached the desk")
+	mustContain(t, c.text("hello?"), tr(t, "en", "TelegramNoCase", nil))
+	delete(c.desk.fail, "Link")
 	wrong := c.text("11111 22222 33333 44444 55555 66666 77777")
 	mustContain(t, wrong, tr(t, "en", "ErrReceiptUnknown", nil))
 	if c.st.Step != telegram.StepReceipt || !slices.Contains(wrong.Delete, c.last-len(wrong.Messages)) {

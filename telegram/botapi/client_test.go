@@ -186,7 +186,7 @@ func TestUpdates(t *testing.T) {
 	if m := got[2].EditedMessage; m.ID != start.ID || m.Text != "/start again" {
 		t.Errorf("edited = %+v", m)
 	}
-	if largest, ok := got[3].Message.Largest(); !ok || largest.FileID != photo.Photo[1].FileID || got[3].Message.Caption != "my papers" {
+	if largest, ok := got[3].Message.Largest(0); !ok || largest.FileID != photo.Photo[1].FileID || got[3].Message.Caption != "my papers" {
 		t.Errorf("photo = %+v", got[3].Message)
 	}
 	if d := got[4].Message.Document; d == nil || d.FileName != "scan.pdf" || d.MimeType != "application/pdf" || d.FileSize != 8 {

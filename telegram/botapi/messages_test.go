@@ -143,7 +143,7 @@ func TestDownload(t *testing.T) {
 	c := s.Client()
 	jpeg := bytes.Repeat([]byte{0xff, 0xd8}, 500)
 	m := s.Photo(chatA, "", jpeg)
-	largest, _ := m.Largest()
+	largest, _ := m.Largest(0)
 	f, err := c.GetFile(ctx, largest.FileID)
 	if err != nil {
 		t.Fatal(err)

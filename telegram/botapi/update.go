@@ -80,14 +80,21 @@ type Message struct {
 // Private reports whether m was written in a person's own chat with the bot.
 func (m Message) Private() bool { return m.Chat.Type == "private" }
 
-// Largest is the photo's largest size, the one worth downloading, and
-// false when m has no photo.
-func (m Message) Largest() (PhotoSize, bool) {
-	var best PhotoSize
+// Largest is the photo's largest size of at most limit bytes (0 for no
+// limit), the one worth downloading, else its largest; false when m has
+// no photo.
+func (m Message) Largest(limit int64) (PhotoSize, bool) {
+	var best, within PhotoSize
 	for _, p := range m.Photo {
 		if p.Width*p.Height >= best.Width*best.Height {
 			best = p
 		}
+		if (limit == 0 || p.FileSize <= limit) && p.Width*p.Height >= within.Width*within.Height {
+			within = p
+		}
+	}
+	if within.FileID != "" {
+		best = within
 	}
 	return best, len(m.Photo) > 0
 }

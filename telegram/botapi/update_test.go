@@ -37,7 +37,7 @@ func FuzzUpdate(f *testing.F) {
 			t.Fatalf("a callback query without an id or with a message without a chat: %+v", q)
 		}
 		if m := u.Message; m != nil {
-			m.Largest()
+			m.Largest(0)
 		}
 		again, err := json.Marshal(u)
 		if err != nil {
