@@ -438,6 +438,9 @@ type CaseStore interface {
 	Counts(ctx context.Context, from, to time.Time) (*Counts, error)
 	// OpenByStage counts the cases open now, by stage.
 	OpenByStage(ctx context.Context) (map[Stage]int, error)
+	// ReceivedBefore reports whether any request, kept or deleted, was
+	// received before the UTC day of t.
+	ReceivedBefore(ctx context.Context, t time.Time) (bool, error)
 }
 
 // MeetingStore reads safe-surrender meetings; they are written with the

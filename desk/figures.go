@@ -1,6 +1,8 @@
 package desk
 
 import (
+	"time"
+
 	"context"
 
 	"tropa"
@@ -39,6 +41,21 @@ func (d *Desk) OpenCases(ctx context.Context, s *Session) (map[tropa.Stage]int, 
 // clear columns, as LocalFigures does.
 func (d *Desk) LocalOpenCases(ctx context.Context) (map[tropa.Stage]int, error) {
 	return d.cfg.Store.OpenByStage(ctx)
+}
+
+// ReceivedBefore reports whether the organization received any request
+// before the day of t, for a staff member whose role may read figures.
+func (d *Desk) ReceivedBefore(ctx context.Context, s *Session, t time.Time) (bool, error) {
+	if err := require(s, tropa.PermStats); err != nil {
+		return false, err
+	}
+	return d.LocalReceivedBefore(ctx, t)
+}
+
+// LocalReceivedBefore is ReceivedBefore for tropa stats, from clear
+// counts as LocalFigures.
+func (d *Desk) LocalReceivedBefore(ctx context.Context, t time.Time) (bool, error) {
+	return d.cfg.Store.ReceivedBefore(ctx, t)
 }
 
 // LocalFigures counts p for tropa stats, run beside the database: the

@@ -131,3 +131,15 @@ func groupCounts(ctx context.Context, tx querier, query string, args []any, add 
 	}
 	return mapErr(rows.Err())
 }
+
+// ReceivedBefore reports whether day_counts counts a request received
+// before the UTC day of t: one row of the index, however long the history.
+func (db *DB) ReceivedBefore(ctx context.Context, t time.Time) (bool, error) {
+	var one int
+	err := db.read.QueryRowContext(ctx, `SELECT 1 FROM day_counts WHERE day < $1 AND what = 'kind' AND n > 0 LIMIT 1`,
+		day(t)).Scan(&one)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	return err == nil, mapErr(err)
+}

@@ -95,6 +95,12 @@ func testCounts(t *testing.T, b storetest.Backend) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Counts =\n%+v\nwant\n%+v", got, want)
 	}
+	if was, err := s.ReceivedBefore(ctx, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil || was {
+		t.Errorf("ReceivedBefore 2000 = %v, %v; want false", was, err)
+	}
+	if was, err := s.ReceivedBefore(ctx, to.AddDate(1, 0, 0)); err != nil || !was {
+		t.Errorf("ReceivedBefore a year on = %v, %v; want true", was, err)
+	}
 	open, err := s.OpenByStage(ctx)
 	if want := map[tropa.Stage]int{tropa.StageNew: 3, tropa.StageCounselling: 2}; err != nil || !reflect.DeepEqual(open, want) {
 		t.Errorf("OpenByStage = %v, %v; want %v", open, err, want)

@@ -184,10 +184,11 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request, sess *desk.Se
 }
 
 // staffFigures counts for sess, if its role may read figures.
-func (s *Server) staffFigures(sess *desk.Session) statsSource {
-	return statsSource{
-		month: func(ctx context.Context, p stats.Period) (desk.Figures, error) { return s.Desk.Figures(ctx, sess, p) },
-		open:  func(ctx context.Context) (map[tropa.Stage]int, error) { return s.Desk.OpenCases(ctx, sess) },
+func (s *Server) staffFigures(sess *desk.Session) StatsSource {
+	return StatsSource{
+		Month:  func(ctx context.Context, p stats.Period) (desk.Figures, error) { return s.Desk.Figures(ctx, sess, p) },
+		Open:   func(ctx context.Context) (map[tropa.Stage]int, error) { return s.Desk.OpenCases(ctx, sess) },
+		Before: func(ctx context.Context, t time.Time) (bool, error) { return s.Desk.ReceivedBefore(ctx, sess, t) },
 	}
 }
 
@@ -196,8 +197,8 @@ func (s *Server) staffFigures(sess *desk.Session) statsSource {
 // from the clear columns the desk counts, and publishes the figures of
 // period beside those of before and, when there is one, of the year
 // before, by rule.
-func statsTables(ctx context.Context, src statsSource, p *page, rule stats.Rule, period, before stats.Period) ([]countTable, error) {
-	year, err := yearBefore(ctx, src.month, period, before)
+func statsTables(ctx context.Context, src StatsSource, p *page, rule stats.Rule, period, before stats.Period) ([]countTable, error) {
+	year, err := yearBefore(ctx, src.Before, period, before)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +207,7 @@ func statsTables(ctx context.Context, src statsSource, p *page, rule stats.Rule,
 
 // pageTables are statsTables with year, the same period a year before,
 // beside them, or none for the zero Period.
-func pageTables(ctx context.Context, src statsSource, p *page, rule stats.Rule, period, before, year stats.Period) ([]countTable, error) {
+func pageTables(ctx context.Context, src StatsSource, p *page, rule stats.Rule, period, before, year stats.Period) ([]countTable, error) {
 	var quarters []stats.Period
 	for _, x := range []stats.Period{period, before, year} {
 		if x == (stats.Period{}) {
@@ -222,7 +223,7 @@ func pageTables(ctx context.Context, src statsSource, p *page, rule stats.Rule, 
 	for qi, q := range quarters {
 		for m := range 3 {
 			var err error
-			if figures[qi][m], err = monthFiguresOf(ctx, src.month, stats.Month(q.First.Year(), q.First.Month()+time.Month(m))); err != nil {
+			if figures[qi][m], err = monthFiguresOf(ctx, src.Month, stats.Month(q.First.Year(), q.First.Month()+time.Month(m))); err != nil {
 				return nil, err
 			}
 		}
@@ -279,7 +280,7 @@ func pageTables(ctx context.Context, src statsSource, p *page, rule stats.Rule, 
 	if tables[0].Chart, err = requestsChart(p, rule, quarters, []split{byKind, byChannel, bySituation}, period, before); err != nil {
 		return nil, err
 	}
-	open, err := src.open(ctx)
+	open, err := src.Open(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -302,11 +303,13 @@ func situationLabel(p *page, st tropa.Situation) string {
 	return p.T("Situation_" + string(st))
 }
 
-// statsSource is where the page's figures come from: each month's, and
-// the cases open now, which the page shows once.
-type statsSource struct {
-	month statsCounter
-	open  func(context.Context) (map[tropa.Stage]int, error)
+// StatsSource is where the figures come from: each month's, the cases
+// open now, which the page shows once, and whether any request came
+// before a day, which decides the year-before column.
+type StatsSource struct {
+	Month  statsCounter
+	Open   func(context.Context) (map[tropa.Stage]int, error)
+	Before func(context.Context, time.Time) (bool, error)
 }
 
 // statsCounter counts a month's figures: the desk's for a staff session

@@ -302,33 +302,30 @@ func CompareWith(p stats.Period, compare string) (stats.Period, error) {
 type StatsReport struct {
 	p    *page
 	rule stats.Rule
-	src  statsSource
+	src  StatsSource
 }
 
-// NewStatsReport reports in lang what count counts of each month and open
-// counts of the cases open now, naming stages and outcomes by vocab and
-// publishing by policy's publish-safe rule. Each month is counted once,
-// however many tables use it.
-func NewStatsReport(count func(context.Context, stats.Period) (desk.Figures, error),
-	open func(context.Context) (map[tropa.Stage]int, error), vocab tropa.Vocabulary,
-	policy desk.FiguresPolicy, lang string) (*StatsReport, error) {
+// NewStatsReport reports in lang what src counts, naming stages and
+// outcomes by vocab and publishing by policy's publish-safe rule. Each
+// month is counted once, however many tables use it.
+func NewStatsReport(src StatsSource, vocab tropa.Vocabulary, policy desk.FiguresPolicy, lang string) (*StatsReport, error) {
 	loc, err := locale.Load()
 	if err != nil {
 		return nil, err
 	}
 	counted := map[string]desk.Figures{}
-	return &StatsReport{p: &page{Catalog: loc.In(lang), vocab: vocab}, rule: policy.Rule(), src: statsSource{
-		month: func(ctx context.Context, m stats.Period) (desk.Figures, error) {
-			if f, ok := counted[m.String()]; ok {
-				return f, nil
-			}
-			f, err := count(ctx, m)
-			if err == nil {
-				counted[m.String()] = f
-			}
-			return f, err
-		},
-		open: open}}, nil
+	count := src.Month
+	src.Month = func(ctx context.Context, m stats.Period) (desk.Figures, error) {
+		if f, ok := counted[m.String()]; ok {
+			return f, nil
+		}
+		f, err := count(ctx, m)
+		if err == nil {
+			counted[m.String()] = f
+		}
+		return f, err
+	}
+	return &StatsReport{p: &page{Catalog: loc.In(lang), vocab: vocab}, rule: policy.Rule(), src: src}, nil
 }
 
 // Tables are the page's tables for a month, a quarter or a range of

@@ -56,29 +56,21 @@ func monthsName(pg *page, p stats.Period) string {
 
 // yearBefore is the same period a year before, when the page shows it:
 // when it is not already the period compared with, and the organization
-// had received a request before its first day, counted from the clear
-// columns over every day until then. A year before the organization began
-// counting, or one it began counting in the middle of, would read as a
-// rise that never happened, so the page leaves it out (an empty Period, of
-// no parts). Whether there is one says only that some month before it has
-// requests, which that month's page says anyway; "on or before its first
-// day" would tell whether a request came on that very day.
-func yearBefore(ctx context.Context, count statsCounter, period, before stats.Period) (stats.Period, error) {
+// had received a request before its first day (received tells). A year
+// before the organization began counting, or one it began counting in the
+// middle of, would read as a rise that never happened, so the page leaves
+// it out (an empty Period, of no parts). Whether there is one says only
+// that some month before it has requests, which that month's page says
+// anyway; "on or before its first day" would tell whether a request came
+// on that very day.
+func yearBefore(ctx context.Context, received func(context.Context, time.Time) (bool, error), period, before stats.Period) (stats.Period, error) {
 	year := period.YearBefore()
 	if year == before {
 		return stats.Period{}, nil
 	}
-	// No request is dated before HistoryFromYear, not even an imported
-	// one, so the days from then are every day there is.
-	since := time.Date(tropa.HistoryFromYear, time.January, 1, 0, 0, 0, 0, time.UTC)
-	got, err := count(ctx, stats.Period{Grain: stats.GrainRange, First: since, Last: year.First.AddDate(0, 0, -1)})
-	if err != nil {
+	was, err := received(ctx, year.First)
+	if err != nil || !was {
 		return stats.Period{}, err
 	}
-	for _, n := range got.Counts.ReceivedByKind {
-		if n > 0 {
-			return year, nil
-		}
-	}
-	return stats.Period{}, nil
+	return year, nil
 }

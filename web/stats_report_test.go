@@ -31,7 +31,12 @@ func TestStatsReportYearBefore(t *testing.T) {
 		return desk.Figures{Counts: c}, nil
 	}
 	none := func(context.Context) (map[tropa.Stage]int, error) { return map[tropa.Stage]int{}, nil }
-	r, err := web.NewStatsReport(count, none, tropa.DefaultVocabulary(), desk.FiguresPolicy{Threshold: stats.DefaultThreshold}, "en")
+	before := func(_ context.Context, day time.Time) (bool, error) {
+		asked["before "+day.Format(time.DateOnly)]++
+		return day.After(time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)), nil
+	}
+	r, err := web.NewStatsReport(web.StatsSource{Month: count, Open: none, Before: before}, tropa.DefaultVocabulary(),
+		desk.FiguresPolicy{Threshold: stats.DefaultThreshold}, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +63,7 @@ func TestStatsReportYearBefore(t *testing.T) {
 			t.Errorf("%s counted %d times", p, n)
 		}
 	}
-	if asked["2000-01-01..2024-05-31"] != 1 {
+	if asked["before 2024-06-01"] != 1 {
 		t.Errorf("what came before the year before's first day was not asked for: %v", asked)
 	}
 }

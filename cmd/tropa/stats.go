@@ -101,7 +101,8 @@ func (e *cmdEnv) printStats(ctx context.Context, at database, f statsFlags) erro
 	if err != nil {
 		return err
 	}
-	report, err := web.NewStatsReport(d.LocalFigures, d.LocalOpenCases, vocab, policy, f.lang)
+	report, err := web.NewStatsReport(web.StatsSource{Month: d.LocalFigures, Open: d.LocalOpenCases, Before: d.LocalReceivedBefore},
+		vocab, policy, f.lang)
 	if err != nil {
 		return err
 	}
