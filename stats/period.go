@@ -146,6 +146,10 @@ func (p Period) YearBefore() Period {
 	case GrainQuarter:
 		return Quarter(p.First.Year()-1, quarterOf(p.First.Month()))
 	}
+	if _, ok := p.months(); ok {
+		// Whole months a year before: a February ends on its own last day.
+		return Period{Grain: GrainRange, First: p.First.AddDate(-1, 0, 0), Last: p.To().AddDate(-1, 0, -1)}
+	}
 	return Period{Grain: GrainRange, First: yearBefore(p.First), Last: yearBefore(p.Last)}
 }
 

@@ -171,6 +171,8 @@ func TestMonthsRange(t *testing.T) {
 		{"after", p.Next().String(), "2025-12-01..2026-05-31"},
 		{"year before", p.YearBefore().String(), "2024-06-01..2024-11-30"},
 		{"year before February", must(stats.Months(day("2024-01-01"), day("2024-02-29"))).YearBefore().String(), "2023-01-01..2023-02-28"},
+		{"year before a February after a leap year", must(stats.Months(day("2028-03-01"), day("2029-02-28"))).YearBefore().String(),
+			"2027-03-01..2028-02-29"},
 		{"parts", fmt.Sprint(p.Parts()), "[2025-06 2025-Q3 2025-10 2025-11]"},
 		{"parts across years", fmt.Sprint(must(stats.Months(day("2024-10-01"), day("2026-01-31"))).Parts()),
 			"[2024-Q4 2025-Q1 2025-Q2 2025-Q3 2025-Q4 2026-01]"},
