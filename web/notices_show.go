@@ -9,7 +9,6 @@ import (
 
 	"tropa"
 	"tropa/desk"
-	"tropa/official"
 )
 
 // noticesData is the page where a staff member chooses their notices.
@@ -39,6 +38,9 @@ type telegramLink struct {
 	Bot string
 }
 
+// Minutes is how long the code works.
+func (l *telegramLink) Minutes() int { return int(desk.NoticeLinkLifetime / time.Minute) }
+
 // DeepLink opens the chat with the bot and sends it the code, as
 // "/start link-CODE".
 func (l *telegramLink) DeepLink() string { return "https://t.me/" + l.Bot + "?start=link-" + l.Code }
@@ -51,7 +53,7 @@ func (s *Server) officialBot(ctx context.Context) string {
 		return ""
 	}
 	for _, ch := range published.List.Channels {
-		if _, name, ok := ch.Bot(); ok && ch.Kind == official.KindTelegramBot {
+		if _, name, ok := ch.Bot(); ok {
 			return name
 		}
 	}

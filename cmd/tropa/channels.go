@@ -49,15 +49,6 @@ func (e *cmdEnv) channelsFlags(fs *flag.FlagSet, args []string) (*locale.Catalog
 	return cat, fs.Arg(0), err
 }
 
-// explained is err in the catalog's words when it is meant for people.
-func explained(cat *locale.Catalog, err error) error {
-	var te *tropa.Error
-	if errors.As(err, &te) && te.MessageID != "" {
-		return errors.New(cat.Explain(err))
-	}
-	return err
-}
-
 func (e *cmdEnv) channelsKey(_ context.Context, args []string) error {
 	fs := flag.NewFlagSet("channels key", flag.ContinueOnError)
 	cat, path, err := e.channelsFlags(fs, args)

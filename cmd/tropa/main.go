@@ -39,6 +39,15 @@ func errorText(err error) string {
 	return text
 }
 
+// explained is err in the catalog's words when it is meant for people.
+func explained(cat *locale.Catalog, err error) error {
+	var te *tropa.Error
+	if errors.As(err, &te) && te.MessageID != "" {
+		return errors.New(cat.Explain(err))
+	}
+	return err
+}
+
 const usage = `usage: tropa <command> [flags]
 
 commands:

@@ -53,16 +53,15 @@ func (e *cmdEnv) stats(ctx context.Context, args []string) error {
 	if !locale.Speaks(*lang) {
 		return errors.New("--lang: choose en, ru or uk")
 	}
-	if err := e.printStats(ctx, at, statsFlags{from: *from, to: *to, by: *by, compare: *compare, format: *format, lang: *lang, series: *series}); err != nil {
-		var te *tropa.Error
-		if errors.As(err, &te) && te.MessageID != "" {
-			if text, terr := locale.ErrorText(err, *lang); terr == nil {
-				return errors.New(text)
-			}
-		}
+	err := e.printStats(ctx, at, statsFlags{from: *from, to: *to, by: *by, compare: *compare, format: *format, lang: *lang, series: *series})
+	if err == nil {
+		return nil
+	}
+	cat, cerr := locale.New(*lang)
+	if cerr != nil {
 		return err
 	}
-	return nil
+	return explained(cat, err)
 }
 
 type statsFlags struct {
