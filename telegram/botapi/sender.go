@@ -107,12 +107,15 @@ func (s *Sender) Send(ctx context.Context, t Text) ([]Message, error) {
 	return sent, nil
 }
 
-// Delete is Client.DeleteMessage within the limits.
+// Delete is Client.DeleteMessage within the overall limit. A deletion is
+// no message to the chat, so the chat's limit does not hold it back:
+// /delete removes up to a couple of hundred at once.
 func (s *Sender) Delete(ctx context.Context, chatID, messageID int64) error {
-	return s.do(ctx, chatID, func() error { return s.client.DeleteMessage(ctx, chatID, messageID) })
+	return s.do(ctx, 0, func() error { return s.client.DeleteMessage(ctx, chatID, messageID) })
 }
 
-// do makes call once the limits allow, again after each 429's wait.
+// do makes call once the limits allow (the chat's, unless chatID is 0, and
+// the overall one), again after each 429's wait.
 func (s *Sender) do(ctx context.Context, chatID int64, call func() error) error {
 	for attempt := 0; ; attempt++ {
 		if err := s.wait(ctx, chatID); err != nil {
@@ -142,17 +145,23 @@ func (s *Sender) wait(ctx context.Context, chatID int64) error {
 	}
 	s.mu.Lock()
 	now := s.limits.Now()
-	chat := s.chat(chatID, now).ReserveN(now, 1)
-	overall := s.overall.ReserveN(now, 1)
-	d := max(chat.DelayFrom(now), overall.DelayFrom(now))
+	reserved := []*rate.Reservation{s.overall.ReserveN(now, 1)}
+	if chatID != 0 {
+		reserved = append(reserved, s.chat(chatID, now).ReserveN(now, 1))
+	}
+	var d time.Duration
+	for _, r := range reserved {
+		d = max(d, r.DelayFrom(now))
+	}
 	s.mu.Unlock()
 	if d <= 0 {
 		return nil
 	}
 	if err := s.limits.Sleep(ctx, d); err != nil {
 		now := s.limits.Now()
-		chat.CancelAt(now)
-		overall.CancelAt(now)
+		for _, r := range reserved {
+			r.CancelAt(now)
+		}
 		return err
 	}
 	return nil

@@ -119,6 +119,22 @@ func TestSenderLimits(t *testing.T) {
 		t.Fatalf("a message to another chat waited %v", got)
 	}
 
+	// Deleting is no message to the chat: thirty deletions take the overall
+	// limit's second, not the chat's thirty.
+	sent, err := sender.Send(ctx, botapi.Text{ChatID: chatB, Text: strings.Repeat("word ", 30*botapi.MaxText/5)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before = clk.Slept()
+	for _, m := range sent {
+		if err := sender.Delete(ctx, chatB, m.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := clk.Slept() - before; len(sent) < 30 || got > 1100*time.Millisecond {
+		t.Fatalf("%d deletions in one chat waited %v, want at most the overall limit's second", len(sent), got)
+	}
+
 	// Thirty a second overall: 61 chats, one message each, take two seconds.
 	overall := botapitest.New(t)
 	clk = newClock()
