@@ -121,11 +121,12 @@ func (d *Desk) ChatMessage(ctx context.Context, chat int64, body string, files [
 	if err := tropa.ValidateText(body, "message", least, tropa.MaxMessageLen); err != nil {
 		return err
 	}
-	clean, err := cleanUploads(files)
+	// The link first: an unlinked chat costs no image work.
+	rr, err := d.linkedRequest(ctx, chat)
 	if err != nil {
 		return err
 	}
-	rr, err := d.linkedRequest(ctx, chat)
+	clean, err := cleanUploads(files)
 	if err != nil {
 		return err
 	}
